@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from nhiemvu.core import views as core_views
+
+admin.site.site_header = "nhiemvu — Quản trị"
+admin.site.site_title = "nhiemvu"
+admin.site.index_title = "Quản trị hệ thống"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("", include("nhiemvu.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("organisations/", include("nhiemvu.organisations.urls")),
+    path("plans/", include("nhiemvu.plans.urls")),
+    path("import/", include("nhiemvu.ingest.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
