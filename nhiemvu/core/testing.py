@@ -1,0 +1,92 @@
+"""The fixed cast every test uses: one province, one department, its units and a user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+
+from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
+
+PASSWORD = "nhiemvu-test-2023"
+
+
+@dataclass
+class Cast:
+    province: Organisation
+    department: Organisation
+    planning_finance_division: Organisation
+    forest_unit: Organisation
+    rural_unit: Organisation
+    other_department: Organisation
+    director: AbstractUser
+    deputy: AbstractUser
+    deputy_official: Official
+    planning_finance: AbstractUser
+    unit_staff: AbstractUser
+    reviewer: AbstractUser
+    outsider: AbstractUser
+
+
+def _user(username: str, full_name: str) -> AbstractUser:
+    first, _, last = full_name.rpartition(" ")
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=first, last_name=last, email=f"{username}@example.vn"
+    )
+
+
+def build_cast() -> Cast:
+    """Organisations and users for tests; names are made up, shaped like a real department's."""
+    province = Organisation.objects.create(name="UBND tỉnh Thử Nghiệm", short_name="UBND tỉnh", kind=OrganisationKind.PROVINCE_COMMITTEE)
+    department = Organisation.objects.create(
+        parent=province,
+        name="Sở Nông nghiệp và Phát triển nông thôn",
+        short_name="Sở NN&PTNT",
+        aliases=["Sở Nông nghiệp và PTNT"],
+        kind=OrganisationKind.DEPARTMENT,
+    )
+    pf = Organisation.objects.create(
+        parent=department, name="Phòng Kế hoạch – Tài chính", short_name="Phòng KH-TC", kind=OrganisationKind.DIVISION
+    )
+    forest = Organisation.objects.create(parent=department, name="Chi cục Kiểm lâm", kind=OrganisationKind.SUB_DEPARTMENT)
+    rural = Organisation.objects.create(
+        parent=department, name="Chi cục Phát triển nông thôn", kind=OrganisationKind.SUB_DEPARTMENT
+    )
+    other = Organisation.objects.create(parent=province, name="Sở Y tế", kind=OrganisationKind.DEPARTMENT)
+
+    director = _user("giamdoc", "Trần Văn Giám")
+    deputy = _user("phogiamdoc", "Lê Thị Phó")
+    planning = _user("khtc", "Phạm Văn Kế")
+    unit = _user("kiemlam", "Hoàng Văn Lâm")
+    reviewer = _user("ubndtinh", "Ngô Thị Tỉnh")
+    outsider = _user("syte", "Đỗ Văn Ngoài")
+    Membership.objects.bulk_create(
+        [
+            Membership(user=director, organisation=department, role=Role.DIRECTOR),
+            Membership(user=deputy, organisation=department, role=Role.DEPUTY_DIRECTOR),
+            Membership(user=planning, organisation=pf, role=Role.PLANNING_FINANCE),
+            Membership(user=unit, organisation=forest, role=Role.UNIT_STAFF),
+            Membership(user=reviewer, organisation=province, role=Role.PROVINCIAL_REVIEWER),
+            Membership(user=outsider, organisation=other, role=Role.UNIT_STAFF),
+        ]
+    )
+    deputy_official = Official.objects.create(
+        full_name="Lê Thị Phó", position="Phó Giám đốc Sở", organisation=department, user=deputy
+    )
+    Official.objects.create(full_name="Trần Văn Giám", position="Giám đốc Sở", organisation=department, user=director)
+    return Cast(
+        province=province,
+        department=department,
+        planning_finance_division=pf,
+        forest_unit=forest,
+        rural_unit=rural,
+        other_department=other,
+        director=director,
+        deputy=deputy,
+        deputy_official=deputy_official,
+        planning_finance=planning,
+        unit_staff=unit,
+        reviewer=reviewer,
+        outsider=outsider,
+    )
