@@ -38,7 +38,9 @@ def _user(username: str, full_name: str) -> AbstractUser:
 
 def build_cast() -> Cast:
     """Organisations and users for tests; names are made up, shaped like a real department's."""
-    province = Organisation.objects.create(name="UBND tỉnh Thử Nghiệm", short_name="UBND tỉnh", kind=OrganisationKind.PROVINCE_COMMITTEE)
+    province = Organisation.objects.create(
+        name="UBND tỉnh Thử Nghiệm", short_name="UBND tỉnh", kind=OrganisationKind.PROVINCE_COMMITTEE
+    )
     department = Organisation.objects.create(
         parent=province,
         name="Sở Nông nghiệp và Phát triển nông thôn",
@@ -47,9 +49,14 @@ def build_cast() -> Cast:
         kind=OrganisationKind.DEPARTMENT,
     )
     pf = Organisation.objects.create(
-        parent=department, name="Phòng Kế hoạch – Tài chính", short_name="Phòng KH-TC", kind=OrganisationKind.DIVISION
+        parent=department,
+        name="Phòng Kế hoạch – Tài chính",
+        short_name="Phòng KH-TC",
+        kind=OrganisationKind.DIVISION,
     )
-    forest = Organisation.objects.create(parent=department, name="Chi cục Kiểm lâm", kind=OrganisationKind.SUB_DEPARTMENT)
+    forest = Organisation.objects.create(
+        parent=department, name="Chi cục Kiểm lâm", kind=OrganisationKind.SUB_DEPARTMENT
+    )
     rural = Organisation.objects.create(
         parent=department, name="Chi cục Phát triển nông thôn", kind=OrganisationKind.SUB_DEPARTMENT
     )
@@ -74,7 +81,9 @@ def build_cast() -> Cast:
     deputy_official = Official.objects.create(
         full_name="Lê Thị Phó", position="Phó Giám đốc Sở", organisation=department, user=deputy
     )
-    Official.objects.create(full_name="Trần Văn Giám", position="Giám đốc Sở", organisation=department, user=director)
+    Official.objects.create(
+        full_name="Trần Văn Giám", position="Giám đốc Sở", organisation=department, user=director
+    )
     return Cast(
         province=province,
         department=department,

@@ -31,9 +31,16 @@ class Organisation(TimeStampedModel):
     """
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("Trực thuộc"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("Trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    kind = models.CharField(_("Loại"), max_length=32, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
+    kind = models.CharField(
+        _("Loại"), max_length=32, choices=OrganisationKind.choices, default=OrganisationKind.OTHER
+    )
     name = models.CharField(_("Tên đầy đủ"), max_length=255)
     short_name = models.CharField(_("Tên viết tắt"), max_length=80, blank=True)
     aliases = models.JSONField(_("Các tên gọi khác"), default=list, blank=True)
@@ -63,7 +70,9 @@ class Organisation(TimeStampedModel):
                 violation_error_message=_("Một đơn vị không thể trực thuộc chính nó."),
             ),
             models.CheckConstraint(
-                condition=Q(active_from__isnull=True) | Q(dissolved_on__isnull=True) | Q(active_from__lte=F("dissolved_on")),
+                condition=Q(active_from__isnull=True)
+                | Q(dissolved_on__isnull=True)
+                | Q(active_from__lte=F("dissolved_on")),
                 name="organisation_active_before_dissolved",
                 violation_error_message=_("Ngày giải thể phải sau ngày bắt đầu hoạt động."),
             ),
@@ -99,7 +108,10 @@ class Succession(models.Model):
         Organisation, verbose_name=_("Cơ quan cũ"), on_delete=models.CASCADE, related_name="successions"
     )
     successor = models.ForeignKey(
-        Organisation, verbose_name=_("Cơ quan kế thừa"), on_delete=models.CASCADE, related_name="predecessions"
+        Organisation,
+        verbose_name=_("Cơ quan kế thừa"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
     )
     kind = models.CharField(_("Hình thức"), max_length=16, choices=SuccessionKind.choices)
     effective_on = models.DateField(_("Có hiệu lực từ"))
@@ -174,7 +186,10 @@ class Membership(TimeStampedModel):
     """A user's role in an organisation; what they may see and do follows from these rows."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("Tài khoản"), on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("Cơ quan"), on_delete=models.CASCADE, related_name="memberships"
@@ -194,7 +209,9 @@ class Membership(TimeStampedModel):
                 violation_error_message=_("Người dùng đã có vai trò này ở cơ quan này."),
             ),
             models.CheckConstraint(
-                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(starts_on__lte=F("ends_on")),
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(starts_on__lte=F("ends_on")),
                 name="membership_starts_before_it_ends",
                 violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
             ),

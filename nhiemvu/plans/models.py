@@ -53,7 +53,9 @@ class SourceDocument(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="documents",
     )
-    issuer_name = models.CharField(_("Tên cơ quan ban hành (như ghi trên văn bản)"), max_length=255, blank=True)
+    issuer_name = models.CharField(
+        _("Tên cơ quan ban hành (như ghi trên văn bản)"), max_length=255, blank=True
+    )
     title = models.TextField(_("Trích yếu"), blank=True)
     file = models.FileField(_("Tệp gốc"), upload_to="documents/%Y/", blank=True)
     content_hash = models.CharField(_("Mã băm nội dung (SHA-256)"), max_length=64, blank=True, db_index=True)
@@ -115,7 +117,9 @@ class Plan(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="compiled_plans",
     )
-    status = models.CharField(_("Trạng thái"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(
+        _("Trạng thái"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     reporting_frequencies = models.JSONField(_("Tần suất báo cáo"), default=list, blank=True)
     signer_name = models.CharField(_("Người ký"), max_length=120, blank=True)
     signer_title = models.CharField(_("Chức vụ người ký"), max_length=120, blank=True)
@@ -153,7 +157,10 @@ class Plan(TimeStampedModel):
         unknown = [f for f in self.reporting_frequencies or [] if f not in Frequency.values]
         if unknown:
             raise ValidationError(
-                {"reporting_frequencies": _("Tần suất báo cáo không hợp lệ: %(v)s") % {"v": ", ".join(map(str, unknown))}}
+                {
+                    "reporting_frequencies": _("Tần suất báo cáo không hợp lệ: %(v)s")
+                    % {"v": ", ".join(map(str, unknown))}
+                }
             )
 
 
@@ -170,7 +177,12 @@ class Task(TimeStampedModel):
 
     plan = models.ForeignKey(Plan, verbose_name=_("Kế hoạch"), on_delete=models.CASCADE, related_name="tasks")
     parent = models.ForeignKey(
-        "self", verbose_name=_("Nhiệm vụ cha"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name=_("Nhiệm vụ cha"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     code = models.CharField(_("Số thứ tự"), max_length=32)
     title = models.TextField(_("Nội dung nhiệm vụ"))
@@ -195,7 +207,9 @@ class Task(TimeStampedModel):
         Organisation, verbose_name=_("Đơn vị phối hợp"), blank=True, related_name="supported_tasks"
     )
     deadline = models.DateField(_("Thời hạn hoàn thành"), null=True, blank=True)
-    recurrence = models.CharField(_("Lặp lại"), max_length=16, choices=Recurrence.choices, blank=True, default="")
+    recurrence = models.CharField(
+        _("Lặp lại"), max_length=16, choices=Recurrence.choices, blank=True, default=""
+    )
     order = models.PositiveIntegerField(_("Thứ tự"), default=0)
     implements = models.ManyToManyField(
         SourceDocument, verbose_name=_("Thực hiện văn bản"), blank=True, related_name="implementing_tasks"
@@ -255,14 +269,20 @@ class Target(TimeStampedModel):
     A relative target (`giảm 10% so với năm 2023`) stores the change and its baseline.
     """
 
-    task = models.ForeignKey(Task, verbose_name=_("Nhiệm vụ"), on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        Task, verbose_name=_("Nhiệm vụ"), on_delete=models.CASCADE, related_name="targets"
+    )
     name = models.CharField(_("Tên chỉ tiêu"), max_length=500)
     unit = models.CharField(_("Đơn vị tính"), max_length=80, blank=True)
-    comparator = models.CharField(_("Phép so sánh"), max_length=8, choices=Comparator.choices, default=Comparator.EQ)
+    comparator = models.CharField(
+        _("Phép so sánh"), max_length=8, choices=Comparator.choices, default=Comparator.EQ
+    )
     value = models.DecimalField(_("Giá trị"), **AMOUNT)
     max_value = models.DecimalField(_("Giá trị tối đa"), null=True, blank=True, **AMOUNT)
     baseline = models.DecimalField(_("Giá trị gốc"), null=True, blank=True, **AMOUNT)
-    change = models.CharField(_("Loại chỉ tiêu"), max_length=16, choices=Change.choices, blank=True, default="")
+    change = models.CharField(
+        _("Loại chỉ tiêu"), max_length=16, choices=Change.choices, blank=True, default=""
+    )
     order = models.PositiveIntegerField(_("Thứ tự"), default=0)
 
     class Meta:
@@ -278,7 +298,9 @@ class Target(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(comparator="range") | Q(max_value__isnull=False, max_value__gt=F("value")),
                 name="target_range_has_max_above_value",
-                violation_error_message=_("Chỉ tiêu dạng khoảng cần giá trị tối đa lớn hơn giá trị tối thiểu."),
+                violation_error_message=_(
+                    "Chỉ tiêu dạng khoảng cần giá trị tối đa lớn hơn giá trị tối thiểu."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(comparator="range") | Q(max_value__isnull=True),
@@ -303,7 +325,9 @@ class Target(TimeStampedModel):
 class Milestone(TimeStampedModel):
     """A dated step inside a task (`trước 30/6/2023`, `quý II/2023`), with a quantity if it names one."""
 
-    task = models.ForeignKey(Task, verbose_name=_("Nhiệm vụ"), on_delete=models.CASCADE, related_name="milestones")
+    task = models.ForeignKey(
+        Task, verbose_name=_("Nhiệm vụ"), on_delete=models.CASCADE, related_name="milestones"
+    )
     due = models.DateField(_("Hạn"), null=True, blank=True)
     text = models.TextField(_("Nội dung"))
     value = models.DecimalField(_("Khối lượng"), null=True, blank=True, **AMOUNT)
@@ -335,14 +359,23 @@ class FindingStatus(models.TextChoices):
 class Finding(TimeStampedModel):
     """A defect found in the plan document itself (blank number, a year typo, figures that disagree)."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("Kế hoạch"), on_delete=models.CASCADE, related_name="findings")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("Kế hoạch"), on_delete=models.CASCADE, related_name="findings"
+    )
     task = models.ForeignKey(
-        Task, verbose_name=_("Nhiệm vụ"), null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
+        Task,
+        verbose_name=_("Nhiệm vụ"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="findings",
     )
     code = models.CharField(_("Mã"), max_length=40)
     excerpt = models.TextField(_("Trích đoạn"), blank=True)
     message = models.TextField(_("Nội dung"))
-    status = models.CharField(_("Xử lý"), max_length=16, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    status = models.CharField(
+        _("Xử lý"), max_length=16, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
 
     class Meta:
         verbose_name = _("phát hiện trong văn bản")

@@ -31,14 +31,18 @@ def plan_list(user: User) -> QuerySet[Plan]:
     return (
         plans_visible_to(user)
         .select_related("issuer", "source_document")
-        .annotate(task_count=Count("tasks", distinct=True), target_count=Count("tasks__targets", distinct=True))
+        .annotate(
+            task_count=Count("tasks", distinct=True), target_count=Count("tasks__targets", distinct=True)
+        )
         .order_by("-year", "title")
     )
 
 
 def plan_get(user: User, pk: int) -> Plan:
     """The plan if the user may see it, else 404 (never 403: an ID reveals nothing)."""
-    return get_object_or_404(plans_visible_to(user).select_related("issuer", "compiler", "source_document"), pk=pk)
+    return get_object_or_404(
+        plans_visible_to(user).select_related("issuer", "compiler", "source_document"), pk=pk
+    )
 
 
 def _task_queryset() -> QuerySet[Task]:

@@ -2,5 +2,10 @@ from __future__ import annotations
 
 from django.urls import path
 
+from . import views
+
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_list, name="plan-list"),
+    path("<int:pk>/", views.plan_detail, name="plan-detail"),
+]

@@ -1,0 +1,90 @@
+"""The demo data set: the sample department, its plan imported from the seed document, a user per role."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from nhiemvu.ingest.parsing import extract_file
+from nhiemvu.ingest.selectors import plan_find_by_hash
+from nhiemvu.ingest.services import plan_import_commit
+from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
+from nhiemvu.plans.models import Plan, PlanStatus
+
+DEMO_PASSWORD = "demo-nhiemvu-2023"
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    organisation: str
+
+
+@transaction.atomic
+def demo_load(*, plan_path: Path) -> tuple[Plan, list[DemoLogin]]:
+    """Build (or refresh) the demo: safe to run again, it never duplicates the plan or the users."""
+    province, _ = Organisation.objects.get_or_create(
+        parent=None,
+        name="UBND tỉnh Lạng Sơn",
+        defaults={"short_name": "UBND tỉnh", "kind": OrganisationKind.PROVINCE_COMMITTEE},
+    )
+    department, _ = Organisation.objects.get_or_create(
+        parent=province,
+        name="Sở Nông nghiệp và Phát triển nông thôn",
+        defaults={
+            "short_name": "Sở NN&PTNT",
+            "aliases": ["Sở Nông nghiệp và PTNT", "Sở NNPTNT"],
+            "kind": OrganisationKind.DEPARTMENT,
+        },
+    )
+    planning_division, _ = Organisation.objects.get_or_create(
+        parent=department,
+        name="Phòng Kế hoạch – Tài chính",
+        defaults={"short_name": "Phòng KH-TC", "aliases": ["KHTC"], "kind": OrganisationKind.DIVISION},
+    )
+
+    data = plan_path.read_bytes()
+    plan = plan_find_by_hash(hashlib.sha256(data).hexdigest())
+    if plan is None:
+        plan_json = extract_file(plan_path)
+        plan = plan_import_commit(
+            plan_json=plan_json, issuer=department, user=None, source_name=plan_path.name, source_bytes=data
+        )
+    if plan.status == PlanStatus.DRAFT:
+        plan.status = PlanStatus.ACTIVE
+        plan.save(update_fields=["status", "updated_at"])
+
+    leaders = list(Official.objects.filter(led_tasks__plan=plan).distinct().order_by("full_name"))
+    lead_units = list(Organisation.objects.filter(lead_tasks__plan=plan).distinct().order_by("name"))
+    unit = next((u for u in lead_units if "Kiểm lâm" in u.name), lead_units[0] if lead_units else department)
+
+    people = [
+        ("giamdoc", "Lý Việt Hưng", Role.DIRECTOR, department, None),
+        ("phogiamdoc", leaders[0].full_name if leaders else "Phó Giám đốc", Role.DEPUTY_DIRECTOR, department,
+         leaders[0] if leaders else None),
+        ("khtc", "Cán bộ Phòng KH-TC", Role.PLANNING_FINANCE, planning_division, None),
+        ("donvi", f"Cán bộ {unit.name}", Role.UNIT_STAFF, unit, None),
+        ("ubndtinh", "Chuyên viên Văn phòng UBND tỉnh", Role.PROVINCIAL_REVIEWER, province, None),
+    ]  # fmt: skip
+    logins: list[DemoLogin] = []
+    User = get_user_model()
+    for username, full_name, role, organisation, official in people:
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            first, _, last = full_name.rpartition(" ")
+            user.first_name, user.last_name = first, last
+            user.email = f"{username}@demo.nhiemvu.local"
+            user.is_staff = role == Role.PLANNING_FINANCE
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        if official is not None and official.user_id is None:
+            official.user = user
+            official.save(update_fields=["user", "updated_at"])
+        logins.append(DemoLogin(username, str(role.label), organisation.name))
+    return plan, logins

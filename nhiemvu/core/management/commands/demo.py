@@ -1,0 +1,49 @@
+"""`nhiemvu demo`: migrate, load the sample plan through the import, create demo users, serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from nhiemvu.core.demo import DEMO_PASSWORD, demo_load
+from nhiemvu.ingest.parsing import ExtractionError
+
+
+class Command(BaseCommand):
+    help = "Dựng dữ liệu trình diễn và chạy máy chủ / Set up the demo data and serve it."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--plan", type=Path, default=settings.DEMO_PLAN_PATH, help="the plan document to load"
+        )
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plan_path: Path = options["plan"]
+        if not plan_path.is_file():
+            raise CommandError(
+                f"Không tìm thấy kế hoạch mẫu {plan_path} / Sample plan not found: "
+                "check out the project beside ../shared or set DEMO_PLAN_PATH."
+            )
+        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            plan, logins = demo_load(plan_path=plan_path)
+        except ExtractionError as exc:
+            raise CommandError(f"Lỗi: {exc.message_vi} / Error: {exc.message_en}") from exc
+        tasks = plan.tasks.count()
+        targets = sum(t.targets.count() for t in plan.tasks.all())
+        self.stdout.write(
+            self.style.SUCCESS(f"Kế hoạch mẫu: {plan.title[:80]}… — {tasks} nhiệm vụ, {targets} chỉ tiêu")
+        )
+        self.stdout.write(f"Tài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<12} {login.role:<32} {login.organisation}")
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"Mở http://{options['addrport']}/ — Ctrl+C để dừng.")
+        call_command("runserver", options["addrport"], use_reloader=False)

@@ -1,0 +1,31 @@
+"""`nhiemvu serve`: the production server (gunicorn) with settings from the environment."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Chạy máy chủ gunicorn cho môi trường vận hành / Run gunicorn for production."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default=os.environ.get("NHIEMVU_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("NHIEMVU_THREADS", "2")))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        argv = [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", options["bind"],
+            "--workers", str(options["workers"]),
+            "--threads", str(options["threads"]),
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]  # fmt: skip
+        self.stdout.write(f"gunicorn on http://{options['bind']}/")
+        sys.stdout.flush()
+        os.execv(sys.executable, argv)

@@ -1,0 +1,53 @@
+"""Template filters for Vietnamese figures: `1.000,5`, `≥ 64,2 %`, `5–7 doanh nghiệp`."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats, numberformat
+
+register = template.Library()
+
+COMPARATOR_SIGNS = {"=": "", ">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< "}
+
+
+def format_number(value: object) -> str:
+    """A number the way the active locale writes it, without trailing zeros: 9000.0000 → `9.000`."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    number = number.normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
+    return numberformat.format(
+        number,
+        formats.get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=places,
+        grouping=formats.get_format("NUMBER_GROUPING"),
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+@register.filter
+def num(value: object) -> str:
+    return format_number(value)
+
+
+@register.filter
+def target_value(target: object) -> str:
+    """`≥ 64,2 %`, `5–7 doanh nghiệp`, `giảm 10 %` for a Target."""
+    comparator = getattr(target, "comparator", "=")
+    unit = getattr(target, "unit", "") or ""
+    if comparator == "range":
+        figure = f"{format_number(target.value)}–{format_number(target.max_value)}"  # type: ignore[attr-defined]
+    else:
+        figure = COMPARATOR_SIGNS.get(comparator, "") + format_number(target.value)  # type: ignore[attr-defined]
+    change = getattr(target, "change", "")
+    prefix = {"increase": "tăng ", "decrease": "giảm "}.get(change, "")
+    return f"{prefix}{figure} {unit}".strip()

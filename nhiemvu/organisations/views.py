@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from nhiemvu.plans.selectors import organisation_tasks
+
+from .selectors import organisations_visible_to
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = (
+        organisations_visible_to(request.user).select_related("parent").order_by("parent_id", "name")
+    )
+    return render(request, "organisations/organisation_list.html", {"organisations": organisations})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(organisations_visible_to(request.user).select_related("parent"), pk=pk)
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "tasks": organisation_tasks(request.user, organisation),
+            "officials": organisation.officials.order_by("full_name"),
+            "successions": organisation.successions.select_related("successor"),
+            "predecessions": organisation.predecessions.select_related("predecessor"),
+        },
+    )
