@@ -26,3 +26,15 @@ def shared_dir() -> Path:
 @pytest.fixture
 def seed_plan_path(shared_dir: Path) -> Path:
     return shared_dir / "corpus" / "seed" / "lang-son-snn-2023.txt"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # The cast logs in a lot; PBKDF2 at production strength would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True

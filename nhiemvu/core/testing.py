@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 
 from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
+from nhiemvu.plans.models import Plan
 
 PASSWORD = "nhiemvu-test-2023"
 
@@ -99,3 +100,40 @@ def build_cast() -> Cast:
         reviewer=reviewer,
         outsider=outsider,
     )
+
+
+def make_plan(
+    cast: Cast, *, tasks: int = 3, targets_per_task: int = 2, title: str = "Kế hoạch thử nghiệm"
+) -> Plan:
+    """A plan of the cast's department with numbered tasks 1..n, each with targets and a milestone."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from nhiemvu.plans.models import Milestone, Target, Task
+
+    plan = Plan.objects.create(
+        title=title,
+        year=2023,
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2023, 12, 31),
+        issuer=cast.department,
+        compiler=cast.planning_finance_division,
+        reporting_frequencies=["monthly", "quarterly"],
+    )
+    for i in range(1, tasks + 1):
+        task = Task.objects.create(
+            plan=plan,
+            code=str(i),
+            title=f"Nhiệm vụ số {i}",
+            order=i,
+            leader=cast.deputy_official,
+            lead_unit=cast.forest_unit if i % 2 else cast.rural_unit,
+            deadline=dt.date(2023, 12, 31),
+        )
+        task.support_units.add(cast.planning_finance_division)
+        for j in range(targets_per_task):
+            Target.objects.create(
+                task=task, name=f"chỉ tiêu {i}.{j}", unit="ha", value=Decimal(1000 * (j + 1)), order=j
+            )
+        Milestone.objects.create(task=task, due=dt.date(2023, 6, 30), text="hoàn thành bước đầu", order=0)
+    return plan

@@ -71,10 +71,16 @@ def user_has_role(user: User, *roles: Role) -> bool:
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
-    """Bodies in the same tree as any of the user's memberships; everything for a superuser."""
+    """Bodies around the user's own: their parents' whole subtrees and every ancestor.
+
+    A sub-department's staff see their sibling units (they coordinate with them); which of
+    those bodies' tasks they see is decided by plan visibility, not here.
+    """
     if not user.is_authenticated:
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
-    member_of = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    return Organisation.objects.filter(id__in=organisation_family_ids(member_of))
+    parents = organisation_parent_map()
+    member_of = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    around = member_of | {p for o in member_of if (p := parents.get(o)) is not None}
+    return Organisation.objects.filter(id__in=organisation_family_ids(around, parents))

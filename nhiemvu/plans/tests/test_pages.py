@@ -1,0 +1,111 @@
+"""The plan list and plan page: who sees what, and a constant number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from nhiemvu.core.testing import PASSWORD, Cast, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user) -> None:
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def test_the_plan_list_asks_anonymous_visitors_to_log_in(client) -> None:
+    response = client.get(reverse("plans:plan-list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["director", "deputy", "planning_finance", "unit_staff", "reviewer"])
+def test_everyone_in_the_department_and_province_sees_the_plan(client, cast: Cast, who: str) -> None:
+    plan = make_plan(cast, tasks=2)
+    login(client, getattr(cast, who))
+    listing = client.get(reverse("plans:plan-list"))
+    assert plan.title in listing.content.decode()
+    page = client.get(reverse("plans:plan-detail", args=[plan.pk]))
+    assert page.status_code == 200
+    assert "Nhiệm vụ số 2" in page.content.decode()
+
+
+def test_another_department_neither_lists_nor_opens_the_plan(client, cast: Cast) -> None:
+    plan = make_plan(cast, tasks=1)
+    login(client, cast.outsider)
+    assert plan.title not in client.get(reverse("plans:plan-list")).content.decode()
+    assert client.get(reverse("plans:plan-detail", args=[plan.pk])).status_code == 404
+
+
+def test_a_missing_plan_is_a_404(client, cast: Cast) -> None:
+    login(client, cast.director)
+    assert client.get(reverse("plans:plan-detail", args=[999999])).status_code == 404
+
+
+def test_the_plan_page_shows_targets_in_vietnamese_number_format(client, cast: Cast) -> None:
+    plan = make_plan(cast, tasks=1, targets_per_task=2)
+    login(client, cast.director)
+    html = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    assert "1.000 ha" in html
+    assert "2.000 ha" in html
+    assert "30/06/2023" in html
+    assert "Chi cục Kiểm lâm" in html
+
+
+def test_the_plan_page_costs_the_same_queries_for_3_or_30_tasks(client, cast: Cast) -> None:
+    small = make_plan(cast, tasks=3)
+    large = make_plan(cast, tasks=30, title="Kế hoạch lớn")
+    login(client, cast.director)
+    client.get(reverse("plans:plan-detail", args=[small.pk]))  # warm the session
+    counts = []
+    for plan in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("plans:plan-detail", args=[plan.pk])).status_code == 200
+        counts.append(len(queries))
+    # session + user + memberships + organisation tree + plan + tasks + 5 prefetches
+    assert counts[0] == counts[1]
+    assert counts[0] <= 14
+
+
+def test_the_plan_list_costs_the_same_queries_for_1_or_10_plans(
+    client, cast: Cast, django_assert_max_num_queries
+) -> None:
+    make_plan(cast, tasks=1)
+    login(client, cast.director)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("plans:plan-list"))
+    for i in range(9):
+        make_plan(cast, tasks=2, title=f"Kế hoạch {i}")
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse("plans:plan-list"))
+    assert len(one) == len(ten)
+
+
+def test_the_organisation_page_lists_the_tasks_it_leads_and_supports(client, cast: Cast) -> None:
+    make_plan(cast, tasks=3)
+    login(client, cast.unit_staff)
+    html = client.get(
+        reverse("organisations:organisation-detail", args=[cast.forest_unit.pk])
+    ).content.decode()
+    assert "Nhiệm vụ số 1" in html and "Nhiệm vụ số 3" in html
+    assert "Nhiệm vụ số 2" not in html
+    supporting = client.get(
+        reverse("organisations:organisation-detail", args=[cast.planning_finance_division.pk])
+    )
+    assert supporting.content.decode().count("Phối hợp") >= 3
+
+
+def test_another_province_body_is_a_404_on_the_organisation_page(client, cast: Cast) -> None:
+    from nhiemvu.organisations.models import Organisation
+
+    stranger = Organisation.objects.create(name="UBND tỉnh Khác")
+    login(client, cast.director)
+    assert client.get(reverse("organisations:organisation-detail", args=[stranger.pk])).status_code == 404
+
+
+def test_login_page_speaks_vietnamese(client) -> None:
+    html = client.get(reverse("login")).content.decode()
+    assert "Đăng nhập" in html and "Mật khẩu" in html
