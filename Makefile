@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is detail.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/nhiemvu_ci_$(shell echo $$$$)
+PROD_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$(shell printf 'x%.0s' $$(seq 1 60)) ALLOWED_HOSTS=nhiemvu.example.gov.vn DATABASE_URL=sqlite:///:memory:
+
+.PHONY: demo install test lint test-sqlite test-postgres check-deploy serve clean
+
+$(BIN)/nhiemvu: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/nhiemvu
+
+## demo: install, migrate, load the sample plan, create demo users, serve on http://127.0.0.1:8000/
+demo: install
+	$(BIN)/nhiemvu demo
+
+## test: lint, migrations, deploy checks, the whole suite on SQLite then on PostgreSQL
+test: install lint check-deploy test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/nhiemvu makemigrations --check --dry-run
+
+check-deploy:
+	$(PROD_ENV) $(BIN)/nhiemvu check --deploy --fail-level WARNING
+
+test-sqlite:
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
+
+# pytest-django creates test_<name> on the server and drops it afterwards.
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+serve: install
+	$(BIN)/nhiemvu serve
+
+clean:
+	rm -rf $(VENV) var build *.egg-info
