@@ -1,0 +1,154 @@
+"""The whole chain: bytes -> blocks -> segments -> recognised fields -> checks -> plan JSON dict."""
+
+from __future__ import annotations
+
+import re
+
+from nhiemvu.lib.vndates import parse_deadline
+
+from . import recognise as rec
+from .check import arithmetic_findings, missing_field_findings
+from .errors import ExtractionError
+from .read import read_blocks
+from .segment import Segments, TaskNode, segment
+from .vocab import DOC_KINDS
+
+__all__ = ["SCHEMA", "build_plan", "extract"]
+
+SCHEMA = "nhiemvu.plan/1"
+
+
+def _plan_year(seg: Segments, issued_year: int | None) -> int | None:
+    for text in (seg.title or "", " ".join(seg.preamble[:3])):
+        years = [int(y) for y in re.findall(r"năm\s+(\d{4})(?![\d/-])", text)]
+        if years:
+            return years[-1] if issued_year is None else min(years, key=lambda y: abs(y - issued_year))
+    return issued_year
+
+
+def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> dict:
+    f = node.fields
+    leaf = not node.children
+    deadline, recurrence = parse_deadline(f.get("deadline"), plan_year)
+    targets = rec.targets(node.title) if leaf or node.from_table else []
+    hits = rec.milestones(node.text, plan_year) if leaf else []
+    for h in hits:
+        if h.written_year and plan_year and abs(h.written_year - plan_year) > 1:
+            findings.append(
+                {
+                    "code": "year_mismatch",
+                    "task": node.code,
+                    "excerpt": h.period_text,
+                    "message": f"{h.written_year} is not the plan year {plan_year}",
+                }
+            )
+    if deadline and plan_year and deadline.year > plan_year:
+        findings.append(
+            {
+                "code": "deadline_after_plan",
+                "task": node.code,
+                "excerpt": f.get("deadline"),
+                "message": f"due {deadline.isoformat()}, after the {plan_year} plan period",
+            }
+        )
+    elif deadline and plan_year and deadline.year < plan_year - 1:
+        findings.append(
+            {
+                "code": "year_mismatch",
+                "task": node.code,
+                "excerpt": f.get("deadline"),
+                "message": f"{deadline.year} is not the plan year {plan_year}",
+            }
+        )
+    findings += arithmetic_findings(node.code, node.text, targets)
+    return {
+        "code": node.code,
+        "parent": node.parent,
+        "title": node.title,
+        "leader": rec.leader(f.get("leader")),
+        "lead_unit": rec.unit(f.get("lead_unit")),
+        "support_units": rec.units(f.get("support_units")),
+        "deadline": deadline.isoformat() if deadline else None,
+        "recurrence": recurrence,
+        "targets": targets,
+        "milestones": [
+            {"due": h.due.isoformat() if h.due else None, "text": h.text, "value": h.value, "unit": h.unit}
+            for h in hits
+        ],
+        "product": f.get("product") or None,
+        "excerpt": "\n".join(
+            [f"{node.code}. {node.title}", *node.body, *(f"{k}: {v}" for k, v in node.fields.items())]
+        ),
+    }
+
+
+def build_plan(seg: Segments) -> dict:
+    """The plan JSON of ``../shared/spec/plan-json.md`` from segmented text."""
+    front = seg.front or seg.all_text[:8]
+    number, symbol, number_excerpt = rec.doc_number(front)
+    place, issued, date_blank, date_excerpt = rec.place_and_date(front)
+    plan_year = _plan_year(seg, issued.year if issued else _year_of(date_excerpt))
+    preamble_text = " ".join([seg.title or "", *seg.preamble])
+    kind = DOC_KINDS.get(seg.kind_word or "") or (symbol.split("-")[0] if symbol else None)
+    findings: list[dict] = []
+    if symbol and number is None:
+        findings.append(
+            {"code": "blank_number", "task": None, "excerpt": number_excerpt, "message": "the document number is blank"}
+        )
+    if date_blank:
+        findings.append(
+            {"code": "blank_date", "task": None, "excerpt": date_excerpt, "message": "the issue day or month is blank"}
+        )
+    tasks = [_task_dict(node, plan_year, findings) for node in seg.tasks]
+    findings += missing_field_findings(tasks)
+    order = {t["code"]: i for i, t in enumerate(tasks)}
+    findings.sort(key=lambda f: (f["task"] is not None, order.get(f["task"], 0)))
+    refs = rec.references([*seg.front, seg.title or "", *seg.preamble, *(t["excerpt"] for t in tasks),
+                           *seg.organisation, *seg.appendix], number)
+    return {
+        "schema": SCHEMA,
+        "document": {
+            "kind": kind,
+            "number": number,
+            "symbol": symbol,
+            "issuer": rec.issuer(front, preamble_text),
+            "place": place,
+            "issued_on": issued.isoformat() if issued else None,
+            "year": plan_year,
+            "title": seg.title,
+            "signer": rec.signer(seg.closing or seg.all_text[-8:]),
+        },
+        "references": refs,
+        "tasks": tasks,
+        "reporting": rec.reporting(seg.organisation),
+        "recipients": rec.recipients(seg.closing),
+        "findings": findings,
+        "source_text": "\n".join(seg.all_text),
+    }
+
+
+def _year_of(excerpt: str | None) -> int | None:
+    m = re.search(r"(\d{4})", excerpt or "")
+    return int(m.group(1)) if m else None
+
+
+def extract(data: bytes, filename: str, max_bytes: int) -> dict:
+    if len(data) > max_bytes:
+        raise ExtractionError(
+            "too_large",
+            f"Tệp quá lớn ({len(data) // (1024 * 1024)} MB); giới hạn là {max_bytes // (1024 * 1024)} MB",
+            f"The file is too large ({len(data) // (1024 * 1024)} MB); the limit is {max_bytes // (1024 * 1024)} MB",
+        )
+    if not data.strip():
+        raise ExtractionError("empty", "Tệp rỗng, không có nội dung", "The file is empty")
+    blocks = read_blocks(data, filename)
+    if not blocks:
+        raise ExtractionError("empty", "Tệp không có nội dung văn bản", "The file has no text")
+    seg = segment(blocks)
+    if not seg.tasks:
+        raise ExtractionError(
+            "no_tasks",
+            "Không tìm thấy nhiệm vụ nào được đánh số trong văn bản",
+            "No numbered tasks were found in the document",
+        )
+    return build_plan(seg)

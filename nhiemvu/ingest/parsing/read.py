@@ -1,0 +1,402 @@
+"""Read a plan's bytes into blocks: paragraphs in document order, and the rows of task tables.
+
+The type is decided from the content (magic bytes) first and the file name second, so a .docx
+that is really an encrypted OLE container, or a PDF named .txt, is handled for what it is.
+No exception of python-docx, pdfplumber, zipfile or the codecs escapes: they become
+``ExtractionError`` with a code the web import can show.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from nhiemvu.lib.vntext import normalise
+
+from .errors import ExtractionError
+from .vocab import TABLE_COLUMNS
+
+__all__ = ["Block", "detect_type", "read_blocks"]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Magic numbers of common non-documents people upload by mistake.
+BINARY_MAGICS: tuple[bytes, ...] = (
+    b"MZ",  # Windows executable
+    b"\x7fELF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"\x1f\x8b",  # gzip
+    b"II*\x00",  # TIFF
+    b"MM\x00*",
+)
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+# A real plan's document.xml is a few MB at most; anything that inflates past this, or inflates
+# a hundredfold, is treated as a zip bomb before python-docx is allowed to open it.
+MAX_UNZIPPED = 100 * 1024 * 1024
+MAX_RATIO = 200
+
+
+@dataclass(slots=True)
+class Block:
+    """A paragraph of text, or a row of a task table (``cells``: column role -> text)."""
+
+    text: str
+    cells: dict[str, str] | None = field(default=None)
+
+
+def _fail(code: str, vi: str, en: str) -> ExtractionError:
+    return ExtractionError(code, vi, en)
+
+
+def detect_type(data: bytes, filename: str) -> str:
+    """'docx', 'pdf' or 'text' from the magic bytes and the name; raises for anything else.
+
+    >>> detect_type(b"%PDF-1.4 ...", "x.bin"), detect_type("Kế hoạch".encode(), "plan.txt")
+    ('pdf', 'text')
+    >>> detect_type(b"MZ\\x90\\x00", "a.exe")
+    Traceback (most recent call last):
+    ...
+    nhiemvu.ingest.parsing.errors.ExtractionError: Định dạng tệp không được hỗ trợ ...
+    """
+    suffix = PurePath(filename or "").suffix.lower()
+    head = data[:8]
+    if head.startswith(b"%PDF") or data[:1024].lstrip().startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "docx"
+    if head.startswith(OLE_MAGIC):
+        # Word keeps a password-protected .docx in an OLE container holding "EncryptedPackage";
+        # an OLE file without it is a legacy .doc.
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data or suffix == ".docx":
+            raise _fail(
+                "encrypted",
+                "Tệp được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lên lại",
+                "The file is password-protected; remove the password and upload it again",
+            )
+        raise _fail(
+            "unsupported_type",
+            "Định dạng .doc cũ không được hỗ trợ; hãy lưu lại dưới dạng .docx",
+            "Legacy .doc files are not supported; save the file as .docx",
+        )
+    if any(data.startswith(m) for m in BINARY_MAGICS) or suffix not in TEXT_SUFFIXES | {".docx", ".pdf"}:
+        raise _fail(
+            "unsupported_type",
+            f"Định dạng tệp không được hỗ trợ ({suffix or 'không rõ'}); hãy dùng .docx, .pdf, .txt hoặc .md",
+            f"Unsupported file type ({suffix or 'unknown'}); use .docx, .pdf, .txt or .md",
+        )
+    if suffix == ".docx":
+        raise _fail("corrupt", "Tệp .docx bị hỏng hoặc không đúng định dạng", "The .docx file is corrupt")
+    if suffix == ".pdf":
+        raise _fail("corrupt", "Tệp PDF bị hỏng hoặc không đúng định dạng", "The PDF file is corrupt")
+    return "text"
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+
+def decode_text(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; binary garbage raises ``not_text``.
+
+    >>> decode_text("\\ufeffKế hoạch".encode("utf-8")), decode_text("Số".encode("utf-16"))
+    ('Kế hoạch', 'Số')
+    """
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            text = data[3:].decode("utf-8")
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _fail(
+            "not_text",
+            "Không đọc được nội dung tệp (không phải văn bản UTF-8)",
+            "The file is not readable text (not UTF-8)",
+        ) from e
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\t\n\r\f")
+    if controls > max(8, len(text[:20000]) // 100):
+        raise _fail("not_text", "Tệp chứa dữ liệu nhị phân, không phải văn bản", "The file holds binary data, not text")
+    return text
+
+
+_MD_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_CLEAN = (
+    (re.compile(r"<br\s*/?>", re.IGNORECASE), "\n"),  # line breaks inside table cells
+    (re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE), ""),  # ATX headings
+    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),  # block quotes
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # strong emphasis
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # *emphasis*
+    (re.compile(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)"), r"\1"),  # _emphasis_
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])"), r"\1"),  # backslash escapes
+)
+
+
+def strip_markdown(text: str) -> str:
+    r"""Remove markdown markup that is not part of the plan's wording.
+
+    >>> strip_markdown("### 1. **Nhiệm vụ** *a*<br>b")
+    '1. Nhiệm vụ a\nb'
+    """
+    for pattern, repl in _MD_CLEAN:
+        text = pattern.sub(repl, text)
+    return text.replace("**", "")
+
+
+def _text_blocks(text: str, markdown: bool) -> list[Block]:
+    blocks: list[Block] = []
+    table: list[list[str]] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if markdown and line.startswith("|"):
+            if not _MD_TABLE_SEP_RE.match(line):
+                cells = [c.strip() for c in line.strip("|").split("|")]
+                table.append([normalise(strip_markdown(c)) for c in cells])
+            continue
+        if table:
+            blocks += table_blocks(table)
+            table = []
+        if markdown:
+            line = strip_markdown(line).strip()
+            if re.fullmatch(r"[-*_=]{3,}", line):  # a horizontal rule
+                continue
+        if line:
+            blocks.append(Block(line))
+    if table:
+        blocks += table_blocks(table)
+    return blocks
+
+
+# --------------------------------------------------------------------------------------------- tables
+
+
+def _column_roles(header: list[str]) -> dict[int, str] | None:
+    """Column index -> role when ``header`` is the header row of a task table, else None.
+
+    >>> _column_roles(["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành"])
+    {0: 'code', 1: 'title', 2: 'lead_unit', 3: 'support_units', 4: 'deadline'}
+    """
+    roles: dict[int, str] = {}
+    for i, cell in enumerate(header):
+        low = " ".join(cell.casefold().split()).strip(" .:")
+        for role, words in TABLE_COLUMNS:
+            if role in roles.values():
+                continue
+            if (role == "code" and low in words) or (role != "code" and any(w in low for w in words)):
+                roles[i] = role
+                break
+    if "code" in roles.values() and "title" in roles.values() and len(roles) >= 3:
+        return roles
+    return None
+
+
+def table_blocks(rows: list[list[str]]) -> list[Block]:
+    """A task table becomes one Block per row (with cells by role); any other table (letterhead,
+    signature) becomes its cells' lines, left to right, row by row."""
+    for h, header in enumerate(rows[:3]):
+        roles = _column_roles(header)
+        if roles:
+            out = [Block(line) for row in rows[:h] for cell in row for line in cell.split("\n") if line.strip()]
+            for row in rows[h + 1 :]:
+                cells = {role: " ".join(row[i].split()) for i, role in roles.items() if i < len(row)}
+                if re.fullmatch(r"\(?\d+\)?", cells.get("code", "")) and all(
+                    re.fullmatch(r"\(?\d+\)?", v or "") for v in cells.values()
+                ):
+                    continue  # the "(1) (2) (3)" numbering row under some headers
+                out.append(Block(cells.get("title", ""), cells))
+            return out
+    return [Block(line.strip()) for row in rows for cell in row for line in cell.split("\n") if line.strip()]
+
+
+# ----------------------------------------------------------------------------------------------- docx
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
+        raise _fail("corrupt", "Tệp .docx bị hỏng (không mở được)", "The .docx file is corrupt (cannot be opened)") from e
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise _fail(
+            "zip_bomb",
+            "Tệp .docx giải nén ra dung lượng bất thường (nghi tệp độc hại)",
+            "The .docx file inflates to an abnormal size (suspected zip bomb)",
+        )
+    if "word/document.xml" not in zf.namelist():
+        raise _fail("corrupt", "Tệp không phải tài liệu Word (.docx) hợp lệ", "The file is not a valid Word (.docx) document")
+    return zf
+
+
+def _docx_blocks(data: bytes) -> list[Block]:
+    _check_zip(data)
+    try:
+        import docx  # noqa: PLC0415 - imported lazily: text and PDF reads do not need it
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+        blocks: list[Block] = []
+        for element in document.element.body.iterchildren():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                text = normalise(Paragraph(element, document).text)
+                blocks += [Block(line) for line in text.split("\n") if line]
+            elif tag == "tbl":
+                rows: list[list[str]] = []
+                for row in Table(element, document).rows:
+                    seen: set[int] = set()
+                    cells = []
+                    for cell in row.cells:  # merged cells repeat: keep each once
+                        if id(cell._tc) in seen:
+                            continue
+                        seen.add(id(cell._tc))
+                        cells.append(normalise(cell.text))
+                    rows.append(cells)
+                blocks += table_blocks(rows)
+        return blocks
+    except ExtractionError:
+        raise
+    except Exception as e:  # python-docx raises many types (KeyError, XMLSyntaxError, ValueError...)
+        raise _fail("corrupt", "Tệp .docx bị hỏng hoặc không đọc được", "The .docx file is corrupt or unreadable") from e
+
+
+# ------------------------------------------------------------------------------------------------ pdf
+
+# Horizontal gap (points) between two words of a line that means two columns: the letterhead
+# and the "Nơi nhận | signature" block are laid out side by side.
+COLUMN_GAP = 24.0
+_STRUCTURAL_START_RE = re.compile(
+    r"""^(?:[-–+•*]\s            # a dash item
+        | \d+(?:\.\d+)*[.)]\s    # 1. / 1.1. / 1)
+        | [IVX]+\.\s             # a roman section
+        | [a-zđ]\)\s             # a) lettered item
+        | Nhiệm\svụ\s\d          # "Nhiệm vụ 2:"
+        | PHỤ\sLỤC | KẾ\sHOẠCH$ | Nơi\snhận )""",
+    re.VERBOSE,
+)
+_PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.IGNORECASE)
+
+
+def _pdf_lines(page) -> list[tuple[float, float, float, str, bool]]:
+    """(x0, x1, top, text, is_column_piece) for each line of a page, columns split apart."""
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+    rows: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if rows and abs(rows[-1][0]["top"] - w["top"]) < 3:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        pieces: list[list[dict]] = [[row[0]]]
+        for w in row[1:]:
+            if w["x0"] - pieces[-1][-1]["x1"] > COLUMN_GAP:
+                pieces.append([w])
+            else:
+                pieces[-1].append(w)
+        for piece in pieces:
+            text = normalise(" ".join(w["text"] for w in piece))
+            out.append((piece[0]["x0"], piece[-1]["x1"], piece[0]["top"], text, len(pieces) > 1))
+    return out
+
+
+def _pdf_blocks(data: bytes) -> list[Block]:
+    try:
+        import pdfplumber  # noqa: PLC0415 - imported lazily: it is slow to import
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+    except ImportError as e:  # pragma: no cover - a broken install
+        raise _fail("unsupported_type", "Máy chủ thiếu thư viện đọc PDF", "The PDF reader is not installed") from e
+    lines: list[tuple[float, float, float, str, bool]] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                page_lines = _pdf_lines(page)
+                # A page number alone at the foot of the page is a footer, not text.
+                while page_lines and _PAGE_NUMBER_RE.match(page_lines[-1][3]):
+                    page_lines.pop()
+                lines += page_lines
+    except PDFPasswordIncorrect as e:
+        raise _fail("encrypted", "Tệp PDF được bảo vệ bằng mật khẩu", "The PDF is password-protected") from e
+    except ExtractionError:
+        raise
+    except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, TypeError...
+        if "password" in repr(e).lower() or "encrypt" in repr(e).lower():
+            raise _fail("encrypted", "Tệp PDF được bảo vệ bằng mật khẩu", "The PDF is password-protected") from e
+        raise _fail("corrupt", "Tệp PDF bị hỏng hoặc không đọc được", "The PDF file is corrupt or unreadable") from e
+    if not any(t for *_, t, _ in lines):
+        raise _fail(
+            "scanned_pdf",
+            "Tệp PDF không có lớp chữ (bản scan); hãy tải lên bản .docx hoặc PDF có chữ",
+            "The PDF has no text layer (a scan); upload the .docx or a text PDF",
+        )
+    body = [ln for ln in lines if not ln[4]]
+    left = min((ln[0] for ln in body), default=0.0)
+    right = max((ln[1] for ln in body), default=0.0)
+    blocks: list[Block] = []
+    prev: tuple[float, float, float, str, bool] | None = None
+    for line in lines:
+        x0, _x1, _top, text, piece = line
+        starts_new = (
+            prev is None
+            or piece
+            or prev[4]
+            or prev[1] < right - 40  # the previous line stopped short: its paragraph ended
+            or x0 > left + 12  # first-line indent or a centred line
+            or bool(_STRUCTURAL_START_RE.match(text))
+        )
+        if starts_new or not blocks:
+            blocks.append(Block(text))
+        else:
+            blocks[-1].text += " " + text
+        prev = line
+    return blocks
+
+
+# ------------------------------------------------------------------------------------------------ all
+
+_TERMINAL = ".;:!?)]\"'”…"
+
+
+def _join_broken(blocks: list[Block]) -> list[Block]:
+    """Join a paragraph cut by a page break or a hard wrap: the first part ends without
+    punctuation and the rest starts in lower case ("các sản phẩm đảm" + "bảo theo quy định")."""
+    out: list[Block] = []
+    for b in blocks:
+        if (
+            out
+            and b.cells is None
+            and out[-1].cells is None
+            and b.text[:1].islower()
+            and out[-1].text
+            and out[-1].text[-1] not in _TERMINAL
+        ):
+            out[-1].text += " " + b.text
+        else:
+            out.append(b)
+    return out
+
+
+def read_blocks(data: bytes, filename: str) -> list[Block]:
+    """The document's blocks, whatever its type."""
+    kind = detect_type(data, filename)
+    if kind == "docx":
+        blocks = _docx_blocks(data)
+    elif kind == "pdf":
+        blocks = _pdf_blocks(data)
+    else:
+        text = normalise(decode_text(data))
+        markdown = PurePath(filename or "").suffix.lower() in {".md", ".markdown"} or bool(
+            re.search(r"^\s{0,3}#{1,6}\s|^\|.*\|\s*$", text, re.MULTILINE)
+        )
+        blocks = _text_blocks(text, markdown)
+    return _join_broken([b for b in blocks if b.text.strip() or b.cells])

@@ -1,0 +1,623 @@
+"""Recognise the pieces of a plan in segmented text: document number and date, issuer, references,
+leaders, units, targets, milestones, reporting duty, recipients and signer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from nhiemvu.lib.vndates import Period, find_periods
+from nhiemvu.lib.vnnumbers import NUMBER_PATTERN, comparator_after, comparator_before, parse_number
+
+from .vocab import (
+    ADMIN_AREAS,
+    BODY_HEADS,
+    CHANGE_WORDS,
+    COMPILER_VERBS,
+    HONORIFICS,
+    ISSUER_VERBS,
+    MOTTO_PREFIXES,
+    MULTIWORD_UNITS,
+    NON_TARGET_UNITS,
+    RECIPIENT_NOTES_RE,
+    SCOPE_WORDS,
+    SIGN_PREFIXES,
+)
+
+# ------------------------------------------------------------------------------------------ front matter
+
+_NUMBER_LINE_RE = re.compile(
+    r"""Số\s*[:.]?\s*
+        (?P<num>[0-9][0-9A-Za-z.]*)?\s*      # the number, often left blank until the document is signed
+        /\s*(?P<sym>[A-ZĐ][A-ZĐa-zđ0-9&-]*)  # KH-SNN, QĐ-UBND
+    """,
+    re.VERBOSE,
+)
+_PLACE_DATE_RE = re.compile(
+    r"""^(?P<place>[^\d,;:]{2,40}?)\s*,\s*
+        ngày\s*(?P<d>\d{1,2})?\s*
+        tháng\s*(?P<m>\d{1,2})?\s*
+        năm\s*(?P<y>\d{4})""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def doc_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(number, symbol, excerpt) from the "Số: .../KH-..." line; number is None when left blank.
+
+    >>> doc_number(["Số: 58/KH-UBND"]), doc_number(["Số:        /KH-SGDĐT"])
+    (('58/KH-UBND', 'KH-UBND', 'Số: 58/KH-UBND'), (None, 'KH-SGDĐT', 'Số: /KH-SGDĐT'))
+    """
+    for line in lines:
+        m = _NUMBER_LINE_RE.search(line)
+        if m:
+            sym = m.group("sym")
+            num = m.group("num")
+            excerpt = f"Số: {num}/{sym}" if num else f"Số: /{sym}"
+            return (f"{num}/{sym}" if num else None), sym, excerpt
+    return None, None, None
+
+
+def place_and_date(lines: list[str]) -> tuple[str | None, date | None, bool, str | None]:
+    """(place, issue date, date is blank, excerpt) from "Lạng Sơn, ngày  tháng 02 năm 2023".
+
+    >>> place_and_date(["Lạng Sơn, ngày tháng 02 năm 2023"])
+    ('Lạng Sơn', None, True, 'ngày tháng 02 năm 2023')
+    >>> place_and_date(["Nghệ An, ngày 16 tháng 02 năm 2023"])[:3]
+    ('Nghệ An', datetime.date(2023, 2, 16), False)
+    """
+    for line in lines:
+        m = _PLACE_DATE_RE.search(line.strip())
+        if m:
+            d, mo, y = m.group("d"), m.group("m"), int(m.group("y"))
+            excerpt = f"ngày {d or ''} tháng {mo or ''} năm {y}".replace("  ", " ")
+            if not d or not mo:
+                return m.group("place").strip(), None, True, excerpt
+            try:
+                return m.group("place").strip(), date(y, int(mo), int(d)), False, excerpt
+            except ValueError:
+                return m.group("place").strip(), None, True, excerpt
+    return None, None, False, None
+
+
+def _letterhead_issuer(front: list[str]) -> str | None:
+    lines = []
+    for line in front:
+        low = line.casefold()
+        if any(low.startswith(p) for p in MOTTO_PREFIXES) or low.startswith("số") or _PLACE_DATE_RE.search(line):
+            continue
+        letters = [c for c in line if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and not line.startswith("-"):
+            lines.append(line.strip())
+    if not lines:
+        return None
+    issuer = lines[-1]
+    if len(lines) > 1 and any(issuer.casefold().startswith(a + " ") for a in ADMIN_AREAS):
+        issuer = lines[-2] + " " + issuer
+    return issuer
+
+
+def issuer(front: list[str], preamble_text: str) -> str | None:
+    """The issuing body: the letterhead's last line (with an area line joined to the body above it),
+    written as the body text writes it when the preamble names it before "xây dựng/ban hành Kế hoạch".
+
+    >>> issuer(["UBND TỈNH NGHỆ AN", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"], "..., Sở Giáo dục và Đào tạo xây dựng Kế hoạch")
+    'Sở Giáo dục và Đào tạo'
+    >>> issuer([], "tỉnh Lạng Sơn. Sở Nông nghiệp và PTNT xây dựng Kế hoạch thực hiện")
+    'Sở Nông nghiệp và PTNT'
+    >>> issuer(["ỦY BAN NHÂN DÂN", "HUYỆN TAM NÔNG"], "")
+    'Ủy ban nhân dân huyện Tam Nông'
+    """
+    head = _letterhead_issuer(front)
+    if head:
+        m = re.search(re.escape(head), preamble_text, re.IGNORECASE)
+        if m:
+            return m.group(0)
+    verbs = "|".join(ISSUER_VERBS)
+    for m in re.finditer(rf"([^,.;:]+?)\s+(?:{verbs})\s+(?:và\s+\w+\s+)?kế\s+hoạch", preamble_text, re.IGNORECASE):
+        fragment = m.group(1).strip()
+        low = fragment.casefold()
+        starts = [low.find(h + " ") for h in BODY_HEADS if (low.startswith(h + " ") or f" {h} " in low)]
+        starts = [s if low.startswith(low[s:]) and (s == 0 or low[s - 1] == " ") else -1 for s in starts]
+        starts = [s for s in starts if s >= 0]
+        if starts:
+            found = fragment[min(starts) :].strip()
+            if not head or found.casefold() == head.casefold():
+                return found
+    if head:
+        return _title_case(head)
+    return None
+
+
+def _title_case(caps: str) -> str:
+    """Sentence case for an upper-case body name, keeping the place name capitalised."""
+    low = caps.lower()
+    words = low.split()
+    out = []
+    capitalise = True
+    for w in words:
+        if w in ("tỉnh", "huyện", "thành", "quận", "xã", "phường") or w in ("phố", "thị", "trấn"):
+            out.append(w)
+            capitalise = True
+            continue
+        out.append(w.capitalize() if capitalise or len(out) == 0 else w)
+        capitalise = capitalise and len(out) > 1 and w not in ("sở", "ủy", "ban", "ubnd")
+    text = " ".join(out)
+    return text[:1].upper() + text[1:]
+
+
+# -------------------------------------------------------------------------------------------- references
+
+REFERENCE_RE = re.compile(
+    r"""(?<![\w/.-])
+        (?P<number>
+            \d{1,5}(?:/\d{4})?                                   # 58 ; 25/2021
+            (?: /[A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-ZĐ][A-Za-zĐđ0-9&]*)*    # /QĐ-UBND ; /QH15 ; /QĐ-TTg
+              | -[A-ZĐ]{1,6}/[A-ZĐ][A-Za-zĐđ0-9&]*                   # 95-NQ/TU (Party documents)
+            )
+        )
+        (?![\w/])
+        (?P<tail>\s*,?\s*(?:ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}
+                          |ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?
+    """,
+    re.VERBOSE,
+)
+
+
+def references(texts: list[str], own_number: str | None) -> list[dict]:
+    """Documents cited by number, in order of first mention, without duplicates or the plan itself.
+
+    >>> references(["Thực hiện Quyết định số 58/QĐ-UBND ngày 17/01/2023 và Nghị quyết số 95-NQ/TU"], None)
+    [{'number': '58/QĐ-UBND', 'date': '2023-01-17'}, {'number': '95-NQ/TU', 'date': None}]
+    """
+    out: dict[str, dict] = {}
+    own = (own_number or "").casefold()
+    for text in texts:
+        for m in REFERENCE_RE.finditer(text):
+            number = m.group("number")
+            if number.casefold() == own or re.match(r"\s*Kèm\s+theo", text[max(0, m.start() - 40) : m.start()]):
+                continue
+            if re.search(r"kèm\s+theo\s+(?:kế\s+hoạch|quyết\s+định)\s+số\s*$", text[: m.start()], re.IGNORECASE):
+                continue  # "(Kèm theo Kế hoạch số ...)" under PHỤ LỤC names the plan itself
+            when = None
+            if m.group("tail"):
+                p = find_periods(m.group("tail"))
+                if p:
+                    d = p[0].due(None)
+                    when = d.isoformat() if d else None
+            if number not in out:
+                out[number] = {"number": number, "date": when}
+            elif out[number]["date"] is None and when:
+                out[number]["date"] = when
+    return list(out.values())
+
+
+def reference_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of document numbers and their dates: their digits are neither targets nor periods."""
+    return [(m.start(), m.end()) for m in REFERENCE_RE.finditer(text)]
+
+
+# ----------------------------------------------------------------------------------------------- people
+
+_HONORIFIC_RE = re.compile(r"^(?:{})\s*".format("|".join(re.escape(h) for h in HONORIFICS)), re.IGNORECASE)
+
+
+def leader(value: str | None) -> dict | None:
+    """{"name", "title"} from "Đồng chí Nguyễn Phúc Đạt, Phó Giám đốc Sở." / "Đ/c X, PGĐ Sở".
+
+    >>> leader("Đồng chí Nguyễn Phúc Đạt, Phó Giám đốc Sở.")
+    {'name': 'Nguyễn Phúc Đạt', 'title': 'Phó Giám đốc Sở'}
+    >>> leader("Đ/c Trần Quốc Hưng, PGĐ Sở")
+    {'name': 'Trần Quốc Hưng', 'title': 'PGĐ Sở'}
+    >>> leader("Giám đốc Sở") is None, leader("") is None
+    (True, True)
+    """
+    if not value:
+        return None
+    value = value.strip().rstrip(".;")
+    rest = _HONORIFIC_RE.sub("", value)
+    parts = [p.strip() for p in re.split(r"\s*[,–-]\s+|\s*\(\s*|\)", rest, maxsplit=1) if p and p.strip()]
+    if not parts:
+        return None
+    name = parts[0]
+    title = parts[1].rstrip(")").strip() if len(parts) > 1 else None
+    words = name.split()
+    if not (2 <= len(words) <= 6 and all(w[:1].isupper() for w in words)):
+        # "Phó Giám đốc Sở phụ trách" without a name: keep the title only when it is one
+        return None
+    return {"name": name, "title": title or None}
+
+
+def units(value: str | None) -> list[str]:
+    """Support units: a list split on ";" (commas stay: "UBND các xã, thị trấn" is one unit).
+
+    >>> units("Sở Tài chính; Sở Kế hoạch và Đầu tư.")
+    ['Sở Tài chính', 'Sở Kế hoạch và Đầu tư']
+    >>> units("UBND các huyện, thành phố")
+    ['UBND các huyện, thành phố']
+    """
+    if not value:
+        return []
+    parts = re.split(r"\s*;\s*|\n+", value)
+    return [p.strip().strip(".;,").strip() for p in parts if p.strip().strip(".;,").strip()]
+
+
+def unit(value: str | None) -> str | None:
+    """One unit (the lead unit), without the trailing period.
+
+    >>> unit("Chi cục Kiểm lâm."), unit("") is None
+    ('Chi cục Kiểm lâm', True)
+    """
+    if not value:
+        return None
+    v = value.strip().rstrip(".;,").strip()
+    return v or None
+
+
+# ---------------------------------------------------------------------------------------------- targets
+
+
+@dataclass(slots=True)
+class Found:
+    """A quantity found in a text, with what the rules need to decide whether it is a target."""
+
+    start: int
+    end: int
+    value: float
+    max: float | None
+    unit: str
+    comparator: str
+    change: str | None
+    name: str
+    in_parens: bool
+    scope: bool
+    qualifier: bool
+    equivalent: bool
+
+
+_QTY_RE = re.compile(
+    rf"""
+    (?<![\w/.,])                                  # not inside a word, code or another number
+    (?:(?P<from>từ)\s+)?
+    (?P<n1>{NUMBER_PATTERN})
+    (?P<pct1>\s*%)?
+    (?:\s*(?:-|–|đến|tới)\s*(?P<n2>{NUMBER_PATTERN})(?![\d/]))?   # 5-7 ; từ 80 đến 90 ; 8,5-9%
+    (?:/(?P<total>\d+)(?![\d/]))?                 # 07/11 xã: 7 of 11
+    (?P<pct>\s*%)?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_MULTI_UNITS = sorted(MULTIWORD_UNITS, key=len, reverse=True)
+_UNIT_WORD_RE = re.compile(r"\s*([^\W\d_]+)")
+_SLASH_RE = re.compile(r"/(?:\d[\d.,]*\s+)?[^\W\d_]+")
+_MASK_RE = re.compile(
+    r"""giai\s+đoạn\s+\d{4}\s*[-–]\s*\d{4}      # giai đoạn 2022 - 2030
+      | \d{4}\s*[-–]\s*\d{4}                    # năm học 2024-2025
+      | (?:năm|quý|tháng)\s+(?:học\s+)?\d{1,4}(?:\s*[/-]\s*\d{4})?
+      | \b(?:lần|khóa|kỳ|đợt)\s+thứ\s+\d+
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_STOP_NAME_RE = re.compile(r"[;:(]|,\s|\s(?:và|trở lên|so với|để|nhằm|theo)\s")
+
+
+def _mask(text: str) -> str:
+    """Blank out dates, periods and document numbers so that their digits are not read as quantities."""
+    spans = [(m.start(), m.end()) for m in _MASK_RE.finditer(text)]
+    spans += [(p.start, p.end) for p in find_periods(text) if p.kind != "season"]
+    spans += reference_spans(text)
+    chars = list(text)
+    for s, e in spans:
+        for i in range(s, e):
+            chars[i] = " " if not chars[i].isalpha() else "§"
+    return "".join(chars)
+
+
+def _read_unit(after: str) -> tuple[str, int]:
+    """The measure word after a number (as written) and its length in ``after``."""
+    low = after.casefold()
+    stripped = len(low) - len(low.lstrip())
+    for u in _MULTI_UNITS:
+        if low[stripped:].startswith(u) and not low[stripped + len(u) : stripped + len(u) + 1].isalpha():
+            end = stripped + len(u)
+            break
+    else:
+        m = _UNIT_WORD_RE.match(after)
+        if not m:
+            return "", 0
+        word = m.group(1)
+        if word[:1].isupper() and not (word.isupper() and 2 <= len(word) <= 5):
+            return "", 0  # "Hợp phần 3 Cơ sở ...": a capitalised word names, it does not measure
+        end = m.end()
+    while True:
+        m = _SLASH_RE.match(after, end)
+        if not m:
+            break
+        end = m.end()
+    return after[stripped:end].strip(), end
+
+
+def _name_after(text: str, pos: int) -> str:
+    m = _STOP_NAME_RE.search(text, pos)
+    return text[pos : m.start() if m else len(text)].strip(" ,.;")
+
+
+def _name_before(text: str, start: int) -> str:
+    seg = re.split(r"[;:,]\s*", text[:start])[-1]
+    seg = re.sub(r"\b(?:đạt|lên|là|có|phấn đấu|duy trì|đến|từ|tối thiểu|ít nhất|trên|dưới|không quá|tối đa)\b", " ", seg)
+    return " ".join(seg.split()).strip(" ,.;")
+
+
+def quantities(text: str) -> list[Found]:
+    """Every quantity in ``text`` with unit, comparator, change and flags (scope, qualifier...).
+
+    >>> [(q.value, q.unit, q.comparator) for q in quantities("Trồng 9.000 ha, tỷ lệ che phủ rừng đạt 64,2% trở lên.")]
+    [(9000, 'ha', '='), (64.2, '%', '>=')]
+    >>> [(q.value, q.max, q.unit, q.comparator) for q in quantities("tối thiểu 5-7 doanh nghiệp")]
+    [(5, 7, 'doanh nghiệp', 'range')]
+    """
+    masked = _mask(text)
+    out: list[Found] = []
+    depth_at = [0] * (len(text) + 1)
+    depth = 0
+    for i, c in enumerate(text):
+        if c == "(":
+            depth += 1
+        depth_at[i] = depth
+        if c == ")":
+            depth = max(0, depth - 1)
+    prev_end = 0
+    for m in _QTY_RE.finditer(masked):
+        value = parse_number(m.group("n1"))
+        if value is None:
+            continue
+        hi = parse_number(m.group("n2")) if m.group("n2") else None
+        if hi is not None and hi < value:
+            continue
+        pct = bool(m.group("pct") or m.group("pct1"))
+        if pct:
+            unit_text, unit_len = "%", 0
+        else:
+            unit_text, unit_len = _read_unit(text[m.end() :])
+            if not unit_text:
+                continue
+        end = m.end() + unit_len
+        before = text[max(prev_end, 0) : m.start()]
+        clause_before = re.split(r"[;:]|,\s", before)[-1]
+        comparator = "range" if hi is not None else None
+        if comparator is None:
+            comparator = comparator_after(text[end : end + 12]) or comparator_before(clause_before) or "="
+        change = None
+        for word, kind in CHANGE_WORDS.items():
+            if re.search(rf"(?<!\w){word}(?!\w)", clause_before, re.IGNORECASE):
+                change = kind
+        low_before = " " + " ".join(text[max(0, m.start() - 25) : m.start()].casefold().split())
+        scope = any(low_before.endswith(" " + w) for w in SCOPE_WORDS)
+        unit_low = unit_text.casefold()
+        qualifier = any(unit_low == u or unit_low.startswith(u + " ") for u in NON_TARGET_UNITS)
+        equivalent = bool(re.search(r"tương\s+đương\s*$", low_before))
+        if pct:
+            after_name = _name_after(text, end)
+            name = after_name if after_name and not after_name.startswith(("so với", "trở")) else ""
+            name = name or _name_before(text, m.start())
+        else:
+            name = unit_text + (" " + _name_after(text, end) if _name_after(text, end) else "")
+        out.append(
+            Found(
+                start=m.start(),
+                end=end,
+                value=value,
+                max=hi,
+                unit=unit_text,
+                comparator=comparator,
+                change=change,
+                name=name.strip() or unit_text,
+                in_parens=depth_at[m.start()] > 0,
+                scope=scope,
+                qualifier=qualifier,
+                equivalent=equivalent,
+            )
+        )
+        prev_end = end
+    return out
+
+
+_MEASURE_LIST_RE = re.compile(
+    r"""^\s*(?:trên\s+)?(?:cả\s+)?(?:\d+\s+\w+(?:\s+\w+)?\s*:\s*)?   # "trên cả 3 tiêu chí:"
+        (?P<list>(?:số|tỷ\s+lệ)\s[^,;:]+(?:,\s*(?:số|tỷ\s+lệ)\s[^,;:]+)+)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def targets(title: str) -> list[dict]:
+    """The quantified results a task's heading asks for. One range over several measures
+    ("giảm 5-10% số vụ, số người chết, số người bị thương") is one target per measure.
+
+    >>> [(t["value"], t["max"], t["unit"]) for t in targets("giảm từ 5-10% trên cả 3 tiêu chí: số vụ, số người chết")]
+    [(5, 10, '%'), (5, 10, '%')]
+    >>> [t["value"] for t in targets("kiểm tra 100% cửa hàng xăng dầu (412 cửa hàng)")]
+    [100]
+    """
+    out = []
+    for q in quantities(title):
+        if q.in_parens or q.scope or q.qualifier:
+            continue
+        names = [q.name]
+        if q.unit == "%":
+            m = _MEASURE_LIST_RE.match(title[q.end :].split(";")[0])
+            if m:
+                items = [i.strip() for i in m.group("list").split(",")]
+                tail = re.search(r"\s(so\s+với\s.*)$", items[-1])
+                if tail:
+                    items[-1] = items[-1][: tail.start()].strip()
+                names = [f"{i} {tail.group(1)}" if tail else i for i in items]
+        for name in names:
+            out.append(
+                {
+                    "name": name,
+                    "unit": q.unit,
+                    "comparator": q.comparator,
+                    "value": q.value,
+                    "max": q.max,
+                    "change": q.change,
+                }
+            )
+    return out
+
+
+# ------------------------------------------------------------------------------------------- milestones
+
+_CLAUSE_RE = re.compile(r";\s*|\.\s+(?=[A-ZĐÀ-Ỹ])|\.$|\n")
+_MILESTONE_KINDS = {"date", "quarter", "half", "month", "season"}
+
+
+@dataclass(slots=True)
+class MilestoneHit:
+    due: date | None
+    text: str
+    value: float | None
+    unit: str | None
+    written_year: int | None
+    period_text: str
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE_RE.split(text) if c and c.strip()]
+
+
+def milestones(text: str, plan_year: int | None) -> list[MilestoneHit]:
+    """Dated steps in a task's text: one per clause that names a period (quarter, month, half-year,
+    "trước ngày ..."), plus a season's step when it names a quantity to reach.
+
+    >>> [(h.due, h.text) for h in milestones("Rà soát; tháng 5/2023 hoàn thành xây dựng phương án", 2023)]
+    [(datetime.date(2023, 5, 31), 'hoàn thành xây dựng phương án')]
+    >>> [(h.due, h.written_year) for h in milestones("Quý I, II, III/2017, tăng cường chỉ đạo", 2023)]
+    [(datetime.date(2023, 9, 30), 2017)]
+    """
+    out: list[MilestoneHit] = []
+    for clause in _clauses(text):
+        refs = reference_spans(clause)
+        periods = [
+            p
+            for p in find_periods(clause)
+            if p.kind in _MILESTONE_KINDS and not any(s <= p.start < e for s, e in refs)
+        ]
+        # "27/7/1947 - 27/7/2022" is an anniversary, not a step
+        periods = [p for p in periods if not re.match(r"\s*[-–]\s*\d", clause[p.end : p.end + 4])]
+        if not periods:
+            continue
+        dated = [p for p in periods if p.kind != "season"]
+        found = [q for q in quantities(clause) if not q.qualifier and not q.scope]
+        reach = [q for q in found if q.equivalent] or [
+            q for q in found if q.comparator in (">=", ">", "range") and not q.in_parens and q.unit != "%"
+        ]
+        if not dated and not reach:
+            continue
+        p: Period = dated[0] if dated else periods[0]
+        year = p.year
+        if year is not None and plan_year is not None and abs(year - plan_year) > 1:
+            due = p.with_year(plan_year).due(plan_year)  # a typo: the plan's own year is meant
+        else:
+            due = p.due(plan_year)
+        body = (clause[: p.start] + " " + clause[p.end :]).strip()
+        body = re.sub(r"^(?:[,:\s]|trong\b|đến\b|trước\b|ngày\b)+|(?:[,\s]|trong|trước|đến|ngày)+$", "", body)
+        body = " ".join(body.split())
+        body = body[:1].lower() + body[1:] if body[:2] != body[:2].upper() else body
+        q = reach[0] if reach else None
+        out.append(
+            MilestoneHit(due, body, q.value if q else None, q.unit if q else None, year, p.text)
+        )
+    return out
+
+
+# -------------------------------------------------------------------------------------------- reporting
+
+
+def reporting(lines: list[str]) -> dict:
+    """Who compiles progress and how often, from "Tổ chức thực hiện".
+
+    >>> reporting(["3. Phòng Kế hoạch – Tài chính chịu trách nhiệm theo dõi, đôn đốc, tổng hợp kết quả "
+    ...            "thực hiện các nhiệm vụ theo tháng, quý của năm, báo cáo lãnh đạo Sở."])
+    {'compiler': 'Phòng Kế hoạch – Tài chính', 'frequencies': ['monthly', 'quarterly']}
+    >>> reporting(["2. Văn phòng Sở chủ trì theo dõi, tổng hợp, báo cáo định kỳ hằng tháng (trước ngày 20) và 6 tháng."])
+    {'compiler': 'Văn phòng Sở', 'frequencies': ['monthly', 'half-yearly']}
+    """
+    best = None
+    for line in lines:
+        low = line.casefold()
+        if "tổng hợp" in low and ("báo cáo" in low or "kết quả" in low):
+            best = line
+            break
+    if best is None:
+        return {"compiler": None, "frequencies": []}
+    text = re.sub(r"^\s*(?:\d+[.)]|[-–+•])\s*", "", best)
+    verbs = "|".join(re.escape(v) for v in COMPILER_VERBS)
+    m = re.search(rf"\s(?:{verbs})(?=[\s,])", text)  # lower-case verbs only: names are capitalised
+    compiler = text[: m.start()].strip(" ,") if m else None
+    if compiler and not any(compiler.casefold().startswith(h + " ") for h in ("phòng", "văn phòng", "ban", "trung tâm", "chi cục", "tổ", "bộ phận", "sở", "ubnd", "ủy ban")):
+        compiler = compiler if len(compiler.split()) <= 10 else None
+    freq_text = re.sub(r"\([^)]*\)", " ", text.casefold())
+    freq: list[str] = []
+
+    def has(pattern: str) -> bool:
+        return re.search(pattern, freq_text) is not None
+
+    lead = r"(?:hằng|hàng|theo|định\s+kỳ|mỗi|từng|,|và|báo\s+cáo)\s+"
+    if has(rf"{lead}tháng(?!\s*\d)") or has(r"hằng\s+tháng|hàng\s+tháng"):
+        freq.append("monthly")
+    if has(rf"{lead}quý(?!\s+[ivx]+\b)"):
+        freq.append("quarterly")
+    if has(r"(?:6|sáu)\s+tháng"):
+        freq.append("half-yearly")
+    if has(rf"{lead}năm(?!\s*\d)") or has(r"(?:6|sáu)\s+tháng\s*(?:,|và)\s*năm"):
+        freq.append("yearly")
+    return {"compiler": compiler, "frequencies": freq}
+
+
+# ------------------------------------------------------------------------------------- recipients/signer
+
+_NOTE_RE = re.compile(rf"\s*{RECIPIENT_NOTES_RE}\s*", re.IGNORECASE)
+
+
+def recipients(closing: list[str]) -> list[str]:
+    """The "Nơi nhận" list, without "(b/c)" notes and trailing punctuation.
+
+    >>> recipients(["- UBND tỉnh (b/c);", "GIÁM ĐỐC", "- Lưu: VT, KHTC."])
+    ['UBND tỉnh', 'Lưu: VT, KHTC']
+    """
+    out = []
+    for line in closing:
+        m = re.match(r"^\s*[-–+•]\s*(.+)$", line)
+        if not m:
+            continue
+        item = _NOTE_RE.sub(" ", m.group(1)).strip().rstrip(";.,").strip()
+        if item:
+            out.append(item)
+    return out
+
+
+def _looks_like_name(line: str) -> bool:
+    words = line.split()
+    return 2 <= len(words) <= 6 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
+
+
+def signer(closing: list[str]) -> dict | None:
+    """{"name", "title"}: the last name-like line, under the title line that follows any
+    KT./TM./TL. line (Decree 30/2020: the signer's own title comes last).
+
+    >>> signer(["- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Thành Đông"])
+    {'name': 'Nguyễn Thành Đông', 'title': 'PHÓ CHỦ TỊCH'}
+    """
+    lines = [ln.strip() for ln in closing if ln.strip() and not re.match(r"^\s*[-–+•]", ln)]
+    lines = [ln for ln in lines if not re.fullmatch(r"\(.*\)", ln)]  # "(Đã ký)", "(ký, đóng dấu)"
+    for i in range(len(lines) - 1, -1, -1):
+        if _looks_like_name(lines[i]) and not lines[i].isupper():
+            title = None
+            for j in range(i - 1, -1, -1):
+                t = lines[j]
+                if t.isupper() and not any(t.casefold().startswith(p) for p in SIGN_PREFIXES):
+                    title = t
+                    break
+            return {"name": lines[i], "title": title}
+    return None

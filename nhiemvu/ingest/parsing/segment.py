@@ -1,0 +1,270 @@
+"""Segment a plan's blocks: front matter, title, sections, numbered tasks with their field lines,
+task-table rows, the "Tổ chức thực hiện" section, "Nơi nhận" and the signature."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .read import Block
+from .vocab import DOC_KINDS, FIELD_LABELS, PREAMBLE_WORDS, SECTION_KINDS
+
+__all__ = ["Segments", "TaskNode", "field_of", "segment"]
+
+_SECTION_RE = re.compile(
+    r"""^(?P<roman>X{0,3}(?:IX|IV|V?I{0,3}))   # I. II. ... X.
+        \s*[.)/-]\s*(?P<heading>\S.*)$""",
+    re.VERBOSE,
+)
+_NUMBERED_RE = re.compile(
+    r"""^(?:
+          (?P<code>\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s+     # 1. / 1.1. / 1)
+        | (?P<code2>\d{1,2}(?:\.\d{1,2}){1,3})\s+           # 1.1 without the final dot
+        | Nhiệm\s+vụ\s+(?P<ncode>\d{1,2})\s*[:.]\s*          # "Nhiệm vụ 1: ..." on its own
+        )
+        (?:Nhiệm\s+vụ\s+\d+\s*[:.]\s*)?                     # "1. Nhiệm vụ 1: ..." keeps only the heading
+        (?P<title>\S.*)$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_LETTERED_RE = re.compile(r"^(?P<letter>[a-zđ])\s*\)\s*(?P<title>\S.*)$")
+_FIELD_RE = re.compile(
+    r"^[-–+•*]?\s*(?P<label>{})\s*[:：]\s*(?P<value>.*)$".format(
+        "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in FIELD_LABELS.items())
+    ),
+    re.IGNORECASE,
+)
+_ROW_CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?$")
+
+
+@dataclass(slots=True)
+class TaskNode:
+    """A task as segmented: code, heading, body lines and field values (raw text)."""
+
+    code: str
+    parent: str | None
+    title: str
+    body: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    lettered: bool = False
+    from_table: bool = False
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.title, *self.body])
+
+
+@dataclass(slots=True)
+class Segments:
+    front: list[str] = field(default_factory=list)
+    kind_word: str | None = None
+    title: str | None = None
+    preamble: list[str] = field(default_factory=list)
+    tasks: list[TaskNode] = field(default_factory=list)
+    organisation: list[str] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)
+    appendix: list[str] = field(default_factory=list)
+    all_text: list[str] = field(default_factory=list)
+
+
+def field_of(line: str) -> tuple[str, str] | None:
+    """(field name, value) when ``line`` is a task's field line.
+
+    >>> field_of("- *Lãnh đạo trực tiếp chỉ đạo:* Đồng chí X, Phó Giám đốc Sở.".replace("*", ""))
+    ('leader', 'Đồng chí X, Phó Giám đốc Sở.')
+    >>> field_of("- Đơn vị chủ trì tham mưu thực hiện: Chi cục Kiểm lâm")
+    ('lead_unit', 'Chi cục Kiểm lâm')
+    >>> field_of("- Phối hợp với Liên minh Hợp tác xã tỉnh, UBND các huyện") is None
+    True
+    """
+    m = _FIELD_RE.match(line)
+    if not m:
+        return None
+    name = next(n for n in FIELD_LABELS if m.group(n))
+    return name, m.group("value").strip()
+
+
+def _section_kind(heading: str) -> str:
+    low = heading.casefold()
+    for kind, words in SECTION_KINDS:
+        if any(w in low for w in words):
+            return kind
+    return "tasks"
+
+
+def section_of(line: str) -> str | None:
+    """The kind of section a Roman-numeral heading opens, or None if ``line`` is not one.
+
+    >>> section_of("II. NỘI DUNG THỰC HIỆN"), section_of("III. TỔ CHỨC THỰC HIỆN"), section_of("I. MỤC ĐÍCH, YÊU CẦU")
+    ('tasks', 'organisation', 'purpose')
+    >>> section_of("1. Nhiệm vụ 1") is None
+    True
+    """
+    m = _SECTION_RE.match(line)
+    if not m or not m.group("roman"):
+        return None
+    heading = m.group("heading")
+    letters = [c for c in heading if c.isalpha()]
+    # Sections are written in capitals; a Roman "I." before an ordinary sentence is rare but
+    # "V. " could start a sentence abbreviation, so ask for mostly upper case or a known heading.
+    upper = sum(c.isupper() for c in letters) >= 0.6 * max(1, len(letters))
+    kind = _section_kind(heading)
+    if upper or any(any(w in heading.casefold()[:40] for w in words) for _, words in SECTION_KINDS):
+        return kind
+    return None
+
+
+def _is_kind_line(text: str) -> str | None:
+    t = text.strip().strip("*#").strip()
+    if t.isupper() and t.casefold() in DOC_KINDS:
+        return t.casefold()
+    return None
+
+
+def _clean_title(title: str) -> str:
+    return title.strip().strip("*").strip().rstrip(":;.").strip()
+
+
+class _TaskBuilder:
+    """Turns the lines and rows of the tasks part into TaskNodes, checking the outline order so that
+    an enumeration inside a task's text ("1. ...", "2. ...") is not taken for new tasks."""
+
+    def __init__(self) -> None:
+        self.tasks: list[TaskNode] = []
+        self.by_code: dict[str, TaskNode] = {}
+        self.current: TaskNode | None = None
+        self.last_child: dict[str | None, int] = {}
+
+    def _add(self, node: TaskNode) -> None:
+        self.tasks.append(node)
+        self.by_code.setdefault(node.code, node)
+        if node.parent and node.parent in self.by_code:
+            self.by_code[node.parent].children.append(node.code)
+        self.current = node
+
+    def _accepts(self, code: str) -> bool:
+        parts = code.split(".")
+        parent = ".".join(parts[:-1]) or None
+        if parent is not None and parent not in self.by_code:
+            return False
+        last = self.last_child.get(parent, 0)
+        n = int(parts[-1])
+        return n == last + 1 or (last == 0 and n <= 1) or (parent is None and not self.tasks)
+
+    def line(self, text: str) -> None:
+        m = _NUMBERED_RE.match(text)
+        if m:
+            code = (m.group("code") or m.group("code2") or m.group("ncode")).rstrip(".")
+            if self._accepts(code):
+                parts = code.split(".")
+                parent = ".".join(parts[:-1]) or None
+                self.last_child[parent] = int(parts[-1])
+                self._add(TaskNode(code, parent, _clean_title(m.group("title"))))
+                return
+        m = _LETTERED_RE.match(text)
+        if m and self.current is not None:
+            base = self.current
+            while base.lettered and base.parent:
+                base = self.by_code[base.parent]
+            node = TaskNode(f"{base.code}.{m.group('letter')}", base.code, _clean_title(m.group("title")), lettered=True)
+            self._add(node)
+            return
+        f = field_of(text)
+        if f and self.current is not None:
+            name, value = f
+            self.current.fields.setdefault(name, value)
+            return
+        if self.current is not None:
+            self.current.body.append(text)
+
+    def row(self, cells: dict[str, str]) -> None:
+        code = cells.get("code", "").strip().rstrip(".")
+        if not _ROW_CODE_RE.match(code + "."):
+            return  # group rows (I, II, A, B) and unnumbered rows are not tasks
+        parts = code.split(".")
+        parent = ".".join(parts[:-1]) or None
+        node = TaskNode(code, parent if parent in self.by_code else None, _clean_title(cells.get("title", "")))
+        node.from_table = True
+        for name in ("leader", "lead_unit", "support_units", "deadline", "product"):
+            if cells.get(name, "").strip():
+                node.fields[name] = cells[name].strip()
+        self._add(node)
+        self.current = None  # prose after a table belongs to no row
+
+    def finish(self) -> list[TaskNode]:
+        # A lettered item is a task only when it carries its own assignment; otherwise its text
+        # goes back to the enclosing task.
+        out: list[TaskNode] = []
+        for node in self.tasks:
+            if node.lettered and not node.fields:
+                parent = self.by_code.get(node.parent or "")
+                if parent is not None:
+                    parent.body += [f"{node.code[-1]}) {node.title}", *node.body]
+                    parent.children.remove(node.code)
+                continue
+            out.append(node)
+        return out
+
+
+def segment(blocks: list[Block]) -> Segments:
+    """Split the blocks into the parts of a plan."""
+    seg = Segments()
+    seg.all_text = [b.text for b in blocks if b.text]
+    kind_at = next((i for i, b in enumerate(blocks) if b.cells is None and _is_kind_line(b.text)), None)
+    start = 0
+    if kind_at is not None:
+        seg.front = [b.text for b in blocks[:kind_at]]
+        seg.kind_word = _is_kind_line(blocks[kind_at].text)
+        title: list[str] = []
+        i = kind_at + 1
+        while i < len(blocks) and len(title) < 4:
+            t = blocks[i].text
+            low = t.casefold()
+            if blocks[i].cells is not None or section_of(t) or field_of(t):
+                break
+            if title and (any(low.startswith(w + " ") for w in PREAMBLE_WORDS) or title[-1].endswith((".", ";"))):
+                break
+            if title and len(t) > 200:
+                break
+            title.append(t)
+            i += 1
+        seg.title = " ".join(title) or None
+        start = i
+    builder = _TaskBuilder()
+    state = "preamble"
+    for b in blocks[start:]:
+        t = b.text
+        if b.cells is not None:
+            if state in ("tasks", "appendix", "preamble"):
+                builder.row(b.cells)
+            continue
+        if state != "closing" and re.match(r"^nơi\s+nhận\b", t, re.IGNORECASE):
+            state = "closing"
+            rest = re.sub(r"^nơi\s+nhận\s*:?\s*", "", t, flags=re.IGNORECASE)
+            if rest:
+                seg.closing.append(rest)
+            continue
+        if re.match(r"^PHỤ\s+LỤC\b", t):
+            state = "appendix"
+            seg.appendix.append(t)
+            continue
+        if state == "closing":
+            seg.closing.append(t)
+            continue
+        if state == "appendix":
+            seg.appendix.append(t)
+            continue
+        kind = section_of(t)
+        if kind:
+            state = kind
+            builder.current = None
+            builder.last_child[None] = 0 if not builder.tasks else builder.last_child.get(None, 0)
+            continue
+        if state == "preamble":
+            seg.preamble.append(t)
+        elif state == "tasks":
+            builder.line(t)
+        elif state == "organisation":
+            seg.organisation.append(t)
+    seg.tasks = builder.finish()
+    return seg

@@ -1,0 +1,136 @@
+"""Vietnamese numbers, ranges and comparators as written in administrative documents.
+
+Vietnamese uses "." to group thousands and "," as the decimal mark: ``1.000`` is one thousand,
+``64,2`` is 64.2, and leading zeros are kept for counts (``05 chuỗi``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "NUMBER_PATTERN",
+    "Quantity",
+    "comparator_after",
+    "comparator_before",
+    "parse_number",
+    "parse_range",
+]
+
+# One number: thousands groups with "." (exactly three digits each), an optional decimal part with ",".
+# "1.5" (a dot followed by fewer than three digits) is read as a decimal too, for files typed on
+# an English keyboard.
+NUMBER_PATTERN = r"""
+    (?:\d{1,3}(?:\.\d{3})+(?:,\d+)?     # 1.000 / 106.000 / 1.000,5
+     | \d+,\d+                          # 64,2
+     | \d+\.\d{1,2}(?!\d)               # 1.5 (English decimal point)
+     | \d+)                             # 05 / 2023
+"""
+_NUMBER_RE = re.compile(rf"^\s*({NUMBER_PATTERN})\s*$", re.VERBOSE)
+
+_RANGE_RE = re.compile(
+    rf"""
+    ^\s*(?:từ\s+)?
+    (?P<lo>{NUMBER_PATTERN})\s*%?\s*
+    (?:-|–|—|đến|tới)\s*
+    (?P<hi>{NUMBER_PATTERN})
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# Comparators as (phrase, comparator). Longest phrases first so "không dưới" wins over "dưới".
+COMPARATORS_BEFORE: tuple[tuple[str, str], ...] = (
+    ("không dưới", ">="),
+    ("không ít hơn", ">="),
+    ("tối thiểu", ">="),
+    ("ít nhất", ">="),
+    ("không quá", "<="),
+    ("không vượt quá", "<="),
+    ("tối đa", "<="),
+    ("dưới mức", "<="),
+    ("nhiều hơn", ">"),
+    ("cao hơn", ">"),
+    ("vượt", ">"),
+    ("trên", ">"),
+    ("hơn", ">"),
+    ("dưới", "<"),
+)
+COMPARATORS_AFTER: tuple[tuple[str, str], ...] = (
+    ("trở lên", ">="),
+    ("trở xuống", "<="),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its comparator (and the upper bound of a range)."""
+
+    value: float
+    comparator: str = "="
+    max: float | None = None
+
+
+def parse_number(text: str) -> float | None:
+    """Read one Vietnamese-written number; None when the text is not a number.
+
+    >>> parse_number("1.000"), parse_number("64,2"), parse_number("05"), parse_number("106.000")
+    (1000, 64.2, 5, 106000)
+    >>> parse_number("1.000,5"), parse_number("abc")
+    (1000.5, None)
+    """
+    m = _NUMBER_RE.match(text)
+    if not m:
+        return None
+    s = m.group(1)
+    if "," in s:
+        s = s.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", s):
+        s = s.replace(".", "")
+    value = float(s)
+    return int(value) if value.is_integer() else value
+
+
+def parse_range(text: str) -> tuple[float, float] | None:
+    """Read a range ``5-7``, ``8,5-9%``, ``từ 80 đến 90``; None when it is not one.
+
+    >>> parse_range("5-7"), parse_range("từ 80 đến 90"), parse_range("8,5-9%")
+    ((5, 7), (80, 90), (8.5, 9))
+    >>> parse_range("2022 - 2030 giai đoạn") is None  # a span of years is a period, not a range
+    False
+    """
+    m = _RANGE_RE.match(text)
+    if not m:
+        return None
+    lo, hi = parse_number(m.group("lo")), parse_number(m.group("hi"))
+    if lo is None or hi is None or hi < lo:
+        return None
+    return lo, hi
+
+
+def comparator_before(words: str) -> str | None:
+    """The comparator the words just before a number imply, or None.
+
+    >>> comparator_before("tỷ lệ đạt tối thiểu"), comparator_before("sản lượng trên")
+    ('>=', '>')
+    >>> comparator_before("không quá"), comparator_before("Trồng") is None
+    ('<=', True)
+    """
+    low = words.casefold().rstrip()
+    for phrase, comparator in COMPARATORS_BEFORE:
+        if low == phrase or low.endswith(" " + phrase):
+            return comparator
+    return None
+
+
+def comparator_after(words: str) -> str | None:
+    """The comparator a phrase after a quantity implies ("64,2% trở lên"), or None.
+
+    >>> comparator_after(" trở lên; có"), comparator_after(" xã") is None
+    ('>=', True)
+    """
+    low = words.casefold().lstrip()
+    for phrase, comparator in COMPARATORS_AFTER:
+        if low.startswith(phrase):
+            return comparator
+    return None
