@@ -1,0 +1,93 @@
+"""Reads of the plan import: staged imports, a plan already imported from the same document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from nhiemvu.organisations.models import Membership, Organisation, Role
+from nhiemvu.organisations.selectors import User, organisations_visible_to, user_has_role
+from nhiemvu.plans.models import Plan
+
+from .models import ImportSession, ImportStatus
+
+
+def user_may_import(user: User) -> bool:
+    """Importing plans is the planning-finance division's job (and a superuser's)."""
+    return user_has_role(user, Role.PLANNING_FINANCE)
+
+
+def import_issuer_choices(user: User) -> QuerySet[Organisation]:
+    """Bodies the user may import a plan for: the ones visible to them."""
+    return organisations_visible_to(user).order_by("name")
+
+
+def import_default_issuer(user: User) -> Organisation | None:
+    """The user's department: the nearest department above (or at) their planning-finance membership."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.filter(user=user, role=Role.PLANNING_FINANCE)
+        .select_related("organisation")
+        .first()
+        or Membership.objects.filter(user=user).select_related("organisation").first()
+    )
+    if membership is None:
+        return None
+    org: Organisation | None = membership.organisation
+    start = org
+    # A planning-finance division belongs to a department; the department issues the plans.
+    while org is not None and org.kind not in {"department", "district", "province_committee"}:
+        org = org.parent
+    return org or start
+
+
+def import_session_get(user: User, pk: int) -> ImportSession:
+    """A pending import of this user, else 404: nobody reviews another person's upload."""
+    return get_object_or_404(
+        ImportSession.objects.select_related("issuer"),
+        pk=pk,
+        created_by_id=user.pk,
+        status=ImportStatus.PENDING,
+    )
+
+
+def plan_find_by_hash(content_hash: str) -> Plan | None:
+    """The plan imported from a file with these exact bytes, if any."""
+    if not content_hash:
+        return None
+    return (
+        Plan.objects.select_related("source_document", "issuer")
+        .filter(source_document__content_hash=content_hash)
+        .order_by("pk")
+        .first()
+    )
+
+
+def plan_find_by_number(number: str | None, issued_on: dt.date | None) -> Plan | None:
+    """The plan whose document has this number and issue date (a re-import of the same plan)."""
+    if not number or issued_on is None:
+        return None
+    return (
+        Plan.objects.select_related("source_document", "issuer")
+        .filter(source_document__number=number, source_document__issued_on=issued_on)
+        .order_by("pk")
+        .first()
+    )
+
+
+def plan_find_existing(plan_json: dict[str, Any], content_hash: str) -> Plan | None:
+    """The plan an import would duplicate: same file bytes, or same document number and date."""
+    found = plan_find_by_hash(content_hash)
+    if found is not None:
+        return found
+    document = plan_json.get("document") or {}
+    issued_on = document.get("issued_on")
+    try:
+        date = dt.date.fromisoformat(issued_on) if isinstance(issued_on, str) else None
+    except ValueError:
+        date = None
+    return plan_find_by_number(document.get("number"), date)

@@ -1,0 +1,798 @@
+"""Writes of the plan import: stage an extracted plan, then commit it into the plans app.
+
+`plan_import_commit` is the one door from a plan JSON (`shared/spec/plan-json.md`) to rows:
+it checks the whole JSON first, then writes everything in one transaction, so a bad target
+in the last task leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+
+from nhiemvu.core.errors import DomainError
+from nhiemvu.lib.vntext import nfc
+from nhiemvu.organisations.models import Official, Organisation, OrganisationKind
+from nhiemvu.plans.models import (
+    Change,
+    Comparator,
+    DocumentKind,
+    Finding,
+    FindingStatus,
+    Frequency,
+    Milestone,
+    Plan,
+    PlanStatus,
+    Recurrence,
+    SourceDocument,
+    Target,
+    Task,
+)
+
+from .matching import OfficialMatcher, OrganisationMatcher, guess_kind
+from .models import ImportSession, ImportStatus
+from .selectors import plan_find_existing
+
+NEW = "new"
+
+
+class PlanImportError(DomainError):
+    """The plan JSON cannot be imported as it stands; the message says what to fix."""
+
+    code = "plan_import_invalid"
+
+
+class InvalidDateError(PlanImportError):
+    code = "invalid_date"
+
+
+class InvalidTargetError(PlanImportError):
+    code = "invalid_target"
+
+
+class DuplicateTaskCodeError(PlanImportError):
+    code = "duplicate_task_code"
+
+
+class UnknownParentError(PlanImportError):
+    code = "unknown_parent"
+
+
+class DuplicatePlanError(PlanImportError):
+    """The document was imported before: the caller must ask for an update instead."""
+
+    code = "duplicate_plan"
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(
+            f"Văn bản này đã được nhập thành kế hoạch «{plan.title}» (#{plan.pk}). "
+            "Hãy chọn cập nhật kế hoạch đã có thay vì tạo kế hoạch mới.",
+            message_en=f"This document was already imported as plan #{plan.pk}; update that plan instead.",
+        )
+        self.plan = plan
+
+
+class ImportSessionClosedError(DomainError):
+    code = "import_session_closed"
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- reading the JSON: every check before the first write ----------------------------------------
+
+
+@dataclass
+class _Target:
+    name: str
+    unit: str
+    comparator: str
+    value: Decimal
+    max_value: Decimal | None
+    change: str
+
+
+@dataclass
+class _Milestone:
+    due: dt.date | None
+    text: str
+    value: Decimal | None
+    unit: str
+
+
+@dataclass
+class _Task:
+    code: str
+    parent: str | None
+    title: str
+    excerpt: str
+    leader_name: str
+    leader_title: str
+    lead_unit: str
+    support_units: list[str]
+    deadline: dt.date | None
+    recurrence: str
+    targets: list[_Target] = field(default_factory=list)
+    milestones: list[_Milestone] = field(default_factory=list)
+
+
+@dataclass
+class _Reference:
+    number: str
+    date: dt.date | None
+
+
+@dataclass
+class _Finding:
+    code: str
+    task: str | None
+    excerpt: str
+    message: str
+
+
+@dataclass
+class _Plan:
+    kind: str
+    number: str
+    symbol: str
+    issuer_name: str
+    place: str
+    issued_on: dt.date | None
+    year: int
+    title: str
+    signer_name: str
+    signer_title: str
+    references: list[_Reference]
+    tasks: list[_Task]
+    compiler: str
+    frequencies: list[str]
+    recipients: list[str]
+    findings: list[_Finding]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return " ".join(nfc(str(value)).split())
+
+
+def _date(value: Any, where: str, where_en: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidDateError(
+            f"{where}: ngày «{value}» không hợp lệ (cần dạng NNNN-TT-NN).",
+            message_en=f"{where_en}: {value!r} is not a valid date (YYYY-MM-DD).",
+        ) from None
+
+
+def _decimal(value: Any, where: str, where_en: str, *, required: bool) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            raise InvalidTargetError(
+                f"{where}: thiếu giá trị.", message_en=f"{where_en}: the value is missing."
+            )
+        return None
+    if isinstance(value, bool):
+        value = "invalid"
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise InvalidTargetError(
+            f"{where}: «{value}» không phải là một số.", message_en=f"{where_en}: {value!r} is not a number."
+        )
+    if number < 0:
+        raise InvalidTargetError(
+            f"{where}: giá trị không được âm ({value}).",
+            message_en=f"{where_en}: the value must not be negative.",
+        )
+    return number
+
+
+def _target(raw: dict[str, Any], where: str, where_en: str) -> _Target:
+    name = _text(raw.get("name"))
+    if not name:
+        raise InvalidTargetError(
+            f"{where}: chỉ tiêu chưa có tên.", message_en=f"{where_en}: the target has no name."
+        )
+    comparator = _text(raw.get("comparator")) or Comparator.EQ
+    if comparator not in Comparator.values:
+        raise InvalidTargetError(
+            f"{where}: phép so sánh «{comparator}» không hợp lệ.",
+            message_en=f"{where_en}: unknown comparator {comparator!r}.",
+        )
+    value = _decimal(raw.get("value"), where, where_en, required=True)
+    maximum = _decimal(raw.get("max", raw.get("max_value")), where, where_en, required=False)
+    assert value is not None
+    if comparator == Comparator.RANGE:
+        if maximum is None:
+            raise InvalidTargetError(
+                f"{where}: chỉ tiêu dạng khoảng cần giá trị tối đa.",
+                message_en=f"{where_en}: a range target needs a maximum.",
+            )
+        if maximum <= value:
+            raise InvalidTargetError(
+                f"{where}: giá trị tối đa ({maximum}) phải lớn hơn giá trị tối thiểu ({value}).",
+                message_en=f"{where_en}: the maximum must be above the minimum.",
+            )
+    elif maximum is not None:
+        raise InvalidTargetError(
+            f"{where}: chỉ chỉ tiêu dạng khoảng mới có giá trị tối đa.",
+            message_en=f"{where_en}: only a range target has a maximum.",
+        )
+    change = _text(raw.get("change"))
+    if change not in Change.values:
+        raise InvalidTargetError(
+            f"{where}: loại thay đổi «{change}» không hợp lệ.",
+            message_en=f"{where_en}: unknown change {change!r}.",
+        )
+    return _Target(
+        name=name,
+        unit=_text(raw.get("unit")),
+        comparator=comparator,
+        value=value,
+        max_value=maximum,
+        change=change,
+    )
+
+
+def _read(plan_json: dict[str, Any]) -> _Plan:
+    """The plan JSON checked and typed; raises a PlanImportError naming the first problem."""
+    if not isinstance(plan_json, dict):
+        raise PlanImportError("Dữ liệu kế hoạch không hợp lệ.", message_en="The plan data is not an object.")
+    document = plan_json.get("document") or {}
+    issued_on = _date(document.get("issued_on"), "Ngày ban hành", "Issue date")
+    year_raw = document.get("year") or (issued_on.year if issued_on else None)
+    try:
+        year = int(year_raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        year = 0
+    if not 2000 <= year <= 2100:
+        raise PlanImportError(
+            f"Năm kế hoạch «{year_raw}» không hợp lệ (cần trong khoảng 2000–2100).",
+            message_en=f"The plan year {year_raw!r} is not valid (2000–2100).",
+            code="invalid_year",
+        )
+    title = _text(document.get("title"))
+    if not title:
+        raise PlanImportError(
+            "Kế hoạch chưa có tên (trích yếu).", message_en="The plan has no title.", code="no_title"
+        )
+    kind = _text(document.get("kind"))
+    signer = document.get("signer") or {}
+
+    references: list[_Reference] = []
+    seen_refs: set[tuple[str, dt.date | None]] = set()
+    for i, raw in enumerate(plan_json.get("references") or [], start=1):
+        number = _text(raw.get("number"))
+        date = _date(raw.get("date"), f"Văn bản dẫn chiếu {i}", f"Reference {i}")
+        if number and (number, date) not in seen_refs:
+            seen_refs.add((number, date))
+            references.append(_Reference(number=number, date=date))
+
+    tasks: list[_Task] = []
+    codes: set[str] = set()
+    for i, raw in enumerate(plan_json.get("tasks") or [], start=1):
+        code = _text(raw.get("code")).rstrip(".")
+        if not code:
+            raise PlanImportError(
+                f"Nhiệm vụ thứ {i} chưa có số thứ tự.",
+                message_en=f"Task #{i} has no code.",
+                code="no_task_code",
+            )
+        if code in codes:
+            raise DuplicateTaskCodeError(
+                f"Số thứ tự nhiệm vụ «{code}» bị trùng.", message_en=f"The task code {code!r} appears twice."
+            )
+        codes.add(code)
+        where, where_en = f"Nhiệm vụ {code}", f"Task {code}"
+        title = _text(raw.get("title"))
+        if not title:
+            raise PlanImportError(
+                f"{where}: chưa có nội dung nhiệm vụ.",
+                message_en=f"{where_en}: no title.",
+                code="no_task_title",
+            )
+        leader = raw.get("leader") or {}
+        recurrence = _text(raw.get("recurrence"))
+        if recurrence not in Recurrence.values:
+            raise PlanImportError(
+                f"{where}: kiểu lặp lại «{recurrence}» không hợp lệ.",
+                message_en=f"{where_en}: unknown recurrence {recurrence!r}.",
+                code="invalid_recurrence",
+            )
+        task = _Task(
+            code=code,
+            parent=_text(raw.get("parent")).rstrip(".") or None,
+            title=title,
+            excerpt=_text(raw.get("excerpt")),
+            leader_name=_text(leader.get("name")) if isinstance(leader, dict) else _text(leader),
+            leader_title=_text(leader.get("title")) if isinstance(leader, dict) else "",
+            lead_unit=_text(raw.get("lead_unit")),
+            support_units=_unique(_text(u) for u in raw.get("support_units") or []),
+            deadline=_date(raw.get("deadline"), f"{where}: thời hạn", f"{where_en}: deadline"),
+            recurrence=recurrence,
+        )
+        for j, target in enumerate(raw.get("targets") or [], start=1):
+            task.targets.append(_target(target, f"{where}, chỉ tiêu {j}", f"{where_en}, target {j}"))
+        for j, milestone in enumerate(raw.get("milestones") or [], start=1):
+            m_where, m_where_en = f"{where}, mốc {j}", f"{where_en}, milestone {j}"
+            text = _text(milestone.get("text"))
+            if not text:
+                raise PlanImportError(
+                    f"{m_where}: chưa có nội dung.",
+                    message_en=f"{m_where_en}: no text.",
+                    code="no_milestone_text",
+                )
+            task.milestones.append(
+                _Milestone(
+                    due=_date(milestone.get("due"), m_where, m_where_en),
+                    text=text,
+                    value=_decimal(milestone.get("value"), m_where, m_where_en, required=False),
+                    unit=_text(milestone.get("unit")),
+                )
+            )
+        tasks.append(task)
+
+    parents = {t.code: t.parent for t in tasks}
+    for task in tasks:
+        if task.parent is not None and task.parent not in parents:
+            raise UnknownParentError(
+                f"Nhiệm vụ {task.code}: không có nhiệm vụ cha «{task.parent}».",
+                message_en=f"Task {task.code}: its parent {task.parent!r} is not in the plan.",
+            )
+        seen = {task.code}
+        up = task.parent
+        while up is not None:
+            if up in seen:
+                raise UnknownParentError(
+                    f"Nhiệm vụ {task.code}: quan hệ cha – con bị vòng lặp.",
+                    message_en=f"Task {task.code}: its parents form a cycle.",
+                )
+            seen.add(up)
+            up = parents.get(up)
+
+    reporting = plan_json.get("reporting") or {}
+    frequencies = _unique(_text(f) for f in reporting.get("frequencies") or [])
+    unknown = [f for f in frequencies if f not in Frequency.values]
+    if unknown:
+        raise PlanImportError(
+            f"Tần suất báo cáo không hợp lệ: {', '.join(unknown)}.",
+            message_en=f"Unknown reporting frequencies: {', '.join(unknown)}.",
+            code="invalid_frequency",
+        )
+    findings = [
+        _Finding(
+            code=_text(f.get("code")) or "other",
+            task=_text(f.get("task")).rstrip(".") or None,
+            excerpt=_text(f.get("excerpt")),
+            message=_text(f.get("message")) or _text(f.get("code")) or "—",
+        )
+        for f in plan_json.get("findings") or []
+    ]
+    return _Plan(
+        kind=kind if kind in DocumentKind.values else DocumentKind.OTHER,
+        number=_text(document.get("number")),
+        symbol=_text(document.get("symbol")),
+        issuer_name=_text(document.get("issuer")),
+        place=_text(document.get("place")),
+        issued_on=issued_on,
+        year=year,
+        title=title,
+        signer_name=_text(signer.get("name")) if isinstance(signer, dict) else "",
+        signer_title=_text(signer.get("title")) if isinstance(signer, dict) else "",
+        references=references,
+        tasks=tasks,
+        compiler=_text(reporting.get("compiler")),
+        frequencies=frequencies,
+        recipients=_unique(_text(r) for r in plan_json.get("recipients") or []),
+        findings=findings,
+    )
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _save(obj: models.Model, where: str, where_en: str, **clean: Any) -> None:
+    """full_clean then save, turning a validation error into a message a person can act on."""
+    try:
+        obj.full_clean(**clean)
+    except ValidationError as exc:
+        raise PlanImportError(
+            f"{where}: {'; '.join(exc.messages)}",
+            message_en=f"{where_en}: invalid ({', '.join(getattr(exc, 'message_dict', {}) or ['value'])})",
+        ) from exc
+    obj.save()
+
+
+# Bodies that stand beside a department rather than under it (another Sở, a district's or the
+# province's People's Committee) go under the issuer's parent; everything else under the issuer.
+_PEER_KINDS = {OrganisationKind.DEPARTMENT, OrganisationKind.DISTRICT, OrganisationKind.PROVINCE_COMMITTEE}
+
+
+@dataclass
+class _Resolver:
+    """Names → rows for one import, honouring the review screen's decisions, creating what is missing."""
+
+    issuer: Organisation
+    organisations: OrganisationMatcher
+    officials: OfficialMatcher
+    org_decisions: dict[str, Any]
+    official_decisions: dict[str, Any]
+    _org_cache: dict[str, Organisation] = field(default_factory=dict)
+    _official_cache: dict[str, Official] = field(default_factory=dict)
+
+    def organisation(self, name: str) -> Organisation | None:
+        if not name:
+            return None
+        if name in self._org_cache:
+            return self._org_cache[name]
+        decision = self.org_decisions.get(name)
+        org: Organisation | None = None
+        if decision not in (None, "", NEW):
+            org = self.organisations.organisations.get(_int(decision))
+            if org is None:
+                raise PlanImportError(
+                    f"Đơn vị được chọn cho «{name}» không thuộc hệ thống của {self.issuer}.",
+                    message_en=f"The organisation chosen for {name!r} is not in the issuer's tree.",
+                    code="invalid_decision",
+                )
+        elif decision != NEW:
+            org = self.organisations.match(name)
+        if org is None:
+            org = self._create_organisation(name)
+        self._org_cache[name] = org
+        return org
+
+    def _create_organisation(self, name: str) -> Organisation:
+        kind = guess_kind(name)
+        parent = self.issuer
+        if (
+            kind in _PEER_KINDS
+            and self.issuer.parent_id is not None
+            and self.issuer.kind == OrganisationKind.DEPARTMENT
+        ):
+            parent = self.issuer.parent  # type: ignore[assignment]
+        existing = Organisation.objects.filter(parent=parent, name=name).first()
+        if existing is not None:
+            # "Create new" for a name already under this parent: the database allows one, use it.
+            return existing
+        org = Organisation(parent=parent, name=name[:255], kind=kind)
+        _save(org, f"Đơn vị «{name}»", f"Organisation {name!r}")
+        self.organisations.add_near(org) if parent == self.issuer else self.organisations.add(org)
+        return org
+
+    def official(self, name: str, title: str) -> Official | None:
+        if not name:
+            return None
+        if name in self._official_cache:
+            return self._official_cache[name]
+        decision = self.official_decisions.get(name)
+        official: Official | None = None
+        if decision not in (None, "", NEW):
+            official = self.officials.officials.get(_int(decision))
+            if official is None:
+                raise PlanImportError(
+                    f"Cán bộ được chọn cho «{name}» không thuộc hệ thống của {self.issuer}.",
+                    message_en=f"The official chosen for {name!r} is not in the issuer's tree.",
+                    code="invalid_decision",
+                )
+        elif decision != NEW:
+            official = self.officials.match(name)
+        if official is None:
+            official = Official.objects.filter(organisation=self.issuer, full_name=name).first()
+        if official is None:
+            official = Official(full_name=name[:120], position=title[:160], organisation=self.issuer)
+            _save(official, f"Cán bộ «{name}»", f"Official {name!r}")
+            self.officials.add(official)
+        self._official_cache[name] = official
+        return official
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _guess_document_kind(number: str) -> str:
+    """The document type from its number: `58/QĐ-UBND` → QĐ, `95-NQ/TU` → NQ; blank if none is named."""
+    for token in number.replace("/", "-").split("-"):
+        if token in DocumentKind.values and token:
+            return token
+    return DocumentKind.OTHER
+
+
+def _reference_documents(references: list[_Reference]) -> dict[str, SourceDocument]:
+    """A SourceDocument per cited number, reusing the stored one with the same number and date."""
+    found: dict[str, SourceDocument] = {}
+    for ref in references:
+        doc = SourceDocument.objects.filter(number=ref.number, issued_on=ref.date).first()
+        if doc is None:
+            symbol = ref.number.split("/", 1)[1] if "/" in ref.number else ""
+            doc = SourceDocument(
+                number=ref.number[:80],
+                symbol=symbol[:60],
+                issued_on=ref.date,
+                kind=_guess_document_kind(ref.number),
+            )
+            _save(doc, f"Văn bản {ref.number}", f"Document {ref.number}")
+        found.setdefault(ref.number, doc)
+    return found
+
+
+def _plan_document(data: _Plan, *, issuer: Organisation, update_plan: Plan | None) -> SourceDocument:
+    doc: SourceDocument | None = update_plan.source_document if update_plan is not None else None
+    if doc is None and data.number:
+        doc = SourceDocument.objects.filter(number=data.number, issued_on=data.issued_on).first()
+        if doc is not None and update_plan is None and Plan.objects.filter(source_document=doc).exists():
+            raise DuplicatePlanError(Plan.objects.get(source_document=doc))
+    if doc is None:
+        doc = SourceDocument()
+    doc.kind = data.kind
+    doc.number = data.number[:80]
+    doc.symbol = data.symbol[:60]
+    doc.issued_on = data.issued_on
+    doc.place = data.place[:80]
+    doc.issuer = issuer
+    doc.issuer_name = data.issuer_name[:255]
+    doc.title = data.title
+    return doc
+
+
+def _sync_children(existing: list[Any], wanted: list[Any], build: Any, where: str, where_en: str) -> None:
+    """Update rows in place by position, delete the surplus, create the rest (ids of kept rows survive)."""
+    for index, item in enumerate(wanted):
+        row = existing[index] if index < len(existing) else None
+        row = build(row, item, index)
+        _save(row, f"{where} {index + 1}", f"{where_en} {index + 1}")
+    for row in existing[len(wanted) :]:
+        row.delete()
+
+
+@transaction.atomic
+def plan_import_commit(
+    *,
+    plan_json: dict[str, Any],
+    issuer: Organisation,
+    user: Any,
+    source_name: str = "",
+    source_bytes: bytes | None = None,
+    update_plan: Plan | None = None,
+    decisions: dict[str, Any] | None = None,
+) -> Plan:
+    """Create (or, with `update_plan`, replace the content of) a plan from a plan JSON, all or nothing.
+
+    `decisions` overrides name matching: `{"organisations": {"Chi cục Kiểm lâm": 12, "Ban X": "new"},
+    "officials": {"Nguyễn Văn A": 3}}` — an id uses that row, "new" creates one.
+    Re-importing the same file or a document with the same number and date raises
+    DuplicatePlanError unless `update_plan` says which plan to update.
+    """
+    data = _read(plan_json)
+    digest = content_hash(source_bytes) if source_bytes is not None else ""
+    if update_plan is None:
+        existing = plan_find_existing(plan_json, digest)
+        if existing is not None:
+            raise DuplicatePlanError(existing)
+    else:
+        update_plan = (
+            Plan.objects.select_for_update().select_related("source_document").get(pk=update_plan.pk)
+        )
+
+    decisions = decisions or {}
+    resolver = _Resolver(
+        issuer=issuer,
+        organisations=OrganisationMatcher.for_issuer(issuer),
+        officials=OfficialMatcher.for_issuer(issuer),
+        org_decisions=dict(decisions.get("organisations") or {}),
+        official_decisions=dict(decisions.get("officials") or {}),
+    )
+
+    doc = _plan_document(data, issuer=issuer, update_plan=update_plan)
+    if source_bytes is not None:
+        doc.content_hash = digest
+    _save(doc, "Văn bản kế hoạch", "Plan document")
+
+    plan = update_plan or Plan(
+        status=PlanStatus.DRAFT, created_by=user if getattr(user, "pk", None) else None
+    )
+    plan.source_document = doc
+    plan.title = data.title
+    plan.year = data.year
+    plan.starts_on = dt.date(data.year, 1, 1)
+    plan.ends_on = dt.date(data.year, 12, 31)
+    plan.issuer = issuer
+    plan.compiler = resolver.organisation(data.compiler)
+    plan.reporting_frequencies = data.frequencies
+    plan.signer_name = data.signer_name[:120]
+    plan.signer_title = data.signer_title[:120]
+    plan.recipients = data.recipients
+    _save(plan, "Kế hoạch", "Plan")
+
+    references = _reference_documents(data.references)
+    _write_tasks(plan, data, resolver, references)
+
+    if source_bytes is not None:
+        # Storage writes are not transactional: store the file last, once every row has passed
+        # validation, so a refused import leaves no orphan file behind.
+        doc.file.save(Path(source_name).name or f"{digest[:16]}.bin", ContentFile(source_bytes), save=False)
+        doc.save(update_fields=["file", "updated_at"])
+    return plan
+
+
+def _write_tasks(plan: Plan, data: _Plan, resolver: _Resolver, references: dict[str, SourceDocument]) -> None:
+    existing = {t.code: t for t in Task.objects.filter(plan=plan)}
+    by_code: dict[str, Task] = {}
+    pending_parents: list[tuple[Task, str]] = []
+    for order, item in enumerate(data.tasks):
+        task = existing.get(item.code) or Task(plan=plan, code=item.code)
+        task.title = item.title
+        task.order = order
+        task.deadline = item.deadline
+        task.recurrence = item.recurrence
+        task.leader = resolver.official(item.leader_name, item.leader_title)
+        task.lead_unit = resolver.organisation(item.lead_unit)
+        parent = by_code.get(item.parent) if item.parent else None
+        if item.parent and parent is None:
+            pending_parents.append((task, item.parent))
+        task.parent = parent
+        _save(task, f"Nhiệm vụ {item.code}", f"Task {item.code}")
+        by_code[item.code] = task
+        task.support_units.set([u for u in (resolver.organisation(n) for n in item.support_units) if u])
+        cited = f"{item.title} {item.excerpt}"
+        task.implements.set([doc for number, doc in references.items() if number in cited])
+        _sync_children(
+            list(task.targets.order_by("order", "pk")),
+            item.targets,
+            lambda row, t, i, task=task: _fill_target(row or Target(task=task), t, i),
+            f"Nhiệm vụ {item.code}, chỉ tiêu",
+            f"Task {item.code}, target",
+        )
+        _sync_children(
+            list(task.milestones.order_by("order", "pk")),
+            item.milestones,
+            lambda row, m, i, task=task: _fill_milestone(row or Milestone(task=task), m, i),
+            f"Nhiệm vụ {item.code}, mốc",
+            f"Task {item.code}, milestone",
+        )
+    for task, parent_code in pending_parents:
+        task.parent = by_code[parent_code]
+        _save(task, f"Nhiệm vụ {task.code}", f"Task {task.code}")
+    # Parents are re-pointed first so deleting a dropped task cascades to nothing still wanted.
+    for code, task in existing.items():
+        if code not in by_code:
+            task.delete()
+
+    old_status = {
+        (f.code, f.task.code if f.task else None, f.excerpt): f.status
+        for f in plan.findings.select_related("task")
+    }
+    plan.findings.all().delete()
+    for item in data.findings:
+        finding = Finding(
+            plan=plan,
+            task=by_code.get(item.task) if item.task else None,
+            code=item.code[:40],
+            excerpt=item.excerpt,
+            message=item.message,
+            # A person's verdict on a finding survives re-importing the same document.
+            status=old_status.get((item.code, item.task, item.excerpt), FindingStatus.OPEN),
+        )
+        _save(finding, f"Phát hiện {item.code}", f"Finding {item.code}")
+
+
+def _fill_target(row: Target, item: _Target, order: int) -> Target:
+    row.name = item.name[:500]
+    row.unit = item.unit[:80]
+    row.comparator = item.comparator
+    row.value = item.value
+    row.max_value = item.max_value
+    row.change = item.change
+    row.order = order
+    return row
+
+
+def _fill_milestone(row: Milestone, item: _Milestone, order: int) -> Milestone:
+    row.due = item.due
+    row.text = item.text
+    row.value = item.value
+    row.unit = item.unit[:80]
+    row.order = order
+    return row
+
+
+# --- staging --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_session_stage(
+    *, user: Any, issuer: Organisation, file_name: str, data: bytes, plan_json: dict[str, Any]
+) -> ImportSession:
+    """Keep an extracted plan and its file for review; the bulky source text is stored apart."""
+    plan_json = dict(plan_json)
+    source_text = plan_json.pop("source_text", None) or ""
+    session = ImportSession(
+        created_by=user,
+        issuer=issuer,
+        file_name=file_name[:255],
+        file_bytes=data,
+        content_hash=content_hash(data),
+        plan_json=plan_json,
+        source_text=source_text,
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def import_session_commit(
+    *,
+    session: ImportSession,
+    user: Any,
+    plan_json: dict[str, Any],
+    decisions: dict[str, Any] | None = None,
+    update: bool = False,
+) -> Plan:
+    """Commit a reviewed import: the plan is created (or the existing one updated) and the session closed."""
+    session = ImportSession.objects.select_for_update().select_related("issuer").get(pk=session.pk)
+    if session.status != ImportStatus.PENDING:
+        raise ImportSessionClosedError(
+            "Lượt nhập này đã được xử lý.", message_en="This import has already been committed or discarded."
+        )
+    existing = plan_find_existing(plan_json, session.content_hash)
+    if existing is not None and not update:
+        raise DuplicatePlanError(existing)
+    plan = plan_import_commit(
+        plan_json=plan_json,
+        issuer=session.issuer,
+        user=user,
+        source_name=session.file_name,
+        source_bytes=bytes(session.file_bytes),
+        update_plan=existing,
+        decisions=decisions,
+    )
+    session.plan_json = plan_json
+    session.status = ImportStatus.COMMITTED
+    session.plan = plan
+    session.full_clean()
+    session.save()
+    return plan
+
+
+@transaction.atomic
+def import_session_discard(*, session: ImportSession) -> None:
+    """Drop a staged import; its bytes go with it (the row stays as a trace of the attempt)."""
+    session = ImportSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != ImportStatus.PENDING:
+        raise ImportSessionClosedError(
+            "Lượt nhập này đã được xử lý.", message_en="This import has already been committed or discarded."
+        )
+    session.status = ImportStatus.DISCARDED
+    session.file_bytes = b""
+    session.save(update_fields=["status", "file_bytes", "updated_at"])
