@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -137,3 +138,12 @@ def make_plan(
             )
         Milestone.objects.create(task=task, due=dt.date(2023, 6, 30), text="hoàn thành bước đầu", order=0)
     return plan
+
+
+def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form of a Playwright page."""
+    page.goto("/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
