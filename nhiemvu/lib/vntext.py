@@ -22,10 +22,9 @@ _OLD_TONE_RE = re.compile(
     r"""
     (?<![qQ])                 # "quý", "quỳ": the u belongs to the consonant qu
     ([oOuU])                  # first vowel of the diphthong
-    ([aAeEyY])                # second vowel, which carries the tone in the old style
-    ([\u0302\u0306]?)         # a circumflex/breve stays on the second vowel ("oặ" is not a diphthong case,
-                              #   but keep whatever is there)
+    ([aAeEyY])                # second vowel, plain: "uâ", "oă", "uơ" are other vowels and keep their tone
     ([\u0301\u0300\u0309\u0303\u0323])  # the tone mark itself
+    (?![\u0300-\u036f])       # no circumflex/breve/horn after it (NFD puts the dot below first: "thuật")
     (?![^\W\d_])              # the syllable ends here: no final consonant or further vowel
     """,
     re.VERBOSE,
@@ -48,15 +47,15 @@ def new_tone_placement(text: str) -> str:
 
     >>> new_tone_placement("Phòng Văn hoá, Uỷ ban, thuỷ lợi, quý, hoàng")
     'Phòng Văn hóa, Ủy ban, thủy lợi, quý, hoàng'
-    >>> new_tone_placement("KHOÁ HỌC")
-    'KHÓA HỌC'
+    >>> new_tone_placement("KHOÁ HỌC, kỹ thuật, hoặc, khoẻ, khuỷu")
+    'KHÓA HỌC, kỹ thuật, hoặc, khỏe, khuỷu'
     """
     if not any(c in text for c in "áàảãạÁÀẢÃẠéèẻẽẹÉÈẺẼẸýỳỷỹỵÝỲỶỸỴ"):
         return text
     decomposed = unicodedata.normalize("NFD", text)
     if not _OLD_TONE_RE.search(decomposed):
         return text
-    fixed = _OLD_TONE_RE.sub(lambda m: m.group(1) + m.group(4) + m.group(2) + m.group(3), decomposed)
+    fixed = _OLD_TONE_RE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed)
     return unicodedata.normalize("NFC", fixed)
 
 

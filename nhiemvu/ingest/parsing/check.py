@@ -60,8 +60,8 @@ def arithmetic_findings(code: str, text: str, task_targets: list[dict]) -> list[
             continue
         # Only the additions to the same measure count: "02 xã đạt chuẩn nâng cao" towards
         # "tổng số xã đạt chuẩn nâng cao", not "01 xã đạt chuẩn kiểu mẫu".
-        best = max(_common_prefix(q.name, f"{unit} {what}") for q in added)
-        same = [q for q in added if _common_prefix(q.name, f"{unit} {what}") == best]
+        best = max(_common_prefix(q.name, what) for q in added)
+        same = [q for q in added if _common_prefix(q.name, what) == best]
         plus = sum(q.value for q in same)
         if abs(now + plus - total) > 1e-9:
             out.append(

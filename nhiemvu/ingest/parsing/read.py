@@ -149,6 +149,17 @@ def strip_markdown(text: str) -> str:
     return text.replace("**", "")
 
 
+def strip_emphasis(text: str) -> str:
+    """Remove *emphasis* and **strong** marks only.
+
+    >>> strip_emphasis("- *Lãnh đạo trực tiếp chỉ đạo:* Đồng chí X")
+    '- Lãnh đạo trực tiếp chỉ đạo: Đồng chí X'
+    """
+    for pattern, repl in _MD_CLEAN[3:5]:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def _text_blocks(text: str, markdown: bool) -> list[Block]:
     blocks: list[Block] = []
     table: list[list[str]] = []
@@ -162,8 +173,10 @@ def _text_blocks(text: str, markdown: bool) -> list[Block]:
         if table:
             blocks += table_blocks(table)
             table = []
+        # Emphasis marks survive in .txt exports of Word files too ("- *Đơn vị chủ trì:* ..."),
+        # so they go whatever the type; headings and tables only in markdown.
+        line = strip_markdown(line).strip() if markdown else strip_emphasis(line).strip()
         if markdown:
-            line = strip_markdown(line).strip()
             if re.fullmatch(r"[-*_=]{3,}", line):  # a horizontal rule
                 continue
         if line:
@@ -377,6 +390,7 @@ def _join_broken(blocks: list[Block]) -> list[Block]:
             and b.cells is None
             and out[-1].cells is None
             and b.text[:1].islower()
+            and not _STRUCTURAL_START_RE.match(b.text)
             and out[-1].text
             and out[-1].text[-1] not in _TERMINAL
         ):

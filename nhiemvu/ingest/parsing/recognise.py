@@ -318,8 +318,11 @@ def _read_unit(after: str) -> tuple[str, int]:
     """The measure word after a number (as written) and its length in ``after``."""
     low = after.casefold()
     stripped = len(low) - len(low.lstrip())
+    first = after[stripped : stripped + 1]
     for u in _MULTI_UNITS:
         if low[stripped:].startswith(u) and not low[stripped + len(u) : stripped + len(u) + 1].isalpha():
+            if first.isupper() and not after[stripped : stripped + len(u)].split()[0].isupper():
+                return "", 0  # "Hợp phần 3 Cơ sở hạ tầng": a capitalised word names, it does not measure
             end = stripped + len(u)
             break
     else:

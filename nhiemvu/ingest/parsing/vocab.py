@@ -163,7 +163,6 @@ MULTIWORD_UNITS: tuple[str, ...] = (
     "văn bản",
     "cuộc thanh tra",
     "cuộc kiểm tra",
-    "km đường",
 )
 
 # Measure words that qualify rather than count: "đạt 3 sao", "trẻ em dưới 1 tuổi", "5 năm".
