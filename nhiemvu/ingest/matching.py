@@ -272,3 +272,19 @@ class OfficialMatcher:
             return None
         ids = self._by_key.get(person_key(name), [])
         return self.officials[ids[0]] if ids else None
+
+
+def organisations_named(name: str) -> list[Organisation]:
+    """Every stored organisation going by this name (exact key first, then without diacritics).
+
+    For the command line, where the issuer is typed by hand and no tree is known yet.
+    """
+    if not name or not name.strip():
+        return []
+    orgs = list(Organisation.objects.order_by("name"))
+    for key_of in (name_key, loose_key):
+        wanted = key_of(name)
+        found = [o for o in orgs if any(key_of(n) == wanted for n in o.all_names)]
+        if found:
+            return found
+    return []

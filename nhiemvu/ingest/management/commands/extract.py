@@ -1,0 +1,40 @@
+"""`nhiemvu extract FILE --format json|text`: run the extractor on a file, print the plan. No database."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def plan_for_output(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan JSON without the bulky source text and per-task excerpts (kept for the review screen)."""
+    out = {k: v for k, v in plan.items() if k != "source_text"}
+    out["tasks"] = [{k: v for k, v in t.items() if k != "excerpt"} for t in plan.get("tasks") or []]
+    return out
+
+
+class Command(BaseCommand):
+    help = "Trích xuất kế hoạch từ một tệp (.docx, .pdf, .txt, .md) và in ra JSON hoặc dàn ý."
+    # The extractor is pure Python: skip the system checks, which would open the database.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="tệp kế hoạch")
+        parser.add_argument(
+            "--format", choices=["json", "text"], default="json", help="json (mặc định) hoặc text"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from nhiemvu.ingest.parsing import ExtractionError, extract_file, render_outline
+
+        try:
+            plan = extract_file(options["file"], max_bytes=settings.MAX_UPLOAD_BYTES)
+        except ExtractionError as exc:
+            raise CommandError(f"Lỗi: {exc.message_vi} / Error: {exc.message_en}", returncode=2) from exc
+        if options["format"] == "text":
+            self.stdout.write(render_outline(plan))
+        else:
+            self.stdout.write(json.dumps(plan_for_output(plan), ensure_ascii=False, indent=2))
