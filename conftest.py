@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from nhiemvu.core.testing import Cast, build_cast
-
 SHARED = Path(__file__).resolve().parent.parent / "shared"
 
 
 @pytest.fixture
-def cast(db) -> Cast:
+def cast(db):
+    """The fixed cast of organisations and users (see nhiemvu.core.testing.build_cast)."""
+    # Imported here so that `-p no:django` runs of the pure-Python parts never load models.
+    from nhiemvu.core.testing import build_cast
+
     return build_cast()
 
 
@@ -30,6 +32,8 @@ def seed_plan_path(shared_dir: Path) -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.hasplugin("django"):
+        return  # `-p no:django`: the pure-Python parts run without settings
     from django.conf import settings
 
     # The cast logs in a lot; PBKDF2 at production strength would dominate the suite's time.
