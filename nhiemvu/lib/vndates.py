@@ -29,6 +29,8 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 
 # spec forbids guessing a date the document does not state.
 SEASONS = ("đông xuân", "xuân hè", "hè thu", "thu đông", "chiêm xuân", "mùa", "xuân", "chiêm", "đông", "hè")
 
+# re.VERBOSE ignores literal spaces, so the two-word season names need \s+ spelt out.
+_SEASONS_RE = "|".join(s.replace(" ", r"\s+") for s in SEASONS)
 _ROMAN_RE = r"(?:VIII|VII|III|IV|IX|VI|II|V|X|I)"
 
 _PERIOD_RE = re.compile(
@@ -53,7 +55,7 @@ _PERIOD_RE = re.compile(
         tháng\s+(?P<mm>\d{{1,2}})(?!\d|\s*tháng)(?:\s*(?:/|năm)\s*(?P<my>\d{{4}}))?
     )
   | (?P<season>                                 # vụ Hè Thu năm 2024 (no date: see SEASONS)
-        vụ\s+(?P<sname>{"|".join(SEASONS)})\b(?:\s+năm\s+(?P<sy>\d{{4}}))?
+        vụ\s+(?P<sname>{_SEASONS_RE})\b(?:\s+năm\s+(?P<sy>\d{{4}}))?
     )
   | (?P<yearend>                                # cuối năm 2023 ; hết năm
         (?:cuối|hết)\s+năm(?:\s+(?P<ey>\d{{4}}))?
@@ -157,7 +159,7 @@ def find_periods(text: str) -> list[Period]:
             if 1 <= d <= 31 and 1 <= mo <= 12:
                 out.append(Period("date", *span, None, mo, d))
         elif kind == "quarter":
-            quarters = [ROMAN[q.upper()] for q in re.findall(_ROMAN_RE, m["qs"], re.IGNORECASE)]
+            quarters = [ROMAN[q.upper()] for q in re.findall(rf"\b{_ROMAN_RE}\b", m["qs"], re.IGNORECASE)]
             if quarters and max(quarters) <= 4:
                 out.append(Period("quarter", *span, _int(m["qy"]), max(quarters) * 3))
         elif kind == "half":

@@ -19,14 +19,16 @@ MAX_BYTES = 20 * 1024 * 1024
 
 def extract_bytes(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> dict:
     """Extract a plan from a file's bytes; ``filename`` helps decide its type."""
-    from .build import extract  # noqa: PLC0415 - keeps `import nhiemvu.ingest.parsing` light
+    from .build import extract  # keeps `import nhiemvu.ingest.parsing` light
 
     try:
         return extract(data, filename, max_bytes)
     except ExtractionError:
         raise
     except RecursionError as e:
-        raise ExtractionError("corrupt", "Tệp có cấu trúc bất thường", "The file has an abnormal structure") from e
+        raise ExtractionError(
+            "corrupt", "Tệp có cấu trúc bất thường", "The file has an abnormal structure"
+        ) from e
     except Exception as e:  # a bug must not leak a traceback to the user; keep it chained for logs
         raise ExtractionError(
             "corrupt",
@@ -48,5 +50,7 @@ def extract_file(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> dict
             )
         data = p.read_bytes()
     except OSError as e:
-        raise ExtractionError("not_found", f"Không đọc được tệp {p.name}", f"Cannot read the file {p.name}") from e
+        raise ExtractionError(
+            "not_found", f"Không đọc được tệp {p.name}", f"Cannot read the file {p.name}"
+        ) from e
     return extract_bytes(data, p.name, max_bytes=max_bytes)

@@ -93,18 +93,37 @@ def build_plan(seg: Segments) -> dict:
     findings: list[dict] = []
     if symbol and number is None:
         findings.append(
-            {"code": "blank_number", "task": None, "excerpt": number_excerpt, "message": "the document number is blank"}
+            {
+                "code": "blank_number",
+                "task": None,
+                "excerpt": number_excerpt,
+                "message": "the document number is blank",
+            }
         )
     if date_blank:
         findings.append(
-            {"code": "blank_date", "task": None, "excerpt": date_excerpt, "message": "the issue day or month is blank"}
+            {
+                "code": "blank_date",
+                "task": None,
+                "excerpt": date_excerpt,
+                "message": "the issue day or month is blank",
+            }
         )
     tasks = [_task_dict(node, plan_year, findings) for node in seg.tasks]
     findings += missing_field_findings(tasks)
     order = {t["code"]: i for i, t in enumerate(tasks)}
     findings.sort(key=lambda f: (f["task"] is not None, order.get(f["task"], 0)))
-    refs = rec.references([*seg.front, seg.title or "", *seg.preamble, *(t["excerpt"] for t in tasks),
-                           *seg.organisation, *seg.appendix], number)
+    refs = rec.references(
+        [
+            *seg.front,
+            seg.title or "",
+            *seg.preamble,
+            *(t["excerpt"] for t in tasks),
+            *seg.organisation,
+            *seg.appendix,
+        ],
+        number,
+    )
     return {
         "schema": SCHEMA,
         "document": {

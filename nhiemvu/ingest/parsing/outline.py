@@ -28,7 +28,9 @@ def render_outline(plan: dict) -> str:
       1. Trồng rừng
     """
     doc = plan.get("document") or {}
-    lines = [f"{doc.get('kind') or '?'} {doc.get('number') or '(chưa có số)'}: {doc.get('title') or ''}".rstrip()]
+    lines = [
+        f"{doc.get('kind') or '?'} {doc.get('number') or '(chưa có số)'}: {doc.get('title') or ''}".rstrip()
+    ]
     meta = [
         doc.get("issuer"),
         doc.get("place"),
@@ -42,14 +44,18 @@ def render_outline(plan: dict) -> str:
         lines.append(f"  Ký: {signer.get('name')} ({signer.get('title') or ''})")
     refs = plan.get("references") or []
     if refs:
-        lines += ["", "Căn cứ"] + [f"  - {r['number']}" + (f" ngày {r['date']}" if r.get("date") else "") for r in refs]
+        lines += ["", "Căn cứ"] + [
+            f"  - {r['number']}" + (f" ngày {r['date']}" if r.get("date") else "") for r in refs
+        ]
     lines += ["", "Nhiệm vụ"]
     for t in plan.get("tasks") or []:
         depth = t["code"].count(".")
         pad = "  " * (depth + 1)
         lines.append(f"{pad}{t['code']}. {t.get('title') or ''}")
         if t.get("leader"):
-            lines.append(f"{pad}    Lãnh đạo: {t['leader'].get('name')}, {t['leader'].get('title') or ''}".rstrip(", "))
+            lines.append(
+                f"{pad}    Lãnh đạo: {t['leader'].get('name')}, {t['leader'].get('title') or ''}".rstrip(", ")
+            )
         if t.get("lead_unit"):
             lines.append(f"{pad}    Chủ trì: {t['lead_unit']}")
         if t.get("support_units"):

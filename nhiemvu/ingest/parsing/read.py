@@ -73,7 +73,10 @@ def detect_type(data: bytes, filename: str) -> str:
     if head.startswith(OLE_MAGIC):
         # Word keeps a password-protected .docx in an OLE container holding "EncryptedPackage";
         # an OLE file without it is a legacy .doc.
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data or suffix == ".docx":
+        if (
+            b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data
+            or suffix == ".docx"
+        ):
             raise _fail(
                 "encrypted",
                 "Tệp được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lên lại",
@@ -121,7 +124,11 @@ def decode_text(data: bytes) -> str:
         ) from e
     controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\t\n\r\f")
     if controls > max(8, len(text[:20000]) // 100):
-        raise _fail("not_text", "Tệp chứa dữ liệu nhị phân, không phải văn bản", "The file holds binary data, not text")
+        raise _fail(
+            "not_text",
+            "Tệp chứa dữ liệu nhị phân, không phải văn bản",
+            "The file holds binary data, not text",
+        )
     return text
 
 
@@ -176,9 +183,8 @@ def _text_blocks(text: str, markdown: bool) -> list[Block]:
         # Emphasis marks survive in .txt exports of Word files too ("- *Đơn vị chủ trì:* ..."),
         # so they go whatever the type; headings and tables only in markdown.
         line = strip_markdown(line).strip() if markdown else strip_emphasis(line).strip()
-        if markdown:
-            if re.fullmatch(r"[-*_=]{3,}", line):  # a horizontal rule
-                continue
+        if markdown and re.fullmatch(r"[-*_=]{3,}", line):  # a horizontal rule
+            continue
         if line:
             blocks.append(Block(line))
     if table:
@@ -215,7 +221,9 @@ def table_blocks(rows: list[list[str]]) -> list[Block]:
     for h, header in enumerate(rows[:3]):
         roles = _column_roles(header)
         if roles:
-            out = [Block(line) for row in rows[:h] for cell in row for line in cell.split("\n") if line.strip()]
+            out = [
+                Block(line) for row in rows[:h] for cell in row for line in cell.split("\n") if line.strip()
+            ]
             for row in rows[h + 1 :]:
                 cells = {role: " ".join(row[i].split()) for i, role in roles.items() if i < len(row)}
                 if re.fullmatch(r"\(?\d+\)?", cells.get("code", "")) and all(
@@ -235,7 +243,9 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
-        raise _fail("corrupt", "Tệp .docx bị hỏng (không mở được)", "The .docx file is corrupt (cannot be opened)") from e
+        raise _fail(
+            "corrupt", "Tệp .docx bị hỏng (không mở được)", "The .docx file is corrupt (cannot be opened)"
+        ) from e
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
@@ -245,14 +255,18 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
             "The .docx file inflates to an abnormal size (suspected zip bomb)",
         )
     if "word/document.xml" not in zf.namelist():
-        raise _fail("corrupt", "Tệp không phải tài liệu Word (.docx) hợp lệ", "The file is not a valid Word (.docx) document")
+        raise _fail(
+            "corrupt",
+            "Tệp không phải tài liệu Word (.docx) hợp lệ",
+            "The file is not a valid Word (.docx) document",
+        )
     return zf
 
 
 def _docx_blocks(data: bytes) -> list[Block]:
     _check_zip(data)
     try:
-        import docx  # noqa: PLC0415 - imported lazily: text and PDF reads do not need it
+        import docx  # imported lazily: text and PDF reads do not need it
         from docx.table import Table
         from docx.text.paragraph import Paragraph
 
@@ -279,7 +293,9 @@ def _docx_blocks(data: bytes) -> list[Block]:
     except ExtractionError:
         raise
     except Exception as e:  # python-docx raises many types (KeyError, XMLSyntaxError, ValueError...)
-        raise _fail("corrupt", "Tệp .docx bị hỏng hoặc không đọc được", "The .docx file is corrupt or unreadable") from e
+        raise _fail(
+            "corrupt", "Tệp .docx bị hỏng hoặc không đọc được", "The .docx file is corrupt or unreadable"
+        ) from e
 
 
 # ------------------------------------------------------------------------------------------------ pdf
@@ -325,10 +341,12 @@ def _pdf_lines(page) -> list[tuple[float, float, float, str, bool]]:
 
 def _pdf_blocks(data: bytes) -> list[Block]:
     try:
-        import pdfplumber  # noqa: PLC0415 - imported lazily: it is slow to import
+        import pdfplumber  # imported lazily: it is slow to import
         from pdfminer.pdfdocument import PDFPasswordIncorrect
     except ImportError as e:  # pragma: no cover - a broken install
-        raise _fail("unsupported_type", "Máy chủ thiếu thư viện đọc PDF", "The PDF reader is not installed") from e
+        raise _fail(
+            "unsupported_type", "Máy chủ thiếu thư viện đọc PDF", "The PDF reader is not installed"
+        ) from e
     lines: list[tuple[float, float, float, str, bool]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -344,8 +362,12 @@ def _pdf_blocks(data: bytes) -> list[Block]:
         raise
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, TypeError...
         if "password" in repr(e).lower() or "encrypt" in repr(e).lower():
-            raise _fail("encrypted", "Tệp PDF được bảo vệ bằng mật khẩu", "The PDF is password-protected") from e
-        raise _fail("corrupt", "Tệp PDF bị hỏng hoặc không đọc được", "The PDF file is corrupt or unreadable") from e
+            raise _fail(
+                "encrypted", "Tệp PDF được bảo vệ bằng mật khẩu", "The PDF is password-protected"
+            ) from e
+        raise _fail(
+            "corrupt", "Tệp PDF bị hỏng hoặc không đọc được", "The PDF file is corrupt or unreadable"
+        ) from e
     if not any(t for *_, t, _ in lines):
         raise _fail(
             "scanned_pdf",

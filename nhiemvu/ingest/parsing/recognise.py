@@ -85,7 +85,11 @@ def _letterhead_issuer(front: list[str]) -> str | None:
     lines = []
     for line in front:
         low = line.casefold()
-        if any(low.startswith(p) for p in MOTTO_PREFIXES) or low.startswith("số") or _PLACE_DATE_RE.search(line):
+        if (
+            any(low.startswith(p) for p in MOTTO_PREFIXES)
+            or low.startswith("số")
+            or _PLACE_DATE_RE.search(line)
+        ):
             continue
         letters = [c for c in line if c.isalpha()]
         if letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and not line.startswith("-"):
@@ -115,7 +119,9 @@ def issuer(front: list[str], preamble_text: str) -> str | None:
         if m:
             return m.group(0)
     verbs = "|".join(ISSUER_VERBS)
-    for m in re.finditer(rf"([^,.;:]+?)\s+(?:{verbs})\s+(?:và\s+\w+\s+)?kế\s+hoạch", preamble_text, re.IGNORECASE):
+    for m in re.finditer(
+        rf"([^,.;:]+?)\s+(?:{verbs})\s+(?:và\s+\w+\s+)?kế\s+hoạch", preamble_text, re.IGNORECASE
+    ):
         fragment = m.group(1).strip()
         low = fragment.casefold()
         starts = [low.find(h + " ") for h in BODY_HEADS if (low.startswith(h + " ") or f" {h} " in low)]
@@ -176,9 +182,13 @@ def references(texts: list[str], own_number: str | None) -> list[dict]:
     for text in texts:
         for m in REFERENCE_RE.finditer(text):
             number = m.group("number")
-            if number.casefold() == own or re.match(r"\s*Kèm\s+theo", text[max(0, m.start() - 40) : m.start()]):
+            if number.casefold() == own or re.match(
+                r"\s*Kèm\s+theo", text[max(0, m.start() - 40) : m.start()]
+            ):
                 continue
-            if re.search(r"kèm\s+theo\s+(?:kế\s+hoạch|quyết\s+định)\s+số\s*$", text[: m.start()], re.IGNORECASE):
+            if re.search(
+                r"kèm\s+theo\s+(?:kế\s+hoạch|quyết\s+định)\s+số\s*$", text[: m.start()], re.IGNORECASE
+            ):
                 continue  # "(Kèm theo Kế hoạch số ...)" under PHỤ LỤC names the plan itself
             when = None
             if m.group("tail"):
@@ -348,7 +358,11 @@ def _name_after(text: str, pos: int) -> str:
 
 def _name_before(text: str, start: int) -> str:
     seg = re.split(r"[;:,]\s*", text[:start])[-1]
-    seg = re.sub(r"\b(?:đạt|lên|là|có|phấn đấu|duy trì|đến|từ|tối thiểu|ít nhất|trên|dưới|không quá|tối đa)\b", " ", seg)
+    seg = re.sub(
+        r"\b(?:đạt|lên|là|có|phấn đấu|duy trì|đến|từ|tối thiểu|ít nhất|trên|dưới|không quá|tối đa)\b",
+        " ",
+        seg,
+    )
     return " ".join(seg.split()).strip(" ,.;")
 
 
@@ -405,7 +419,8 @@ def quantities(text: str) -> list[Found]:
             name = after_name if after_name and not after_name.startswith(("so với", "trở")) else ""
             name = name or _name_before(text, m.start())
         else:
-            name = unit_text + (" " + _name_after(text, end) if _name_after(text, end) else "")
+            after_name = _name_after(text, end)
+            name = f"{unit_text} {after_name}" if after_name else (_name_before(text, m.start()) or unit_text)
         out.append(
             Found(
                 start=m.start(),
@@ -528,9 +543,7 @@ def milestones(text: str, plan_year: int | None) -> list[MilestoneHit]:
         body = " ".join(body.split())
         body = body[:1].lower() + body[1:] if body[:2] != body[:2].upper() else body
         q = reach[0] if reach else None
-        out.append(
-            MilestoneHit(due, body, q.value if q else None, q.unit if q else None, year, p.text)
-        )
+        out.append(MilestoneHit(due, body, q.value if q else None, q.unit if q else None, year, p.text))
     return out
 
 
@@ -558,7 +571,21 @@ def reporting(lines: list[str]) -> dict:
     verbs = "|".join(re.escape(v) for v in COMPILER_VERBS)
     m = re.search(rf"\s(?:{verbs})(?=[\s,])", text)  # lower-case verbs only: names are capitalised
     compiler = text[: m.start()].strip(" ,") if m else None
-    if compiler and not any(compiler.casefold().startswith(h + " ") for h in ("phòng", "văn phòng", "ban", "trung tâm", "chi cục", "tổ", "bộ phận", "sở", "ubnd", "ủy ban")):
+    if compiler and not any(
+        compiler.casefold().startswith(h + " ")
+        for h in (
+            "phòng",
+            "văn phòng",
+            "ban",
+            "trung tâm",
+            "chi cục",
+            "tổ",
+            "bộ phận",
+            "sở",
+            "ubnd",
+            "ủy ban",
+        )
+    ):
         compiler = compiler if len(compiler.split()) <= 10 else None
     freq_text = re.sub(r"\([^)]*\)", " ", text.casefold())
     freq: list[str] = []

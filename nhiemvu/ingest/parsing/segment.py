@@ -166,7 +166,9 @@ class _TaskBuilder:
             base = self.current
             while base.lettered and base.parent:
                 base = self.by_code[base.parent]
-            node = TaskNode(f"{base.code}.{m.group('letter')}", base.code, _clean_title(m.group("title")), lettered=True)
+            node = TaskNode(
+                f"{base.code}.{m.group('letter')}", base.code, _clean_title(m.group("title")), lettered=True
+            )
             self._add(node)
             return
         f = field_of(text)
@@ -183,7 +185,9 @@ class _TaskBuilder:
             return  # group rows (I, II, A, B) and unnumbered rows are not tasks
         parts = code.split(".")
         parent = ".".join(parts[:-1]) or None
-        node = TaskNode(code, parent if parent in self.by_code else None, _clean_title(cells.get("title", "")))
+        node = TaskNode(
+            code, parent if parent in self.by_code else None, _clean_title(cells.get("title", ""))
+        )
         node.from_table = True
         for name in ("leader", "lead_unit", "support_units", "deadline", "product"):
             if cells.get(name, "").strip():
@@ -222,7 +226,9 @@ def segment(blocks: list[Block]) -> Segments:
             low = t.casefold()
             if blocks[i].cells is not None or section_of(t) or field_of(t):
                 break
-            if title and (any(low.startswith(w + " ") for w in PREAMBLE_WORDS) or title[-1].endswith((".", ";"))):
+            if title and (
+                any(low.startswith(w + " ") for w in PREAMBLE_WORDS) or title[-1].endswith((".", ";"))
+            ):
                 break
             if title and len(t) > 200:
                 break
