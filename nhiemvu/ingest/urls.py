@@ -1,4 +1,13 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from . import views
+
 app_name = "ingest"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<int:pk>/", views.review, name="review"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/discard/", views.discard, name="discard"),
+]

@@ -1,0 +1,204 @@
+"""Pages of the plan import: upload → review (edit the extracted plan beside its source) → confirm."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nhiemvu.core.errors import DomainError
+from nhiemvu.plans.models import Plan
+from nhiemvu.plans.selectors import plans_visible_to
+
+from .forms import ReviewForms, UploadForm
+from .matching import OfficialMatcher, OrganisationMatcher
+from .models import ImportSession
+from .selectors import (
+    import_default_issuer,
+    import_issuer_choices,
+    import_session_get,
+    plan_find_existing,
+    user_may_import,
+)
+from .services import import_session_commit, import_session_discard, import_session_stage
+
+
+def _require_importer(request: HttpRequest) -> None:
+    # 404, not 403: the import pages do not exist for people who may not import.
+    if not user_may_import(request.user):
+        raise Http404
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    from nhiemvu.ingest.parsing import ExtractionError, extract_bytes
+
+    issuers = import_issuer_choices(request.user)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, issuers=issuers)
+        if form.is_valid():
+            upload_file = form.cleaned_data["file"]
+            data = upload_file.read()
+            try:
+                plan_json = extract_bytes(data, upload_file.name, max_bytes=settings.MAX_UPLOAD_BYTES)
+            except ExtractionError as exc:
+                form.add_error("file", f"{exc.message_vi} / {exc.message_en}")
+            else:
+                session = import_session_stage(
+                    user=request.user,
+                    issuer=form.cleaned_data["issuer"],
+                    file_name=upload_file.name,
+                    data=data,
+                    plan_json=plan_json,
+                )
+                return redirect("ingest:review", pk=session.pk)
+    else:
+        form = UploadForm(issuers=issuers, initial={"issuer": import_default_issuer(request.user)})
+    return render(request, "ingest/import_upload.html", {"form": form})
+
+
+def _matchers(session: ImportSession) -> tuple[OrganisationMatcher, OfficialMatcher]:
+    return OrganisationMatcher.for_issuer(session.issuer), OfficialMatcher.for_issuer(session.issuer)
+
+
+def _render_review(
+    request: HttpRequest,
+    session: ImportSession,
+    forms: ReviewForms,
+    *,
+    existing: Plan | None,
+    error: DomainError | None = None,
+) -> HttpResponse:
+    plan_json = session.plan_json
+    findings = plan_json.get("findings") or []
+    findings_by_task: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        if finding.get("task"):
+            findings_by_task.setdefault(finding["task"], []).append(finding)
+    rows = forms.task_rows()
+    for row in rows:
+        row["findings"] = findings_by_task.get(row["code"], [])
+    org_rows = [{"form": f, "matched": forms.org_matched.get(f["name"].value())} for f in forms.org_matches]
+    official_rows = [
+        {"form": f, "matched": forms.official_matched.get(f["name"].value())} for f in forms.official_matches
+    ]
+    context = {
+        "session": session,
+        "forms": forms,
+        "task_rows": rows,
+        "org_rows": org_rows,
+        "official_rows": official_rows,
+        "plan_findings": [f for f in findings if not f.get("task")],
+        "findings": findings,
+        "existing": existing,
+        "existing_visible": existing is not None
+        and plans_visible_to(request.user).filter(pk=existing.pk).exists(),
+        "source_html": highlight_excerpts(_source_text(session), [f.get("excerpt") or "" for f in findings]),
+        "error": error,
+    }
+    return render(request, "ingest/import_review.html", context)
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    session = import_session_get(request.user, pk)
+    organisations, officials = _matchers(session)
+    forms = ReviewForms.build(session.plan_json, organisations=organisations, officials=officials)
+    existing = plan_find_existing(session.plan_json, session.content_hash)
+    return _render_review(request, session, forms, existing=existing)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    session = import_session_get(request.user, pk)
+    organisations, officials = _matchers(session)
+    forms = ReviewForms.build(
+        session.plan_json, organisations=organisations, officials=officials, data=request.POST
+    )
+    existing = plan_find_existing(session.plan_json, session.content_hash)
+    if not forms.is_valid():
+        return _render_review(request, session, forms, existing=existing)
+    plan_json = forms.to_json(session.plan_json)
+    existing = plan_find_existing(plan_json, session.content_hash)
+    update = request.POST.get("mode") == "update"
+    try:
+        if existing is not None and not plans_visible_to(request.user).filter(pk=existing.pk).exists():
+            raise DomainError(
+                _("Văn bản này đã được nhập vào một kế hoạch mà bạn không có quyền xem."),
+                message_en="This document was imported into a plan you cannot see.",
+            )
+        plan = import_session_commit(
+            session=session,
+            user=request.user,
+            plan_json=plan_json,
+            decisions=forms.decisions(),
+            update=update,
+        )
+    except DomainError as exc:
+        return _render_review(request, session, forms, existing=existing, error=exc)
+    if existing is not None:
+        messages.success(request, _("Đã cập nhật kế hoạch «%(title)s».") % {"title": plan.title})
+    else:
+        messages.success(request, _("Đã nhập kế hoạch «%(title)s».") % {"title": plan.title})
+    return redirect("plans:plan-detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    session = import_session_get(request.user, pk)
+    import_session_discard(session=session)
+    messages.info(request, _("Đã hủy lượt nhập tệp %(name)s.") % {"name": session.file_name})
+    return redirect("ingest:upload")
+
+
+def _source_text(session: ImportSession) -> str:
+    """The document's text: the extractor's, else the file itself if it is text, else the outline."""
+    if session.source_text:
+        return session.source_text
+    if session.file_name.lower().endswith((".txt", ".md")):
+        return bytes(session.file_bytes).decode("utf-8", errors="replace")
+    from nhiemvu.ingest.parsing import render_outline
+
+    return render_outline(session.plan_json)
+
+
+def highlight_excerpts(text: str, excerpts: list[str]) -> SafeString:
+    """The text escaped, with each finding's excerpt marked where it first occurs.
+
+    White space is matched loosely: excerpts are folded to single spaces, the source is not.
+
+    >>> str(highlight_excerpts("Số: /KH-SNN\\nngày  tháng <2>", ["ngày tháng <2>"]))
+    'Số: /KH-SNN\\n<mark class="nv-finding-mark" id="finding-1">ngày  tháng &lt;2&gt;</mark>'
+    """
+    spans: list[tuple[int, int, int]] = []
+    for number, excerpt in enumerate(excerpts, start=1):
+        words = excerpt.split()
+        if not words:
+            continue
+        match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+        if match and not any(s < match.end() and match.start() < e for s, e, _ in spans):
+            spans.append((match.start(), match.end(), number))
+    spans.sort()
+    out: list[str] = []
+    at = 0
+    for start, end, number in spans:
+        out.append(escape(text[at:start]))
+        out.append(f'<mark class="nv-finding-mark" id="finding-{number}">{escape(text[start:end])}</mark>')
+        at = end
+    out.append(escape(text[at:]))
+    return mark_safe("".join(out))
