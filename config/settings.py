@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "nhiemvu.organisations",
     "nhiemvu.plans",
     "nhiemvu.ingest",
+    "nhiemvu.reporting",
 ]
 
 MIDDLEWARE = [

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from .models import Membership, Organisation, Role
+from .models import Membership, Official, Organisation, OrganisationKind, Role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -84,3 +85,76 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     member_of = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     around = member_of | {p for o in member_of if (p := parents.get(o)) is not None}
     return Organisation.objects.filter(id__in=organisation_family_ids(around, parents))
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    """What one user may see and do, worked out once per request from their memberships.
+
+    - `department_orgs`: bodies whose plans the user sees whole (director, planning-finance:
+      their department's subtree; a provincial reviewer: the province's subtree).
+    - `review_orgs`: bodies whose plans' reports the user reviews (planning-finance).
+    - `leader_official_ids`: officials the user is (a deputy sees the tasks they lead).
+    - `unit_orgs`: units the user reports for (unit staff).
+    """
+
+    superuser: bool = False
+    department_orgs: frozenset[int] = frozenset()
+    review_orgs: frozenset[int] = frozenset()
+    read_only: bool = True
+    leader_official_ids: frozenset[int] = frozenset()
+    unit_orgs: frozenset[int] = frozenset()
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.superuser or self.department_orgs or self.leader_official_ids or self.unit_orgs)
+
+
+def _department_of(org_id: int, parents: dict[int, int | None], kinds: dict[int, str]) -> int:
+    """The nearest department (Sở) at or above a body; the body itself if there is none."""
+    current: int | None = org_id
+    while current is not None:
+        if kinds.get(current) in (OrganisationKind.DEPARTMENT, OrganisationKind.PROVINCE_COMMITTEE):
+            return current
+        current = parents.get(current)
+    return org_id
+
+
+def access_scope(user: User) -> AccessScope:
+    """The user's scope in three queries (memberships, the organisation tree, their officials)."""
+    if not user.is_authenticated:
+        return AccessScope()
+    if user.is_superuser:
+        return AccessScope(superuser=True, read_only=False)
+    memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+    if not memberships:
+        return AccessScope()
+    rows = list(Organisation.objects.values_list("id", "parent_id", "kind"))
+    parents = {i: p for i, p, _ in rows}
+    kinds = {i: k for i, _, k in rows}
+    department: set[int] = set()
+    review: set[int] = set()
+    units: set[int] = set()
+    roles = {role for _, role in memberships}
+    for org_id, role in memberships:
+        if role in (Role.DIRECTOR, Role.PLANNING_FINANCE):
+            subtree = organisation_descendant_ids(_department_of(org_id, parents, kinds), parents)
+            department |= subtree
+            if role == Role.PLANNING_FINANCE:
+                review |= subtree
+        elif role == Role.PROVINCIAL_REVIEWER:
+            department |= organisation_descendant_ids(org_id, parents)
+        elif role == Role.UNIT_STAFF:
+            units |= organisation_descendant_ids(org_id, parents)
+    officials: frozenset[int] = frozenset()
+    if Role.DEPUTY_DIRECTOR in roles or Role.DIRECTOR in roles:
+        officials = frozenset(Official.objects.filter(user=user).values_list("id", flat=True))
+    return AccessScope(
+        department_orgs=frozenset(department),
+        review_orgs=frozenset(review),
+        read_only=roles <= {Role.PROVINCIAL_REVIEWER},
+        leader_official_ids=officials,
+        unit_orgs=frozenset(units),
+        roles=frozenset(roles),
+    )

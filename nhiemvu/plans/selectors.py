@@ -4,27 +4,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from nhiemvu.organisations.models import Membership, Organisation
-from nhiemvu.organisations.selectors import User, organisation_family_ids
+from nhiemvu.organisations.models import Organisation
+from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 
 from .models import Finding, Milestone, Plan, Target, Task
 
 
-def plans_visible_to(user: User) -> QuerySet[Plan]:
-    """Plans issued by a body in the same tree as one of the user's organisations.
+def _task_filter(scope: AccessScope) -> Q:
+    """Tasks a scope reaches: whole plans of its departments, tasks it leads, tasks its units carry."""
+    rule = Q(pk__in=[])
+    if scope.department_orgs:
+        rule |= Q(plan__issuer_id__in=scope.department_orgs)
+    if scope.leader_official_ids:
+        rule |= Q(leader_id__in=scope.leader_official_ids) | Q(
+            parent__leader_id__in=scope.leader_official_ids
+        )
+    if scope.unit_orgs:
+        rule |= Q(lead_unit_id__in=scope.unit_orgs) | Q(support_units__in=scope.unit_orgs)
+    return rule
 
-    A unit (Chi cục) sees its department's plans, a department sees its own, the province's
-    reviewers see every department's. Finer, task-level rules come with progress reporting.
+
+def tasks_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[Task]:
+    """Every task the user may open; anything else is a 404.
+
+    Director and planning-finance see their department's plans whole, a provincial reviewer
+    the province's; a deputy the tasks they lead (and their sub-tasks); unit staff the tasks
+    their unit leads or supports.
     """
-    if not user.is_authenticated:
-        return Plan.objects.none()
-    if user.is_superuser:
+    scope = access_scope(user) if scope is None else scope
+    if scope.superuser:
+        return Task.objects.all()
+    if scope.is_empty:
+        return Task.objects.none()
+    return Task.objects.filter(pk__in=Task.objects.filter(_task_filter(scope)).values("pk"))
+
+
+def plans_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[Plan]:
+    """Plans of the user's departments, and plans in which the user can see at least one task."""
+    scope = access_scope(user) if scope is None else scope
+    if scope.superuser:
         return Plan.objects.all()
-    member_of = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    return Plan.objects.filter(issuer_id__in=organisation_family_ids(member_of))
+    if scope.is_empty:
+        return Plan.objects.none()
+    with_tasks = Task.objects.filter(_task_filter(scope)).values("plan_id")
+    return Plan.objects.filter(Q(issuer_id__in=scope.department_orgs) | Q(pk__in=with_tasks))
 
 
 def plan_list(user: User) -> QuerySet[Plan]:
@@ -38,10 +64,10 @@ def plan_list(user: User) -> QuerySet[Plan]:
     )
 
 
-def plan_get(user: User, pk: int) -> Plan:
+def plan_get(user: User, pk: int, scope: AccessScope | None = None) -> Plan:
     """The plan if the user may see it, else 404 (never 403: an ID reveals nothing)."""
     return get_object_or_404(
-        plans_visible_to(user).select_related("issuer", "compiler", "source_document"), pk=pk
+        plans_visible_to(user, scope).select_related("issuer", "compiler", "source_document"), pk=pk
     )
 
 
@@ -59,12 +85,25 @@ def _task_queryset() -> QuerySet[Task]:
 class TaskNode:
     task: Task
     children: list[TaskNode] = field(default_factory=list)
+    context_only: bool = False
 
 
-def plan_task_tree(plan: Plan) -> list[TaskNode]:
-    """The plan's tasks as a tree in document order, in a constant number of queries."""
+def plan_task_tree(plan: Plan, user: User, scope: AccessScope | None = None) -> list[TaskNode]:
+    """The plan's tasks the user may see, as a tree in document order, in a constant number of queries.
+
+    The headings above a visible task are kept (flagged `context_only`) so a sub-task reads in place.
+    """
     tasks = list(_task_queryset().filter(plan=plan).order_by("order", "id"))
-    nodes = {t.id: TaskNode(t) for t in tasks}
+    visible = set(tasks_visible_to(user, scope).filter(plan=plan).values_list("pk", flat=True))
+    by_id = {t.id: t for t in tasks}
+    keep = set(visible)
+    for task_id in visible:
+        parent_id = by_id[task_id].parent_id
+        while parent_id is not None and parent_id not in keep:
+            keep.add(parent_id)
+            parent_id = by_id[parent_id].parent_id
+    tasks = [t for t in tasks if t.id in keep]
+    nodes = {t.id: TaskNode(t, context_only=t.id not in visible) for t in tasks}
     roots: list[TaskNode] = []
     for t in tasks:
         parent = nodes.get(t.parent_id) if t.parent_id else None
@@ -77,8 +116,11 @@ def plan_findings(plan: Plan) -> QuerySet[Finding]:
 
 
 def organisation_tasks(user: User, organisation: Organisation) -> QuerySet[Task]:
-    """Tasks the organisation leads or supports, in plans the user may see."""
-    visible = plans_visible_to(user)
-    led = _task_queryset().filter(plan__in=visible, lead_unit=organisation)
-    supported = _task_queryset().filter(plan__in=visible, support_units=organisation)
-    return (led | supported).distinct().order_by("-plan__year", "plan_id", "order")
+    """Tasks the organisation leads or supports, among those the user may see."""
+    carried = Task.objects.filter(Q(lead_unit=organisation) | Q(support_units=organisation)).values("pk")
+    return (
+        _task_queryset()
+        .filter(pk__in=carried)
+        .filter(pk__in=tasks_visible_to(user).values("pk"))
+        .order_by("-plan__year", "plan_id", "order")
+    )

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from nhiemvu.organisations.selectors import access_scope
+
 from . import selectors
 
 
@@ -14,8 +16,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(request.user, pk)
-    tree = selectors.plan_task_tree(plan)
+    scope = access_scope(request.user)
+    plan = selectors.plan_get(request.user, pk, scope)
+    tree = selectors.plan_task_tree(plan, request.user, scope)
     return render(
         request,
         "plans/plan_detail.html",

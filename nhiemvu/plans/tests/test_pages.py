@@ -22,15 +22,36 @@ def test_the_plan_list_asks_anonymous_visitors_to_log_in(client) -> None:
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("who", ["director", "deputy", "planning_finance", "unit_staff", "reviewer"])
-def test_everyone_in_the_department_and_province_sees_the_plan(client, cast: Cast, who: str) -> None:
-    plan = make_plan(cast, tasks=2)
+@pytest.mark.parametrize(
+    ("who", "sees_task_2"),
+    [
+        ("director", True),
+        ("deputy", True),
+        ("planning_finance", True),
+        ("reviewer", True),
+        ("unit_staff", False),
+    ],
+)
+def test_the_department_and_province_see_the_plan_and_a_unit_only_its_own_tasks(
+    client, cast: Cast, who: str, sees_task_2: bool
+) -> None:
+    plan = make_plan(cast, tasks=2)  # task 1 led by the forest unit, task 2 by the rural unit
     login(client, getattr(cast, who))
     listing = client.get(reverse("plans:plan-list"))
     assert plan.title in listing.content.decode()
     page = client.get(reverse("plans:plan-detail", args=[plan.pk]))
     assert page.status_code == 200
-    assert "Nhiệm vụ số 2" in page.content.decode()
+    assert "Nhiệm vụ số 1" in page.content.decode()
+    assert ("Nhiệm vụ số 2" in page.content.decode()) is sees_task_2
+
+
+def test_a_deputy_sees_only_the_tasks_they_lead(client, cast: Cast) -> None:
+    plan = make_plan(cast, tasks=2)
+    plan.tasks.filter(code="2").update(leader=None)
+    login(client, cast.deputy)
+    html = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    assert "Nhiệm vụ số 1" in html
+    assert "Nhiệm vụ số 2" not in html
 
 
 def test_another_department_neither_lists_nor_opens_the_plan(client, cast: Cast) -> None:
@@ -92,10 +113,12 @@ def test_the_organisation_page_lists_the_tasks_it_leads_and_supports(client, cas
     ).content.decode()
     assert "Nhiệm vụ số 1" in html and "Nhiệm vụ số 3" in html
     assert "Nhiệm vụ số 2" not in html
-    supporting = client.get(
-        reverse("organisations:organisation-detail", args=[cast.planning_finance_division.pk])
-    )
-    assert supporting.content.decode().count("Phối hợp") >= 3
+    division_page = reverse("organisations:organisation-detail", args=[cast.planning_finance_division.pk])
+    # the division supports all three tasks; the unit's staff see the two their unit leads
+    assert client.get(division_page).content.decode().count("<td>Phối hợp</td>") == 2
+    client.logout()
+    login(client, cast.director)
+    assert client.get(division_page).content.decode().count("<td>Phối hợp</td>") == 3
 
 
 def test_another_province_body_is_a_404_on_the_organisation_page(client, cast: Cast) -> None:
