@@ -9,6 +9,7 @@ from datetime import date
 
 from nhiemvu.lib.vndates import Period, find_periods
 from nhiemvu.lib.vnnumbers import NUMBER_PATTERN, comparator_after, comparator_before, parse_number
+from nhiemvu.lib.vntext import unaccent
 
 from .vocab import (
     ADMIN_AREAS,
@@ -136,19 +137,50 @@ def issuer(front: list[str], preamble_text: str) -> str | None:
     return None
 
 
+_VOWELS = set("aăâeêioôơuưyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def _is_acronym(word: str) -> bool:
+    """UBND, PTNT, GD&ĐT: no vowel, an "&", or an ending no Vietnamese syllable has.
+
+    >>> [_is_acronym(w) for w in ("UBND", "PTNT", "GD&ĐT", "HTX", "SỞ", "NGHỆ", "HÒA")]
+    [True, True, True, True, False, False, False]
+    """
+    low = word.lower()
+    if "&" in low or not (set(low) & _VOWELS):
+        return True
+    return low[-1] in "bdđklqrsvx" or (
+        re.search(r"[^aăâeêioôơuưy\W\d_]{3,}", unaccent(low)) is not None and "ngh" not in low
+    )
+
+
 def _title_case(caps: str) -> str:
-    """Sentence case for an upper-case body name, keeping the place name capitalised."""
-    low = caps.lower()
-    words = low.split()
-    out = []
-    capitalise = True
-    for w in words:
-        if w in ("tỉnh", "huyện", "thành", "quận", "xã", "phường") or w in ("phố", "thị", "trấn"):
-            out.append(w)
-            capitalise = True
+    """Sentence case for an upper-case body name: place names after an area word keep capitals, and
+    so do acronyms (every Vietnamese syllable has a vowel, so a word without one is an acronym).
+
+    >>> _title_case("PHÒNG NÔNG NGHIỆP VÀ PTNT"), _title_case("ỦY BAN NHÂN DÂN HUYỆN ĐỨC HÒA")
+    ('Phòng nông nghiệp và PTNT', 'Ủy ban nhân dân huyện Đức Hòa')
+    """
+    words = caps.split()
+    out: list[str] = []
+    place = False
+    i = 0
+    while i < len(words):
+        w, low = words[i], words[i].lower()
+        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+        if low in ("thành", "thị") and nxt in ("phố", "xã", "trấn"):
+            out += [low, nxt]
+            place = True
+            i += 2
             continue
-        out.append(w.capitalize() if capitalise or len(out) == 0 else w)
-        capitalise = capitalise and len(out) > 1 and w not in ("sở", "ủy", "ban", "ubnd")
+        if low in ADMIN_AREAS:
+            out.append(low)
+            place = True
+        elif _is_acronym(w):
+            out.append(w)
+        else:
+            out.append(w.capitalize() if place else low)
+        i += 1
     text = " ".join(out)
     return text[:1].upper() + text[1:]
 
@@ -539,7 +571,12 @@ def milestones(text: str, plan_year: int | None) -> list[MilestoneHit]:
         else:
             due = p.due(plan_year)
         body = (clause[: p.start] + " " + clause[p.end :]).strip()
-        body = re.sub(r"^(?:[,:\s]|trong\b|đến\b|trước\b|ngày\b)+|(?:[,\s]|trong|trước|đến|ngày)+$", "", body)
+        body = re.sub(
+            r"^(?:[,:\s]|trong\b|đến\b|trước\b|ngày\b)+|(?:[,\s]|\btrong|\btrước|\bđến|\bngày)+$",
+            "",
+            body,
+            flags=re.IGNORECASE,
+        )
         body = " ".join(body.split())
         body = body[:1].lower() + body[1:] if body[:2] != body[:2].upper() else body
         q = reach[0] if reach else None

@@ -272,5 +272,10 @@ def segment(blocks: list[Block]) -> Segments:
             builder.line(t)
         elif state == "organisation":
             seg.organisation.append(t)
+    if not builder.tasks and seg.preamble:
+        # No Roman-numeral tasks section: a short plan may number its tasks right after the preamble.
+        builder = _TaskBuilder()
+        for t in seg.preamble:
+            builder.line(t)
     seg.tasks = builder.finish()
     return seg

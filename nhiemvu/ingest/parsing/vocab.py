@@ -55,11 +55,12 @@ ISSUER_VERBS: tuple[str, ...] = ("xây dựng", "ban hành")
 # Opening words of the preamble: the title ends before them.
 PREAMBLE_WORDS: tuple[str, ...] = ("căn cứ", "thực hiện", "triển khai", "để", "nhằm", "theo", "trên cơ sở")
 
-# Roman-numeral sections by what they hold. Checked in this order.
+# Roman-numeral sections by what they hold. Checked in this order: "MỤC TIÊU VÀ NHIỆM VỤ" holds
+# tasks, while "MỤC TIÊU, CHỈ TIÊU" does not (numbered items under Mục tiêu are not tasks).
 SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("organisation", ("tổ chức thực hiện", "kinh phí", "chế độ báo cáo", "trách nhiệm")),
-    ("purpose", ("mục đích", "yêu cầu", "mục tiêu", "quan điểm", "căn cứ")),
-    ("tasks", ("nhiệm vụ", "nội dung", "giải pháp", "chỉ tiêu", "phân công", "danh mục")),
+    ("tasks", ("nhiệm vụ", "nội dung", "giải pháp", "phân công", "danh mục")),
+    ("purpose", ("mục đích", "yêu cầu", "mục tiêu", "quan điểm", "căn cứ", "chỉ tiêu", "kết quả")),
 )
 
 # Labels of a task's field lines ("- Đơn vị chủ trì: ...").  Alternatives are regex fragments.
