@@ -12,6 +12,7 @@ import pytest
 from nhiemvu.core.errors import DomainError
 from nhiemvu.core.testing import Cast
 from nhiemvu.ingest.services import (
+    DuplicatePlanError,
     DuplicateTaskCodeError,
     InvalidDateError,
     InvalidTargetError,
@@ -278,3 +279,83 @@ def test_a_bad_plan_year_is_refused_in_vietnamese_and_english(cast: Cast, seed_g
 
     assert "Năm kế hoạch" in raised.value.message
     assert "plan year" in raised.value.message_en
+
+
+def test_reimporting_the_same_file_is_refused_without_an_update(
+    cast: Cast, seed_gold: dict[str, Any]
+) -> None:
+    data = b"the same bytes"
+    plan_import_commit(
+        plan_json=seed_gold, issuer=cast.department, user=None, source_name="a.txt", source_bytes=data
+    )
+    before = counts()
+
+    with pytest.raises(DuplicatePlanError) as raised:
+        plan_import_commit(
+            plan_json=seed_gold, issuer=cast.department, user=None, source_name="a.txt", source_bytes=data
+        )
+
+    assert raised.value.plan == Plan.objects.get()
+    assert counts() == before
+
+
+def test_a_plan_with_the_number_and_date_of_an_imported_one_is_a_duplicate(cast: Cast, gold: Any) -> None:
+    plan_json = gold("dev/quang-ninh-syt-2024")
+    plan_import_commit(plan_json=plan_json, issuer=cast.department, user=None)
+
+    with pytest.raises(DuplicatePlanError):
+        plan_import_commit(
+            plan_json=plan_json,
+            issuer=cast.department,
+            user=None,
+            source_name="other.docx",
+            source_bytes=b"x",
+        )
+
+
+def test_an_update_keeps_the_plan_and_the_tasks_it_still_has(cast: Cast, seed_gold: dict[str, Any]) -> None:
+    data = b"the same bytes"
+    plan = plan_import_commit(
+        plan_json=seed_gold, issuer=cast.department, user=None, source_name="a.txt", source_bytes=data
+    )
+    ids = dict(plan.tasks.values_list("code", "id"))
+    target_ids = set(Target.objects.filter(task__code="1.3").values_list("id", flat=True))
+    changed = copy.deepcopy(seed_gold)
+    changed["tasks"] = [t for t in changed["tasks"] if t["code"] != "2"]
+    changed["tasks"][1]["title"] = "Tiêu đề mới"
+    changed["tasks"].append(
+        {"code": "4", "parent": None, "title": "Nhiệm vụ mới", "targets": [], "milestones": []}
+    )
+    plan.findings.filter(code="blank_number").update(status="dismissed")
+
+    updated = plan_import_commit(
+        plan_json=changed,
+        issuer=cast.department,
+        user=None,
+        source_name="a.txt",
+        source_bytes=data,
+        update_plan=plan,
+    )
+
+    assert updated.pk == plan.pk and Plan.objects.count() == 1
+    now = dict(updated.tasks.values_list("code", "id"))
+    assert set(now) == {"1", "1.1", "1.2", "1.3", "3", "4"}
+    assert all(now[code] == ids[code] for code in ("1", "1.1", "1.2", "1.3", "3"))
+    assert Task.objects.get(pk=ids["1.1"]).title == "Tiêu đề mới"
+    assert set(Target.objects.filter(task__code="1.3").values_list("id", flat=True)) == target_ids
+    assert updated.findings.get(code="blank_number").status == "dismissed"
+    assert SourceDocument.objects.filter(content_hash=content_hash(data)).count() == 1
+
+
+def test_a_failed_update_leaves_the_plan_as_it_was(cast: Cast, seed_gold: dict[str, Any]) -> None:
+    plan = plan_import_commit(plan_json=seed_gold, issuer=cast.department, user=None)
+    before = counts()
+    titles = dict(plan.tasks.values_list("code", "title"))
+    bad = _with_task(seed_gold, targets=[{"name": "x", "unit": "ha", "comparator": "=", "value": 1e30}])
+    bad["tasks"][0]["title"] = "Đã đổi"
+
+    with pytest.raises(DomainError):
+        plan_import_commit(plan_json=bad, issuer=cast.department, user=None, update_plan=plan)
+
+    assert counts() == before
+    assert dict(plan.tasks.values_list("code", "title")) == titles
