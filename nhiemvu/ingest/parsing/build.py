@@ -28,12 +28,12 @@ def _plan_year(seg: Segments, issued_year: int | None) -> int | None:
 
 def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> dict:
     f = node.fields
-    leaf = not node.children
     deadline, recurrence = parse_deadline(f.get("deadline"), plan_year)
-    targets = rec.targets(node.title) if leaf or node.from_table else []
-    hits = rec.milestones(node.text, plan_year) if leaf else []
+    targets = rec.targets(node.title)
+    hits = rec.milestones(node.text, plan_year)
     for h in hits:
-        if h.written_year and plan_year and abs(h.written_year - plan_year) > 1:
+        # The spec's rule: a year other than the plan's or the one before it, in a step of the task.
+        if h.written_year and plan_year and h.written_year not in (plan_year, plan_year - 1):
             findings.append(
                 {
                     "code": "year_mismatch",

@@ -572,7 +572,7 @@ def milestones(text: str, plan_year: int | None) -> list[MilestoneHit]:
             due = p.due(plan_year)
         body = (clause[: p.start] + " " + clause[p.end :]).strip()
         body = re.sub(
-            r"^(?:[,:\s]|trong\b|đến\b|trước\b|ngày\b)+|(?:[,\s]|\btrong|\btrước|\bđến|\bngày)+$",
+            r"^(?:[,:\s]|trong\b|đến\b|trước\b|ngày\b|hết\b|cuối\b)+|(?:[,\s]|\btrong|\btrước|\bđến|\bngày)+$",
             "",
             body,
             flags=re.IGNORECASE,
