@@ -105,7 +105,8 @@ class DocumentForm(forms.Form):
         signer = doc.get("signer") or {}
         reporting = plan.get("reporting") or {}
         return {
-            "kind": doc.get("kind") or "",
+            # A kind the project does not know would fail the choice field on an untouched form.
+            "kind": doc.get("kind") if doc.get("kind") in DocumentKind.values else "",
             "number": doc.get("number") or "",
             "symbol": doc.get("symbol") or "",
             "issuer": doc.get("issuer") or "",

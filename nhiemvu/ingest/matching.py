@@ -196,8 +196,10 @@ class OrganisationMatcher:
     _by_loose: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def for_issuer(cls, issuer: Organisation) -> OrganisationMatcher:
-        parents = organisation_parent_map()
+    def for_issuer(
+        cls, issuer: Organisation, parents: dict[int, int | None] | None = None
+    ) -> OrganisationMatcher:
+        parents = organisation_parent_map() if parents is None else parents
         root = issuer.pk
         while parents.get(root) is not None:
             root = parents[root]  # type: ignore[assignment]
@@ -243,8 +245,10 @@ class OfficialMatcher:
     _by_key: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def for_issuer(cls, issuer: Organisation) -> OfficialMatcher:
-        parents = organisation_parent_map()
+    def for_issuer(
+        cls, issuer: Organisation, parents: dict[int, int | None] | None = None
+    ) -> OfficialMatcher:
+        parents = organisation_parent_map() if parents is None else parents
         root = issuer.pk
         while parents.get(root) is not None:
             root = parents[root]  # type: ignore[assignment]

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from nhiemvu.core.errors import DomainError
 from nhiemvu.lib.vntext import nfc
 from nhiemvu.organisations.models import Official, Organisation, OrganisationKind
+from nhiemvu.organisations.selectors import organisation_parent_map
 from nhiemvu.plans.models import (
     Change,
     Comparator,
@@ -605,10 +606,11 @@ def plan_import_commit(
         )
 
     decisions = decisions or {}
+    parents = organisation_parent_map()
     resolver = _Resolver(
         issuer=issuer,
-        organisations=OrganisationMatcher.for_issuer(issuer),
-        officials=OfficialMatcher.for_issuer(issuer),
+        organisations=OrganisationMatcher.for_issuer(issuer, parents),
+        officials=OfficialMatcher.for_issuer(issuer, parents),
         org_decisions=dict(decisions.get("organisations") or {}),
         official_decisions=dict(decisions.get("officials") or {}),
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nhiemvu.core.errors import DomainError
+from nhiemvu.organisations.selectors import organisation_parent_map
 from nhiemvu.plans.models import Plan
 from nhiemvu.plans.selectors import plans_visible_to
 
@@ -68,7 +69,10 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _matchers(session: ImportSession) -> tuple[OrganisationMatcher, OfficialMatcher]:
-    return OrganisationMatcher.for_issuer(session.issuer), OfficialMatcher.for_issuer(session.issuer)
+    parents = organisation_parent_map()  # one read of the tree serves both matchers
+    return OrganisationMatcher.for_issuer(session.issuer, parents), OfficialMatcher.for_issuer(
+        session.issuer, parents
+    )
 
 
 def _render_review(
