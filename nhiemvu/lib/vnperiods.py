@@ -120,7 +120,11 @@ def windows_for_year(frequency: str, year: int) -> list[ReportingWindow]:
     if frequency == "yearly":
         return [
             ReportingWindow(
-                frequency, str(year), period_label(frequency, year), _start_after_cut_off(year, 0), dt.date(year, 12, 14)
+                frequency,
+                str(year),
+                period_label(frequency, year),
+                _start_after_cut_off(year, 0),
+                dt.date(year, 12, 14),
             )
         ]
     raise ValueError(f"unknown frequency {frequency!r}")

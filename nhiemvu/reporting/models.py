@@ -189,7 +189,7 @@ class ProgressReport(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(percent_done__isnull=True) | Q(percent_done__gte=0, percent_done__lte=100),
                 name="report_percent_between_0_and_100",
-                violation_error_message=_("Tỷ lệ hoàn thành phải từ 0 đến 100%."),
+                violation_error_message=_("Tỷ lệ hoàn thành phải từ 0 đến 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1),

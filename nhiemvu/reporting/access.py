@@ -1,0 +1,46 @@
+"""Object-level rules: who may write, submit and review which report. Used by views, forms,
+the admin and the commands alike, always through the services."""
+
+from __future__ import annotations
+
+from nhiemvu.organisations.models import Organisation
+from nhiemvu.organisations.selectors import AccessScope
+from nhiemvu.plans.models import Task
+
+from .models import ProgressReport
+
+
+def reporting_unit_for(scope: AccessScope, task: Task, support_unit_ids: set[int]) -> tuple[int, bool] | None:
+    """The unit the user reports for on this task and whether it is the lead: (org id, is_lead).
+
+    Unit staff write for the unit they belong to; the lead unit's report wins over a support
+    contribution when a user belongs to both.
+    """
+    if scope.read_only and not scope.superuser:
+        return None
+    if task.lead_unit_id is not None and (scope.superuser or task.lead_unit_id in scope.unit_orgs):
+        return task.lead_unit_id, True
+    for org_id in sorted(support_unit_ids):
+        if org_id in scope.unit_orgs:
+            return org_id, False
+    return None
+
+
+def may_write_for(scope: AccessScope, organisation_id: int) -> bool:
+    """Unit staff write their own unit's reports; nobody writes another unit's."""
+    return scope.superuser or (not scope.read_only and organisation_id in scope.unit_orgs)
+
+
+def may_edit(scope: AccessScope, report: ProgressReport) -> bool:
+    """Unit staff of the reporting unit, while the report is a draft or returned."""
+    return report.is_editable and may_write_for(scope, report.organisation_id)
+
+
+def may_review(scope: AccessScope, task: Task, issuer: Organisation | None = None) -> bool:
+    """Planning-finance of the department that issued the plan."""
+    issuer_id = issuer.pk if issuer is not None else task.plan.issuer_id
+    return scope.superuser or issuer_id in scope.review_orgs
+
+
+def may_manage_periods(scope: AccessScope, issuer_id: int) -> bool:
+    return scope.superuser or issuer_id in scope.review_orgs

@@ -1,0 +1,471 @@
+"""Every write of the reporting cycle: periods, drafts, submission, review, corrections, attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from nhiemvu.lib.vnperiods import add_working_days, windows_for_year
+from nhiemvu.organisations.selectors import AccessScope, access_scope
+from nhiemvu.plans.models import Frequency, Milestone, Plan, Task
+
+from . import access
+from .errors import (
+    AcceptedReportError,
+    AttachmentError,
+    ConflictError,
+    NotAllowedError,
+    PeriodLockedError,
+    ReportingError,
+    TransitionError,
+)
+from .models import (
+    Attachment,
+    Holiday,
+    Obstacle,
+    ProgressReport,
+    ReportingCalendar,
+    ReportingPeriod,
+    ReportStatus,
+    ReviewEvent,
+    TargetValue,
+)
+from .workflow import Action, next_status
+
+FREQUENCY_ORDER = [Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.HALF_YEARLY, Frequency.YEARLY]
+
+
+def _full_save(obj: Any, **kwargs: Any) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        messages = (
+            [m for msgs in exc.message_dict.values() for m in msgs]
+            if hasattr(exc, "message_dict")
+            else exc.messages
+        )
+        raise ReportingError(
+            "; ".join(str(m) for m in messages), message_en="The data is not valid."
+        ) from exc
+    obj.save()
+
+
+# Periods ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def periods_generate(*, plan: Plan, due_working_days: int | None = None) -> list[ReportingPeriod]:
+    """Create the plan's periods for each of its frequencies (Decree 09/2019 cut-offs); idempotent.
+
+    Send-by dates are N working days after each cut-off, skipping weekends and the holiday table.
+    Existing periods keep their dates unless `due_working_days` is given, which re-dates them.
+    """
+    calendar, _ = ReportingCalendar.objects.get_or_create(plan=plan)
+    if due_working_days is not None and due_working_days != calendar.due_working_days:
+        calendar.due_working_days = due_working_days
+        _full_save(calendar)
+    holidays = set(Holiday.objects.values_list("day", flat=True))
+    frequencies = [f for f in FREQUENCY_ORDER if f in (plan.reporting_frequencies or [])] or [
+        Frequency.QUARTERLY
+    ]
+    existing = {p.key: p for p in plan.periods.all()}
+    result = []
+    for frequency in frequencies:
+        for window in windows_for_year(frequency, plan.year):
+            due_on = add_working_days(window.ends_on, calendar.due_working_days, holidays)
+            period = existing.get(window.key)
+            if period is None:
+                period = ReportingPeriod(
+                    plan=plan,
+                    frequency=frequency,
+                    key=window.key,
+                    label=window.label,
+                    starts_on=window.starts_on,
+                    ends_on=window.ends_on,
+                    due_on=due_on,
+                )
+                _full_save(period)
+            elif due_working_days is not None and period.due_on != due_on:
+                period.due_on = due_on
+                _full_save(period)
+            result.append(period)
+    return result
+
+
+def reporting_frequency(plan: Plan) -> str:
+    """Units report on the plan's finest frequency; coarser periods are windows for consolidation.
+
+    A quarter's cut-off is its last month's cut-off, so asking units for both a June report and a
+    Q2 report would be asking twice for the same figures.
+    """
+    for frequency in FREQUENCY_ORDER:
+        if frequency in (plan.reporting_frequencies or []):
+            return str(frequency)
+    return str(Frequency.QUARTERLY)
+
+
+@transaction.atomic
+def period_lock(*, period: ReportingPeriod, user: AbstractBaseUser) -> ReportingPeriod:
+    if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
+        raise NotAllowedError(
+            "Chỉ Phòng Kế hoạch – Tài chính được khóa kỳ báo cáo.", message_en="Not allowed."
+        )
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.locked_at is None:
+        period.locked_at = timezone.now()
+        period.locked_by = user  # type: ignore[assignment]
+        period.save(update_fields=["locked_at", "locked_by", "updated_at"])
+    return period
+
+
+@transaction.atomic
+def period_unlock(*, period: ReportingPeriod, user: AbstractBaseUser) -> ReportingPeriod:
+    if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
+        raise NotAllowedError(
+            "Chỉ Phòng Kế hoạch – Tài chính được mở khóa kỳ báo cáo.", message_en="Not allowed."
+        )
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period.locked_at = None
+    period.locked_by = None
+    period.save(update_fields=["locked_at", "locked_by", "updated_at"])
+    return period
+
+
+# Drafts -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ObstacleInput:
+    description: str
+    needs: str = ""
+    addressed_to: str = ""
+
+
+@dataclass
+class ReportInput:
+    """What a unit fills in; `values` maps a target id to (cumulative actual, year-end estimate)."""
+
+    percent_done: Decimal | None = None
+    completed_on: dt.date | None = None
+    narrative: str = ""
+    proposals: str = ""
+    values: dict[int, tuple[Decimal | None, Decimal | None]] = field(default_factory=dict)
+    obstacles: list[ObstacleInput] = field(default_factory=list)
+    milestones_met: list[int] = field(default_factory=list)
+
+
+def _event(
+    report: ProgressReport, user: AbstractBaseUser | None, before: str, after: str, comment: str = ""
+) -> None:
+    ReviewEvent.objects.create(
+        report=report, actor=user, at=timezone.now(), from_status=before, to_status=after, comment=comment
+    )
+
+
+@transaction.atomic
+def report_start(
+    *, task: Task, period: ReportingPeriod, user: AbstractBaseUser, scope: AccessScope | None = None
+) -> ProgressReport:
+    """The user's unit's open report for the task and period, created as a draft if there is none.
+
+    After an accepted report, a new draft is a correction: version + 1, pointing at the accepted one.
+    """
+    scope = access_scope(user) if scope is None else scope
+    if period.plan_id != task.plan_id:
+        raise ReportingError(
+            "Kỳ báo cáo không thuộc kế hoạch của nhiệm vụ.", message_en="Period of another plan."
+        )
+    unit = access.reporting_unit_for(scope, task, set(task.support_units.values_list("pk", flat=True)))
+    if unit is None:
+        raise NotAllowedError(
+            "Đơn vị của bạn không chủ trì hay phối hợp nhiệm vụ này.",
+            message_en="Your unit does not carry this task.",
+        )
+    org_id, is_lead = unit
+    # Lock the task row so two first saves of one report don't both create version 1.
+    Task.objects.select_for_update().filter(pk=task.pk).first()
+    reports = list(
+        ProgressReport.objects.filter(task=task, period=period, organisation_id=org_id).order_by("-version")
+    )
+    if reports and reports[0].status != ReportStatus.ACCEPTED:
+        return reports[0]
+    previous = reports[0] if reports else None
+    report = ProgressReport(
+        task=task,
+        period=period,
+        organisation_id=org_id,
+        is_lead=is_lead,
+        version=(previous.version + 1) if previous else 1,
+        supersedes=previous,
+        created_by=user,  # type: ignore[misc]
+    )
+    if previous is not None:
+        report.percent_done = previous.percent_done
+        report.completed_on = previous.completed_on
+        report.narrative = previous.narrative
+        report.proposals = previous.proposals
+    _full_save(report)
+    if previous is not None:
+        TargetValue.objects.bulk_create(
+            [
+                TargetValue(report=report, target_id=v.target_id, actual=v.actual, estimate=v.estimate)
+                for v in previous.values.all()
+            ]
+        )
+        report.milestones_met.set(previous.milestones_met.all())
+    _event(report, user, "", ReportStatus.DRAFT, "Đính chính báo cáo đã chấp nhận" if previous else "")
+    return report
+
+
+def _locked_report(report: ProgressReport) -> ProgressReport:
+    return ProgressReport.objects.select_for_update().select_related("period", "task__plan").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    report: ProgressReport,
+    user: AbstractBaseUser,
+    revision: int,
+    data: ReportInput,
+    scope: AccessScope | None = None,
+) -> ProgressReport:
+    """Write the unit's figures and text into a draft or returned report.
+
+    `revision` is the one the form was rendered with: if someone saved in between, the save is
+    refused with a conflict, never silently overwriting their work.
+    """
+    scope = access_scope(user) if scope is None else scope
+    report = _locked_report(report)
+    if report.status == ReportStatus.ACCEPTED:
+        raise AcceptedReportError(
+            "Báo cáo đã được chấp nhận, không thể sửa. Hãy lập báo cáo đính chính.",
+            message_en="An accepted report cannot be changed; create a correction.",
+        )
+    if not access.may_edit(scope, report):
+        raise NotAllowedError("Bạn không được sửa báo cáo này.", message_en="You may not edit this report.")
+    if report.revision != revision:
+        raise ConflictError(
+            "Báo cáo vừa được người khác cập nhật sau khi bạn mở. Hãy tải lại trang, xem thay đổi của họ rồi nhập lại.",
+            message_en="Someone else saved this report after you opened it. Reload and apply your changes again.",
+        )
+    task_targets = {t.pk: t for t in report.task.targets.all()}
+    unknown = set(data.values) - set(task_targets)
+    if unknown:
+        raise ReportingError("Chỉ tiêu không thuộc nhiệm vụ.", message_en="Target of another task.")
+    task_milestones = set(Milestone.objects.filter(task=report.task).values_list("pk", flat=True))
+    if set(data.milestones_met) - task_milestones:
+        raise ReportingError("Mốc không thuộc nhiệm vụ.", message_en="Milestone of another task.")
+
+    report.percent_done = data.percent_done
+    report.completed_on = data.completed_on
+    report.narrative = data.narrative.strip()
+    report.proposals = data.proposals.strip()
+    report.revision += 1
+    _full_save(report, exclude=["supersedes"])
+    existing = {v.target_id: v for v in report.values.all()}
+    for target_id, (actual, estimate) in data.values.items():
+        value = existing.get(target_id) or TargetValue(report=report, target_id=target_id)
+        value.actual, value.estimate = actual, estimate
+        _full_save(value, exclude=["report", "target"])
+    report.obstacles.all().delete()
+    for item in data.obstacles:
+        if item.description.strip():
+            _full_save(
+                Obstacle(
+                    report=report,
+                    description=item.description.strip(),
+                    needs=item.needs.strip(),
+                    addressed_to=item.addressed_to.strip(),
+                ),
+                exclude=["report"],
+            )
+    report.milestones_met.set(data.milestones_met)
+    return report
+
+
+# Transitions ------------------------------------------------------------------------------------
+
+
+def _move(report: ProgressReport, action: Action) -> tuple[str, str]:
+    after = next_status(report.status, action)
+    if after is None:
+        raise TransitionError(
+            f"Không thể {ACTION_WORDS[action]} báo cáo đang ở trạng thái «{report.get_status_display()}».",
+            message_en=f"Cannot {action} a report that is {report.status}.",
+        )
+    before = report.status
+    report.status = after
+    return before, after
+
+
+ACTION_WORDS = {Action.SUBMIT: "gửi", Action.ACCEPT: "chấp nhận", Action.RETURN: "trả lại"}
+
+
+@transaction.atomic
+def report_submit(
+    *, report: ProgressReport, user: AbstractBaseUser, scope: AccessScope | None = None
+) -> ProgressReport:
+    scope = access_scope(user) if scope is None else scope
+    report = _locked_report(report)
+    if not access.may_write_for(scope, report.organisation_id):
+        raise NotAllowedError("Bạn không được gửi báo cáo này.", message_en="You may not submit this report.")
+    period = ReportingPeriod.objects.select_for_update().get(pk=report.period_id)
+    if period.is_locked:
+        raise PeriodLockedError(
+            f"Kỳ «{period.label}» đã khóa. Đề nghị Phòng Kế hoạch – Tài chính mở khóa để gửi báo cáo muộn.",
+            message_en="The period is locked; ask Planning-Finance to unlock it for a late submission.",
+        )
+    if not report.task.targets.exists() and report.percent_done is None and report.completed_on is None:
+        raise ReportingError(
+            "Nhiệm vụ không có chỉ tiêu định lượng: hãy nhập tỷ lệ khối lượng công việc đã hoàn thành.",
+            message_en="Enter the percentage of work done for a task without numeric targets.",
+        )
+    before, after = _move(report, Action.SUBMIT)
+    report.submitted_at = timezone.now()
+    report.revision += 1
+    report.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
+    _event(report, user, before, after)
+    return report
+
+
+@transaction.atomic
+def report_accept(
+    *, report: ProgressReport, user: AbstractBaseUser, comment: str = "", scope: AccessScope | None = None
+) -> ProgressReport:
+    scope = access_scope(user) if scope is None else scope
+    report = _locked_report(report)
+    if not access.may_review(scope, report.task):
+        raise NotAllowedError(
+            "Bạn không được duyệt báo cáo này.", message_en="You may not review this report."
+        )
+    before, after = _move(report, Action.ACCEPT)
+    report.reviewed_at = timezone.now()
+    report.revision += 1
+    report.save(update_fields=["status", "reviewed_at", "revision", "updated_at"])
+    _event(report, user, before, after, comment.strip())
+    return report
+
+
+@transaction.atomic
+def report_return(
+    *, report: ProgressReport, user: AbstractBaseUser, comment: str, scope: AccessScope | None = None
+) -> ProgressReport:
+    scope = access_scope(user) if scope is None else scope
+    if not comment.strip():
+        raise ReportingError(
+            "Trả lại báo cáo cần ghi rõ lý do để đơn vị bổ sung.",
+            message_en="Say why the report is returned.",
+        )
+    report = _locked_report(report)
+    if not access.may_review(scope, report.task):
+        raise NotAllowedError(
+            "Bạn không được duyệt báo cáo này.", message_en="You may not review this report."
+        )
+    before, after = _move(report, Action.RETURN)
+    report.reviewed_at = timezone.now()
+    report.revision += 1
+    report.save(update_fields=["status", "reviewed_at", "revision", "updated_at"])
+    _event(report, user, before, after, comment.strip())
+    return report
+
+
+# Attachments ------------------------------------------------------------------------------------
+
+ALLOWED_TYPES = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+}
+MAX_UNZIPPED_RATIO = 100
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """The file's type from its first bytes (and, for Office files, the parts inside the zip).
+
+    >>> sniff_content_type(b"%PDF-1.7 ...")
+    'application/pdf'
+    >>> sniff_content_type(b"MZ\\x90\\x00 an exe renamed to .pdf") is None
+    True
+    """
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                infos = archive.infolist()
+                unzipped = sum(i.file_size for i in infos)
+                # An Office file compresses a few times; a hundredfold is a zip bomb.
+                if unzipped > MAX_UNZIPPED_RATIO * max(len(data), 1) or unzipped > 200 * 1024 * 1024:
+                    return None
+                names = {i.filename for i in infos}
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            if any(n.startswith("xl/") for n in names):
+                return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return None
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    report: ProgressReport,
+    user: AbstractBaseUser,
+    name: str,
+    data: bytes,
+    scope: AccessScope | None = None,
+) -> Attachment:
+    scope = access_scope(user) if scope is None else scope
+    report = _locked_report(report)
+    if not access.may_edit(scope, report):
+        raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
+    limit = getattr(settings, "MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    if len(data) > limit:
+        raise AttachmentError(
+            f"Tệp «{name}» lớn hơn {limit // (1024 * 1024)} MB.",
+            message_en=f"{name} is larger than the limit.",
+        )
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise AttachmentError(
+            f"Tệp «{name}» không phải PDF, Word (.docx), Excel (.xlsx) hay ảnh PNG/JPEG.",
+            message_en=f"{name} is not a PDF, .docx, .xlsx, PNG or JPEG file.",
+        )
+    stem = name.rsplit(".", 1)[0][:80] or "tep"
+    attachment = Attachment(
+        report=report, original_name=name[:255], content_type=content_type, size=len(data)
+    )
+    attachment.file.save(f"{stem}{ALLOWED_TYPES[content_type]}", ContentFile(data), save=False)
+    _full_save(attachment)
+    return attachment
+
+
+def reports_accept_many(*, reports: Sequence[ProgressReport], user: AbstractBaseUser) -> int:
+    """Accept several submitted reports in one go; each in its own transaction."""
+    scope = access_scope(user)
+    done = 0
+    for report in reports:
+        report_accept(report=report, user=user, scope=scope)
+        done += 1
+    return done

@@ -1,0 +1,199 @@
+"""The review cycle through the services: draft, submit, return, resubmit, accept, correct."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from nhiemvu.reporting.errors import (
+    AcceptedReportError,
+    ConflictError,
+    NotAllowedError,
+    PeriodLockedError,
+    ReportingError,
+    TransitionError,
+)
+from nhiemvu.reporting.models import ProgressReport, ReportStatus
+from nhiemvu.reporting.services import (
+    ObstacleInput,
+    ReportInput,
+    period_lock,
+    period_unlock,
+    report_accept,
+    report_return,
+    report_save_draft,
+    report_start,
+    report_submit,
+)
+
+from .conftest import Cycle
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(cycle: Cycle, report: ProgressReport, actual: int = 500) -> ProgressReport:
+    targets = list(cycle.forest_task.targets.order_by("order"))
+    data = ReportInput(
+        percent_done=Decimal(40),
+        narrative="Đã trồng một phần diện tích.",
+        values={t.pk: (Decimal(actual), None) for t in targets},
+        obstacles=[ObstacleInput("Thiếu giống cây", needs="Bổ sung kinh phí", addressed_to="UBND tỉnh")],
+    )
+    return report_save_draft(report=report, user=cycle.cast.unit_staff, revision=report.revision, data=data)
+
+
+def test_a_unit_drafts_submits_is_returned_resubmits_and_is_accepted(cycle: Cycle) -> None:
+    cast = cycle.cast
+    report = report_start(task=cycle.forest_task, period=cycle.june, user=cast.unit_staff)
+    assert (report.status, report.version, report.is_lead) == (ReportStatus.DRAFT, 1, True)
+    report = fill(cycle, report)
+    report = report_submit(report=report, user=cast.unit_staff)
+    report = report_return(report=report, user=cast.planning_finance, comment="Bổ sung số liệu diện tích")
+    assert report.status == ReportStatus.RETURNED
+    report = fill(cycle, report, actual=600)
+    report = report_submit(report=report, user=cast.unit_staff)
+    report = report_accept(report=report, user=cast.planning_finance)
+    assert report.status == ReportStatus.ACCEPTED
+    history = [(e.from_status, e.to_status, e.comment, e.actor) for e in report.events.order_by("at", "id")]
+    assert history == [
+        ("", "draft", "", cast.unit_staff),
+        ("draft", "submitted", "", cast.unit_staff),
+        ("submitted", "returned", "Bổ sung số liệu diện tích", cast.planning_finance),
+        ("returned", "submitted", "", cast.unit_staff),
+        ("submitted", "accepted", "", cast.planning_finance),
+    ]
+    assert sorted(v.actual for v in report.values.all()) == [Decimal(600), Decimal(600)]
+    assert report.obstacles.get().description == "Thiếu giống cây"
+
+
+def test_returning_without_a_reason_is_refused(cycle: Cycle) -> None:
+    report = fill(cycle, report_start(task=cycle.forest_task, period=cycle.june, user=cycle.cast.unit_staff))
+    report_submit(report=report, user=cycle.cast.unit_staff)
+    with pytest.raises(ReportingError, match="lý do"):
+        report_return(report=report, user=cycle.cast.planning_finance, comment="  ")
+
+
+def test_an_accepted_report_cannot_be_changed_and_a_correction_is_a_new_version(cycle: Cycle) -> None:
+    cast = cycle.cast
+    report = fill(cycle, report_start(task=cycle.forest_task, period=cycle.june, user=cast.unit_staff))
+    report_submit(report=report, user=cast.unit_staff)
+    accepted = report_accept(report=report, user=cast.planning_finance)
+    with pytest.raises(AcceptedReportError):
+        report_save_draft(
+            report=accepted, user=cast.unit_staff, revision=accepted.revision, data=ReportInput()
+        )
+    with pytest.raises(TransitionError):
+        report_return(report=accepted, user=cast.planning_finance, comment="Sửa lại")
+    correction = report_start(task=cycle.forest_task, period=cycle.june, user=cast.unit_staff)
+    assert (correction.version, correction.supersedes_id, correction.status) == (2, accepted.pk, "draft")
+    assert sorted(v.actual for v in correction.values.all()) == [Decimal(500), Decimal(500)]
+    fill(cycle, correction, actual=700)
+    accepted.refresh_from_db()
+    assert sorted(v.actual for v in accepted.values.all()) == [Decimal(500), Decimal(500)]
+
+
+def test_two_open_reports_for_one_unit_task_and_period_are_refused_by_the_database(cycle: Cycle) -> None:
+    report = report_start(task=cycle.forest_task, period=cycle.june, user=cycle.cast.unit_staff)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgressReport.objects.create(
+            task=report.task, period=report.period, organisation=report.organisation, version=2
+        )
+
+
+def test_a_stale_form_gets_a_conflict_instead_of_overwriting(cycle: Cycle) -> None:
+    report = report_start(task=cycle.forest_task, period=cycle.june, user=cycle.cast.unit_staff)
+    opened_at = report.revision
+    report_save_draft(
+        report=report,
+        user=cycle.cast.unit_staff,
+        revision=opened_at,
+        data=ReportInput(narrative="Người thứ nhất"),
+    )
+    with pytest.raises(ConflictError, match="tải lại"):
+        report_save_draft(
+            report=report,
+            user=cycle.cast.unit_staff,
+            revision=opened_at,
+            data=ReportInput(narrative="Người thứ hai"),
+        )
+    report.refresh_from_db()
+    assert report.narrative == "Người thứ nhất"
+
+
+def test_a_locked_period_refuses_submissions_until_unlocked(cycle: Cycle) -> None:
+    cast = cycle.cast
+    report = fill(cycle, report_start(task=cycle.forest_task, period=cycle.june, user=cast.unit_staff))
+    period_lock(period=cycle.june, user=cast.planning_finance)
+    with pytest.raises(PeriodLockedError, match="mở khóa"):
+        report_submit(report=report, user=cast.unit_staff)
+    period_unlock(period=cycle.june, user=cast.planning_finance)
+    assert report_submit(report=report, user=cast.unit_staff).status == "submitted"
+
+
+def test_unit_staff_cannot_lock_a_period(cycle: Cycle) -> None:
+    with pytest.raises(NotAllowedError):
+        period_lock(period=cycle.june, user=cycle.cast.unit_staff)
+
+
+def test_a_support_unit_adds_its_contribution_beside_the_lead_report(cycle: Cycle, cast) -> None:
+    from nhiemvu.organisations.models import Membership, Role
+
+    Membership.objects.create(
+        user=cast.outsider, organisation=cast.planning_finance_division, role=Role.UNIT_STAFF
+    )
+    contribution = report_start(task=cycle.forest_task, period=cycle.june, user=cast.outsider)
+    assert (contribution.is_lead, contribution.organisation) == (False, cast.planning_finance_division)
+    lead = report_start(task=cycle.forest_task, period=cycle.june, user=cast.unit_staff)
+    assert lead.pk != contribution.pk and lead.is_lead
+
+
+def test_a_task_without_targets_needs_a_percentage_before_submission(cycle: Cycle) -> None:
+    cycle.forest_task.targets.all().delete()
+    report = report_start(task=cycle.forest_task, period=cycle.june, user=cycle.cast.unit_staff)
+    with pytest.raises(ReportingError, match="tỷ lệ"):
+        report_submit(report=report, user=cycle.cast.unit_staff)
+    report = report_save_draft(
+        report=report,
+        user=cycle.cast.unit_staff,
+        revision=report.revision,
+        data=ReportInput(percent_done=Decimal(30)),
+    )
+    assert report_submit(report=report, user=cycle.cast.unit_staff).status == "submitted"
+
+
+def test_a_percentage_over_100_is_refused(cycle: Cycle) -> None:
+    report = report_start(task=cycle.forest_task, period=cycle.june, user=cycle.cast.unit_staff)
+    with pytest.raises(ReportingError, match="0 đến 100"):
+        report_save_draft(
+            report=report,
+            user=cycle.cast.unit_staff,
+            revision=report.revision,
+            data=ReportInput(percent_done=Decimal(120)),
+        )
+
+
+def test_a_negative_actual_is_refused(cycle: Cycle) -> None:
+    report = report_start(task=cycle.forest_task, period=cycle.june, user=cycle.cast.unit_staff)
+    target = cycle.forest_task.targets.first()
+    with pytest.raises(ReportingError, match="không được âm"):
+        report_save_draft(
+            report=report,
+            user=cycle.cast.unit_staff,
+            revision=report.revision,
+            data=ReportInput(values={target.pk: (Decimal(-3), None)}),
+        )
+    assert report.values.count() == 0
+
+
+def test_completion_date_is_kept(cycle: Cycle) -> None:
+    report = report_start(task=cycle.forest_task, period=cycle.june, user=cycle.cast.unit_staff)
+    report = report_save_draft(
+        report=report,
+        user=cycle.cast.unit_staff,
+        revision=report.revision,
+        data=ReportInput(percent_done=Decimal(100), completed_on=dt.date(2023, 6, 10)),
+    )
+    assert report.completed_on == dt.date(2023, 6, 10)
