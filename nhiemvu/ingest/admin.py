@@ -11,5 +11,14 @@ class ImportSessionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["file_name", "content_hash"]
     list_select_related = ["issuer", "created_by", "plan"]
-    readonly_fields = ["created_by", "issuer", "file_name", "content_hash", "plan_json", "source_text", "plan", "status"]
+    readonly_fields = [
+        "created_by",
+        "issuer",
+        "file_name",
+        "content_hash",
+        "plan_json",
+        "source_text",
+        "plan",
+        "status",
+    ]
     exclude = ["file_bytes"]

@@ -85,7 +85,9 @@ def _render_review(
 ) -> HttpResponse:
     plan_json = session.plan_json
     # Numbered as highlight_excerpts numbers its marks, so each finding links to its place in the source.
-    findings = [dict(f, anchor=f"finding-{n}") for n, f in enumerate(plan_json.get("findings") or [], start=1)]
+    findings = [
+        dict(f, anchor=f"finding-{n}") for n, f in enumerate(plan_json.get("findings") or [], start=1)
+    ]
     findings_by_task: dict[str, list[dict[str, Any]]] = {}
     for finding in findings:
         if finding.get("task"):
