@@ -270,8 +270,8 @@ def _read(plan_json: dict[str, Any]) -> _Plan:
             message_en=f"The plan year {year_raw!r} is not valid (2000–2100).",
             code="invalid_year",
         )
-    title = _text(document.get("title"))
-    if not title:
+    plan_title = _text(document.get("title"))
+    if not plan_title:
         raise PlanImportError(
             "Kế hoạch chưa có tên (trích yếu).", message_en="The plan has no title.", code="no_title"
         )
@@ -395,7 +395,7 @@ def _read(plan_json: dict[str, Any]) -> _Plan:
         place=_text(document.get("place")),
         issued_on=issued_on,
         year=year,
-        title=title,
+        title=plan_title,
         signer_name=_text(signer.get("name")) if isinstance(signer, dict) else "",
         signer_title=_text(signer.get("title")) if isinstance(signer, dict) else "",
         references=references,

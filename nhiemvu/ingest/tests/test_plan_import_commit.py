@@ -45,6 +45,9 @@ def test_it_creates_exactly_the_seed_plans_rows(cast: Cast, seed_gold: dict[str,
     # The plan's own document plus the three it cites.
     assert SourceDocument.objects.count() == 4
     assert plan.year == 2023
+    # the document's own title, not the last task's heading
+    assert plan.title == seed_gold["document"]["title"]
+    assert plan.source_document.title == seed_gold["document"]["title"]
     assert (plan.starts_on, plan.ends_on) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     assert plan.status == "draft"
     assert plan.created_by == cast.planning_finance
