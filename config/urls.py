@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/", include("nhiemvu.organisations.urls")),
     path("plans/", include("nhiemvu.plans.urls")),
     path("import/", include("nhiemvu.ingest.urls")),
+    path("reporting/", include("nhiemvu.reporting.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,6 +14,7 @@ from nhiemvu.ingest.selectors import plan_find_by_hash
 from nhiemvu.ingest.services import plan_import_commit
 from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
 from nhiemvu.plans.models import Plan, PlanStatus
+from nhiemvu.reporting.services import periods_generate
 
 DEMO_PASSWORD = "demo-nhiemvu-2023"
 
@@ -58,6 +59,7 @@ def demo_load(*, plan_path: Path) -> tuple[Plan, list[DemoLogin]]:
     if plan.status == PlanStatus.DRAFT:
         plan.status = PlanStatus.ACTIVE
         plan.save(update_fields=["status", "updated_at"])
+    periods_generate(plan=plan)
 
     leaders = list(Official.objects.filter(led_tasks__plan=plan).distinct().order_by("full_name"))
     lead_units = list(Organisation.objects.filter(lead_tasks__plan=plan).distinct().order_by("name"))

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from nhiemvu.organisations.models import Membership, Organisation, Role
-from nhiemvu.organisations.selectors import User, organisations_visible_to, user_has_role
+from nhiemvu.organisations.selectors import User, access_scope, organisations_visible_to
 from nhiemvu.plans.models import Plan
 
 from .models import ImportSession, ImportStatus
@@ -17,7 +17,8 @@ from .models import ImportSession, ImportStatus
 
 def user_may_import(user: User) -> bool:
     """Importing plans is the planning-finance division's job (and a superuser's)."""
-    return user_has_role(user, Role.PLANNING_FINANCE)
+    scope = access_scope(user)
+    return scope.superuser or Role.PLANNING_FINANCE in scope.roles
 
 
 def import_issuer_choices(user: User) -> QuerySet[Organisation]:

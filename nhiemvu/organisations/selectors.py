@@ -122,9 +122,22 @@ def _department_of(org_id: int, parents: dict[int, int | None], kinds: dict[int,
 
 
 def access_scope(user: User) -> AccessScope:
-    """The user's scope in three queries (memberships, the organisation tree, their officials)."""
+    """The user's scope in three queries (memberships, the organisation tree, their officials).
+
+    Kept on the user object, which lives for one request: the view and the navigation bar
+    ask for it again without querying again.
+    """
     if not user.is_authenticated:
         return AccessScope()
+    cached = getattr(user, "_nhiemvu_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_access_scope(user)
+    user._nhiemvu_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def _compute_access_scope(user: User) -> AccessScope:
     if user.is_superuser:
         return AccessScope(superuser=True, read_only=False)
     memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))

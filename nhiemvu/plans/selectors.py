@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -86,6 +88,14 @@ class TaskNode:
     task: Task
     children: list[TaskNode] = field(default_factory=list)
     context_only: bool = False
+    progress: Any = None  # reporting's TaskProgress, filled in by the view
+
+
+def walk(nodes: list[TaskNode]) -> Iterator[TaskNode]:
+    """Every node of a tree, depth first, in document order."""
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
 
 
 def plan_task_tree(plan: Plan, user: User, scope: AccessScope | None = None) -> list[TaskNode]:

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.reporting import access as reporting_access
+from nhiemvu.reporting.selectors import period_current, tasks_progress
 
 from . import selectors
 
@@ -19,8 +21,19 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     plan = selectors.plan_get(request.user, pk, scope)
     tree = selectors.plan_task_tree(plan, request.user, scope)
+    visible = [node.task for node in selectors.walk(tree) if not node.context_only]
+    progress = tasks_progress(visible)
+    for node in selectors.walk(tree):
+        node.progress = progress.get(node.task.pk)
     return render(
         request,
         "plans/plan_detail.html",
-        {"plan": plan, "tree": tree, "findings": selectors.plan_findings(plan)},
+        {
+            "plan": plan,
+            "tree": tree,
+            "findings": selectors.plan_findings(plan),
+            "period": period_current(plan),
+            "sees_whole_plan": scope.superuser or plan.issuer_id in scope.department_orgs,
+            "manages_periods": reporting_access.may_manage_periods(scope, plan.issuer_id),
+        },
     )

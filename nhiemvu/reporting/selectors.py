@@ -258,3 +258,25 @@ def submissions(period: ReportingPeriod) -> list[SubmissionRow]:
         for t in tasks
         if t.lead_unit_id is not None or t.pk in lead
     ]
+
+
+def plans_carried_by(scope: AccessScope) -> QuerySet[Plan]:
+    """Plans in which the user's units lead or support at least one task."""
+    if scope.superuser:
+        return Plan.objects.order_by("-year", "title")
+    carried = Task.objects.filter(Q(lead_unit_id__in=scope.unit_orgs) | Q(support_units__in=scope.unit_orgs))
+    return Plan.objects.filter(pk__in=carried.values("plan_id")).order_by("-year", "title")
+
+
+def tasks_with_plan_data(plan_id: int) -> QuerySet[Task]:
+    """A plan's tasks with what status and attainment need, prefetched."""
+    return (
+        Task.objects.filter(plan_id=plan_id)
+        .select_related("plan", "plan__issuer", "leader", "lead_unit", "parent")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("order")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("order")),
+            "support_units",
+        )
+        .order_by("order")
+    )

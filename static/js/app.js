@@ -4,3 +4,10 @@ document.addEventListener("change", function (event) {
     event.target.form.submit();
   }
 });
+
+// A select whose options are URLs: go there when one is picked (the period switcher).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-navigate]")) {
+    window.location.assign(event.target.value);
+  }
+});

@@ -147,7 +147,7 @@ def test_an_upload_is_staged_and_shown_for_review(client: Client, cast: Cast, st
 def test_the_review_page_takes_a_fixed_number_of_queries(
     client: Client, staged: ImportSession, django_assert_max_num_queries: Any
 ) -> None:
-    # Session, user, role check, the pending import, the organisation tree, the tree's bodies and
+    # Session, user, role check (shared with the navigation bar), the pending import, the organisation tree, the tree's bodies and
     # officials (loaded once, matched in memory for every name of the plan), the duplicate checks
     # by hash and by number: nine, whatever the number of tasks, units or people in the plan.
     with django_assert_max_num_queries(9):

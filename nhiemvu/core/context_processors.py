@@ -1,0 +1,23 @@
+"""What the navigation bar needs to know about the user, computed once and only if a page asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from nhiemvu.organisations.models import Role
+from nhiemvu.organisations.selectors import AccessScope, access_scope
+
+
+def _nav(request: HttpRequest) -> dict[str, bool]:
+    scope: AccessScope = access_scope(request.user)
+    return {
+        "reports": scope.superuser or bool(scope.unit_orgs),
+        "imports": scope.superuser or Role.PLANNING_FINANCE in scope.roles,
+    }
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    return {"nav": SimpleLazyObject(lambda: _nav(request))}

@@ -1,0 +1,178 @@
+"""Forms of the reporting pages: they check shape only and hand over to the services."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from nhiemvu.core.templatetags.nv import format_number
+from nhiemvu.plans.models import Task
+
+from .models import ProgressReport
+from .services import ObstacleInput, ReportInput
+
+OBSTACLE_ROWS = 3
+_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+
+
+def parse_vietnamese_decimal(raw: str) -> Decimal:
+    """`1.000,5` → 1000.5; `64,2` → 64.2; `1.000` → 1000 (a dot before three digits groups thousands).
+
+    >>> parse_vietnamese_decimal("1.000,5"), parse_vietnamese_decimal("64,2"), parse_vietnamese_decimal("1.000")
+    (Decimal('1000.5'), Decimal('64.2'), Decimal('1000'))
+    >>> parse_vietnamese_decimal("64.2")
+    Decimal('64.2')
+    """
+    text = raw.strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif _GROUPED.match(text):
+        text = text.replace(".", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(raw) from exc
+
+
+class VietnameseDecimalField(forms.CharField):
+    """A number typed the Vietnamese way; shown back the same way."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return format_number(value)
+        return value
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_vietnamese_decimal(text)
+        except ValueError as exc:
+            raise ValidationError(
+                _("«%(v)s» không phải là số (ví dụ: 1.000,5)."), params={"v": text}, code="invalid"
+            ) from exc
+
+
+class ReportForm(forms.Form):
+    """One unit's report on one task: a field per target, the work done, text, obstacles, milestones."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    percent_done = VietnameseDecimalField(label=_("Khối lượng công việc đã hoàn thành (%)"))
+    completed_on = forms.DateField(
+        label=_("Ngày hoàn thành nhiệm vụ (nếu đã xong)"),
+        required=False,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+    narrative = forms.CharField(
+        label=_("Kết quả thực hiện"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    proposals = forms.CharField(
+        label=_("Đề xuất, kiến nghị"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, task: Task, report: ProgressReport, **kwargs: Any) -> None:
+        initial = kwargs.setdefault("initial", {})
+        initial.update(
+            revision=report.revision,
+            percent_done=report.percent_done,
+            completed_on=report.completed_on,
+            narrative=report.narrative,
+            proposals=report.proposals,
+        )
+        values = {v.target_id: v for v in report.values.all()}
+        obstacles = list(report.obstacles.all())
+        super().__init__(*args, **kwargs)
+        self.task = task
+        self.target_rows = []
+        for target in task.targets.all():
+            value = values.get(target.pk)
+            actual = f"actual_{target.pk}"
+            estimate = f"estimate_{target.pk}"
+            self.fields[actual] = VietnameseDecimalField(
+                label=_("Lũy kế thực hiện (%(unit)s)") % {"unit": target.unit or "—"},
+                initial=value.actual if value else None,
+            )
+            self.fields[estimate] = VietnameseDecimalField(
+                label=_("Ước cả năm"), initial=value.estimate if value else None
+            )
+            self.target_rows.append((target, self[actual], self[estimate]))
+        self.obstacle_rows = []
+        for i in range(max(OBSTACLE_ROWS, len(obstacles) + 1)):
+            existing = obstacles[i] if i < len(obstacles) else None
+            names = (f"obstacle_{i}_description", f"obstacle_{i}_needs", f"obstacle_{i}_addressed_to")
+            self.fields[names[0]] = forms.CharField(
+                label=_("Khó khăn, vướng mắc"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=existing.description if existing else "",
+            )
+            self.fields[names[1]] = forms.CharField(
+                label=_("Cần hỗ trợ gì"), required=False, initial=existing.needs if existing else ""
+            )
+            self.fields[names[2]] = forms.CharField(
+                label=_("Đề nghị ai giải quyết"),
+                required=False,
+                max_length=255,
+                initial=existing.addressed_to if existing else "",
+            )
+            self.obstacle_rows.append(tuple(self[n] for n in names))
+        milestones = list(task.milestones.all())
+        if milestones:
+            self.fields["milestones_met"] = forms.MultipleChoiceField(
+                label=_("Các mốc đã đạt"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(m.pk, str(m)) for m in milestones],
+                initial=[m.pk for m in report.milestones_met.all()],
+            )
+
+    def clean_percent_done(self) -> Decimal | None:
+        value: Decimal | None = self.cleaned_data.get("percent_done")
+        if value is not None and not (0 <= value <= 100):
+            raise ValidationError(_("Tỷ lệ hoàn thành phải từ 0 đến 100%."))
+        return value
+
+    def to_input(self) -> ReportInput:
+        data = self.cleaned_data
+        values = {}
+        for target, _actual, _estimate in self.target_rows:
+            values[target.pk] = (data.get(f"actual_{target.pk}"), data.get(f"estimate_{target.pk}"))
+        obstacles = [
+            ObstacleInput(
+                description=data.get(f"obstacle_{i}_description", ""),
+                needs=data.get(f"obstacle_{i}_needs", ""),
+                addressed_to=data.get(f"obstacle_{i}_addressed_to", ""),
+            )
+            for i in range(len(self.obstacle_rows))
+        ]
+        return ReportInput(
+            percent_done=data.get("percent_done"),
+            completed_on=data.get("completed_on"),
+            narrative=data.get("narrative", ""),
+            proposals=data.get("proposals", ""),
+            values=values,
+            obstacles=obstacles,
+            milestones_met=[int(x) for x in data.get("milestones_met", [])],
+        )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Chấp nhận")), ("return", _("Trả lại"))])
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Trả lại báo cáo cần ghi rõ lý do để đơn vị bổ sung."))
+        return data

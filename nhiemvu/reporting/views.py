@@ -1,0 +1,251 @@
+"""Pages of the reporting cycle: a unit's tasks this period, the report form, submissions, the task page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nhiemvu.core.errors import DomainError
+from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.plans.models import Plan
+from nhiemvu.plans.selectors import plan_get
+
+from . import access, selectors, services
+from .errors import NotAllowedError
+from .forms import ReportForm, ReviewForm
+from .models import Attachment, ProgressReport, ReportingPeriod, ReportStatus
+
+
+def _plan_and_period(request: HttpRequest, plans: list[Plan]) -> tuple[Plan | None, ReportingPeriod | None]:
+    plan = next((p for p in plans if str(p.pk) == request.GET.get("plan")), plans[0] if plans else None)
+    if plan is None:
+        return None, None
+    period = None
+    if request.GET.get("period"):
+        period = plan.periods.filter(pk=request.GET["period"]).first()
+    return plan, period or selectors.period_current(plan)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """Unit staff: what the unit owes this period, what is late, one form per task."""
+    scope = access_scope(request.user)
+    plans = list(selectors.plans_carried_by(scope))
+    plan, period = _plan_and_period(request, plans)
+    rows = selectors.my_tasks(request.user, period, scope=scope) if period else []
+    return render(
+        request,
+        "reporting/my_tasks.html",
+        {
+            "plans": plans,
+            "plan": plan,
+            "period": period,
+            "periods": selectors.periods_of(plan, reporting_only=True) if plan else [],
+            "rows": rows,
+            "has_units": bool(scope.unit_orgs) or scope.superuser,
+        },
+    )
+
+
+def _report_for_form(request: HttpRequest, task, period) -> ProgressReport:  # type: ignore[no-untyped-def]
+    """The open report of the user's unit, else its latest, else an unsaved blank one (no write on GET)."""
+    scope = access_scope(request.user)
+    unit = access.reporting_unit_for(scope, task, set(task.support_units.values_list("pk", flat=True)))
+    if unit is None:
+        raise Http404
+    existing = (
+        ProgressReport.objects.filter(task=task, period=period, organisation_id=unit[0])
+        .prefetch_related("values", "obstacles", "milestones_met", "attachments")
+        .order_by("-version")
+        .first()
+    )
+    return existing or ProgressReport(task=task, period=period, organisation_id=unit[0], is_lead=unit[1])
+
+
+@login_required
+def report_edit(request: HttpRequest, task_pk: int, period_pk: int) -> HttpResponse:
+    scope = access_scope(request.user)
+    task = selectors.task_get(request.user, task_pk, scope)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, plan_id=task.plan_id)
+    report = _report_for_form(request, task, period)
+    form = ReportForm(request.POST or None, task=task, report=report)
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "correct":
+                services.report_start(task=task, period=period, user=request.user, scope=scope)
+                messages.success(
+                    request, _("Đã mở báo cáo đính chính (lần mới). Báo cáo đã chấp nhận được giữ nguyên.")
+                )
+                return redirect(request.path)
+            if form.is_valid():
+                with transaction.atomic():
+                    if report.pk is None:
+                        report = services.report_start(
+                            task=task, period=period, user=request.user, scope=scope
+                        )
+                    report = services.report_save_draft(
+                        report=report,
+                        user=request.user,
+                        revision=form.cleaned_data["revision"],
+                        data=form.to_input(),
+                        scope=scope,
+                    )
+                    for upload in request.FILES.getlist("attachments"):
+                        services.attachment_add(
+                            report=report,
+                            user=request.user,
+                            name=upload.name,
+                            data=upload.read(),
+                            scope=scope,
+                        )
+                    if action == "submit":
+                        services.report_submit(report=report, user=request.user, scope=scope)
+                if action == "submit":
+                    messages.success(request, _("Đã gửi báo cáo nhiệm vụ %(code)s.") % {"code": task.code})
+                    return redirect(f"{reverse('reporting:my-tasks')}?plan={task.plan_id}&period={period.pk}")
+                messages.success(request, _("Đã lưu nháp."))
+                return redirect(request.path)
+        except NotAllowedError as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "reporting/report_form.html",
+        {
+            "task": task,
+            "period": period,
+            "report": report,
+            "form": form,
+            "editable": report.pk is None or report.is_editable,
+            "events": report.events.select_related("actor").order_by("at", "id") if report.pk else [],
+        },
+    )
+
+
+@login_required
+def submissions(request: HttpRequest, period_pk: int) -> HttpResponse:
+    """Planning-finance: who has and has not reported in a period; accept or return in one step."""
+    scope = access_scope(request.user)
+    period = selectors.period_get(request.user, period_pk, scope)
+    if not (scope.superuser or period.plan.issuer_id in scope.department_orgs):
+        raise Http404
+    rows = selectors.submissions(period)
+    counts = {
+        "total": len(rows),
+        "missing": sum(1 for r in rows if r.report is None or r.report.status == ReportStatus.DRAFT),
+        "submitted": sum(1 for r in rows if r.report and r.report.status == ReportStatus.SUBMITTED),
+        "returned": sum(1 for r in rows if r.report and r.report.status == ReportStatus.RETURNED),
+        "accepted": sum(1 for r in rows if r.report and r.report.status == ReportStatus.ACCEPTED),
+    }
+    return render(
+        request,
+        "reporting/submissions.html",
+        {
+            "period": period,
+            "plan": period.plan,
+            "periods": selectors.periods_of(period.plan, reporting_only=True),
+            "rows": rows,
+            "counts": counts,
+            "may_review": access.may_manage_periods(scope, period.plan.issuer_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = access_scope(request.user)
+    report = selectors.report_get(request.user, pk, scope)
+    form = ReviewForm(request.POST)
+    back = reverse("reporting:submissions", args=[report.period_id])
+    if not form.is_valid():
+        for error in form.errors.get("comment", []) + form.errors.get("decision", []):
+            messages.error(request, f"{report.task.code}: {error}")
+        return redirect(back)
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            services.report_accept(
+                report=report, user=request.user, comment=form.cleaned_data["comment"], scope=scope
+            )
+            messages.success(
+                request, _("Đã chấp nhận báo cáo nhiệm vụ %(code)s.") % {"code": report.task.code}
+            )
+        else:
+            services.report_return(
+                report=report, user=request.user, comment=form.cleaned_data["comment"], scope=scope
+            )
+            messages.success(request, _("Đã trả lại báo cáo nhiệm vụ %(code)s.") % {"code": report.task.code})
+    except NotAllowedError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, f"{report.task.code}: {exc}")
+    return redirect(back)
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = access_scope(request.user)
+    task = selectors.task_get(request.user, pk, scope)
+    task = selectors.tasks_with_plan_data(task.plan_id).get(pk=task.pk)
+    progress = selectors.tasks_progress([task])[task.pk]
+    period = selectors.period_current(task.plan)
+    unit = access.reporting_unit_for(scope, task, {u.pk for u in task.support_units.all()})
+    return render(
+        request,
+        "reporting/task_detail.html",
+        {
+            "task": task,
+            "progress": progress,
+            "history": selectors.task_history(task),
+            "period": period,
+            "may_report": unit is not None and period is not None,
+        },
+    )
+
+
+@login_required
+def period_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    scope = access_scope(request.user)
+    plan = plan_get(request.user, plan_pk, scope)
+    manage = access.may_manage_periods(scope, plan.issuer_id)
+    if request.method == "POST":
+        if not manage:
+            raise Http404
+        try:
+            action = request.POST.get("action")
+            if action == "generate":
+                services.periods_generate(plan=plan)
+                messages.success(request, _("Đã lập lịch kỳ báo cáo."))
+            elif action in ("lock", "unlock"):
+                period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period"), plan=plan)
+                if action == "lock":
+                    services.period_lock(period=period, user=request.user)
+                    messages.success(request, _("Đã khóa kỳ %(p)s.") % {"p": period.label})
+                else:
+                    services.period_unlock(period=period, user=request.user)
+                    messages.success(request, _("Đã mở khóa kỳ %(p)s.") % {"p": period.label})
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        return redirect(request.path)
+    return render(
+        request,
+        "reporting/period_list.html",
+        {"plan": plan, "periods": selectors.periods_of(plan), "manage": manage},
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    scope = access_scope(request.user)
+    attachment = get_object_or_404(
+        Attachment.objects.filter(report__in=selectors.reports_visible_to(request.user, scope)), pk=pk
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
