@@ -90,8 +90,10 @@ class ReportForm(forms.Form):
             narrative=report.narrative,
             proposals=report.proposals,
         )
-        values = {v.target_id: v for v in report.values.all()}
-        obstacles = list(report.obstacles.all())
+        saved = report.pk is not None  # a blank form is an unsaved report: nothing is written on GET
+        values = {v.target_id: v for v in report.values.all()} if saved else {}
+        obstacles = list(report.obstacles.all()) if saved else []
+        met = [m.pk for m in report.milestones_met.all()] if saved else []
         super().__init__(*args, **kwargs)
         self.task = task
         self.target_rows = []
@@ -134,7 +136,7 @@ class ReportForm(forms.Form):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 choices=[(m.pk, str(m)) for m in milestones],
-                initial=[m.pk for m in report.milestones_met.all()],
+                initial=met,
             )
 
     def clean_percent_done(self) -> Decimal | None:

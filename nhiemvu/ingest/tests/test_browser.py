@@ -1,0 +1,58 @@
+"""The import journey in Debian's Chromium: upload, review, edit, confirm, find the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nhiemvu.core.testing import browser_login, build_cast
+from nhiemvu.plans.models import Plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def upload(page, path: Path) -> None:
+    page.get_by_test_id("nav-import").click()
+    page.get_by_test_id("upload-file").set_input_files(str(path))
+    page.get_by_test_id("upload-submit").click()
+    page.get_by_test_id("review-form").wait_for()
+
+
+def test_planning_finance_imports_the_seed_txt_and_a_docx_editing_one_field(page, shared_dir: Path) -> None:
+    build_cast()
+    browser_login(page, "khtc")
+
+    upload(page, shared_dir / "corpus" / "seed" / "lang-son-snn-2023.txt")
+    assert "Lạng Sơn" in page.get_by_test_id("source-text").inner_text()
+    assert page.locator(".nv-finding").count() >= 3  # blank number, blank date, the 2017 typo in 1.3
+    title = page.get_by_test_id("task-title-1.3")
+    title.fill("Trồng 9.000 ha rừng, tỷ lệ che phủ rừng đạt 64,2% trở lên")
+    page.get_by_test_id("confirm").click()
+    page.get_by_test_id("task-tree").wait_for()
+    assert page.get_by_test_id("task").count() == 6
+    assert page.get_by_test_id("target").count() == 9
+    assert page.locator("#task-1\\.3").get_by_text("Trồng 9.000 ha rừng, tỷ lệ che phủ").is_visible()
+
+    upload(page, shared_dir / "corpus" / "dev" / "quang-ninh-syt-2024.docx")
+    page.get_by_test_id("confirm").click()
+    page.get_by_test_id("task-tree").wait_for()
+
+    page.goto("/plans/")
+    assert page.get_by_test_id("plan-list").locator("tbody tr").count() == 2
+    seed = Plan.objects.get(year=2023)
+    assert seed.tasks.get(code="1.3").title.startswith("Trồng 9.000 ha rừng")
+    assert Plan.objects.filter(year=2024).exists()
+
+
+def test_a_scanned_or_empty_file_gets_a_message_and_writes_nothing(page, tmp_path: Path) -> None:
+    build_cast()
+    browser_login(page, "khtc")
+    empty = tmp_path / "trong.txt"
+    empty.write_bytes(b"")
+    page.get_by_test_id("nav-import").click()
+    page.get_by_test_id("upload-file").set_input_files(str(empty))
+    page.get_by_test_id("upload-submit").click()
+    errors = page.get_by_test_id("upload-errors").inner_text()
+    assert "trống" in errors.lower() or "rỗng" in errors.lower()
+    assert Plan.objects.count() == 0
