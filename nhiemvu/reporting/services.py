@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from nhiemvu.lib.vnperiods import add_working_days, windows_for_year
 from nhiemvu.organisations.selectors import AccessScope, access_scope
-from nhiemvu.plans.models import Frequency, Milestone, Plan, Task
+from nhiemvu.plans.models import Frequency, Milestone, Plan, PlanStatus, Task
 
 from . import access
 from .errors import (
@@ -469,3 +469,18 @@ def reports_accept_many(*, reports: Sequence[ProgressReport], user: AbstractBase
         report_accept(report=report, user=user, scope=scope)
         done += 1
     return done
+
+
+@transaction.atomic
+def plan_activate(*, plan: Plan, user: AbstractBaseUser) -> Plan:
+    """Start tracking an imported plan: it becomes active and gets its reporting calendar."""
+    if not access.may_manage_periods(access_scope(user), plan.issuer_id):
+        raise NotAllowedError(
+            "Chỉ Phòng Kế hoạch – Tài chính được đưa kế hoạch vào theo dõi.", message_en="Not allowed."
+        )
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.ACTIVE:
+        plan.status = PlanStatus.ACTIVE
+        _full_save(plan)
+    periods_generate(plan=plan)
+    return plan

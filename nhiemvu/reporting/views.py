@@ -224,6 +224,12 @@ def period_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
             if action == "generate":
                 services.periods_generate(plan=plan)
                 messages.success(request, _("Đã lập lịch kỳ báo cáo."))
+            elif action == "activate":
+                services.plan_activate(plan=plan, user=request.user)
+                messages.success(
+                    request, _("Kế hoạch đã được đưa vào theo dõi; lịch kỳ báo cáo đã được lập.")
+                )
+                return redirect("plans:plan-detail", pk=plan.pk)
             elif action in ("lock", "unlock"):
                 period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period"), plan=plan)
                 if action == "lock":

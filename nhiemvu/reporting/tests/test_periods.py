@@ -54,3 +54,19 @@ def test_generating_twice_creates_nothing_new_and_a_new_offset_redates(cast: Cas
 
 def test_tet_2024_holidays_are_in_the_table_after_migrating() -> None:
     assert Holiday.objects.filter(day__range=(dt.date(2024, 2, 8), dt.date(2024, 2, 14))).count() == 7
+
+
+def test_activating_an_imported_plan_makes_it_active_with_its_calendar(client, cast: Cast) -> None:
+    from django.urls import reverse
+
+    plan = make_plan(cast, tasks=1)
+    assert plan.status == "draft" and plan.periods.count() == 0
+    client.force_login(cast.unit_staff)
+    response = client.post(reverse("reporting:period-list", args=[plan.pk]), {"action": "activate"})
+    assert response.status_code == 404
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+    client.force_login(cast.planning_finance)
+    client.post(reverse("reporting:period-list", args=[plan.pk]), {"action": "activate"})
+    plan.refresh_from_db()
+    assert plan.status == "active" and plan.periods.count() == 16
