@@ -440,7 +440,7 @@ def attachment_add(
     report = _locked_report(report)
     if not access.may_edit(scope, report):
         raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
-    limit = getattr(settings, "MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    limit = settings.MAX_ATTACHMENT_BYTES
     if len(data) > limit:
         raise AttachmentError(
             f"Tệp «{name}» lớn hơn {limit // (1024 * 1024)} MB.",
