@@ -602,7 +602,9 @@ def plan_import_commit(
             raise DuplicatePlanError(existing)
     else:
         update_plan = (
-            Plan.objects.select_for_update().select_related("source_document").get(pk=update_plan.pk)
+            Plan.objects.select_for_update(of=("self",))
+            .select_related("source_document")
+            .get(pk=update_plan.pk)
         )
 
     decisions = decisions or {}
@@ -762,7 +764,9 @@ def import_session_commit(
     update: bool = False,
 ) -> Plan:
     """Commit a reviewed import: the plan is created (or the existing one updated) and the session closed."""
-    session = ImportSession.objects.select_for_update().select_related("issuer").get(pk=session.pk)
+    session = (
+        ImportSession.objects.select_for_update(of=("self",)).select_related("issuer").get(pk=session.pk)
+    )
     if session.status != ImportStatus.PENDING:
         raise ImportSessionClosedError(
             "Lượt nhập này đã được xử lý.", message_en="This import has already been committed or discarded."

@@ -230,7 +230,13 @@ def report_start(
 
 
 def _locked_report(report: ProgressReport) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().select_related("period", "task__plan").get(pk=report.pk)
+    # Lock the report row only: locking the joined task and plan rows too would queue every
+    # submission of a plan behind each other.
+    return (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("period", "task__plan")
+        .get(pk=report.pk)
+    )
 
 
 @transaction.atomic
