@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "nhiemvu.plans",
     "nhiemvu.ingest",
     "nhiemvu.reporting",
+    "nhiemvu.documents",
+    "nhiemvu.reminders",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("plans/", include("nhiemvu.plans.urls")),
     path("import/", include("nhiemvu.ingest.urls")),
     path("reporting/", include("nhiemvu.reporting.urls")),
+    path("documents/", include("nhiemvu.documents.urls")),
+    path("reminders/", include("nhiemvu.reminders.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
