@@ -350,6 +350,18 @@ class Milestone(TimeStampedModel):
         return f"{self.due:%d/%m/%Y}: {self.text}" if self.due else self.text
 
 
+FINDING_LABELS = {
+    "blank_number": _("Số văn bản để trống"),
+    "blank_date": _("Ngày ban hành chưa ghi đủ"),
+    "year_mismatch": _("Năm không khớp với năm kế hoạch"),
+    "arithmetic_mismatch": _("Các số liệu mâu thuẫn nhau"),
+    "missing_lead_unit": _("Thiếu đơn vị chủ trì"),
+    "missing_deadline": _("Thiếu thời hạn hoàn thành"),
+    "missing_leader": _("Thiếu lãnh đạo chỉ đạo"),
+    "deadline_after_plan": _("Thời hạn sau khi kế hoạch kết thúc"),
+}
+
+
 class FindingStatus(models.TextChoices):
     OPEN = "open", _("Chưa xử lý")
     ACCEPTED = "accepted", _("Đã ghi nhận")
@@ -384,3 +396,8 @@ class Finding(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+    @property
+    def label(self) -> str:
+        """The finding in Vietnamese words; unknown codes (the list is open) show as they are."""
+        return str(FINDING_LABELS.get(self.code, self.code))
