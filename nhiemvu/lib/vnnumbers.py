@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
     "NUMBER_PATTERN",
     "Quantity",
     "comparator_after",
     "comparator_before",
+    "format_vn",
     "parse_number",
     "parse_range",
 ]
@@ -134,3 +136,38 @@ def comparator_after(words: str) -> str | None:
         if low.startswith(phrase):
             return comparator
     return None
+
+
+def format_vn(number: float | int | str | Decimal | None, places: int | None = None) -> str:
+    """A number as Vietnamese documents write it: "." groups thousands, "," marks decimals.
+
+    `places=None` keeps the number's own decimals without trailing zeros; an int rounds half up
+    (a report's figures must add up the way a person rounds them, not banker's rounding).
+
+    >>> format_vn(9000), format_vn(Decimal("9000.0000")), format_vn(64.2), format_vn(Decimal("1000.5"))
+    ('9.000', '9.000', '64,2', '1.000,5')
+    >>> format_vn(Decimal("66.666"), 1), format_vn(1234567.891, 2), format_vn(0.05, 1), format_vn(-1500)
+    ('66,7', '1.234.567,89', '0,1', '-1.500')
+    >>> format_vn(None), format_vn("12,5")
+    ('', '12,5')
+    """
+    if number is None or number == "":
+        return ""
+    try:
+        value = Decimal(str(number))
+    except InvalidOperation:
+        return str(number)
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    else:
+        value = value.normalize()
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+    sign = "-" if value < 0 else ""
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return sign + ".".join(groups) + ("," + fraction if fraction else "")
