@@ -148,8 +148,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not SQLite's shared-cache memory database, so that tests with several threads
     # see the same locking (WAL, busy timeout) as the real server instead of "table is locked".
+    # One file per process: several test runs in one checkout must not share it.
     DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(DATABASES["default"]["NAME"]).with_suffix(".test.sqlite3"))
+        "NAME": str(Path(DATABASES["default"]["NAME"]).with_suffix(f".test-{os.getpid()}.sqlite3"))
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
