@@ -17,6 +17,7 @@ from pathlib import PurePath
 from nhiemvu.lib.vntext import normalise
 
 from .errors import ExtractionError
+from .numbering import Numbering, W
 from .vocab import TABLE_COLUMNS
 
 __all__ = ["Block", "detect_type", "read_blocks"]
@@ -263,21 +264,55 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
+def _part_element(document, reltype: str):
+    """The root element of the part related to the main document by ``reltype``, or None."""
+    try:
+        return document.part.part_related_by(reltype).element
+    except (KeyError, AttributeError):
+        return None
+
+
+def _body_items(parent):
+    """The paragraphs and tables of the body in document order, looking inside content controls
+    (``w:sdt``), which Word uses for cover pages, tables of contents and form fields."""
+    for element in parent.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in ("p", "tbl"):
+            yield tag, element
+        elif tag == "sdt":
+            content = element.find(W + "sdtContent")
+            if content is not None:
+                yield from _body_items(content)
+
+
 def _docx_blocks(data: bytes) -> list[Block]:
     _check_zip(data)
     try:
         import docx  # imported lazily: text and PDF reads do not need it
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.table import Table
         from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
+        numbering = Numbering(_part_element(document, RT.NUMBERING), _part_element(document, RT.STYLES))
+        labels: dict = {}  # w:p -> its label: a vertically merged cell comes back in every row it spans
+
+        def text_of(p, alone: bool = False) -> str:
+            """A paragraph's text with the number Word shows before it, as if typed. ``alone``: keep
+            a label without text (an auto-numbered "STT" cell of a task table)."""
+            if p not in labels:
+                labels[p] = numbering.label(p)
+            text = Paragraph(p, document).text
+            if not labels[p] or not (text.strip() or alone):
+                return text
+            return f"{labels[p]} {text}".strip()
+
         blocks: list[Block] = []
-        for element in document.element.body.iterchildren():
-            tag = element.tag.rsplit("}", 1)[-1]
+        for tag, element in _body_items(document.element.body):
             if tag == "p":
-                text = normalise(Paragraph(element, document).text)
+                text = normalise(text_of(element))
                 blocks += [Block(line) for line in text.split("\n") if line]
-            elif tag == "tbl":
+            else:
                 rows: list[list[str]] = []
                 for row in Table(element, document).rows:
                     seen: set[int] = set()
@@ -286,7 +321,7 @@ def _docx_blocks(data: bytes) -> list[Block]:
                         if id(cell._tc) in seen:
                             continue
                         seen.add(id(cell._tc))
-                        cells.append(normalise(cell.text))
+                        cells.append(normalise("\n".join(text_of(p._p, True) for p in cell.paragraphs)))
                     rows.append(cells)
                 blocks += table_blocks(rows)
         return blocks
