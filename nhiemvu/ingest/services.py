@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from nhiemvu.core.errors import DomainError
+from nhiemvu.core.services import validated_save
 from nhiemvu.lib.vntext import nfc
 from nhiemvu.organisations.models import Official, Organisation, OrganisationKind
 from nhiemvu.organisations.selectors import organisation_parent_map
@@ -419,15 +419,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def _save(obj: models.Model, where: str, where_en: str, **clean: Any) -> None:
-    """full_clean then save, turning a validation error into a message a person can act on."""
-    try:
-        obj.full_clean(**clean)
-    except ValidationError as exc:
-        raise PlanImportError(
-            f"{where}: {'; '.join(exc.messages)}",
-            message_en=f"{where_en}: invalid ({', '.join(getattr(exc, 'message_dict', {}) or ['value'])})",
-        ) from exc
-    obj.save()
+    validated_save(obj, error=PlanImportError, where=where, where_en=where_en, **clean)
 
 
 # Bodies that stand beside a department rather than under it (another Sở, a district's or the

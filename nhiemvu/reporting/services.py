@@ -12,11 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from nhiemvu.core.services import validated_save
 from nhiemvu.lib.vnperiods import add_working_days, windows_for_year
 from nhiemvu.organisations.selectors import AccessScope, access_scope
 from nhiemvu.plans.models import Frequency, Milestone, Plan, PlanStatus, Task
@@ -47,19 +47,8 @@ from .workflow import Action, next_status
 FREQUENCY_ORDER = [Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.HALF_YEARLY, Frequency.YEARLY]
 
 
-def _full_save(obj: Any, **kwargs: Any) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        messages = (
-            [m for msgs in exc.message_dict.values() for m in msgs]
-            if hasattr(exc, "message_dict")
-            else exc.messages
-        )
-        raise ReportingError(
-            "; ".join(str(m) for m in messages), message_en="The data is not valid."
-        ) from exc
-    obj.save()
+def _full_save(obj: Any, **clean: Any) -> None:
+    validated_save(obj, error=ReportingError, **clean)
 
 
 # Periods ----------------------------------------------------------------------------------------
