@@ -422,6 +422,27 @@ def sniff_content_type(data: bytes) -> str | None:
     return None
 
 
+def attachment_check(*, name: str, data: bytes) -> str:
+    """The content type of an acceptable attachment, or AttachmentError; writes nothing.
+
+    Views check every file of a POST first, so a refused third file doesn't leave the first
+    two written to storage by a transaction that then rolls back.
+    """
+    limit = settings.MAX_ATTACHMENT_BYTES
+    if len(data) > limit:
+        raise AttachmentError(
+            f"Tệp «{name}» lớn hơn {limit // (1024 * 1024)} MB.",
+            message_en=f"{name} is larger than the limit.",
+        )
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise AttachmentError(
+            f"Tệp «{name}» không phải PDF, Word (.docx), Excel (.xlsx) hay ảnh PNG/JPEG.",
+            message_en=f"{name} is not a PDF, .docx, .xlsx, PNG or JPEG file.",
+        )
+    return content_type
+
+
 @transaction.atomic
 def attachment_add(
     *,
@@ -435,24 +456,18 @@ def attachment_add(
     report = _locked_report(report)
     if not access.may_edit(scope, report):
         raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
-    limit = settings.MAX_ATTACHMENT_BYTES
-    if len(data) > limit:
-        raise AttachmentError(
-            f"Tệp «{name}» lớn hơn {limit // (1024 * 1024)} MB.",
-            message_en=f"{name} is larger than the limit.",
-        )
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise AttachmentError(
-            f"Tệp «{name}» không phải PDF, Word (.docx), Excel (.xlsx) hay ảnh PNG/JPEG.",
-            message_en=f"{name} is not a PDF, .docx, .xlsx, PNG or JPEG file.",
-        )
+    content_type = attachment_check(name=name, data=data)
     stem = name.rsplit(".", 1)[0][:80] or "tep"
     attachment = Attachment(
         report=report, original_name=name[:255], content_type=content_type, size=len(data)
     )
     attachment.file.save(f"{stem}{ALLOWED_TYPES[content_type]}", ContentFile(data), save=False)
-    _full_save(attachment)
+    try:
+        _full_save(attachment)
+    except Exception:
+        # Storage is not transactional: a refused row must not leave its file behind.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment
 
 

@@ -93,6 +93,8 @@ def attainment(
     Decimal('50.0')
     >>> attainment(comparator="=", value=Decimal(10), actual=Decimal(95), change="decrease", baseline=Decimal(100))
     Decimal('50.0')
+    >>> attainment(comparator="=", value=Decimal(10), actual=Decimal(105), change="decrease", baseline=Decimal(100))
+    Decimal('0.0')
     >>> attainment(comparator="=", value=Decimal(10), actual=None) is None
     True
     """
@@ -100,7 +102,8 @@ def attainment(
         return None
     if change and baseline is not None and baseline != 0:
         achieved = (baseline - actual) if change == "decrease" else (actual - baseline)
-        actual = achieved / baseline * HUNDRED
+        # Moving the wrong way is no progress at all, not negative progress.
+        actual = max(achieved, Decimal(0)) / baseline * HUNDRED
     if comparator in ("<=", "<"):
         if actual <= value:
             return Decimal("100.0")

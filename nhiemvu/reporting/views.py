@@ -85,28 +85,36 @@ def report_edit(request: HttpRequest, task_pk: int, period_pk: int) -> HttpRespo
                 )
                 return redirect(request.path)
             if form.is_valid():
-                with transaction.atomic():
-                    if report.pk is None:
-                        report = services.report_start(
-                            task=task, period=period, user=request.user, scope=scope
-                        )
-                    report = services.report_save_draft(
-                        report=report,
-                        user=request.user,
-                        revision=form.cleaned_data["revision"],
-                        data=form.to_input(),
-                        scope=scope,
-                    )
-                    for upload in request.FILES.getlist("attachments"):
-                        services.attachment_add(
+                uploads = [(f.name, f.read()) for f in request.FILES.getlist("attachments")]
+                for name, data in uploads:
+                    services.attachment_check(name=name, data=data)
+                stored: list[Attachment] = []
+                try:
+                    with transaction.atomic():
+                        if report.pk is None:
+                            report = services.report_start(
+                                task=task, period=period, user=request.user, scope=scope
+                            )
+                        report = services.report_save_draft(
                             report=report,
                             user=request.user,
-                            name=upload.name,
-                            data=upload.read(),
+                            revision=form.cleaned_data["revision"],
+                            data=form.to_input(),
                             scope=scope,
                         )
-                    if action == "submit":
-                        services.report_submit(report=report, user=request.user, scope=scope)
+                        for name, data in uploads:
+                            stored.append(
+                                services.attachment_add(
+                                    report=report, user=request.user, name=name, data=data, scope=scope
+                                )
+                            )
+                        if action == "submit":
+                            services.report_submit(report=report, user=request.user, scope=scope)
+                except Exception:
+                    # The rows rolled back; storage doesn't, so remove what this POST wrote.
+                    for attachment in stored:
+                        attachment.file.storage.delete(attachment.file.name)
+                    raise
                 if action == "submit":
                     messages.success(request, _("Đã gửi báo cáo nhiệm vụ %(code)s.") % {"code": task.code})
                     return redirect(f"{reverse('reporting:my-tasks')}?plan={task.plan_id}&period={period.pk}")

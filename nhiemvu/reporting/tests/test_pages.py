@@ -294,7 +294,27 @@ def test_a_pdf_name_on_a_file_that_is_not_a_pdf_is_refused_and_nothing_of_the_po
     stored = ProgressReport.objects.get(pk=draft.pk)
     assert (stored.narrative, stored.revision) == ("Bản đã lưu", draft.revision)
     assert not Attachment.objects.exists()
+    assert not [p for p in media_in_tmp.rglob("*") if p.is_file()]  # and no file left in storage
     assert "Bản mới cùng tệp giả" in html  # nothing typed is lost either: the form comes back filled
+
+
+def test_a_submission_refused_after_its_files_were_stored_leaves_no_file_behind(
+    client: Client, cycle: Cycle, media_in_tmp: Path
+) -> None:
+    from nhiemvu.reporting.services import period_lock
+
+    task, june = cycle.forest_task, cycle.june
+    draft = report(task, june, cycle.cast.unit_staff, ReportStatus.DRAFT, narrative="Bản đã lưu")
+    period_lock(period=june, user=cycle.cast.planning_finance)
+    client.force_login(cycle.cast.unit_staff)
+    data = fields(task, revision=draft.revision, narrative="Gửi kèm biên bản")
+    data["action"] = "submit"
+    data["attachments"] = [SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")]
+    response = client.post(form_url(task, june), data)
+
+    assert "đã khóa" in response.content.decode()
+    assert not Attachment.objects.exists()
+    assert not [p for p in media_in_tmp.rglob("*") if p.is_file()]
 
 
 def test_a_refused_file_on_a_first_save_leaves_no_report_behind(client: Client, cycle: Cycle) -> None:

@@ -84,8 +84,7 @@ ATTAINMENT = [
     ("=", D(10), D(95), None, "decrease", D(100), D("50.0")),
     ("=", D(10), D(80), None, "decrease", D(100), D("200.0")),
     (">=", D(40), D(20), None, "decrease", None, D("50.0")),
-    # A level that moved the wrong way shows as a negative attainment.
-    ("=", D(10), D(105), None, "decrease", D(100), D("-50.0")),
+    ("=", D(10), D(105), None, "decrease", D(100), D("0.0")),  # moved the wrong way: no progress
     ("=", D(10), D(5), None, "increase", D(0), D("50.0")),  # a zero baseline can't scale: as without
     ("=", D(0), D(7), None, "", None, D("100.0")),  # a zero target is met by anything
     ("=", D(10), None, None, "", None, None),  # nothing reported
