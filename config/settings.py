@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "nhiemvu.core.context_processors.nav",
+                "nhiemvu.reminders.context_processors.bell",
             ],
         },
     },

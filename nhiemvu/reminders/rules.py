@@ -1,0 +1,379 @@
+"""Who must hear what today: each rule reads the reporting state and returns candidate notifications.
+
+Rules only read. They return every notification that *should exist* as of `today`; the
+service inserts the ones that don't yet, keyed by `dedup_key`, so a rule may be evaluated
+any number of times a day. A key names the event and its date where the date can move (a
+milestone re-dated gets a new reminder), never the day of the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from nhiemvu.lib.vnperiods import working_days_between
+from nhiemvu.organisations.models import Membership, Role
+from nhiemvu.plans.models import Milestone, Plan, PlanStatus, Task
+from nhiemvu.reporting.models import (
+    Holiday,
+    Obstacle,
+    ObstacleStatus,
+    ProgressReport,
+    ReportingPeriod,
+    ReportStatus,
+    ReviewEvent,
+)
+from nhiemvu.reporting.services import reporting_frequency
+
+from .models import NotificationKind, ReminderPolicy
+
+# An overdue reminder goes out within a week of the date passing: a worker that was down for
+# a few days catches up, but switching reminders on mid-year doesn't flood every unit with
+# every period it ever missed.
+OVERDUE_GRACE_DAYS = 7
+DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A notification that should exist for one recipient."""
+
+    recipient_id: int
+    kind: str
+    dedup_key: str
+    subject: str
+    body: str
+    url: str
+
+
+def policy_for(plan: Plan) -> ReminderPolicy:
+    """The plan's reminder policy, or the defaults (3 / 7 / 5) if none was saved."""
+    try:
+        return plan.reminder_policy
+    except ReminderPolicy.DoesNotExist:
+        return ReminderPolicy(plan=plan)
+
+
+def _d(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _staff_by_unit(
+    org_ids: Iterable[int], today: dt.date, role: str = Role.UNIT_STAFF
+) -> dict[int, list[int]]:
+    """Active users holding `role` in each organisation, as of today."""
+    rows = Membership.objects.filter(
+        organisation_id__in=set(org_ids), role=role, user__is_active=True
+    ).filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    result: dict[int, list[int]] = defaultdict(list)
+    for org_id, user_id in rows.order_by("user_id").values_list("organisation_id", "user_id").distinct():
+        result[org_id].append(user_id)
+    return result
+
+
+def _task_line(task: Task) -> str:
+    return f"Nhiệm vụ {task.code}. {task.title}"
+
+
+def report_due(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candidate]:
+    """Lead units that have not sent their report: N days before, on the day, and once overdue.
+
+    Only the plan's finest frequency is reported on (see `reporting_frequency`); a locked
+    period takes no more reports, so nobody is chased for it.
+    """
+    window_start = today - dt.timedelta(days=OVERDUE_GRACE_DAYS)
+    window_end = today + dt.timedelta(days=policy.report_days_before)
+    periods = list(
+        ReportingPeriod.objects.filter(
+            plan=plan,
+            frequency=reporting_frequency(plan),
+            locked_at__isnull=True,
+            due_on__gte=window_start,
+            due_on__lte=window_end,
+        ).order_by("due_on")
+    )
+    if not periods:
+        return []
+    tasks = list(plan.tasks.filter(lead_unit__isnull=False).select_related("lead_unit").order_by("order"))
+    done = set(
+        ProgressReport.objects.filter(period__in=periods, is_lead=True, status__in=DONE).values_list(
+            "task_id", "period_id"
+        )
+    )
+    staff = _staff_by_unit({t.lead_unit_id for t in tasks}, today)
+    result = []
+    for period in periods:
+        days_left = (period.due_on - today).days
+        if days_left > 0:
+            kind, stage = NotificationKind.REPORT_DUE_SOON, f"{policy.report_days_before}d"
+            subject = f"Còn {days_left} ngày đến hạn gửi báo cáo {period.label} ({_d(period.due_on)})"
+            lead = f"Hạn gửi báo cáo kỳ {period.label} là ngày {_d(period.due_on)}, còn {days_left} ngày."
+        elif days_left == 0:
+            kind, stage = NotificationKind.REPORT_DUE_TODAY, "today"
+            subject = f"Hôm nay ({_d(period.due_on)}) là hạn gửi báo cáo {period.label}"
+            lead = f"Hôm nay, ngày {_d(period.due_on)}, là hạn gửi báo cáo kỳ {period.label}."
+        else:
+            kind, stage = NotificationKind.REPORT_OVERDUE, "overdue"
+            subject = f"Quá hạn gửi báo cáo {period.label} (hạn {_d(period.due_on)})"
+            lead = f"Đã quá hạn gửi báo cáo kỳ {period.label} (hạn {_d(period.due_on)}) {-days_left} ngày."
+        for task in tasks:
+            if (task.pk, period.pk) in done:
+                continue
+            body = (
+                f"{lead}\n{_task_line(task)}\nKế hoạch: {plan.title}\n"
+                f"Đơn vị chủ trì {task.lead_unit} chưa gửi báo cáo kỳ này."
+            )
+            url = reverse("reporting:report-edit", args=[task.pk, period.pk])
+            key = f"report_due:{stage}:period={period.pk}:task={task.pk}"
+            result.extend(
+                Candidate(user_id, kind, key, subject, body, url)
+                for user_id in staff.get(task.lead_unit_id, [])
+            )
+    return result
+
+
+def report_returned(plan: Plan, today: dt.date) -> list[Candidate]:
+    """Reports Planning-Finance returned, with its comment, to the staff of the reporting unit."""
+    reports = list(
+        ProgressReport.objects.filter(period__plan=plan, status=ReportStatus.RETURNED).select_related(
+            "task", "period", "organisation"
+        )
+    )
+    if not reports:
+        return []
+    events: dict[int, ReviewEvent] = {}
+    for event in ReviewEvent.objects.filter(report__in=reports, to_status=ReportStatus.RETURNED).order_by(
+        "at", "id"
+    ):
+        events[event.report_id] = event  # the latest return wins
+    staff = _staff_by_unit({r.organisation_id for r in reports}, today)
+    result = []
+    for report in reports:
+        event = events.get(report.pk)
+        if event is None:
+            continue
+        subject = f"Báo cáo {report.period.label} bị trả lại: nhiệm vụ {report.task.code}"
+        body = (
+            f"Phòng Kế hoạch – Tài chính đã trả lại báo cáo kỳ {report.period.label} "
+            f"ngày {_d(timezone.localdate(event.at))}.\n{_task_line(report.task)}\n"
+            f"Ý kiến: {event.comment}\nĐề nghị {report.organisation} bổ sung, chỉnh sửa và gửi lại."
+        )
+        url = reverse("reporting:report-edit", args=[report.task_id, report.period_id])
+        key = f"report_returned:event={event.pk}"
+        result.extend(
+            Candidate(user_id, NotificationKind.REPORT_RETURNED, key, subject, body, url)
+            for user_id in staff.get(report.organisation_id, [])
+        )
+    return result
+
+
+def deadlines(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candidate]:
+    """Milestones and task deadlines N days ahead (once) and once overdue, to the lead unit's staff.
+
+    A milestone a submitted report marked as met, or a task a report says is complete, is not chased.
+    """
+    ahead = today + dt.timedelta(days=policy.deadline_days_before)
+    since = today - dt.timedelta(days=OVERDUE_GRACE_DAYS)
+    tasks = {
+        t.pk: t
+        for t in plan.tasks.filter(lead_unit__isnull=False).select_related("lead_unit").order_by("order")
+    }
+    if not tasks:
+        return []
+    milestones = list(
+        Milestone.objects.filter(task_id__in=tasks, due__gte=since, due__lte=ahead).order_by("due", "order")
+    )
+    met = set(
+        Milestone.objects.filter(
+            pk__in=[m.pk for m in milestones], met_in__is_lead=True, met_in__status__in=DONE
+        ).values_list("pk", flat=True)
+    )
+    completed = set(
+        ProgressReport.objects.filter(
+            task_id__in=tasks, is_lead=True, status__in=DONE, completed_on__isnull=False
+        ).values_list("task_id", flat=True)
+    )
+    staff = _staff_by_unit({t.lead_unit_id for t in tasks.values()}, today)
+    result = []
+
+    def add(task: Task, kind: str, key: str, subject: str, body: str) -> None:
+        url = reverse("reporting:task-detail", args=[task.pk])
+        result.extend(Candidate(u, kind, key, subject, body, url) for u in staff.get(task.lead_unit_id, []))
+
+    for milestone in milestones:
+        task = tasks[milestone.task_id]
+        if milestone.pk in met or task.pk in completed or milestone.due is None:
+            continue
+        when = f"due={milestone.due.isoformat()}"
+        if milestone.due >= today:
+            left = (milestone.due - today).days
+            add(
+                task,
+                NotificationKind.MILESTONE_DUE_SOON,
+                f"milestone_due:{policy.deadline_days_before}d:milestone={milestone.pk}:{when}",
+                f"Còn {left} ngày đến mốc tiến độ {_d(milestone.due)}: nhiệm vụ {task.code}",
+                f"Mốc {_d(milestone.due)}: {milestone.text}\n{_task_line(task)}\nKế hoạch: {plan.title}",
+            )
+        else:
+            add(
+                task,
+                NotificationKind.MILESTONE_OVERDUE,
+                f"milestone_overdue:milestone={milestone.pk}:{when}",
+                f"Quá mốc tiến độ {_d(milestone.due)}: nhiệm vụ {task.code}",
+                f"Mốc {_d(milestone.due)} chưa được báo cáo là đã đạt: {milestone.text}\n"
+                f"{_task_line(task)}\nKế hoạch: {plan.title}",
+            )
+    for task in tasks.values():
+        if task.deadline is None or task.pk in completed or not (since <= task.deadline <= ahead):
+            continue
+        when = f"due={task.deadline.isoformat()}"
+        if task.deadline >= today:
+            left = (task.deadline - today).days
+            add(
+                task,
+                NotificationKind.DEADLINE_DUE_SOON,
+                f"deadline_due:{policy.deadline_days_before}d:task={task.pk}:{when}",
+                f"Còn {left} ngày đến thời hạn hoàn thành nhiệm vụ {task.code} ({_d(task.deadline)})",
+                f"{_task_line(task)}\nThời hạn hoàn thành: {_d(task.deadline)}\nKế hoạch: {plan.title}",
+            )
+        else:
+            add(
+                task,
+                NotificationKind.DEADLINE_OVERDUE,
+                f"deadline_overdue:task={task.pk}:{when}",
+                f"Quá thời hạn hoàn thành nhiệm vụ {task.code} ({_d(task.deadline)})",
+                f"{_task_line(task)}\nThời hạn hoàn thành {_d(task.deadline)} đã qua mà chưa có báo cáo hoàn thành."
+                f"\nKế hoạch: {plan.title}",
+            )
+    return result
+
+
+def obstacles_unanswered(
+    plan: Plan, policy: ReminderPolicy, today: dt.date, holidays: set[dt.date]
+) -> list[Candidate]:
+    """Obstacles still open more than N working days after the report was sent: to the task's leader.
+
+    The clock starts when the report was submitted: an obstacle in a draft awaits nobody, and
+    obstacles are rewritten on every draft save, so their own creation time says little.
+    """
+    obstacles = (
+        Obstacle.objects.filter(
+            report__period__plan=plan,
+            report__status__in=DONE,
+            report__submitted_at__isnull=False,
+            status=ObstacleStatus.OPEN,
+            report__task__leader__user__isnull=False,
+            report__task__leader__user__is_active=True,
+        )
+        .select_related("report__task__leader", "report__period", "report__organisation")
+        .order_by("id")
+    )
+    result = []
+    for obstacle in obstacles:
+        report = obstacle.report
+        sent_on = timezone.localdate(report.submitted_at)
+        waited = working_days_between(sent_on, today, holidays)
+        if waited <= policy.obstacle_working_days:
+            continue
+        task = report.task
+        subject = f"Vướng mắc chờ ý kiến chỉ đạo quá {policy.obstacle_working_days} ngày làm việc: nhiệm vụ {task.code}"
+        body = (
+            f"{report.organisation} nêu vướng mắc trong báo cáo kỳ {report.period.label} gửi ngày {_d(sent_on)}, "
+            f"đã {waited} ngày làm việc chưa có ý kiến chỉ đạo.\n{_task_line(task)}\n"
+            f"Vướng mắc: {obstacle.description}"
+            + (f"\nĐề nghị hỗ trợ: {obstacle.needs}" if obstacle.needs else "")
+            + (f"\nĐề nghị: {obstacle.addressed_to}" if obstacle.addressed_to else "")
+        )
+        url = reverse("reporting:task-detail", args=[task.pk])
+        result.append(
+            Candidate(
+                task.leader.user_id,  # type: ignore[union-attr]
+                NotificationKind.OBSTACLE_ESCALATION,
+                f"obstacle_escalation:obstacle={obstacle.pk}",
+                subject,
+                body,
+                url,
+            )
+        )
+    return result
+
+
+def units_late_twice(plan: Plan, today: dt.date) -> list[Candidate]:
+    """Lead units that missed the send-by date in each of the last two periods: to the director(s).
+
+    On time means a first submission on or before the send-by date; a report returned and sent
+    again later was still sent on time.
+    """
+    periods = list(
+        ReportingPeriod.objects.filter(
+            plan=plan, frequency=reporting_frequency(plan), due_on__lt=today
+        ).order_by("-due_on")[:2]
+    )
+    if len(periods) < 2:
+        return []
+    latest, previous = periods
+    tasks = list(plan.tasks.filter(lead_unit__isnull=False).select_related("lead_unit"))
+    if not tasks:
+        return []
+    first_sent: dict[tuple[int, int], dt.date] = {}
+    for task_id, period_id, at in (
+        ReviewEvent.objects.filter(
+            report__period__in=periods, report__is_lead=True, to_status=ReportStatus.SUBMITTED
+        )
+        .order_by("at")
+        .values_list("report__task_id", "report__period_id", "at")
+    ):
+        first_sent.setdefault((task_id, period_id), timezone.localdate(at))
+
+    def late(task: Task, period: ReportingPeriod) -> bool:
+        sent = first_sent.get((task.pk, period.pk))
+        return sent is None or sent > period.due_on
+
+    units: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        units[task.lead_unit_id].append(task)  # type: ignore[index]
+    directors = _staff_by_unit([plan.issuer_id], today, role=Role.DIRECTOR).get(plan.issuer_id, [])
+    result = []
+    for unit_tasks in units.values():
+        late_now = [t for t in unit_tasks if late(t, latest)]
+        if not late_now or not any(late(t, previous) for t in unit_tasks):
+            continue
+        unit = unit_tasks[0].lead_unit
+        subject = f"{unit} chậm báo cáo hai kỳ liên tiếp ({previous.label}, {latest.label})"
+        body = (
+            f"{unit} không gửi báo cáo đúng hạn kỳ {previous.label} (hạn {_d(previous.due_on)}) "
+            f"và kỳ {latest.label} (hạn {_d(latest.due_on)}).\nKế hoạch: {plan.title}\n"
+            f"Nhiệm vụ chậm kỳ {latest.label}: " + ", ".join(t.code for t in late_now)
+        )
+        url = reverse("reporting:submissions", args=[latest.pk])
+        key = f"unit_late_twice:unit={unit.pk}:period={latest.pk}"  # type: ignore[union-attr]
+        result.extend(
+            Candidate(user_id, NotificationKind.UNIT_LATE_TWICE, key, subject, body, url)
+            for user_id in directors
+        )
+    return result
+
+
+def candidates_for(today: dt.date) -> list[Candidate]:
+    """Every notification that should exist as of `today`, across active plans with reminders on."""
+    holidays = set(Holiday.objects.values_list("day", flat=True))
+    result: list[Candidate] = []
+    plans = Plan.objects.filter(status=PlanStatus.ACTIVE).select_related("reminder_policy").order_by("pk")
+    for plan in plans:
+        policy = policy_for(plan)
+        if not policy.is_enabled:
+            continue
+        result += report_due(plan, policy, today)
+        result += report_returned(plan, today)
+        result += deadlines(plan, policy, today)
+        result += obstacles_unanswered(plan, policy, today, holidays)
+        result += units_late_twice(plan, today)
+    return result
