@@ -29,7 +29,7 @@ def _plan_year(seg: Segments, issued_year: int | None) -> int | None:
 def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> dict:
     f = node.fields
     deadline, recurrence = parse_deadline(f.get("deadline"), plan_year)
-    targets = rec.targets(node.title)
+    targets = rec.task_targets(node.title, node.body, f.get("targets"))
     hits = rec.milestones(node.text, plan_year)
     for h in hits:
         # The spec's rule: a year other than the plan's or the one before it, in a step of the task.

@@ -18,12 +18,14 @@ from .vocab import (
     COMPILER_VERBS,
     HONORIFICS,
     ISSUER_VERBS,
+    MEASURE_NAMES,
     MOTTO_PREFIXES,
     MULTIWORD_UNITS,
     NON_TARGET_UNITS,
     RECIPIENT_NOTES_RE,
     SCOPE_WORDS,
     SIGN_PREFIXES,
+    TARGET_LABELS,
 )
 
 # ------------------------------------------------------------------------------------------ front matter
@@ -384,18 +386,145 @@ def _read_unit(after: str) -> tuple[str, int]:
 
 
 def _name_after(text: str, pos: int) -> str:
-    m = _STOP_NAME_RE.search(text, pos)
-    return text[pos : m.start() if m else len(text)].strip(" ,.;")
+    """The words after a quantity that say what it counts, up to a stop ("và", ";", "(", "theo"...).
+    A comma list goes on while its items hold no other figure and no verb of their own.
+
+    >>> _name_after("05 chuỗi liên kết sản xuất, tiêu thụ nông, lâm nghiệp; có 15 sản phẩm", 9)
+    'liên kết sản xuất, tiêu thụ nông, lâm nghiệp'
+    >>> _name_after(" đường tỉnh, tỷ lệ đạt 95%", 0), _name_after(", hợp tác xã", 0)
+    ('đường tỉnh', '')
+    """
+    out = ""
+    while True:
+        m = _STOP_NAME_RE.search(text, pos)
+        out += text[pos : m.start() if m else len(text)]
+        if not (m and m.group(0).startswith(",") and out.strip()):
+            break
+        nxt = _STOP_NAME_RE.search(text, m.end())
+        item = text[m.end() : nxt.start() if nxt else len(text)]
+        if not item.strip() or _OWN_CLAUSE_RE.search(item):
+            break
+        out += ", "
+        pos = m.end()
+    return _shorten(out.strip(" ,.;"))
+
+
+# An item of a comma list that is a clause of its own: it has a figure or a verb of reaching.
+_OWN_CLAUSE_RE = re.compile(r"\d|(?<!\w)(?:đạt|là|lên|tăng|giảm|bảo\s+đảm|đảm\s+bảo)(?!\w)", re.IGNORECASE)
+# Words right before a number that link it to its name: "tỷ lệ ... đạt tối thiểu 95%".
+_LINK_WORDS_RE = re.compile(
+    r"""(?:\s+(?:đạt|lên|là|có|đến|từ|tới|khoảng|mức|bằng|ước|tối\s+thiểu|ít\s+nhất|trên|dưới
+               |không\s+quá|tối\s+đa|không\s+dưới|tăng|giảm|kéo\s+giảm|thêm|được))+\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+# Words that open a clause without naming anything: "trong đó hỗ trợ ...", "phấn đấu ...".
+_LEAD_WORDS_RE = re.compile(
+    r"^(?:(?:trong\s+đó|phấn\s+đấu|bảo\s+đảm|đảm\s+bảo|có\s+thêm|có|duy\s+trì|đạt|và|hoặc)\s+)+",
+    re.IGNORECASE,
+)
+# Nouns that head a measure ("Sản lượng lúa đạt ..."): a clause starting with one names the measure
+# itself, one starting otherwise is a verb phrase ("Trồng 9.000 ha") that names what is done.
+_NOUN_HEADS = tuple(
+    sorted(
+        {
+            *MEASURE_NAMES.values(),
+            "tỷ lệ",
+            "số",
+            "tổng",
+            "kim ngạch",
+            "thu nhập",
+            "chỉ số",
+            "mức",
+            "doanh thu",
+            "kế hoạch",
+            "chỉ tiêu",
+            "quy mô",
+            "giá trị",
+        }
+    )
+)
+
+
+def _shorten(name: str, limit: int = 120) -> str:
+    if len(name) <= limit:
+        return name
+    return name[:limit].rsplit(" ", 1)[0].rstrip(" ,;") + " …"
 
 
 def _name_before(text: str, start: int) -> str:
-    seg = re.split(r"[;:,]\s*", text[:start])[-1]
-    seg = re.sub(
-        r"\b(?:đạt|lên|là|có|phấn đấu|duy trì|đến|từ|tối thiểu|ít nhất|trên|dưới|không quá|tối đa)\b",
-        " ",
-        seg,
-    )
-    return " ".join(seg.split()).strip(" ,.;")
+    """The words before a quantity, in its own clause, without the linking words and a leading period.
+
+    >>> t = "tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý đạt 90%"
+    >>> _name_before(t, t.index("90"))
+    'tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý'
+    >>> t = "Mã số vùng trồng, hết năm 2023 đạt tổng diện tích trên 1.000ha"
+    >>> _name_before(t, t.index("1.000"))
+    'tổng diện tích'
+    >>> t = "nâng tổng số xã đạt chuẩn toàn huyện lên 07/11 xã"
+    >>> _name_before(t, t.index("07"))
+    'nâng tổng số xã đạt chuẩn toàn huyện'
+    """
+    clause = re.split(r"[;:]\s*|\.\s", text[:start])[-1]
+    pieces = re.split(r",\s*", _LINK_WORDS_RE.sub("", " " + clause))
+    seg = pieces.pop()
+    while pieces and len(seg.split()) <= 2 and not re.search(r"\d", pieces[-1]):
+        seg = pieces.pop() + ", " + seg  # "..., xử lý" alone says nothing
+    seg = seg.strip()
+    periods = find_periods(seg)
+    if periods and periods[0].start == 0:  # "hết năm 2023 đạt ...": when, not what
+        seg = re.sub(r"^[\s,]*(?:đạt\s+)?", "", seg[periods[0].end :])
+    seg = _LEAD_WORDS_RE.sub("", seg.strip())
+    seg = re.sub(r"^(?:hết|cuối|đến)\s+", "", seg, flags=re.IGNORECASE)
+    return _shorten(" ".join(seg.split()).strip(" ,.;"))
+
+
+def _lower_first(words: str) -> str:
+    """Lower-case a verb phrase's first letter, but not an acronym's ("OCOP", "UBND")."""
+    return words[:1].lower() + words[1:] if words[1:2].islower() else words
+
+
+def _is_noun_phrase(words: str) -> bool:
+    """True when ``words`` name a measure ("tỷ lệ ...", "nâng tổng số ..."), not an action.
+
+    >>> _is_noun_phrase("nâng tổng số xã đạt chuẩn"), _is_noun_phrase("Xây dựng mới")
+    (True, False)
+    """
+    low = re.sub(r"^(?:nâng|đưa|giữ)\s+", "", words.casefold())
+    return any(low == h or low.startswith(h + " ") for h in _NOUN_HEADS)
+
+
+def target_name(text: str, start: int, end: int, unit: str) -> str:
+    """What a quantity counts or measures, readable on its own in a tracker.
+
+    After the number: "05 chuỗi liên kết sản xuất" -> "chuỗi liên kết sản xuất". Before it, when the
+    clause names the measure: "Tổng mức bán lẻ ... đạt 106.000 tỷ đồng". When the clause is only a
+    verb, the measure word says what is measured ("Trồng 9.000 ha" -> "diện tích trồng"), and a
+    counted thing is what the verb is done to ("Xây dựng mới 450 phòng học" -> "phòng học được xây
+    dựng mới").
+
+    >>> [target_name(t, t.index(n), t.index(n) + len(n), u) for t, n, u in (
+    ...     ("Trồng 9.000 ha, tỷ lệ che phủ rừng đạt 64,2%", "9.000 ha", "ha"),
+    ...     ("Xây dựng mới 450 phòng học, nâng tỷ lệ", "450 phòng học", "phòng học"),
+    ...     ("Giải ngân tối thiểu 200 tỷ đồng vốn đầu tư công", "200 tỷ đồng", "tỷ đồng"),
+    ...     ("sản lượng trên 330.000 tấn", "330.000 tấn", "tấn"),
+    ...     ("Hỗ trợ 05 chuỗi liên kết", "05 chuỗi", "chuỗi"))]
+    ['diện tích trồng', 'phòng học được xây dựng mới', 'giải ngân vốn đầu tư công', 'sản lượng', 'chuỗi liên kết']
+    """
+    after = _name_after(text, end)
+    before = _name_before(text, start)
+    measure = MEASURE_NAMES.get(unit.casefold()) or MEASURE_NAMES.get(unit.casefold().split()[-1])
+    verb = bool(before) and not _is_noun_phrase(before)
+    if measure:
+        if after:
+            return f"{_lower_first(before)} {after}" if verb else after
+        if verb:
+            return f"{measure} {_lower_first(before)}"
+        return before or measure
+    if after:
+        return f"{unit} {after}"
+    if verb:
+        return f"{unit} được {_lower_first(before)}"
+    return before or unit
 
 
 def quantities(text: str) -> list[Found]:
@@ -450,9 +579,19 @@ def quantities(text: str) -> list[Found]:
             after_name = _name_after(text, end)
             name = after_name if after_name and not after_name.startswith(("so với", "trở")) else ""
             name = name or _name_before(text, m.start())
+            prev = out[-1] if out else None
+            if not name and prev is not None and not re.search(r"[;:.]", text[prev.end : m.start()]):
+                # "Kim ngạch ... đạt 1.650 triệu USD, tăng 7% so với năm 2024": the same measure
+                compared = re.match(r"\s*(so\s+với\s+[^;,.(]+)", text[end:])
+                how = " ".join(
+                    w
+                    for w in (_LINK_WORDS_RE.search(" " + clause_before) or [""])[0].split()
+                    if w.casefold() in CHANGE_WORDS
+                )
+                extra = " ".join(x for x in (how, compared.group(1).strip() if compared else "") if x)
+                name = f"{prev.name} ({extra})" if extra else prev.name
         else:
-            after_name = _name_after(text, end)
-            name = f"{unit_text} {after_name}" if after_name else (_name_before(text, m.start()) or unit_text)
+            name = target_name(text, m.start(), end, unit_text)
         out.append(
             Found(
                 start=m.start(),
@@ -513,6 +652,65 @@ def targets(title: str) -> list[dict]:
                     "change": q.change,
                 }
             )
+    return out
+
+
+_TARGET_LINE_RE = re.compile(
+    rf"""^(?P<bullet>[-–+•*]?)\s*
+        (?:{"|".join(TARGET_LABELS)})         # "Chỉ tiêu", "Mục tiêu", "Kết quả cần đạt"
+        (?:\s+[^:：\d]{{1,40}}?)?             # "cụ thể", "phấn đấu", "đến năm" (no figures)
+        (?:\s+(?:năm\s+)?\d{{4}})?             # "Chỉ tiêu năm 2024"
+        \s*[:：]\s*(?P<value>.*)$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_ITEM_RE = re.compile(r"^(?P<bullet>[-–+•*])\s*(?P<text>\S.*)$")
+
+
+def target_lines(body: list[str]) -> list[str]:
+    """The texts of a task's explicit target lines: "- Chỉ tiêu: ..." and, when such a label ends
+    its line, the bulleted items right under it (with a bullet other than the label's own).
+
+    >>> target_lines(["- Tổ chức tập huấn", "- Chỉ tiêu: 100% xã được kiểm tra", "- Thời gian: Quý II"])
+    ['100% xã được kiểm tra']
+    >>> target_lines(["Mục tiêu cụ thể:", "+ Trồng 120 ha", "+ Đạt 95% kế hoạch", "Triển khai thực hiện"])
+    ['Trồng 120 ha', 'Đạt 95% kế hoạch']
+    >>> target_lines(["Rà soát các chỉ tiêu: báo cáo 2 lần"])
+    []
+    """
+    out: list[str] = []
+    items_of: str | None = None  # the label's bullet while its items are being read
+    for line in body:
+        m = _TARGET_LINE_RE.match(line)
+        if m:
+            value = m.group("value").strip()
+            items_of = None if value else m.group("bullet")
+            if value:
+                out.append(value)
+            continue
+        item = _ITEM_RE.match(line)
+        if items_of is not None and item and item.group("bullet") != items_of:
+            out.append(item.group("text"))
+            continue
+        items_of = None
+    return out
+
+
+def task_targets(title: str, body: list[str], cell: str | None = None) -> list[dict]:
+    """A task's targets: its heading's (or content cell's), then those of explicit target lines
+    under it and of a table's "Chỉ tiêu" column, without repeating one already found.
+
+    >>> [(t["value"], t["unit"]) for t in task_targets("Trồng 120 ha rừng", ["- Chỉ tiêu: trồng 120 ha rừng; "
+    ...     "tỷ lệ che phủ đạt 60%"])]
+    [(120, 'ha'), (60, '%')]
+    """
+    out = targets(title)
+    seen = {(t["value"], t["max"], t["unit"].casefold()) for t in out}
+    for text in [*target_lines(body), *([cell] if cell else [])]:
+        for t in targets(text):
+            key = (t["value"], t["max"], t["unit"].casefold())
+            if key not in seen:
+                seen.add(key)
+                out.append(t)
     return out
 
 

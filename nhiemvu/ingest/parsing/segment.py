@@ -189,7 +189,7 @@ class _TaskBuilder:
             code, parent if parent in self.by_code else None, _clean_title(cells.get("title", ""))
         )
         node.from_table = True
-        for name in ("leader", "lead_unit", "support_units", "deadline", "product"):
+        for name in ("leader", "lead_unit", "support_units", "deadline", "product", "targets"):
             if cells.get(name, "").strip():
                 node.fields[name] = cells[name].strip()
         self._add(node)

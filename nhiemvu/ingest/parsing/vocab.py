@@ -94,6 +94,8 @@ TABLE_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("deadline", ("thời gian", "thời hạn", "tiến độ")),
     ("product", ("sản phẩm", "kết quả")),
     ("title", ("nội dung", "nhiệm vụ", "tên")),
+    # after "title": "Nội dung, chỉ tiêu" is the content column; a column of its own holds targets
+    ("targets", ("chỉ tiêu", "mục tiêu")),
 )
 
 # Honorifics before a leader's name.
@@ -195,3 +197,43 @@ CHANGE_WORDS: dict[str, str] = {"tăng": "increase", "giảm": "decrease", "kéo
 
 # Report frequencies in "Tổ chức thực hiện" ("báo cáo định kỳ hằng quý, 6 tháng và năm").
 FREQUENCY_WORDS: dict[str, str] = {"tháng": "monthly", "quý": "quarterly", "năm": "yearly"}
+
+# What a measure word measures, to name a target whose clause names only a verb: "Trồng 9.000 ha"
+# is "diện tích trồng" (the area planted), "Giải ngân 200 tỷ đồng" is "giá trị giải ngân". Units
+# that are counted things ("phòng học", "doanh nghiệp") name themselves instead. Keys are the unit
+# as written, lower case; a unit not listed here is a counted thing.
+MEASURE_NAMES: dict[str, str] = {
+    "ha": "diện tích",
+    "héc ta": "diện tích",
+    "nghìn ha": "diện tích",
+    "m2": "diện tích",
+    "km2": "diện tích",
+    "km": "chiều dài",
+    "m": "chiều dài",
+    "tấn": "sản lượng",
+    "nghìn tấn": "sản lượng",
+    "triệu tấn": "sản lượng",
+    "tạ": "sản lượng",
+    "tấn/ha": "năng suất",
+    "tạ/ha": "năng suất",
+    "m3": "khối lượng",
+    "đồng": "giá trị",
+    "nghìn đồng": "giá trị",
+    "ngàn đồng": "giá trị",
+    "triệu đồng": "giá trị",
+    "tỷ đồng": "giá trị",
+    "usd": "giá trị",
+    "nghìn usd": "giá trị",
+    "triệu usd": "giá trị",
+    "tỷ usd": "giá trị",
+    "kwh": "điện năng",
+    "mw": "công suất",
+}
+
+# Field lines of a task's body that state its targets ("- Chỉ tiêu: 100% ...", "Mục tiêu cụ thể:
+# ..."): the quantities on them are targets even though the heading states none.
+TARGET_LABELS: tuple[str, ...] = (
+    r"(?:các\s+)?chỉ\s+tiêu",
+    r"(?:các\s+)?mục\s+tiêu",
+    r"kết\s+quả\s+(?:cần|phải|phấn\s+đấu)\s+đạt(?:\s+được)?",
+)
