@@ -2,5 +2,10 @@ from __future__ import annotations
 
 from django.urls import path
 
+from . import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("periods/<int:period_pk>/report.<str:fmt>", views.period_report, name="period-report"),
+    path("province/", views.provincial_report, name="provincial-report"),
+]

@@ -1,0 +1,66 @@
+"""Downloads of the consolidated period report: an agency's, and the province's across agencies."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.reporting.models import ReportingPeriod
+
+from .data import ReportOptions, build_report, may_report_province, period_for_report, provincial_periods
+from .pdf import PdfUnavailableError
+from .services import FORMATS, RenderedReport, report_render
+
+
+def _download(rendered: RenderedReport) -> HttpResponse:
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response
+
+
+@login_required
+def period_report(request: HttpRequest, period_pk: int, fmt: str) -> HttpResponse:
+    """The period's consolidated report as .docx, .xlsx or .pdf (director, planning-finance, province)."""
+    if fmt not in FORMATS:
+        raise Http404
+    period = period_for_report(request.user, period_pk)
+    report = build_report([period], options=ReportOptions())
+    try:
+        return _download(report_render(report=report, fmt=fmt))
+    except PdfUnavailableError as exc:
+        messages.error(request, exc.message)
+        return redirect("reporting:submissions", period.pk)
+
+
+@login_required
+def provincial_report(request: HttpRequest) -> HttpResponse:
+    """Provincial reviewers: one report over the same period of several agencies' plans."""
+    scope = access_scope(request.user)
+    if not may_report_province(scope):
+        raise Http404
+    candidates = ReportingPeriod.objects.select_related("plan", "plan__issuer").order_by("-ends_on")
+    if not scope.superuser:
+        candidates = candidates.filter(plan__issuer_id__in=scope.department_orgs)
+    keys = list(dict.fromkeys(candidates.values_list("key", flat=True)))
+    key = request.GET.get("period") or ""
+    fmt = request.GET.get("format") or ""
+    plans = [p.plan for p in candidates.filter(key=key).order_by("plan__issuer__name")] if key else []
+    chosen = [int(pk) for pk in request.GET.getlist("plan") if pk.isdigit()]
+    if key and fmt in FORMATS and chosen:
+        periods, province = provincial_periods(request.user, key, plan_ids=chosen, scope=scope)
+        if periods:
+            report = build_report(periods, province=province)
+            try:
+                return _download(report_render(report=report, fmt=fmt))
+            except PdfUnavailableError as exc:
+                messages.error(request, exc.message)
+                return redirect(f"{reverse('documents:provincial-report')}?period={key}")
+    return render(
+        request,
+        "documents/provincial_report.html",
+        {"keys": keys, "key": key, "plans": plans, "chosen": set(chosen), "formats": FORMATS},
+    )

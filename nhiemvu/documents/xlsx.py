@@ -1,0 +1,196 @@
+"""The consolidated report as a workbook: targets with actuals, obstacles and proposals, submissions per unit.
+
+Numbers are stored as numbers with number formats, not as Vietnamese-formatted text, so
+Planning-Finance can sort, filter and sum them; Excel shows `1.000,5` under a Vietnamese locale.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .data import PeriodReport
+
+FONT = "Times New Roman"
+NUMBER = "#,##0.####"
+PERCENT = "0.0%"
+INTEGER = "#,##0"
+DATE = "dd/mm/yyyy"
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+THIN = Side(style="thin", color="999999")
+
+
+def _sheet(
+    ws: Worksheet, title: str, columns: Sequence[tuple[str, float, str | None]], rows: list[list[Any]]
+) -> None:
+    """A table with a bold header row frozen in place, filters on it, and a format per column."""
+    ws.title = title
+    ws.append([c[0] for c in columns])
+    for cell in ws[1]:
+        cell.font = Font(name=FONT, bold=True, size=11)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(bottom=THIN)
+    for row in rows:
+        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    body_font = Font(name=FONT, size=11)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for index, (_, width, number_format) in enumerate(columns, 1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = width
+        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.font = body_font
+            if number_format:
+                cell.number_format = number_format
+            else:
+                cell.alignment = wrap
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 2)}"
+    ws.row_dimensions[1].height = 32
+
+
+def _percent(value: Decimal | None) -> Decimal | None:
+    return value / 100 if value is not None else None
+
+
+def render_xlsx(report: PeriodReport) -> bytes:
+    """The .xlsx bytes of a consolidated report."""
+    wb = Workbook()
+    provincial = report.provincial
+    agency_col = [("Cơ quan", 24.0, None)] if provincial else []
+
+    rows: list[list[Any]] = []
+    for task in report.tasks:
+        if not task.reportable:
+            continue
+        lead = [task.agency] if provincial else []
+        base = [*lead, task.code, task.title, task.lead_unit, task.leader.removeprefix("Đồng chí ")]
+        tail = [task.deadline, task.status_label, task.reported_in]
+        if not task.targets:
+            rows.append(
+                [*base, "Khối lượng công việc", "%", "", 100, None, task.percent_done, None, None, *tail]
+            )
+        for t in task.targets:
+            sign = {"=": "=", ">=": "≥", ">": ">", "<=": "≤", "<": "<", "range": "khoảng"}[t.comparator]
+            rows.append(
+                [
+                    *base,
+                    t.name,
+                    t.unit,
+                    sign,
+                    t.value,
+                    t.max_value,
+                    t.actual,
+                    t.estimate,
+                    _percent(t.attainment),
+                    *tail,
+                ]
+            )
+    _sheet(
+        wb.active,
+        "Chỉ tiêu",
+        [
+            *agency_col,
+            ("Mã NV", 8.0, None),
+            ("Nhiệm vụ", 48.0, None),
+            ("Đơn vị chủ trì", 26.0, None),
+            ("Lãnh đạo chỉ đạo", 26.0, None),
+            ("Chỉ tiêu", 36.0, None),
+            ("Đơn vị tính", 12.0, None),
+            ("So sánh", 9.0, None),
+            ("Kế hoạch", 13.0, NUMBER),
+            ("Kế hoạch (tối đa)", 13.0, NUMBER),
+            ("Lũy kế thực hiện", 14.0, NUMBER),
+            ("Ước cả năm", 13.0, NUMBER),
+            ("Tỷ lệ đạt", 10.0, PERCENT),
+            ("Thời hạn", 12.0, DATE),
+            ("Tình trạng", 22.0, None),
+            ("Số liệu của kỳ", 16.0, None),
+        ],
+        rows,
+    )
+    obstacle_rows: list[list[Any]] = []
+    for group in report.leaders:
+        leader = group.leader.removeprefix("Đồng chí ")
+        for o in group.obstacles:
+            obstacle_rows.append(
+                [
+                    leader,
+                    o.task_code,
+                    o.task_title,
+                    o.unit,
+                    o.period,
+                    "Khó khăn, vướng mắc",
+                    o.description,
+                    o.needs,
+                    o.addressed_to,
+                    o.status_label,
+                    o.answer,
+                ]
+            )
+        for p in group.proposals:
+            obstacle_rows.append(
+                [leader, p.task_code, "", p.unit, p.period, "Đề xuất, kiến nghị", p.text, "", "", "", ""]
+            )
+    _sheet(
+        wb.create_sheet(),
+        "Khó khăn, kiến nghị",
+        [
+            ("Lãnh đạo chỉ đạo", 26.0, None),
+            ("Mã NV", 8.0, None),
+            ("Nhiệm vụ", 40.0, None),
+            ("Đơn vị", 26.0, None),
+            ("Kỳ", 14.0, None),
+            ("Loại", 18.0, None),
+            ("Nội dung", 48.0, None),
+            ("Cần hỗ trợ", 30.0, None),
+            ("Đề nghị cơ quan giải quyết", 24.0, None),
+            ("Xử lý", 18.0, None),
+            ("Ý kiến chỉ đạo", 30.0, None),
+        ],
+        obstacle_rows,
+    )
+
+    _sheet(
+        wb.create_sheet(),
+        "Tình hình báo cáo",
+        [
+            *agency_col,
+            ("Đơn vị chủ trì", 34.0, None),
+            ("Số nhiệm vụ chủ trì", 12.0, INTEGER),
+            ("Số báo cáo phải gửi", 12.0, INTEGER),
+            ("Đã gửi", 10.0, INTEGER),
+            ("Đúng hạn", 10.0, INTEGER),
+            ("Muộn", 10.0, INTEGER),
+            ("Đã chấp nhận", 12.0, INTEGER),
+            ("Bị trả lại", 10.0, INTEGER),
+            ("Chưa gửi", 10.0, INTEGER),
+        ],
+        [
+            [
+                *([u.agency] if provincial else []),
+                u.unit,
+                u.tasks_led,
+                u.due,
+                u.submitted,
+                u.on_time,
+                u.late,
+                u.accepted,
+                u.returned,
+                u.missing,
+            ]
+            for u in report.submissions
+        ],
+    )
+    wb.properties.title = f"{report.title} {report.summary}"
+    wb.properties.creator = report.letterhead.agency
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
