@@ -32,6 +32,8 @@ SEASONS = ("đông xuân", "xuân hè", "hè thu", "thu đông", "chiêm xuân",
 # re.VERBOSE ignores literal spaces, so the two-word season names need \s+ spelt out.
 _SEASONS_RE = "|".join(s.replace(" ", r"\s+") for s in SEASONS)
 _ROMAN_RE = r"(?:VIII|VII|III|IV|IX|VI|II|V|X|I)"
+# A quarter's number: Roman as Decree 30/2020 writes it, or Arabic ("Quý 2/2023") as many offices do.
+_QNUM_RE = rf"(?:{_ROMAN_RE}\b|[1-4](?![\d.,]?\d))"  # not "quý 1.000", "quý 12"
 
 _PERIOD_RE = re.compile(
     rf"""
@@ -45,7 +47,7 @@ _PERIOD_RE = re.compile(
         ngày\s+(?P<dd>\d{{1,2}})/(?P<dm>\d{{1,2}})(?![\d/])
     )
   | (?P<quarter>                                # Quý I, II/2023 ; Quý II và Quý IV/2023 ; quý III năm 2023
-        quý\s+(?P<qs>{_ROMAN_RE}(?:\s*(?:,|và|-|–|đến)\s*(?:quý\s+)?{_ROMAN_RE})*)\b
+        quý\s+(?P<qs>{_QNUM_RE}(?:\s*(?:,|và|-|–|đến)\s*(?:quý\s+)?{_QNUM_RE})*)
         (?:\s*(?:/|năm)\s*(?P<qy>\d{{4}}))?
     )
   | (?P<half>                                   # 6 tháng đầu năm 2023 ; sáu tháng cuối năm
@@ -57,8 +59,8 @@ _PERIOD_RE = re.compile(
   | (?P<season>                                 # vụ Hè Thu năm 2024 (no date: see SEASONS)
         vụ\s+(?P<sname>{_SEASONS_RE})\b(?:\s+năm\s+(?P<sy>\d{{4}}))?
     )
-  | (?P<yearend>                                # cuối năm 2023 ; hết năm
-        (?:cuối|hết)\s+năm(?:\s+(?P<ey>\d{{4}}))?
+  | (?P<yearend>                                # cuối năm 2023 ; hết năm ; cả năm ; trong năm 2024
+        (?:cuối|hết|cả|trong)\s+năm(?!\s+học)(?:\s+(?P<ey>\d{{4}}))?
     )
   | (?P<year>                                   # năm 2023 (only used for deadlines)
         năm\s+(?P<yy>\d{{4}})(?![\d/-])
@@ -66,6 +68,8 @@ _PERIOD_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+
+_DAY_MONTH_RE = re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![\d/.-])")
 
 _RECURRENCE = (
     (re.compile(r"\b(?:hằng|hàng|mỗi)\s+tháng\b|\bđịnh\s+kỳ\s+tháng\b", re.IGNORECASE), "monthly"),
@@ -159,7 +163,10 @@ def find_periods(text: str) -> list[Period]:
             if 1 <= d <= 31 and 1 <= mo <= 12:
                 out.append(Period("date", *span, None, mo, d))
         elif kind == "quarter":
-            quarters = [ROMAN[q.upper()] for q in re.findall(rf"\b{_ROMAN_RE}\b", m["qs"], re.IGNORECASE)]
+            quarters = [
+                int(q) if q.isdigit() else ROMAN[q.upper()]
+                for q in re.findall(rf"\b(?:{_ROMAN_RE}|[1-4])\b", m["qs"], re.IGNORECASE)
+            ]
             if quarters and max(quarters) <= 4:
                 out.append(Period("quarter", *span, _int(m["qy"]), max(quarters) * 3))
         elif kind == "half":
@@ -200,6 +207,8 @@ def parse_deadline(text: str | None, default_year: int | None) -> tuple[date | N
     (datetime.date(2023, 10, 31), None)
     >>> parse_deadline("6 tháng đầu năm", 2024), parse_deadline("Hằng quý", 2024)
     ((datetime.date(2024, 6, 30), None), (None, 'quarterly'))
+    >>> parse_deadline("Quý 2/2023", 2023), parse_deadline("Cả năm", 2023), parse_deadline("Trước 30/6", 2023)
+    ((datetime.date(2023, 6, 30), None), (datetime.date(2023, 12, 31), None), (datetime.date(2023, 6, 30), None))
     """
     if not text:
         return None, None
@@ -208,4 +217,12 @@ def parse_deadline(text: str | None, default_year: int | None) -> tuple[date | N
         return None, recurrence
     periods = find_periods(text)
     dues = [d for d in (p.due(default_year) for p in periods) if d]
+    if not dues and default_year:
+        # A deadline cell may give a bare day/month ("Trước 30/6", "30/9"): the plan's year is meant.
+        # Only here: in running text "07/11 xã" is a ratio, not a date.
+        for m in _DAY_MONTH_RE.finditer(text):
+            try:
+                dues.append(date(default_year, int(m["m"]), int(m["d"])))
+            except ValueError:
+                continue
     return (max(dues) if dues else None), None

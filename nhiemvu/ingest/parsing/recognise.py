@@ -244,7 +244,9 @@ def reference_spans(text: str) -> list[tuple[int, int]]:
 
 # ----------------------------------------------------------------------------------------------- people
 
-_HONORIFIC_RE = re.compile(r"^(?:{})\s*".format("|".join(re.escape(h) for h in HONORIFICS)), re.IGNORECASE)
+_HONORIFIC_RE = re.compile(
+    r"^(?:{})\s*[.:]?\s*".format("|".join(re.escape(h) for h in HONORIFICS)), re.IGNORECASE
+)
 
 
 def leader(value: str | None) -> dict | None:

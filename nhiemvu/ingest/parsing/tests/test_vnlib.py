@@ -112,7 +112,12 @@ GENERAL_DEADLINES = [
     ("Năm 2023", 2023, date(2023, 12, 31), None),
     ("Cuối năm", 2023, date(2023, 12, 31), None),
     ("ngày 30 tháng 6 năm 2023", 2023, date(2023, 6, 30), None),
-    ("Trước 20/12", 2023, None, None),  # a bare "20/12" without "ngày" is not read: it could be a ratio
+    (
+        "Trước 20/12",
+        2023,
+        date(2023, 12, 20),
+        None,
+    ),  # in a deadline cell a bare day/month is a date (not in prose)
     ("Trước ngày 20/12", 2023, date(2023, 12, 20), None),
 ]
 
