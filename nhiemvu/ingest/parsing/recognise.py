@@ -345,7 +345,7 @@ _MASK_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_STOP_NAME_RE = re.compile(r"[;:(]|,\s|\s(?:và|trở lên|so với|để|nhằm|theo)\s")
+_STOP_NAME_RE = re.compile(r"[;:(]|,\s|\s(?:và|trở\s+lên|trở\s+xuống|so\s+với|để|nhằm|theo)(?!\w)")
 
 
 def _mask(text: str) -> str:
@@ -416,7 +416,7 @@ _OWN_CLAUSE_RE = re.compile(r"\d|(?<!\w)(?:đạt|là|lên|tăng|giảm|bảo\s+
 # Words right before a number that link it to its name: "tỷ lệ ... đạt tối thiểu 95%".
 _LINK_WORDS_RE = re.compile(
     r"""(?:\s+(?:đạt|lên|là|có|đến|từ|tới|khoảng|mức|bằng|ước|tối\s+thiểu|ít\s+nhất|trên|dưới
-               |không\s+quá|tối\s+đa|không\s+dưới|tăng|giảm|kéo\s+giảm|thêm|được))+\s*$""",
+               |không\s+quá|tối\s+đa|không\s+dưới|tăng|giảm|kéo\s+giảm|thêm|được|xuống|còn))+\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
 # Words that open a clause without naming anything: "trong đó hỗ trợ ...", "phấn đấu ...".
@@ -515,7 +515,9 @@ def target_name(text: str, start: int, end: int, unit: str) -> str:
     after = _name_after(text, end)
     before = _name_before(text, start)
     measure = MEASURE_NAMES.get(unit.casefold()) or MEASURE_NAMES.get(unit.casefold().split()[-1])
-    verb = bool(before) and not _is_noun_phrase(before)
+    # "X đạt 3,5 tỷ đồng": X is the measure's subject, whatever word it starts with
+    linked = re.search(r"(?<!\w)(?:đạt|là|bằng)(?:\s+\S+){0,2}\s*$", text[:start], re.IGNORECASE)
+    verb = bool(before) and not linked and not _is_noun_phrase(before)
     if measure:
         if after:
             return f"{_lower_first(before)} {after}" if verb else after
@@ -581,6 +583,8 @@ def quantities(text: str) -> list[Found]:
             after_name = _name_after(text, end)
             name = after_name if after_name and not after_name.startswith(("so với", "trở")) else ""
             name = name or _name_before(text, m.start())
+            if change:  # "Giảm tỷ lệ hộ nghèo xuống dưới 3%": the change is said by ``change``
+                name = re.sub(r"^(?:kéo\s+)?(?:tăng|giảm)\s+(?=\S)", "", name, flags=re.IGNORECASE)
             prev = out[-1] if out else None
             if not name and prev is not None and not re.search(r"[;:.]", text[prev.end : m.start()]):
                 # "Kim ngạch ... đạt 1.650 triệu USD, tăng 7% so với năm 2024": the same measure

@@ -65,6 +65,9 @@ GENERAL_NAMES = [
     ("Chỉ số sản xuất công nghiệp tăng 8%", ["Chỉ số sản xuất công nghiệp"]),
     ("Hết năm 2024, đạt tổng diện tích trên 500 ha", ["tổng diện tích"]),
     ("Nâng cấp 12 km đường giao thông nông thôn", ["nâng cấp đường giao thông nông thôn"]),
+    ("sản lượng lương thực đạt 6.800 tấn trở lên", ["sản lượng lương thực"]),
+    ("Thu ngân sách trên địa bàn đạt 3,5 tỷ đồng", ["Thu ngân sách trên địa bàn"]),
+    ("Giảm tỷ lệ hộ nghèo xuống dưới 3%", ["tỷ lệ hộ nghèo"]),
 ]
 
 
