@@ -11,7 +11,9 @@ from nhiemvu.reporting.status import TaskStatus
 
 
 def _build(quarter):  # type: ignore[no-untyped-def]
-    return build_report([period_queryset().get(pk=quarter.period.pk)], options=ReportOptions(date=REPORT_DATE))
+    return build_report(
+        [period_queryset().get(pk=quarter.period.pk)], options=ReportOptions(date=REPORT_DATE)
+    )
 
 
 def test_it_counts_tasks_by_status_category_at_the_cut_off(quarter):
@@ -70,7 +72,11 @@ def test_it_writes_the_letterhead_from_the_plan_and_its_source_document(quarter)
     assert head.agency == "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN"
     assert head.number_line.replace(" ", "") == "Số:/BC-SNN"
     assert head.place_date == "Lạng Sơn, ngày 05 tháng 01 năm 2024"
-    assert (report.signer_prefix, report.signer_title, report.signer_name) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "")
+    assert (report.signer_prefix, report.signer_title, report.signer_name) == (
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        "",
+    )
     assert report.recipients[0] == "UBND tỉnh (b/c);" and report.recipients[-1] == "Lưu: VT, KHTC."
 
 
@@ -87,7 +93,9 @@ def test_the_report_build_takes_the_same_number_of_queries_for_two_sizes(cast, d
             build_report([period], options=ReportOptions(date=REPORT_DATE))
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
-    large_report = build_report([period_queryset().get(pk=large.period.pk)], options=ReportOptions(date=REPORT_DATE))
+    large_report = build_report(
+        [period_queryset().get(pk=large.period.pk)], options=ReportOptions(date=REPORT_DATE)
+    )
     assert large_report.total == 43
 
 

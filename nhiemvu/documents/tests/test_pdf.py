@@ -1,0 +1,46 @@
+"""The PDF through LibreOffice headless, rendered to PNG in artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from nhiemvu.documents import pdf
+from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
+from nhiemvu.documents.tests.conftest import REPORT_DATE
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
+
+
+def test_the_report_renders_to_a_pdf_a_person_can_look_at(quarter):
+    if pdf.soffice_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("LibreOffice (soffice) is not on PATH: apt-get install libreoffice-writer-nogui")
+    period = period_queryset().get(pk=quarter.period.pk)
+    content = pdf.render_pdf(build_report([period], options=ReportOptions(date=REPORT_DATE)))
+    assert content.startswith(b"%PDF")
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / "period-report.pdf"
+    target.write_bytes(content)
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is missing: the PDF is in artifacts/, not its PNG pages")
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", str(target), str(ARTIFACTS / "period-report")], check=True
+    )
+    pages = sorted(ARTIFACTS.glob("period-report-*.png"))
+    assert pages, "pdftoppm wrote no page"
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, check=False).stdout
+    if text:
+        assert "BÁO CÁO" in text.decode() and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text.decode()
+
+
+def test_without_libreoffice_the_pdf_says_so_clearly(quarter, monkeypatch):
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    period = period_queryset().get(pk=quarter.period.pk)
+    with pytest.raises(pdf.PdfUnavailableError, match="chưa cài LibreOffice"):
+        pdf.render_pdf(build_report([period], options=ReportOptions(date=REPORT_DATE)))
