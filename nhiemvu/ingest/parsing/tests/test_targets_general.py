@@ -68,12 +68,20 @@ GENERAL_NAMES = [
     ("sản lượng lương thực đạt 6.800 tấn trở lên", ["sản lượng lương thực"]),
     ("Thu ngân sách trên địa bàn đạt 3,5 tỷ đồng", ["Thu ngân sách trên địa bàn"]),
     ("Giảm tỷ lệ hộ nghèo xuống dưới 3%", ["tỷ lệ hộ nghèo"]),
+    ("Phát triển 5.000 tài khoản định danh điện tử mức 2", ["tài khoản định danh điện tử mức 2"]),
 ]
 
 
 @pytest.mark.parametrize(("heading", "names"), GENERAL_NAMES)
 def test_target_names_read_on_their_own(heading, names):
     assert [t["name"] for t in targets(heading)] == names
+
+
+def test_two_syllable_counted_nouns_are_whole_units():
+    assert [t["unit"] for t in targets("Phát triển 5.000 tài khoản; tập huấn 200 cán bộ, công chức")] == [
+        "tài khoản",
+        "cán bộ",
+    ]
 
 
 def test_a_chi_tieu_column_of_a_task_table():
