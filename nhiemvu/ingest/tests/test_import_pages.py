@@ -149,8 +149,9 @@ def test_the_review_page_takes_a_fixed_number_of_queries(
 ) -> None:
     # Session, user, role check (shared with the navigation bar), the pending import, the organisation tree, the tree's bodies and
     # officials (loaded once, matched in memory for every name of the plan), the duplicate checks
-    # by hash and by number: nine, whatever the number of tasks, units or people in the plan.
-    with django_assert_max_num_queries(9):
+    # by hash and by number, the unread-notification count of the bell: ten, whatever the number
+    # of tasks, units or people in the plan.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("ingest:review", args=[staged.pk]))
     assert response.status_code == 200
 
