@@ -8,9 +8,11 @@ each run: the document stays small and a clerk can restyle it in one place.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -18,8 +20,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import Table
 
@@ -29,6 +31,8 @@ from .chart import attainment_chart
 from .data import PeriodReport, TaskLine, period_phrase, vn_date
 
 FONT = "Times New Roman"
+# Name → id of the report's own paragraph styles; the same for every document this module builds.
+_STYLE_IDS: dict[str, str] = {}
 # Decree 30/2020, Appendix I: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5
@@ -131,6 +135,9 @@ def _styles(doc: DocxDocument) -> None:
     small.font.size = Pt(11)
     small.paragraph_format.space_after = Pt(0)
     small.paragraph_format.line_spacing = 1.0
+    for style in styles:
+        if style.name.startswith("NV "):
+            _STYLE_IDS[style.name] = style.style_id
 
 
 def _page(doc: DocxDocument) -> None:
@@ -143,7 +150,7 @@ def _page(doc: DocxDocument) -> None:
     # Decree 30: page numbers centred in the top margin, from the second page on.
     section.different_first_page_header_footer = True
     paragraph = section.header.paragraphs[0]
-    paragraph.style = doc.styles["NV Giữa"]
+    _style(paragraph, "NV Giữa")
     run = paragraph.add_run()
     for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
         if kind:
@@ -156,8 +163,14 @@ def _page(doc: DocxDocument) -> None:
         run._r.append(element)
 
 
+def _style(paragraph, name: str):  # type: ignore[no-untyped-def]
+    """Set a paragraph's style by id: python-docx looks a name up by scanning every style, per call."""
+    paragraph._p.style = _STYLE_IDS[name]
+    return paragraph
+
+
 def _para(container, text: str = "", style: str = "NV Nội dung", *, bold: bool = False, italic: bool = False):  # type: ignore[no-untyped-def]
-    paragraph = container.add_paragraph(style=style)
+    paragraph = _style(container.add_paragraph(), style)
     if text:
         run = paragraph.add_run(text)
         if bold:
@@ -169,7 +182,7 @@ def _para(container, text: str = "", style: str = "NV Nội dung", *, bold: bool
 
 def _rule(container, width_cm: float, available_cm: float) -> None:  # type: ignore[no-untyped-def]
     """A centred horizontal line: the top border of an empty paragraph narrowed by its indents."""
-    paragraph = container.add_paragraph(style="NV Giữa")
+    paragraph = _style(container.add_paragraph(), "NV Giữa")
     indent = max((available_cm - width_cm) / 2, 0)
     fmt = paragraph.paragraph_format
     fmt.left_indent = fmt.right_indent = Cm(indent)
@@ -204,7 +217,7 @@ def _letterhead(doc: DocxDocument, report: PeriodReport) -> None:
     left, right = table.rows[0].cells
     left_inner, right_inner = LEFT_COL_CM - CELL_PADDING_CM, RIGHT_COL_CM - CELL_PADDING_CM
     first = left.paragraphs[0]
-    first.style = doc.styles["NV Giữa"]
+    _style(first, "NV Giữa")
     if head.parent_agency:
         run = first.add_run(head.parent_agency)
         run.font.size = Pt(13)
@@ -218,7 +231,7 @@ def _letterhead(doc: DocxDocument, report: PeriodReport) -> None:
     _rule(left, max(widest * 0.4, 1.5), left_inner)
 
     nation = right.paragraphs[0]
-    nation.style = doc.styles["NV Giữa"]
+    _style(nation, "NV Giữa")
     run = nation.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     run.bold, run.font.size = True, Pt(13)
     motto_text = "Độc lập - Tự do - Hạnh phúc"
@@ -230,10 +243,10 @@ def _letterhead(doc: DocxDocument, report: PeriodReport) -> None:
 
     number, place = table.rows[1].cells
     p = number.paragraphs[0]
-    p.style = doc.styles["NV Giữa"]
+    _style(p, "NV Giữa")
     p.add_run(head.number_line).font.size = Pt(13)
     p = place.paragraphs[0]
-    p.style = doc.styles["NV Giữa"]
+    _style(p, "NV Giữa")
     run = p.add_run(head.place_date)
     run.italic, run.font.size = True, Pt(14)
 
@@ -251,8 +264,7 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _cell_text(cell, text: str, style: str = "NV Bảng", *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
-    paragraph = cell.paragraphs[0]
-    paragraph.style = style
+    paragraph = _style(cell.paragraphs[0], style)
     if text:
         run = paragraph.add_run(text)
         if bold:
@@ -274,6 +286,42 @@ def _grid(doc: DocxDocument, columns: tuple[tuple[str, float], ...]) -> Table:
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
     return table
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    style: str = "NV Bảng"
+    bold: bool = False
+    merge: str | None = None  # "restart" | "continue": a vertical merge, as Word writes it
+
+
+def _cell_xml(cell: Cell, width_twips: int) -> str:
+    merge = f'<w:vMerge w:val="{cell.merge}"/>' if cell.merge else ""
+    run = ""
+    if cell.text:
+        bold = "<w:rPr><w:b/></w:rPr>" if cell.bold else ""
+        parts = [escape(line) for line in cell.text.split("\n")]
+        text = '</w:t><w:br/><w:t xml:space="preserve">'.join(parts)
+        run = f'<w:r>{bold}<w:t xml:space="preserve">{text}</w:t></w:r>'
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/>{merge}</w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{_STYLE_IDS[cell.style]}"/></w:pPr>{run}</w:p></w:tc>'
+    )
+
+
+def _append_rows(table: Table, columns: tuple[tuple[str, float], ...], rows: list[list[Cell]]) -> None:
+    """Add body rows in one XML parse: python-docx's add_row and cell setters cost ~1 ms a cell,
+    seconds for a province's thousand tasks."""
+    widths = [int(Cm(width).twips) for _, width in columns]
+    body = "".join(
+        "<w:tr>" + "".join(_cell_xml(c, w) for c, w in zip(row, widths, strict=True)) + "</w:tr>"
+        for row in rows
+    )
+    parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")
+    tbl = table._tbl
+    for tr in list(parsed):
+        tbl.append(tr)
 
 
 def _overall(doc: DocxDocument, report: PeriodReport) -> None:
@@ -313,7 +361,7 @@ def _overall(doc: DocxDocument, report: PeriodReport) -> None:
                 _cell_text(cell, value, "NV Bảng" if i == 1 else "NV Bảng số" if i > 1 else "NV Bảng giữa")
         _para(doc, "")
     caption, png = attainment_chart(report)
-    picture = doc.add_paragraph(style="NV Giữa")
+    picture = _style(doc.add_paragraph(), "NV Giữa")
     picture.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
     _para(doc, f"Biểu đồ: {caption}", "NV Giữa", italic=True).paragraph_format.space_after = Pt(6)
 
@@ -344,26 +392,26 @@ def _target_cells(task: TaskLine) -> list[tuple[str, str, str]]:
 
 def _task_table(doc: DocxDocument, tasks: list[TaskLine]) -> None:
     table = _grid(doc, TASK_COLUMNS)
+    rows: list[list[Cell]] = []
     for task in tasks:
-        rows = _target_cells(task)
-        for i, (target, actual, level) in enumerate(rows):
-            cells = table.add_row().cells
-            if i == 0:
-                _cell_text(cells[0], task.code, "NV Bảng giữa", bold=not task.reportable)
-                _cell_text(cells[1], task.title, bold=not task.reportable)
-                _cell_text(cells[2], task.lead_unit)
-                _cell_text(cells[6], task.status_label if task.reportable else "", "NV Bảng giữa")
-            else:
-                for cell in (cells[0], cells[1], cells[2], cells[6]):
-                    cell.paragraphs[0].style = "NV Bảng"
-            _cell_text(cells[3], target)
-            _cell_text(cells[4], actual, "NV Bảng số")
-            _cell_text(cells[5], level, "NV Bảng số")
-            if len(rows) > 1:
-                # Merge the task's own cells down its target rows (w:vMerge, as Word does it):
-                # python-docx's cell.merge() walks the whole table on each call.
-                for cell in (cells[0], cells[1], cells[2], cells[6]):
-                    cell._tc.vMerge = "restart" if i == 0 else "continue"
+        lines = _target_cells(task)
+        heading = not task.reportable
+        for i, (target, actual, level) in enumerate(lines):
+            # The task's own cells run down its target rows as one merged cell (w:vMerge).
+            merge = None if len(lines) == 1 else "restart" if i == 0 else "continue"
+            own = i == 0
+            rows.append(
+                [
+                    Cell(task.code if own else "", "NV Bảng giữa", heading, merge),
+                    Cell(task.title if own else "", "NV Bảng", heading, merge),
+                    Cell(task.lead_unit if own else "", "NV Bảng", False, merge),
+                    Cell(target, "NV Bảng"),
+                    Cell(actual, "NV Bảng số"),
+                    Cell(level, "NV Bảng số"),
+                    Cell(task.status_label if own and task.reportable else "", "NV Bảng giữa", False, merge),
+                ]
+            )
+    _append_rows(table, TASK_COLUMNS, rows)
 
 
 def _by_task(doc: DocxDocument, report: PeriodReport) -> None:
@@ -404,14 +452,19 @@ def _attention(doc: DocxDocument, report: PeriodReport) -> None:
             ("Tình hình", 3.6),
         )
     table = _grid(doc, columns)
+    rows = []
     for task in report.attention:
-        cells = table.add_row().cells
         values = [task.code, task.title]
         if report.provincial:
             values.append(task.agency)
         values += [task.lead_unit, vn_date(task.deadline), task.at_risk or task.status_label]
-        for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            _cell_text(cell, value, "NV Bảng giữa" if i in (0, len(values) - 2) else "NV Bảng")
+        rows.append(
+            [
+                Cell(v, "NV Bảng giữa" if i in (0, len(values) - 2) else "NV Bảng")
+                for i, v in enumerate(values)
+            ]
+        )
+    _append_rows(table, columns, rows)
 
 
 def _obstacles(doc: DocxDocument, report: PeriodReport) -> None:
@@ -467,13 +520,13 @@ def _closing(doc: DocxDocument, report: PeriodReport) -> None:
     left, right = table.rows[0].cells
     left.width, right.width = Cm(7.5), Cm(9.0)
     p = left.paragraphs[0]
-    p.style = doc.styles["NV Nơi nhận"]
+    _style(p, "NV Nơi nhận")
     run = p.add_run("Nơi nhận:")
     run.bold, run.italic, run.font.size = True, True, Pt(12)
     for line in report.recipients:
         _para(left, f"- {line}", "NV Nơi nhận")
     p = right.paragraphs[0]
-    p.style = doc.styles["NV Giữa"]
+    _style(p, "NV Giữa")
     p.add_run(report.signer_prefix).bold = True
     _para(right, report.signer_title, "NV Giữa", bold=True)
     for _ in range(4):
@@ -482,7 +535,7 @@ def _closing(doc: DocxDocument, report: PeriodReport) -> None:
     # Never split the recipients from the signature across pages.
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     # A body must end in a paragraph; a thin one, so it never spills onto a blank last page.
-    tail = doc.add_paragraph(style="NV Giữa")
+    tail = _style(doc.add_paragraph(), "NV Giữa")
     tail.paragraph_format.line_spacing = Pt(2)
 
 

@@ -89,7 +89,7 @@ def test_the_report_build_takes_the_same_number_of_queries_for_two_sizes(cast, d
     counts = []
     for quarter in (small, large):
         period = period_queryset().get(pk=quarter.period.pk)
-        with django_assert_num_queries(10) as ctx:
+        with django_assert_num_queries(11) as ctx:
             build_report([period], options=ReportOptions(date=REPORT_DATE))
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
@@ -105,7 +105,7 @@ def test_the_provincial_report_spans_the_plans_of_several_agencies(cast, django_
     second.plan.issuer = cast.other_department
     second.plan.save()
     periods = list(period_queryset().filter(pk__in=[first.period.pk, second.period.pk]))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         report = build_report(periods, province=cast.province, options=ReportOptions(date=REPORT_DATE))
     assert report.provincial
     assert [b.agency for b in report.plans] == ["Sở Nông nghiệp và Phát triển nông thôn", "Sở Y tế"]
@@ -113,3 +113,16 @@ def test_the_provincial_report_spans_the_plans_of_several_agencies(cast, django_
     assert report.letterhead.agency == "UBND TỈNH THỬ NGHIỆM"
     assert report.letterhead.place_date.startswith("Thử Nghiệm, ngày 16 tháng 6 năm 2023")
     assert (report.signer_prefix, report.signer_title) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+
+
+def test_status_and_attainment_follow_the_same_rules_as_the_reporting_pages(quarter):
+    from nhiemvu.reporting.selectors import tasks_progress, tasks_with_plan_data
+
+    report = _build(quarter)
+    cut_off = quarter.period.ends_on
+    pages = tasks_progress(list(tasks_with_plan_data(quarter.plan.pk)), today=cut_off, as_of=cut_off)
+    by_code = {p.task.code: p for p in pages.values()}
+    for line in report.tasks:
+        assert line.status == by_code[line.code].status
+        assert line.attainment == by_code[line.code].mean_attainment
+        assert [t.actual for t in line.targets] == [t.actual for t in by_code[line.code].targets]

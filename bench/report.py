@@ -1,0 +1,246 @@
+"""Benchmark the consolidated report on a province-sized plan set, in a throwaway SQLite database.
+
+    .venv/bin/python bench/report.py [--repeat 5] [--keep]
+
+Builds 20 agencies' plans (1,000 tasks, 3,000 targets, a milestone each) with 12 monthly periods
+of accepted reports (12,000 reports, 36,000 figures, an obstacle in every tenth), then times the
+provincial yearly report — the largest one: every plan, every month in its window — from the
+database to .docx bytes, and to .xlsx bytes. Prints the median over the repeats and the query
+count of the build for two sizes (2 plans and 20), which must be the same. Target: <= 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+AGENCIES = 20
+TASKS_PER_PLAN = 50
+TARGETS_PER_TASK = 3
+PERIOD_KEY = "2023"
+
+
+def setup_database(path: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def generate() -> list[int]:
+    """The plan set; returns the plan ids."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from nhiemvu.organisations.models import Official, Organisation, OrganisationKind
+    from nhiemvu.plans.models import Milestone, Plan, Target, Task
+    from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportStatus, TargetValue
+    from nhiemvu.reporting.services import periods_generate
+
+    with transaction.atomic():
+        province = Organisation.objects.create(
+            name="UBND tỉnh Thử Nghiệm", kind=OrganisationKind.PROVINCE_COMMITTEE
+        )
+        plan_ids = []
+        for a in range(AGENCIES):
+            department = Organisation.objects.create(
+                parent=province, name=f"Sở số {a + 1:02d}", kind=OrganisationKind.DEPARTMENT
+            )
+            units = Organisation.objects.bulk_create(
+                [
+                    Organisation(
+                        parent=department, name=f"Chi cục {u + 1} của Sở {a + 1}", kind="sub_department"
+                    )
+                    for u in range(5)
+                ]
+            )
+            leaders = Official.objects.bulk_create(
+                [
+                    Official(
+                        full_name=f"Phó Giám đốc {d + 1} Sở {a + 1}",
+                        position="Phó Giám đốc Sở",
+                        organisation=department,
+                    )
+                    for d in range(3)
+                ]
+            )
+            plan = Plan.objects.create(
+                title=f"Kế hoạch thực hiện nhiệm vụ trọng tâm năm 2023 của Sở số {a + 1:02d}",
+                year=2023,
+                starts_on=dt.date(2023, 1, 1),
+                ends_on=dt.date(2023, 12, 31),
+                issuer=department,
+                status="active",
+                reporting_frequencies=["monthly", "quarterly", "yearly"],
+            )
+            plan_ids.append(plan.pk)
+            tasks = Task.objects.bulk_create(
+                [
+                    Task(
+                        plan=plan,
+                        code=str(i + 1),
+                        title=f"Nhiệm vụ {i + 1}: triển khai nội dung trọng tâm số {i + 1} của Sở",
+                        order=i + 1,
+                        leader=leaders[i % 3],
+                        lead_unit=units[i % 5],
+                        deadline=dt.date(2023, 3 + (i % 10), 28),
+                    )
+                    for i in range(TASKS_PER_PLAN)
+                ]
+            )
+            targets = Target.objects.bulk_create(
+                [
+                    Target(
+                        task=t, name=f"chỉ tiêu {j + 1}", unit="ha", value=Decimal(1000 * (j + 1)), order=j
+                    )
+                    for t in tasks
+                    for j in range(TARGETS_PER_TASK)
+                ]
+            )
+            Milestone.objects.bulk_create(
+                [
+                    Milestone(task=t, due=dt.date(2023, 6, 30), text="hoàn thành bước đầu", order=0)
+                    for t in tasks
+                ]
+            )
+            periods_generate(plan=plan)
+            months = list(plan.periods.filter(frequency="monthly").order_by("ends_on"))
+            sent = timezone.make_aware(dt.datetime(2023, 1, 1, 9))
+            reports = ProgressReport.objects.bulk_create(
+                [
+                    ProgressReport(
+                        task=t,
+                        period=m,
+                        organisation_id=t.lead_unit_id,
+                        status=ReportStatus.ACCEPTED,
+                        percent_done=Decimal(min(100, 8 * (k + 1))),
+                        narrative="Đã triển khai theo kế hoạch.",
+                        proposals="Đề nghị bổ sung kinh phí." if (t.order + k) % 7 == 0 else "",
+                        submitted_at=sent.replace(month=m.ends_on.month, day=15 + (t.order % 5)),
+                    )
+                    for t in tasks
+                    for k, m in enumerate(months)
+                ]
+            )
+            by_task: dict[int, list[Target]] = {}
+            for target in targets:
+                by_task.setdefault(target.task_id, []).append(target)
+            TargetValue.objects.bulk_create(
+                [
+                    TargetValue(
+                        report=r, target=target, actual=target.value * Decimal(r.period.ends_on.month) / 12
+                    )
+                    for r in reports
+                    for target in by_task[r.task_id]
+                ],
+                batch_size=5000,
+            )
+            Obstacle.objects.bulk_create(
+                [
+                    Obstacle(report=r, description=f"Vướng mắc về mặt bằng ({r.task.code})", needs="Hỗ trợ")
+                    for n, r in enumerate(reports)
+                    if n % 10 == 0
+                ]
+            )
+    return plan_ids
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--keep", action="store_true", help="keep the SQLite file and print its path")
+    ap.add_argument("--profile", action="store_true", help="print where one build + .docx spends its time")
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="nhiemvu-bench-")
+    db = Path(tmp) / "bench.sqlite3"
+    setup_database(db)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
+    from nhiemvu.documents.docx import render_docx
+    from nhiemvu.documents.xlsx import render_xlsx
+    from nhiemvu.plans.models import Target, Task
+    from nhiemvu.reporting.models import ProgressReport, TargetValue
+
+    started = time.perf_counter()
+    plan_ids = generate()
+    print(
+        f"data set: {len(plan_ids)} plans, {Task.objects.count():,} tasks, {Target.objects.count():,} targets, "
+        f"{ProgressReport.objects.count():,} reports, {TargetValue.objects.count():,} figures "
+        f"(generated in {time.perf_counter() - started:.1f} s)"
+    )
+    options = ReportOptions(date=dt.date(2023, 12, 20))
+
+    def periods(ids: list[int]):  # type: ignore[no-untyped-def]
+        return list(period_queryset().filter(plan_id__in=ids, key=PERIOD_KEY))
+
+    queries = {}
+    for label, ids in (
+        ("2 plans, 100 tasks", plan_ids[:2]),
+        (f"{len(plan_ids)} plans, 1,000 tasks", plan_ids),
+    ):
+        chosen = periods(ids)  # the caller's lookup, outside the count: the build is what is measured
+        with CaptureQueriesContext(connection) as ctx:
+            report = build_report(chosen, options=options)
+        queries[label] = len(ctx.captured_queries)
+        print(f"queries for the build, {label}: {queries[label]} ({report.total:,} tasks in the report)")
+        if os.environ.get("BENCH_SQL"):
+            for q in ctx.captured_queries:
+                print("   ", q["sql"][:160])
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        render_docx(build_report(periods(plan_ids), options=options))
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        return 0
+    build_s, docx_s, xlsx_s, total_s = [], [], [], []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        report = build_report(periods(plan_ids), options=options)
+        t1 = time.perf_counter()
+        docx = render_docx(report)
+        t2 = time.perf_counter()
+        xlsx = render_xlsx(report)
+        t3 = time.perf_counter()
+        build_s.append(t1 - t0)
+        docx_s.append(t2 - t1)
+        xlsx_s.append(t3 - t2)
+        total_s.append(t2 - t0)
+    median = statistics.median
+    print(
+        f"median over {args.repeat} runs: build {median(build_s):.2f} s, .docx {median(docx_s):.2f} s "
+        f"({len(docx) / 1e6:.1f} MB), .xlsx {median(xlsx_s):.2f} s ({len(xlsx) / 1e6:.1f} MB)"
+    )
+    print(f"report to .docx (the target): median {median(total_s):.2f} s  [target <= 5 s]")
+    same = len(set(queries.values())) == 1
+    print(f"constant query count: {'yes' if same else 'NO'}")
+    if args.keep:
+        print(f"database kept at {db}")
+    else:
+        db.unlink(missing_ok=True)
+    return 0 if same and median(total_s) <= 5 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
