@@ -341,8 +341,8 @@ def _overall(doc: DocxDocument, report: PeriodReport) -> None:
         )
     if report.provincial:
         columns = (
-            ("STT", 0.9),
-            ("Cơ quan, đơn vị", 4.2),
+            ("STT", 1.2),
+            ("Cơ quan, đơn vị", 3.9),
             ("Tổng số", 1.4),
             ("HT đúng hạn", 1.6),
             ("HT quá hạn", 1.6),
