@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from nhiemvu.lib.vnperiods import working_days_between
+from nhiemvu.lib.vnperiods import is_working_day, working_days_between
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import Milestone, Plan, PlanStatus, Task
 from nhiemvu.reporting.models import (
@@ -363,17 +363,24 @@ def units_late_twice(plan: Plan, today: dt.date) -> list[Candidate]:
 
 
 def candidates_for(today: dt.date) -> list[Candidate]:
-    """Every notification that should exist as of `today`, across active plans with reminders on."""
+    """Every notification that should exist as of `today`, across active plans with reminders on.
+
+    Date-driven reminders go out on working days only: an "overdue" read on Saturday is noise,
+    and because each stage is a window, not a single day, Monday's round catches up on it.
+    A returned report is news whatever the day.
+    """
     holidays = set(Holiday.objects.values_list("day", flat=True))
+    working = is_working_day(today, holidays)
     result: list[Candidate] = []
     plans = Plan.objects.filter(status=PlanStatus.ACTIVE).select_related("reminder_policy").order_by("pk")
     for plan in plans:
         policy = policy_for(plan)
         if not policy.is_enabled:
             continue
-        result += report_due(plan, policy, today)
         result += report_returned(plan, today)
-        result += deadlines(plan, policy, today)
-        result += obstacles_unanswered(plan, policy, today, holidays)
-        result += units_late_twice(plan, today)
+        if working:
+            result += report_due(plan, policy, today)
+            result += deadlines(plan, policy, today)
+            result += obstacles_unanswered(plan, policy, today, holidays)
+            result += units_late_twice(plan, today)
     return result

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from nhiemvu.reminders.services import RoundResult, remind_round
 
@@ -47,8 +47,10 @@ class Command(BaseCommand):
         previous = signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
         try:
             while not self.stopping.is_set():
-                # A worker lives for weeks: drop connections the database may have closed meanwhile.
-                close_old_connections()
+                # A worker lives for weeks: drop connections the database may have closed meanwhile
+                # (never from inside a caller's transaction, which a test wraps around us).
+                if not connection.in_atomic_block:
+                    close_old_connections()
                 try:
                     self.handle_one()
                 except Exception as exc:  # one bad round (database restart) must not end the worker

@@ -1,0 +1,101 @@
+"""Fixtures for the reminder tests: the reporting cycle with an active plan and staff in both units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AbstractUser
+from django.core.management import call_command
+
+from nhiemvu.core.testing import _user
+from nhiemvu.organisations.models import Membership, Role
+from nhiemvu.plans.models import PlanStatus, Task
+from nhiemvu.reminders.management.commands.remind import Command
+from nhiemvu.reminders.services import RoundResult
+from nhiemvu.reporting.models import ProgressReport, ReportingPeriod
+from nhiemvu.reporting.services import (
+    ObstacleInput,
+    ReportInput,
+    report_save_draft,
+    report_start,
+    report_submit,
+)
+from nhiemvu.reporting.tests.conftest import Cycle, cycle  # noqa: F401  (the fixture, re-exported)
+
+HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@contextmanager
+def on(day: dt.date, hour: int = 8) -> Iterator[None]:
+    """Freeze the clock at `hour` o'clock, Hanoi time, on `day`."""
+    with time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=HANOI), tick=False):
+        yield
+
+
+@dataclass
+class World:
+    """The cycle fixture with its plan active and a staff member in the rural unit too."""
+
+    cycle: Cycle
+    rural_staff: AbstractUser
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.cycle, name)
+
+    def period(self, key: str) -> ReportingPeriod:
+        return self.cycle.plan.periods.get(key=key)
+
+    def staff_of(self, task: Task) -> AbstractUser:
+        return self.cycle.cast.unit_staff if task == self.cycle.forest_task else self.rural_staff
+
+    def may_on_time(self) -> None:
+        """Both units sent May on time: nobody is late two periods in a row in June."""
+        for task in (self.cycle.forest_task, self.cycle.rural_task):
+            self.submit(task, self.period("2023-05"), dt.date(2023, 5, 15))
+
+    def submit(
+        self, task: Task, period: ReportingPeriod, day: dt.date, obstacles: list[ObstacleInput] | None = None
+    ) -> ProgressReport:
+        """The lead unit fills in and sends its report on `day`, through the real services."""
+        user = self.staff_of(task)
+        with on(day, 10):
+            report = report_start(task=task, period=period, user=user)
+            data = ReportInput(
+                percent_done=Decimal(40),
+                narrative="Đã thực hiện một phần.",
+                values={t.pk: (Decimal(100), None) for t in task.targets.all()},
+                obstacles=obstacles or [],
+            )
+            report = report_save_draft(report=report, user=user, revision=report.revision, data=data)
+            return report_submit(report=report, user=user)
+
+
+@pytest.fixture
+def world(cycle: Cycle) -> World:  # noqa: F811
+    cycle.plan.status = PlanStatus.ACTIVE
+    cycle.plan.save(update_fields=["status"])
+    rural_staff = _user("ptnt", "Vũ Thị Nông")
+    Membership.objects.create(user=rural_staff, organisation=cycle.cast.rural_unit, role=Role.UNIT_STAFF)
+    return World(cycle=cycle, rural_staff=rural_staff)
+
+
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks) -> Callable[..., RoundResult]:  # type: ignore[no-untyped-def]
+    """Run one round of `nhiemvu remind` at a frozen moment; e-mails go out as on a real commit."""
+
+    def run(day: dt.date, hour: int = 8) -> RoundResult:
+        with on(day, hour), django_capture_on_commit_callbacks(execute=True):
+            return Command(stdout=StringIO()).handle_one()
+
+    return run
+
+
+__all__ = ["HANOI", "World", "call_command", "on"]
