@@ -408,24 +408,26 @@ def small_and_large(cast: Cast) -> dict[int, tuple[Plan, ReportingPeriod]]:
 PAGES: dict[str, tuple[str, Callable[[Plan, ReportingPeriod], str], int]] = {
     # session, user, access scope (memberships, organisation tree), plans the unit carries, the
     # chosen period, the unit's tasks, their targets, milestones and support units (prefetched),
-    # the period's reports, the periods of the filter. The navigation bar reuses the cached scope.
-    "my tasks": ("unit_staff", lambda plan, june: my_tasks_url(plan, june), 12),
+    # the period's reports, the periods of the filter, the bell's unread count. The navigation
+    # bar reuses the cached scope.
+    "my tasks": ("unit_staff", lambda plan, june: my_tasks_url(plan, june), 13),
     # session, user, scope (memberships, tree), the period with its plan (visibility is a
     # subquery), the plan's tasks, the period's reports, their events (prefetched), the periods
-    # of the switcher.
+    # of the switcher, the bell's unread count.
     "submissions": (
         "planning_finance",
         lambda plan, june: reverse("reporting:submissions", args=[june.pk]),
-        9,
+        10,
     ),
     # session, user, scope (memberships, tree, the director's officials), the visible task, the
     # task with plan data (targets, milestones, support units prefetched), its latest accepted
     # report (values, milestones met), the current period (two queries once every send-by date
-    # has passed), the history (reports, events, values, obstacles, attachments).
+    # has passed), the history (reports, events, values, obstacles, attachments), the bell's
+    # unread count.
     "task page": (
         "director",
         lambda plan, june: reverse("reporting:task-detail", args=[plan.tasks.get(code="1").pk]),
-        20,
+        21,
     ),
 }
 
