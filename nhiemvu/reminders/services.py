@@ -204,7 +204,7 @@ def _deliver(outgoing: list[Outgoing]) -> int:
         backend.open()
     except Exception:  # the backend may raise anything: socket, SMTP, TLS errors
         log.exception("reminders: cannot open the mail connection")
-        _release([o for o in outgoing])
+        _release(outgoing)
         return 0
     try:
         for item in outgoing:

@@ -13,7 +13,6 @@ from io import StringIO
 import pytest
 import time_machine
 from django.contrib.auth.models import AbstractUser
-from django.core.management import call_command
 
 from nhiemvu.core.testing import _user
 from nhiemvu.organisations.models import Membership, Role
@@ -96,6 +95,3 @@ def remind(django_capture_on_commit_callbacks) -> Callable[..., RoundResult]:  #
             return Command(stdout=StringIO()).handle_one()
 
     return run
-
-
-__all__ = ["HANOI", "World", "call_command", "on"]

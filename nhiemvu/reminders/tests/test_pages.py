@@ -57,7 +57,7 @@ def test_a_page_without_the_bell_does_not_count(client: Client, django_assert_nu
 
 def test_marking_one_and_then_all_as_read(notified: World, client: Client) -> None:
     login(client, "kiemlam")
-    first, second = Notification.objects.filter(recipient=notified.cast.unit_staff).order_by("id")
+    first, _second = Notification.objects.filter(recipient=notified.cast.unit_staff).order_by("id")
     response = client.post(reverse("reminders:notification-read", args=[first.pk]), {"open": "1"})
     assert response.status_code == 302 and response["Location"] == first.url
     first.refresh_from_db()
