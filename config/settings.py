@@ -230,6 +230,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "nhiemvu <nhiemvu@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The address people reach the site at: links in reminder e-mails and calendar feeds use it.
+NHIEMVU_SITE_URL = env_str("NHIEMVU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Hour of the day (Asia/Ho_Chi_Minh) from which the daily reminder digest goes out.
+REMINDERS_DIGEST_HOUR = env_int("REMINDERS_DIGEST_HOUR", 7)
+if not 0 <= REMINDERS_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"REMINDERS_DIGEST_HOUR={REMINDERS_DIGEST_HOUR} must be 0–23")
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

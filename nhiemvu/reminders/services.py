@@ -65,12 +65,12 @@ class RoundResult:
 
 def site_url() -> str:
     """The address e-mails link to; pages are relative in the database."""
-    return str(getattr(settings, "NHIEMVU_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.NHIEMVU_SITE_URL)
 
 
 def digest_hour() -> int:
     """The local hour from which the day's digest goes out (morning, before the working day)."""
-    return int(getattr(settings, "REMINDERS_DIGEST_HOUR", 7))
+    return int(settings.REMINDERS_DIGEST_HOUR)
 
 
 # Notifications ----------------------------------------------------------------------------------
