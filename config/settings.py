@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "nhiemvu.reporting",
     "nhiemvu.documents",
     "nhiemvu.reminders",
+    "nhiemvu.dashboards",
+    "nhiemvu.api",
 ]
 
 MIDDLEWARE = [

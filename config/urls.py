@@ -23,6 +23,8 @@ urlpatterns = [
     path("reporting/", include("nhiemvu.reporting.urls")),
     path("documents/", include("nhiemvu.documents.urls")),
     path("reminders/", include("nhiemvu.reminders.urls")),
+    path("dashboards/", include("nhiemvu.dashboards.urls")),
+    path("api/v1/", include("nhiemvu.api.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
