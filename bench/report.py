@@ -18,7 +18,6 @@ import statistics
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,121 +41,16 @@ def setup_database(path: Path) -> None:
 
 
 def generate() -> list[int]:
-    """The plan set; returns the plan ids."""
-    from django.db import transaction
-    from django.utils import timezone
+    """The plan set (the uniform one this benchmark was tuned on); returns the plan ids."""
+    from nhiemvu.dashboards.demo import Scale, seed_province
 
-    from nhiemvu.organisations.models import Official, Organisation, OrganisationKind
-    from nhiemvu.plans.models import Milestone, Plan, Target, Task
-    from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportStatus, TargetValue
-    from nhiemvu.reporting.services import periods_generate
-
-    with transaction.atomic():
-        province = Organisation.objects.create(
-            name="UBND tỉnh Thử Nghiệm", kind=OrganisationKind.PROVINCE_COMMITTEE
-        )
-        plan_ids = []
-        for a in range(AGENCIES):
-            department = Organisation.objects.create(
-                parent=province, name=f"Sở số {a + 1:02d}", kind=OrganisationKind.DEPARTMENT
-            )
-            units = Organisation.objects.bulk_create(
-                [
-                    Organisation(
-                        parent=department, name=f"Chi cục {u + 1} của Sở {a + 1}", kind="sub_department"
-                    )
-                    for u in range(5)
-                ]
-            )
-            leaders = Official.objects.bulk_create(
-                [
-                    Official(
-                        full_name=f"Phó Giám đốc {d + 1} Sở {a + 1}",
-                        position="Phó Giám đốc Sở",
-                        organisation=department,
-                    )
-                    for d in range(3)
-                ]
-            )
-            plan = Plan.objects.create(
-                title=f"Kế hoạch thực hiện nhiệm vụ trọng tâm năm 2023 của Sở số {a + 1:02d}",
-                year=2023,
-                starts_on=dt.date(2023, 1, 1),
-                ends_on=dt.date(2023, 12, 31),
-                issuer=department,
-                status="active",
-                reporting_frequencies=["monthly", "quarterly", "yearly"],
-            )
-            plan_ids.append(plan.pk)
-            tasks = Task.objects.bulk_create(
-                [
-                    Task(
-                        plan=plan,
-                        code=str(i + 1),
-                        title=f"Nhiệm vụ {i + 1}: triển khai nội dung trọng tâm số {i + 1} của Sở",
-                        order=i + 1,
-                        leader=leaders[i % 3],
-                        lead_unit=units[i % 5],
-                        deadline=dt.date(2023, 3 + (i % 10), 28),
-                    )
-                    for i in range(TASKS_PER_PLAN)
-                ]
-            )
-            targets = Target.objects.bulk_create(
-                [
-                    Target(
-                        task=t, name=f"chỉ tiêu {j + 1}", unit="ha", value=Decimal(1000 * (j + 1)), order=j
-                    )
-                    for t in tasks
-                    for j in range(TARGETS_PER_TASK)
-                ]
-            )
-            Milestone.objects.bulk_create(
-                [
-                    Milestone(task=t, due=dt.date(2023, 6, 30), text="hoàn thành bước đầu", order=0)
-                    for t in tasks
-                ]
-            )
-            periods_generate(plan=plan)
-            months = list(plan.periods.filter(frequency="monthly").order_by("ends_on"))
-            sent = timezone.make_aware(dt.datetime(2023, 1, 1, 9))
-            reports = ProgressReport.objects.bulk_create(
-                [
-                    ProgressReport(
-                        task=t,
-                        period=m,
-                        organisation_id=t.lead_unit_id,
-                        status=ReportStatus.ACCEPTED,
-                        percent_done=Decimal(min(100, 8 * (k + 1))),
-                        narrative="Đã triển khai theo kế hoạch.",
-                        proposals="Đề nghị bổ sung kinh phí." if (t.order + k) % 7 == 0 else "",
-                        submitted_at=sent.replace(month=m.ends_on.month, day=15 + (t.order % 5)),
-                    )
-                    for t in tasks
-                    for k, m in enumerate(months)
-                ]
-            )
-            by_task: dict[int, list[Target]] = {}
-            for target in targets:
-                by_task.setdefault(target.task_id, []).append(target)
-            TargetValue.objects.bulk_create(
-                [
-                    TargetValue(
-                        report=r, target=target, actual=target.value * Decimal(r.period.ends_on.month) / 12
-                    )
-                    for r in reports
-                    for target in by_task[r.task_id]
-                ],
-                batch_size=5000,
-            )
-            Obstacle.objects.bulk_create(
-                [
-                    Obstacle(report=r, description=f"Vướng mắc về mặt bằng ({r.task.code})", needs="Hỗ trợ")
-                    for n, r in enumerate(reports)
-                    if n % 10 == 0
-                ]
-            )
-    return plan_ids
+    scale = Scale(
+        agencies=AGENCIES,
+        plans_per_agency=1,
+        tasks_per_plan=TASKS_PER_PLAN,
+        targets_per_task=TARGETS_PER_TASK,
+    )
+    return seed_province(scale=scale, start_year=2023, varied=False, users=False).plan_ids
 
 
 def main() -> int:
