@@ -19,13 +19,14 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from nhiemvu.core.forms import DayFirstDateInput
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.plans.models import Change, Comparator, DocumentKind, Frequency, Recurrence
 
 from .matching import OfficialMatcher, OrganisationMatcher
 from .services import NEW
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayFirstDateInput()
 
 
 class UploadForm(forms.Form):

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from nhiemvu.core.forms import DayFirstDateInput
 from nhiemvu.core.templatetags.nv import format_number
 from nhiemvu.plans.models import Task
 
@@ -72,7 +73,7 @@ class ReportForm(forms.Form):
     completed_on = forms.DateField(
         label=_("Ngày hoàn thành nhiệm vụ (nếu đã xong)"),
         required=False,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+        widget=DayFirstDateInput(),
     )
     narrative = forms.CharField(
         label=_("Kết quả thực hiện"), required=False, widget=forms.Textarea(attrs={"rows": 5})

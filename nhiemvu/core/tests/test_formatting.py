@@ -53,3 +53,21 @@ def test_dates_are_day_first_with_leading_zeros() -> None:
 
     with translation.override("vi"):
         assert formats.date_format(dt.date(2024, 1, 5), "SHORT_DATE_FORMAT") == "05/01/2024"
+
+
+def test_date_fields_show_and_read_day_first_whatever_the_browser_locale() -> None:
+    import datetime as dt
+
+    from django import forms
+
+    from nhiemvu.core.forms import DayFirstDateInput
+
+    html = DayFirstDateInput().render("due", dt.date(2024, 1, 5))
+    assert 'value="05/01/2024"' in html and 'type="text"' in html
+
+    class DueForm(forms.Form):
+        due = forms.DateField(widget=DayFirstDateInput())
+
+    with translation.override("vi"):
+        form = DueForm({"due": "05/01/2024"})
+        assert form.is_valid() and form.cleaned_data["due"] == dt.date(2024, 1, 5)
