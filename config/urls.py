@@ -25,6 +25,7 @@ urlpatterns = [
     path("reminders/", include("nhiemvu.reminders.urls")),
     path("dashboards/", include("nhiemvu.dashboards.urls")),
     path("api/v1/", include("nhiemvu.api.urls")),
+    path("account/tokens/", include("nhiemvu.api.web_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""The API's routers, one per area; `nhiemvu.api.api` mounts them."""

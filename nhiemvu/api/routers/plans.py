@@ -1,0 +1,159 @@
+"""Plans: list, detail, export as plan JSON, import from a plan JSON or a document file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, UploadedFile
+
+from nhiemvu.ingest.parsing import MAX_BYTES, ExtractionError, extract_bytes
+from nhiemvu.ingest.selectors import import_default_issuer, import_issuer_choices, user_may_import
+from nhiemvu.ingest.services import plan_import_commit
+from nhiemvu.organisations.models import Organisation
+from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.plans.models import Plan
+from nhiemvu.plans.selectors import plan_findings, plan_get, plan_list
+from nhiemvu.reporting import access
+
+from ..builders import plan_detail_out, plan_out
+from ..errors import NOT_FOUND, ApiError
+from ..export import plan_export
+from ..pagination import paginate
+from ..schemas import Id, Page, PlanDetailOut, PlanFilter, PlanImportIn, PlanImportOut, PlanJSON, PlanOut
+from .common import READ_ERRORS, WRITE_ERRORS
+
+router = Router(tags=["plans"])
+
+
+def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    plan = plan_list(request.user).select_related("compiler").get(pk=pk)
+    return plan_detail_out(plan, list(plan_findings(plan)))
+
+
+@router.get("/plans", response={200: Page[PlanOut], **READ_ERRORS})
+def plan_index(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
+    plans = plan_list(request.user).order_by("-year", "title", "pk")
+    if filters.year is not None:
+        plans = plans.filter(year=filters.year)
+    if filters.status is not None:
+        plans = plans.filter(status=filters.status)
+    if filters.issuer is not None:
+        plans = plans.filter(issuer_id=filters.issuer)
+    return paginate(request, plans, filters, lambda rows: [plan_out(p) for p in rows])
+
+
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **READ_ERRORS})
+def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+    plan_get(request.user, plan_id)
+    return _detail(request, plan_id)
+
+
+@router.get(
+    "/plans/{plan_id}/export",
+    response={200: PlanJSON, **READ_ERRORS},
+    summary="The plan as plan JSON (shared/spec/plan-json.md)",
+    by_alias=True,
+)
+def plan_export_json(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+    plan = plan_get(request.user, plan_id)
+    return plan_export(plan)
+
+
+def _importer_check(request: HttpRequest) -> None:
+    # The web answers 404 to anyone but Planning-Finance on the import pages; so does the API.
+    if not user_may_import(request.user):
+        raise ApiError(404, *NOT_FOUND)
+
+
+def _issuer(request: HttpRequest, issuer_id: int | None) -> Organisation:
+    if issuer_id is None:
+        issuer = import_default_issuer(request.user)
+    else:
+        issuer = import_issuer_choices(request.user).filter(pk=issuer_id).first()
+    if issuer is None:
+        raise ApiError(
+            422,
+            "invalid_issuer",
+            "Cơ quan ban hành không có hoặc nằm ngoài phạm vi của bạn.",
+            "The issuer does not exist or is outside your scope.",
+        )
+    return issuer
+
+
+def _update_target(request: HttpRequest, plan_id: int | None) -> Plan | None:
+    if plan_id is None:
+        return None
+    scope = access_scope(request.user)
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None or not access.may_manage_periods(scope, plan.issuer_id):
+        raise ApiError(
+            422,
+            "invalid_update_plan",
+            "Kế hoạch cần cập nhật không có hoặc không do đơn vị bạn quản lý.",
+            "The plan to update does not exist or is not yours to update.",
+        )
+    return plan
+
+
+def _import_response(request: HttpRequest, plan: Plan, created: bool) -> tuple[int, dict[str, Any]]:
+    return (201 if created else 200), {"plan": _detail(request, plan.pk), "created": created}
+
+
+@router.post(
+    "/plans/import",
+    response={200: PlanImportOut, 201: PlanImportOut, **WRITE_ERRORS},
+    summary="Import a plan JSON (201), or replace an existing plan's content with `update_plan` (200)",
+)
+def plan_import(request: HttpRequest, payload: PlanImportIn) -> tuple[int, dict[str, Any]]:
+    _importer_check(request)
+    issuer = _issuer(request, payload.issuer)
+    update_plan = _update_target(request, payload.update_plan)
+    decisions = payload.decisions.model_dump() if payload.decisions else None
+    with transaction.atomic():
+        plan = plan_import_commit(
+            plan_json=payload.plan.model_dump(mode="json", by_alias=True),
+            issuer=issuer,
+            user=request.user,
+            update_plan=update_plan,
+            decisions=decisions,
+        )
+    return _import_response(request, plan, created=update_plan is None)
+
+
+@router.post(
+    "/plans/import/file",
+    response={200: PlanImportOut, 201: PlanImportOut, **WRITE_ERRORS},
+    summary="Extract a plan from a .docx, .pdf, .txt or .md file and import it",
+)
+def plan_import_file(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    issuer: Form[Id | None] = None,
+    update_plan: Form[Id | None] = None,
+) -> tuple[int, dict[str, Any]]:
+    _importer_check(request)
+    organisation = _issuer(request, issuer)
+    target = _update_target(request, update_plan)
+    # The name only hints at the type and names the stored copy: keep it printable and short.
+    name = "".join(c for c in (file.name or "") if c.isprintable() and c not in "/\\")[-200:] or "plan"
+    if (file.size or 0) > MAX_BYTES:
+        raise ExtractionError(
+            "too_large",
+            f"Tệp quá lớn; giới hạn là {MAX_BYTES // (1024 * 1024)} MB",
+            f"The file is too large; the limit is {MAX_BYTES // (1024 * 1024)} MB",
+        )
+    data = file.read()
+    plan_json = extract_bytes(data, name)
+    plan_json.pop("source_text", None)
+    with transaction.atomic():
+        plan = plan_import_commit(
+            plan_json=plan_json,
+            issuer=organisation,
+            user=request.user,
+            source_name=name,
+            source_bytes=data,
+            update_plan=target,
+        )
+    return _import_response(request, plan, created=target is None)

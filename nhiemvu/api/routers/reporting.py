@@ -1,0 +1,255 @@
+"""Periods, reports (create, update a draft, submit, accept, return) and obstacles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router
+
+from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.plans.selectors import plans_visible_to
+from nhiemvu.reporting import services
+from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportingPeriod, ReviewEvent, TargetValue
+from nhiemvu.reporting.selectors import period_get, report_get, reports_visible_to, task_get
+from nhiemvu.reporting.services import ObstacleInput, ReportInput, reporting_frequency
+
+from ..builders import obstacle_out, period_out, report_out
+from ..errors import ApiError
+from ..pagination import paginate
+from ..schemas import (
+    DraftIn,
+    Id,
+    ObstacleFilter,
+    ObstacleOut,
+    Page,
+    PeriodFilter,
+    PeriodOut,
+    ReportCreateIn,
+    ReportFilter,
+    ReportOut,
+    ReportUpdateIn,
+    ReviewIn,
+)
+from .common import READ_ERRORS, WRITE_ERRORS
+
+router = Router(tags=["reporting"])
+
+
+# Periods -----------------------------------------------------------------------------------------
+
+
+def _periods(request: HttpRequest) -> QuerySet[ReportingPeriod]:
+    return (
+        ReportingPeriod.objects.filter(plan__in=plans_visible_to(request.user))
+        .select_related("plan")
+        .order_by("plan_id", "ends_on", "starts_on", "pk")
+    )
+
+
+def _periods_out(rows: list[ReportingPeriod]) -> list[dict[str, Any]]:
+    return [period_out(p, reporting_frequency(p.plan)) for p in rows]
+
+
+@router.get("/periods", response={200: Page[PeriodOut], **READ_ERRORS})
+def period_list(request: HttpRequest, filters: Query[PeriodFilter]) -> dict[str, Any]:
+    periods = _periods(request)
+    if filters.plan is not None:
+        periods = periods.filter(plan_id=filters.plan)
+    return paginate(request, periods, filters, _periods_out)
+
+
+@router.get("/periods/{period_id}", response={200: PeriodOut, **READ_ERRORS})
+def period_detail(request: HttpRequest, period_id: Id) -> dict[str, Any]:
+    return _periods_out([period_get(request.user, period_id)])[0]
+
+
+@router.post("/periods/{period_id}/lock", response={200: PeriodOut, **WRITE_ERRORS})
+def period_lock(request: HttpRequest, period_id: Id) -> dict[str, Any]:
+    period = services.period_lock(period=period_get(request.user, period_id), user=request.user)
+    return _periods_out([period_get(request.user, period.pk)])[0]
+
+
+@router.post("/periods/{period_id}/unlock", response={200: PeriodOut, **WRITE_ERRORS})
+def period_unlock(request: HttpRequest, period_id: Id) -> dict[str, Any]:
+    period = services.period_unlock(period=period_get(request.user, period_id), user=request.user)
+    return _periods_out([period_get(request.user, period.pk)])[0]
+
+
+# Reports -----------------------------------------------------------------------------------------
+
+
+def _reports(request: HttpRequest) -> QuerySet[ProgressReport]:
+    return (
+        reports_visible_to(request.user)
+        .select_related("task", "period")
+        .prefetch_related(
+            Prefetch("values", queryset=TargetValue.objects.order_by("target_id")),
+            Prefetch("obstacles", queryset=Obstacle.objects.order_by("pk")),
+            Prefetch("events", queryset=ReviewEvent.objects.order_by("at", "pk")),
+            "milestones_met",
+        )
+        .order_by("pk")
+    )
+
+
+def _report(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return report_out(get_object_or_404(_reports(request), pk=pk))
+
+
+def _input(data: DraftIn, base: ReportInput | None = None, fields: set[str] | None = None) -> ReportInput:
+    """The service's input: the payload's fields over `base` (PATCH), or the payload alone."""
+    given = ReportInput(
+        percent_done=data.percent_done,
+        completed_on=data.completed_on,
+        narrative=data.narrative,
+        proposals=data.proposals,
+        values={v.target: (v.actual, v.estimate) for v in data.values},
+        obstacles=[ObstacleInput(o.description, o.needs, o.addressed_to) for o in data.obstacles],
+        milestones_met=list(dict.fromkeys(data.milestones_met)),
+    )
+    if base is None or fields is None:
+        return given
+    for name in fields & set(ReportInput.__dataclass_fields__):
+        setattr(base, name, getattr(given, name))
+    return base
+
+
+def _current_input(report: ProgressReport) -> ReportInput:
+    return ReportInput(
+        percent_done=report.percent_done,
+        completed_on=report.completed_on,
+        narrative=report.narrative,
+        proposals=report.proposals,
+        values={v.target_id: (v.actual, v.estimate) for v in report.values.all()},
+        obstacles=[ObstacleInput(o.description, o.needs, o.addressed_to) for o in report.obstacles.all()],
+        milestones_met=[m.pk for m in report.milestones_met.all()],
+    )
+
+
+@router.get("/reports", response={200: Page[ReportOut], **READ_ERRORS})
+def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> dict[str, Any]:
+    reports = _reports(request)
+    if filters.plan is not None:
+        reports = reports.filter(task__plan_id=filters.plan)
+    if filters.task is not None:
+        reports = reports.filter(task_id=filters.task)
+    if filters.unit is not None:
+        reports = reports.filter(organisation_id=filters.unit)
+    if filters.leader is not None:
+        reports = reports.filter(task__leader_id=filters.leader)
+    if filters.status is not None:
+        reports = reports.filter(status=filters.status)
+    if filters.period is not None:
+        reports = reports.filter(period_id=filters.period)
+    return paginate(request, reports, filters, lambda rows: [report_out(r) for r in rows])
+
+
+@router.get("/reports/{report_id}", response={200: ReportOut, **READ_ERRORS})
+def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
+    return _report(request, report_id)
+
+
+@router.post(
+    "/reports",
+    response={200: ReportOut, 201: ReportOut, **WRITE_ERRORS},
+    summary="Start the unit's report on a task for a period (201), or get its open one (200)",
+)
+def report_create(request: HttpRequest, payload: ReportCreateIn) -> tuple[int, dict[str, Any]]:
+    scope = access_scope(request.user)
+    task = task_get(request.user, payload.task, scope)
+    period = get_object_or_404(ReportingPeriod, pk=payload.period, plan_id=task.plan_id)
+    open_before = set(ProgressReport.objects.filter(task=task, period=period).values_list("pk", flat=True))
+    with transaction.atomic():
+        report = services.report_start(task=task, period=period, user=request.user, scope=scope)
+        if payload.draft is not None:
+            report = services.report_save_draft(
+                report=report,
+                user=request.user,
+                revision=report.revision,
+                data=_input(payload.draft),
+                scope=scope,
+            )
+    return (200 if report.pk in open_before else 201), _report(request, report.pk)
+
+
+@router.patch(
+    "/reports/{report_id}",
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="Update a draft or returned report; fields left out keep their value",
+)
+def report_update(request: HttpRequest, report_id: Id, payload: ReportUpdateIn) -> dict[str, Any]:
+    scope = access_scope(request.user)
+    report = get_object_or_404(_reports(request), pk=report_id)
+    data = _input(payload, _current_input(report), set(payload.model_fields_set))
+    services.report_save_draft(
+        report=report, user=request.user, revision=payload.revision, data=data, scope=scope
+    )
+    return _report(request, report.pk)
+
+
+@router.post("/reports/{report_id}/submit", response={200: ReportOut, **WRITE_ERRORS})
+def report_submit(request: HttpRequest, report_id: Id) -> dict[str, Any]:
+    report = report_get(request.user, report_id)
+    services.report_submit(report=report, user=request.user)
+    return _report(request, report.pk)
+
+
+@router.post("/reports/{report_id}/accept", response={200: ReportOut, **WRITE_ERRORS})
+def report_accept(request: HttpRequest, report_id: Id, payload: ReviewIn) -> dict[str, Any]:
+    report = report_get(request.user, report_id)
+    services.report_accept(report=report, user=request.user, comment=payload.comment)
+    return _report(request, report.pk)
+
+
+@router.post(
+    "/reports/{report_id}/return",
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="Return a submitted report to its unit; the comment (why) is required",
+)
+def report_return(request: HttpRequest, report_id: Id, payload: ReviewIn) -> dict[str, Any]:
+    report = report_get(request.user, report_id)
+    if not payload.comment.strip():
+        raise ApiError(
+            422,
+            "comment_required",
+            "Trả lại báo cáo cần ghi rõ lý do để đơn vị bổ sung.",
+            "Say why the report is returned.",
+        )
+    services.report_return(report=report, user=request.user, comment=payload.comment)
+    return _report(request, report.pk)
+
+
+# Obstacles ---------------------------------------------------------------------------------------
+
+
+def _obstacles(request: HttpRequest) -> QuerySet[Obstacle]:
+    return (
+        Obstacle.objects.filter(report__in=reports_visible_to(request.user))
+        .select_related("report")
+        .order_by("pk")
+    )
+
+
+@router.get("/obstacles", response={200: Page[ObstacleOut], **READ_ERRORS})
+def obstacle_list(request: HttpRequest, filters: Query[ObstacleFilter]) -> dict[str, Any]:
+    obstacles = _obstacles(request)
+    if filters.plan is not None:
+        obstacles = obstacles.filter(report__task__plan_id=filters.plan)
+    if filters.unit is not None:
+        obstacles = obstacles.filter(report__organisation_id=filters.unit)
+    if filters.period is not None:
+        obstacles = obstacles.filter(report__period_id=filters.period)
+    if filters.task is not None:
+        obstacles = obstacles.filter(report__task_id=filters.task)
+    if filters.status is not None:
+        obstacles = obstacles.filter(status=filters.status)
+    return paginate(request, obstacles, filters, lambda rows: [obstacle_out(o) for o in rows])
+
+
+@router.get("/obstacles/{obstacle_id}", response={200: ObstacleOut, **READ_ERRORS})
+def obstacle_detail(request: HttpRequest, obstacle_id: Id) -> dict[str, Any]:
+    return obstacle_out(get_object_or_404(_obstacles(request), pk=obstacle_id))

@@ -1,0 +1,531 @@
+"""Shapes of what the API takes and gives. They validate shape only; services decide the rest.
+
+Numbers go out as JSON numbers, as in the plan JSON; they come in as numbers (or numeric
+strings) and are held as Decimal, never float, on the way to the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+T = TypeVar("T")
+
+# Path and query ids: bounded so a 30-digit id is a 422, not an integer overflow in the database.
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+Number = int | float
+
+
+def _clean_text(value: str) -> str:
+    # NUL is refused by PostgreSQL text columns and lone surrogates by every encoder: say so
+    # as a 422 instead of failing in the database.
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+def Text(max_length: int | None = None) -> Any:  # reads as a type in the schemas
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_clean_text)]
+
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=4)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class ErrorOut(Schema):
+    """Every refusal: a stable `code`, a Vietnamese `message`, its English, and optional `details`."""
+
+    code: str
+    message: str
+    message_en: str
+    details: Any = None
+
+
+class Page(Schema, Generic[T]):
+    """One page of a list: `next`/`previous` are full URLs, null at the ends."""
+
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[T]
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+# --- organisations and people -------------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    parent: int | None
+    email: str
+
+
+class OrganisationFilter(PageQuery):
+    parent: Id | None = None
+    kind: str | None = Field(None, max_length=32)
+
+
+class OfficialOut(Schema):
+    id: int
+    name: str
+    title: str
+    organisation: int
+
+
+class MeOut(Schema):
+    user: str
+    full_name: str
+    token: str
+    scope: Literal["read", "write"]
+    roles: list[str]
+    may_import: bool
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    kind: str | None
+    number: str | None
+    symbol: str | None
+    issued_on: dt.date | None
+    issuer: str | None
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    year: int
+    status: str
+    starts_on: dt.date
+    ends_on: dt.date
+    issuer: OrganisationOut
+    compiler: int | None
+    document: DocumentOut | None
+    reporting_frequencies: list[str]
+    task_count: int
+    target_count: int
+
+
+class PlanDetailOut(PlanOut):
+    signer_name: str
+    signer_title: str
+    recipients: list[str]
+    findings: list[FindingOut]
+
+
+class FindingOut(Schema):
+    id: int
+    code: str
+    task: str | None
+    excerpt: str
+    message: str
+    status: str
+
+
+class PlanFilter(PageQuery):
+    year: int | None = Field(None, ge=2000, le=2100)
+    status: Literal["draft", "active", "closed"] | None = None
+    issuer: Id | None = None
+
+
+# --- the plan JSON (shared/spec/plan-json.md) ---------------------------------------------------
+
+
+class PersonJSON(Schema):
+    name: str
+    title: str | None
+
+
+class DocumentJSON(Schema):
+    kind: str | None
+    number: str | None
+    symbol: str | None
+    issuer: str | None
+    place: str | None
+    issued_on: dt.date | None
+    year: int
+    title: str
+    signer: PersonJSON | None
+
+
+class ReferenceJSON(Schema):
+    number: str
+    date: dt.date | None
+
+
+class TargetJSON(Schema):
+    name: str
+    unit: str | None
+    comparator: Literal["=", ">=", ">", "<=", "<", "range"]
+    value: Number
+    max: Number | None
+    change: Literal["increase", "decrease"] | None
+
+
+class MilestoneJSON(Schema):
+    due: dt.date | None
+    text: str
+    value: Number | None
+    unit: str | None
+
+
+class TaskJSON(Schema):
+    code: str
+    parent: str | None
+    title: str
+    leader: PersonJSON | None
+    lead_unit: str | None
+    support_units: list[str]
+    deadline: dt.date | None
+    recurrence: Literal["monthly", "quarterly", "yearly", "ongoing"] | None
+    targets: list[TargetJSON]
+    milestones: list[MilestoneJSON]
+
+
+class ReportingJSON(Schema):
+    compiler: str | None
+    frequencies: list[Literal["monthly", "quarterly", "half-yearly", "yearly"]]
+
+
+class FindingJSON(Schema):
+    code: str
+    task: str | None
+    excerpt: str | None
+    message: str
+
+
+class PlanJSON(Schema):
+    """The plan JSON, exactly the spec's shape (`schema: nhiemvu.plan/1`)."""
+
+    schema_: Literal["nhiemvu.plan/1"] = Field("nhiemvu.plan/1", alias="schema")
+    document: DocumentJSON
+    references: list[ReferenceJSON]
+    tasks: list[TaskJSON]
+    reporting: ReportingJSON
+    recipients: list[str]
+    findings: list[FindingJSON]
+
+
+# What the importer accepts: the same keys, each optional (the importer names what is missing).
+ShortText = Text(2000)
+LongText = Text(20000)
+
+
+class PersonIn(Schema):
+    name: ShortText | None = None
+    title: ShortText | None = None
+
+
+class DocumentIn(Schema):
+    kind: ShortText | None = None
+    number: ShortText | None = None
+    symbol: ShortText | None = None
+    issuer: ShortText | None = None
+    place: ShortText | None = None
+    issued_on: dt.date | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+    title: LongText | None = None
+    signer: PersonIn | None = None
+
+
+class ReferenceIn(Schema):
+    number: ShortText | None = None
+    date: dt.date | None = None
+
+
+class TargetIn(Schema):
+    name: ShortText | None = None
+    unit: ShortText | None = None
+    comparator: ShortText | None = None
+    value: Amount | None = None
+    max: Amount | None = None
+    change: ShortText | None = None
+
+
+class MilestoneIn(Schema):
+    due: dt.date | None = None
+    text: LongText | None = None
+    value: Amount | None = None
+    unit: ShortText | None = None
+
+
+class TaskIn(Schema):
+    code: Text(32) | None = None  # type: ignore[valid-type]
+    parent: Text(32) | None = None  # type: ignore[valid-type]
+    title: LongText | None = None
+    excerpt: LongText | None = None
+    leader: PersonIn | None = None
+    lead_unit: ShortText | None = None
+    support_units: list[ShortText] = Field(default_factory=list, max_length=100)
+    deadline: dt.date | None = None
+    recurrence: ShortText | None = None
+    targets: list[TargetIn] = Field(default_factory=list, max_length=200)
+    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=200)
+
+
+class ReportingIn(Schema):
+    compiler: ShortText | None = None
+    frequencies: list[ShortText] = Field(default_factory=list, max_length=10)
+
+
+class FindingIn(Schema):
+    code: Text(40) | None = None  # type: ignore[valid-type]
+    task: Text(32) | None = None  # type: ignore[valid-type]
+    excerpt: LongText | None = None
+    message: LongText | None = None
+
+
+class PlanJSONIn(Schema):
+    schema_: str | None = Field(None, alias="schema", max_length=40)
+    document: DocumentIn
+    references: list[ReferenceIn] = Field(default_factory=list, max_length=500)
+    tasks: list[TaskIn] = Field(default_factory=list, max_length=2000)
+    reporting: ReportingIn | None = None
+    recipients: list[ShortText] = Field(default_factory=list, max_length=200)
+    findings: list[FindingIn] = Field(default_factory=list, max_length=2000)
+
+
+class DecisionsIn(Schema):
+    """Overrides of name matching: a name → an id to use, or "new" to create one."""
+
+    organisations: dict[ShortText, int | Literal["new"]] = Field(default_factory=dict)
+    officials: dict[ShortText, int | Literal["new"]] = Field(default_factory=dict)
+
+
+class PlanImportIn(Schema):
+    plan: PlanJSONIn
+    issuer: Id | None = Field(None, description="The issuing body; by default the user's department.")
+    update_plan: Id | None = Field(None, description="Replace this plan's content instead of creating one.")
+    decisions: DecisionsIn | None = None
+
+
+class PlanImportOut(Schema):
+    plan: PlanDetailOut
+    created: bool
+
+
+# --- tasks and targets ----------------------------------------------------------------------------
+
+
+class TargetOut(Schema):
+    id: int
+    task: int
+    name: str
+    unit: str
+    comparator: str
+    value: Number
+    max_value: Number | None
+    change: str
+    actual: Number | None
+    attainment: Number | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    due: dt.date | None
+    text: str
+    value: Number | None
+    unit: str
+    status: str
+
+
+class TaskOut(Schema):
+    id: int
+    plan: int
+    code: str
+    parent: int | None
+    title: str
+    leader: OfficialOut | None
+    lead_unit: OrganisationOut | None
+    support_units: list[int]
+    deadline: dt.date | None
+    recurrence: str
+    status: str
+    percent_done: Number | None
+
+
+class TaskDetailOut(TaskOut):
+    targets: list[TargetOut]
+    milestones: list[MilestoneOut]
+
+
+TaskStatusName = Literal["completed_on_time", "completed_late", "in_progress", "overdue", "not_started"]
+ReportStatusName = Literal["draft", "submitted", "returned", "accepted"]
+
+
+class TaskFilter(PageQuery):
+    plan: Id | None = None
+    unit: Id | None = Field(None, description="Lead unit (organisation id).")
+    leader: Id | None = Field(None, description="Leader (official id).")
+    status: TaskStatusName | None = None
+
+
+class TargetFilter(PageQuery):
+    plan: Id | None = None
+    task: Id | None = None
+    unit: Id | None = None
+    leader: Id | None = None
+
+
+# --- periods and reports -----------------------------------------------------------------------
+
+
+class PeriodOut(Schema):
+    id: int
+    plan: int
+    frequency: str
+    key: str
+    label: str
+    starts_on: dt.date
+    ends_on: dt.date
+    due_on: dt.date
+    locked: bool
+    reporting: bool
+
+
+class PeriodFilter(PageQuery):
+    plan: Id | None = None
+
+
+class TargetValueOut(Schema):
+    target: int
+    actual: Number | None
+    estimate: Number | None
+
+
+class ObstacleOut(Schema):
+    id: int
+    report: int
+    task: int
+    organisation: int
+    period: int
+    description: str
+    needs: str
+    addressed_to: str
+    status: str
+    answer: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    from_status: str
+    to_status: str
+    comment: str
+
+
+class ReportOut(Schema):
+    id: int
+    task: int
+    plan: int
+    period: int
+    organisation: int
+    is_lead: bool
+    version: int
+    supersedes: int | None
+    status: str
+    revision: int
+    percent_done: Number | None
+    completed_on: dt.date | None
+    narrative: str
+    proposals: str
+    values: list[TargetValueOut]
+    obstacles: list[ObstacleOut]
+    milestones_met: list[int]
+    submitted_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    events: list[EventOut]
+
+
+class ReportFilter(PageQuery):
+    plan: Id | None = None
+    task: Id | None = None
+    unit: Id | None = Field(None, description="The reporting unit (organisation id).")
+    leader: Id | None = None
+    status: ReportStatusName | None = None
+    period: Id | None = None
+
+
+class ValueIn(Schema):
+    target: Id
+    actual: Amount | None = None
+    estimate: Amount | None = None
+
+
+class ObstacleIn(Schema):
+    description: Text(5000)  # type: ignore[valid-type]
+    needs: Text(5000) = ""  # type: ignore[valid-type]
+    addressed_to: Text(255) = ""  # type: ignore[valid-type]
+
+
+class DraftIn(Schema):
+    """The unit's figures and text; on PATCH a field left out keeps its current value."""
+
+    percent_done: Percent | None = None
+    completed_on: dt.date | None = None
+    narrative: Text(20000) = ""  # type: ignore[valid-type]
+    proposals: Text(20000) = ""  # type: ignore[valid-type]
+    values: list[ValueIn] = Field(default_factory=list, max_length=500)
+    obstacles: list[ObstacleIn] = Field(default_factory=list, max_length=50)
+    milestones_met: list[Id] = Field(default_factory=list, max_length=500)
+
+
+class ReportCreateIn(Schema):
+    task: Id
+    period: Id
+    draft: DraftIn | None = None
+
+
+class ReportUpdateIn(DraftIn):
+    revision: int = Field(ge=0, le=2_147_483_647, description="The revision you read; 409 if it moved on.")
+
+
+class ReviewIn(Schema):
+    comment: Text(5000) = ""  # type: ignore[valid-type]
+
+
+class ObstacleFilter(PageQuery):
+    plan: Id | None = None
+    unit: Id | None = None
+    period: Id | None = None
+    task: Id | None = None
+    status: Literal["open", "answered", "resolved"] | None = None
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    body: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationFilter(PageQuery):
+    unread: bool | None = None
+
+
+class CountOut(Schema):
+    count: int
+
+
+PlanDetailOut.model_rebuild()

@@ -1,0 +1,64 @@
+"""The token page of the web: a user lists, makes and revokes their own API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from nhiemvu.core.errors import DomainError
+
+from . import selectors, services
+from .models import TokenScope
+
+NEW_TOKEN_SESSION_KEY = "api_new_token"
+
+
+@never_cache
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    new = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    return render(
+        request,
+        "api/token_list.html",
+        {
+            "tokens": selectors.api_tokens_for(request.user),
+            "scopes": TokenScope.choices,
+            "new_token": new,
+            "docs_url": reverse("api:openapi-view"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    try:
+        token, secret = services.api_token_create(
+            user=request.user,  # type: ignore[arg-type]
+            name=request.POST.get("name", "")[:100],
+            scope=request.POST.get("scope", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("api-tokens:token-list")
+    # Shown once, on the next page; after that only its hash exists.
+    request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "token": secret}
+    return redirect("api-tokens:token-list")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.api_token_get(request.user, pk)
+    services.api_token_revoke(token=token, user=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("Đã thu hồi khóa «%(name)s»; hệ thống dùng khóa này sẽ nhận lỗi 401.") % {"name": token.name},
+    )
+    return redirect("api-tokens:token-list")
