@@ -2,5 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
+from . import views
+
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("tasks/", views.task_list, name="task-list"),
+    path("leader/", views.leader, name="leader"),
+    path("leaders/<int:official_id>/", views.leader, name="leader-detail"),
+    path("units/<int:org_id>/", views.unit, name="unit"),
+    path("health/", views.health, name="health"),
+]

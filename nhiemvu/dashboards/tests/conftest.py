@@ -1,0 +1,74 @@
+"""A plan of the test cast with monthly accepted reports: some tasks on pace, some behind, one overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from nhiemvu.core.testing import Cast, make_plan
+from nhiemvu.plans.models import Plan
+from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportStatus, TargetValue
+from nhiemvu.reporting.services import periods_generate
+
+HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# 1 July 2023: the May report (15/4–14/5) and the June report (15/5–14/6) are in.
+TODAY = dt.datetime(2023, 7, 1, 9, tzinfo=HANOI)
+
+
+def build_plan(cast: Cast, tasks: int) -> Plan:
+    """Tasks report Jan–Jun; even-numbered tasks move at half pace, task 1 was due 30/06 and is overdue."""
+    plan = make_plan(cast, tasks=tasks)
+    periods_generate(plan=plan)
+    months = list(
+        plan.periods.filter(frequency="monthly", ends_on__lte=dt.date(2023, 6, 14)).order_by("ends_on")
+    )
+    plan.tasks.filter(code="1").update(deadline=dt.date(2023, 6, 30))
+    reports = []
+    for task in plan.tasks.order_by("order"):
+        pace = Decimal("0.5") if task.order % 2 == 0 else Decimal(1)
+        for month in months:
+            reports.append(
+                ProgressReport(
+                    task=task,
+                    period=month,
+                    organisation_id=task.lead_unit_id,
+                    status=ReportStatus.ACCEPTED,
+                    percent_done=Decimal(month.ends_on.month * 8),
+                    narrative="Đang triển khai.",
+                    submitted_at=dt.datetime(2023, month.ends_on.month, 15, 9, tzinfo=HANOI),
+                )
+            )
+    reports = ProgressReport.objects.bulk_create(reports)
+    values = []
+    for report in reports:
+        pace = Decimal("0.5") if report.task.order % 2 == 0 else Decimal(1)
+        for target in report.task.targets.all():
+            values.append(
+                TargetValue(
+                    report=report,
+                    target=target,
+                    actual=target.value * pace * report.period.ends_on.month / 12,
+                )
+            )
+    TargetValue.objects.bulk_create(values)
+    Obstacle.objects.create(
+        report=reports[-1], description="Thiếu mặt bằng để trồng rừng", addressed_to="UBND huyện"
+    )
+    return plan
+
+
+@pytest.fixture
+def plan_of(cast: Cast) -> Callable[[int], Plan]:
+    return lambda tasks: build_plan(cast, tasks)
+
+
+@pytest.fixture
+def today():
+    import time_machine
+
+    with time_machine.travel(TODAY, tick=False):
+        yield TODAY.date()

@@ -1,0 +1,161 @@
+"""The dashboard pages: what they show, who may open them, and that their query count does not grow with tasks."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from nhiemvu.dashboards.demo import SCALES, seed_province
+from nhiemvu.plans.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user) -> None:
+    client.force_login(user)
+
+
+def test_the_overview_counts_tasks_by_status_and_links_each_count_to_its_list(client, cast, plan_of, today):
+    plan = plan_of(3)
+    login(client, cast.director)
+    response = client.get(reverse("dashboards:overview"))
+    assert response.status_code == 200
+    board = response.context["board"]
+    counts = {status: n for status, _, n in board.counts}
+    assert counts["overdue"] == 1 and counts["in_progress"] == 2
+    assert "?status=overdue" in response.content.decode() or "status=overdue" in response.content.decode()
+    listing = client.get(reverse("dashboards:task-list") + f"?plan={plan.pk}&status=overdue")
+    assert [row.code for row in listing.context["rows"]] == ["1"]
+
+
+def test_a_task_behind_its_trend_is_flagged_at_risk_with_a_reason_a_person_can_check(
+    client, cast, plan_of, today
+):
+    plan_of(3)
+    login(client, cast.director)
+    board = client.get(reverse("dashboards:overview")).context["board"]
+    at_risk = {row.code: row.reason for row in board.at_risk}
+    assert list(at_risk) == ["2"]
+    assert at_risk["2"].startswith("Dự báo 523/1.000 ha (52%) đến 31/12/2023 theo xu hướng 3 kỳ gần nhất")
+
+
+def test_overdue_due_soon_obstacles_and_the_trajectory_are_on_the_page(client, cast, plan_of, today):
+    plan_of(3)
+    login(client, cast.director)
+    response = client.get(reverse("dashboards:overview"))
+    board = response.context["board"]
+    # Nobody has ticked the 30/06 milestone; task 1's deadline passed the same day.
+    assert [(d.task_code, d.kind) for d in board.overdue] == [
+        ("1", "milestone"),
+        ("1", "deadline"),
+        ("2", "milestone"),
+        ("3", "milestone"),
+    ]
+    assert board.obstacles[0].description == "Thiếu mặt bằng để trồng rừng"
+    assert board.chart["labels"][0] == "14/01/2023"
+    assert board.chart["actual"][-1] is None  # no figures past today
+    assert 'id="db-chart-data" type="application/json"' in response.content.decode()
+
+
+def test_the_overview_query_count_does_not_grow_with_the_number_of_tasks(client, cast, plan_of, today):
+    # 2 session + user, 3 access scope (memberships, organisations, officials), 1 plans, 1 periods,
+    # 3 tasks + targets + milestones, 4 latest reports (ids, reports, figures, milestones met),
+    # 1 figure history, 1 percent-done history, 1 obstacles, 1 submission record, 1 the bell.
+    plan = plan_of(3)
+    login(client, cast.director)
+    url = reverse("dashboards:overview")
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    Task.objects.filter(plan=plan).delete()
+    plan.delete()
+    plan_of(30)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(small) == len(large) == 19
+
+
+@pytest.mark.parametrize("name", ["overview", "leader", "unit", "task-list"])
+def test_each_dashboard_page_runs_a_fixed_number_of_queries(
+    client, cast, plan_of, today, name, django_assert_num_queries
+):
+    plan_of(30)
+    args = {"unit": [cast.forest_unit.pk]}.get(name, [])
+    user = cast.deputy if name == "leader" else cast.director
+    login(client, user)
+    # The same 19 as the overview; the leader and unit pages look their official or unit up (+1).
+    expected = {"overview": 19, "task-list": 19, "leader": 20, "unit": 20}[name]
+    with django_assert_num_queries(expected):
+        assert client.get(reverse(f"dashboards:{name}", args=args)).status_code == 200
+
+
+def test_a_deputy_sees_their_own_leader_page_and_not_another_leaders(client, cast, plan_of, today):
+    plan_of(3)
+    login(client, cast.deputy)
+    response = client.get(reverse("dashboards:leader"))
+    assert response.status_code == 200 and response.context["board"].total == 3
+    director_official = cast.director.official.pk  # type: ignore[attr-defined]
+    assert client.get(reverse("dashboards:leader-detail", args=[director_official])).status_code == 404
+
+
+def test_the_director_opens_any_leader_page_the_outsider_none(client, cast, plan_of, today):
+    plan_of(3)
+    url = reverse("dashboards:leader-detail", args=[cast.deputy_official.pk])
+    login(client, cast.director)
+    assert client.get(url).status_code == 200
+    login(client, cast.outsider)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("dashboards:leader")).status_code == 404
+
+
+def test_a_unit_page_shows_its_submission_record_to_its_staff_only(client, cast, plan_of, today):
+    plan_of(4)
+    url = reverse("dashboards:unit", args=[cast.forest_unit.pk])
+    login(client, cast.unit_staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    [row] = response.context["board"].submissions
+    assert row.unit == "Chi cục Kiểm lâm"
+    assert [(c.label, c.due, c.on_time, c.missing) for c in row.cells][-1] == ("2023-06", 2, 2, 0)
+    assert client.get(reverse("dashboards:unit", args=[cast.rural_unit.pk])).status_code == 404
+    login(client, cast.outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_a_plan_the_user_cannot_see_is_a_404_and_an_outsider_sees_an_empty_overview(
+    client, cast, plan_of, today
+):
+    plan = plan_of(3)
+    login(client, cast.outsider)
+    assert client.get(reverse("dashboards:overview") + f"?plan={plan.pk}").status_code == 404
+    assert client.get(reverse("dashboards:overview")).context["board"].total == 0
+
+
+def test_the_period_filter_judges_status_at_that_cut_off(client, cast, plan_of, today):
+    plan = plan_of(3)
+    login(client, cast.director)
+    board = client.get(reverse("dashboards:overview") + f"?plan={plan.pk}&period=2023-03").context["board"]
+    assert board.cutoff.isoformat() == "2023-03-14"
+    assert {s: n for s, _, n in board.counts}["overdue"] == 0
+
+
+def test_the_health_check_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("dashboards:health"))
+    assert response.content == b"ok"
+
+
+def test_seed_demo_builds_a_small_province_and_the_command_takes_its_dashed_name(db, capsys):
+    call_command("seed-demo", "--scale", "tiny", "--start-year", "2023")
+    assert Task.objects.count() == SCALES["tiny"].tasks_per_plan
+    assert "demo-tinh" in capsys.readouterr().out
+
+
+def test_the_province_generator_makes_the_advertised_sizes():
+    scale = SCALES["province"]
+    assert scale.agencies == 20
+    assert scale.agencies * scale.plans_per_agency * scale.tasks_per_plan == 1000
+    assert scale.agencies * scale.plans_per_agency * scale.tasks_per_plan * scale.targets_per_task == 3000
+    assert seed_province  # the generator bench/report.py calls

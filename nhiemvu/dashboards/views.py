@@ -1,0 +1,122 @@
+"""Dashboard pages: the overview, a leader's and a unit's view, the list behind each number, a health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.reporting.status import TaskStatus
+
+from . import selectors
+from .selectors import Filters, PageScope
+
+LIST_PAGE_SIZE = 100
+
+
+def _render(request: HttpRequest, page: PageScope) -> HttpResponse:
+    scope = access_scope(request.user)
+    filters = Filters.from_query(request.GET)
+    board = selectors.dashboard_build(request.user, filters, page=page, scope=scope)
+    return render(
+        request,
+        "dashboards/dashboard_detail.html",
+        {
+            "board": board,
+            "page": page,
+            "filters": filters,
+            "links": _links(filters, page),
+            "of": _of(page),
+            "may_open_leaders": scope.superuser or bool(scope.department_orgs),
+            "may_open_units": scope.superuser or bool(scope.department_orgs),
+        },
+    )
+
+
+def _links(filters: Filters, page: PageScope) -> dict[str, object]:
+    """The list behind every number: the page's filters, its scope (`of=leader:5`) and what to show."""
+    base = reverse("dashboards:task-list")
+    of = {"of": _of(page)}
+
+    def link(**changes: object) -> str:
+        return f"{base}?{filters.query(**of, **changes)}"
+
+    return {
+        "status": {s.value: link(status=s.value) for s in TaskStatus},
+        "all": link(),
+        **{show: link(show=show) for show in selectors.SHOWS},
+    }
+
+
+def _of(page: PageScope) -> str:
+    return f"{page.kind}:{page.pk}" if page.kind != "overview" else ""
+
+
+def _page_from_query(request: HttpRequest) -> PageScope:
+    """`of=leader:5` or `of=unit:3` from a dashboard's link; the same permission checks as the page."""
+    kind, _, pk = request.GET.get("of", "").partition(":")
+    if kind == "leader" and pk.isdigit():
+        return selectors.leader_scope(request.user, int(pk))
+    if kind == "unit" and pk.isdigit():
+        return selectors.unit_scope(request.user, int(pk))
+    return PageScope("overview")
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every plan the user may see, or `?plan=`: what is late, what will be late, and whose it is."""
+    return _render(request, PageScope("overview"))
+
+
+@login_required
+@require_GET
+def leader(request: HttpRequest, official_id: int | None = None) -> HttpResponse:
+    """A deputy director's tasks: their own page, or any leader's for director and planning-finance."""
+    return _render(request, selectors.leader_scope(request.user, official_id))
+
+
+@login_required
+@require_GET
+def unit(request: HttpRequest, org_id: int) -> HttpResponse:
+    """A unit's tasks (led or supported) and its submission record."""
+    return _render(request, selectors.unit_scope(request.user, org_id))
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    """The tasks behind one number of a dashboard: the same filters, plus `show=` (overdue, due30, …)."""
+    scope = access_scope(request.user)
+    filters = Filters.from_query(request.GET)
+    page = _page_from_query(request)
+    board = selectors.dashboard_build(request.user, filters, page=page, scope=scope)
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.SHOWS else "all"
+    rows = board.rows_for(show)
+    paginator = Paginator(rows, LIST_PAGE_SIZE)
+    return render(
+        request,
+        "dashboards/task_list.html",
+        {
+            "board": board,
+            "page": page,
+            "of": _of(page),
+            "filters": filters,
+            "show": show,
+            "rows": paginator.get_page(request.GET.get("page")),
+            "count": len(rows),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """ "ok" without touching the database: for load balancers, and the benchmark's baseline."""
+    return HttpResponse("ok", content_type="text/plain")
