@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import TokenAuth
@@ -21,7 +22,15 @@ Anything outside your scope is `404 not_found`, the same answer as an id that do
 **Lists** take `?page=&page_size=` (at most 100) and answer `{count, next, previous, results}`.
 """
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Vietnamese as UTF-8 text (`"Sở"`), not `\\u` escapes: a third of the bytes, and readable in logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="nhiemvu API",
     version="1",
     description=DESCRIPTION,

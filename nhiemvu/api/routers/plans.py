@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from nhiemvu.ingest.parsing import MAX_BYTES, ExtractionError, extract_bytes
 from nhiemvu.ingest.selectors import import_default_issuer, import_issuer_choices, user_may_import
@@ -42,23 +42,6 @@ def plan_index(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, An
     if filters.issuer is not None:
         plans = plans.filter(issuer_id=filters.issuer)
     return paginate(request, plans, filters, lambda rows: [plan_out(p) for p in rows])
-
-
-@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **READ_ERRORS})
-def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
-    plan_get(request.user, plan_id)
-    return _detail(request, plan_id)
-
-
-@router.get(
-    "/plans/{plan_id}/export",
-    response={200: PlanJSON, **READ_ERRORS},
-    summary="The plan as plan JSON (shared/spec/plan-json.md)",
-    by_alias=True,
-)
-def plan_export_json(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
-    plan = plan_get(request.user, plan_id)
-    return plan_export(plan)
 
 
 def _importer_check(request: HttpRequest) -> None:
@@ -97,8 +80,8 @@ def _update_target(request: HttpRequest, plan_id: int | None) -> Plan | None:
     return plan
 
 
-def _import_response(request: HttpRequest, plan: Plan, created: bool) -> tuple[int, dict[str, Any]]:
-    return (201 if created else 200), {"plan": _detail(request, plan.pk), "created": created}
+def _import_response(request: HttpRequest, plan: Plan, created: bool) -> Status[dict[str, Any]]:
+    return Status(201 if created else 200, {"plan": _detail(request, plan.pk), "created": created})
 
 
 @router.post(
@@ -106,7 +89,7 @@ def _import_response(request: HttpRequest, plan: Plan, created: bool) -> tuple[i
     response={200: PlanImportOut, 201: PlanImportOut, **WRITE_ERRORS},
     summary="Import a plan JSON (201), or replace an existing plan's content with `update_plan` (200)",
 )
-def plan_import(request: HttpRequest, payload: PlanImportIn) -> tuple[int, dict[str, Any]]:
+def plan_import(request: HttpRequest, payload: PlanImportIn) -> Status[dict[str, Any]]:
     _importer_check(request)
     issuer = _issuer(request, payload.issuer)
     update_plan = _update_target(request, payload.update_plan)
@@ -132,7 +115,7 @@ def plan_import_file(
     file: File[UploadedFile],
     issuer: Form[Id | None] = None,
     update_plan: Form[Id | None] = None,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     _importer_check(request)
     organisation = _issuer(request, issuer)
     target = _update_target(request, update_plan)
@@ -157,3 +140,21 @@ def plan_import_file(
             update_plan=target,
         )
     return _import_response(request, plan, created=target is None)
+
+
+# Registered after /plans/import: Django tries URL patterns in order and `{plan_id}` would take "import".
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **READ_ERRORS})
+def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+    plan_get(request.user, plan_id)
+    return _detail(request, plan_id)
+
+
+@router.get(
+    "/plans/{plan_id}/export",
+    response={200: PlanJSON, **READ_ERRORS},
+    summary="The plan as plan JSON (shared/spec/plan-json.md)",
+    by_alias=True,
+)
+def plan_export_json(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+    plan = plan_get(request.user, plan_id)
+    return plan_export(plan)

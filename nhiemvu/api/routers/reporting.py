@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.selectors import plans_visible_to
@@ -158,7 +158,7 @@ def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     response={200: ReportOut, 201: ReportOut, **WRITE_ERRORS},
     summary="Start the unit's report on a task for a period (201), or get its open one (200)",
 )
-def report_create(request: HttpRequest, payload: ReportCreateIn) -> tuple[int, dict[str, Any]]:
+def report_create(request: HttpRequest, payload: ReportCreateIn) -> Status[dict[str, Any]]:
     scope = access_scope(request.user)
     task = task_get(request.user, payload.task, scope)
     period = get_object_or_404(ReportingPeriod, pk=payload.period, plan_id=task.plan_id)
@@ -173,7 +173,7 @@ def report_create(request: HttpRequest, payload: ReportCreateIn) -> tuple[int, d
                 data=_input(payload.draft),
                 scope=scope,
             )
-    return (200 if report.pk in open_before else 201), _report(request, report.pk)
+    return Status(200 if report.pk in open_before else 201, _report(request, report.pk))
 
 
 @router.patch(

@@ -1,0 +1,59 @@
+"""API test helpers: a token per user and a client that sends it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+
+from nhiemvu.api.services import api_token_create
+from nhiemvu.reporting.tests.conftest import Cycle, cycle  # noqa: F401 — the reporting cycle fixture
+
+API = "/api/v1"
+
+
+@dataclass
+class Api:
+    """A Django test client that calls the API with one token, as an integration would."""
+
+    client: Client
+    token: str
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.client.get(f"{API}{path}", params or {}, headers=self._headers())
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.client.post(
+            f"{API}{path}",
+            body if body is not None else {},
+            content_type="application/json",
+            headers=self._headers(),
+        )
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.client.patch(
+            f"{API}{path}", body, content_type="application/json", headers=self._headers()
+        )
+
+    def upload(self, path: str, data: dict[str, Any]) -> Any:
+        return self.client.post(f"{API}{path}", data, headers=self._headers())
+
+
+def token_for(user: AbstractBaseUser, scope: str = "write", name: str = "Hệ thống quản lý văn bản") -> str:
+    return api_token_create(user=user, name=name, scope=scope)[1]
+
+
+@pytest.fixture
+def api_as() -> Any:
+    """`api_as(user, scope)` → an Api client carrying a fresh token of that user."""
+
+    def make(user: AbstractBaseUser, scope: str = "write") -> Api:
+        return Api(Client(), token_for(user, scope))
+
+    return make
