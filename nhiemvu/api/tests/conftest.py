@@ -23,7 +23,8 @@ class Api:
     token: str
 
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+        # No token: no header at all, as an anonymous caller sends.
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return self.client.get(f"{API}{path}", params or {}, headers=self._headers())
