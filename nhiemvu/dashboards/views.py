@@ -22,7 +22,7 @@ LIST_PAGE_SIZE = 100
 def _render(request: HttpRequest, page: PageScope) -> HttpResponse:
     scope = access_scope(request.user)
     filters = Filters.from_query(request.GET)
-    board = selectors.dashboard_build(request.user, filters, page=page, scope=scope)
+    board = selectors.dashboard_cached(request.user, filters, page=page, scope=scope)
     return render(
         request,
         "dashboards/dashboard_detail.html",
@@ -95,7 +95,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     scope = access_scope(request.user)
     filters = Filters.from_query(request.GET)
     page = _page_from_query(request)
-    board = selectors.dashboard_build(request.user, filters, page=page, scope=scope)
+    board = selectors.dashboard_cached(request.user, filters, page=page, scope=scope)
     show = request.GET.get("show", "all")
     show = show if show in selectors.SHOWS else "all"
     rows = board.rows_for(show)

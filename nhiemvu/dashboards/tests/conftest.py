@@ -72,3 +72,13 @@ def today():
 
     with time_machine.travel(TODAY, tick=False):
         yield TODAY.date()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Frozen time makes equal stamps across tests likely: start every test with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,51 @@
+"""The dashboards in Debian's Chromium: overview, leader and unit views, and a phone-width check."""
+
+from __future__ import annotations
+
+import pytest
+
+from nhiemvu.core.testing import browser_login
+
+from .conftest import build_plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def plan(cast, today):
+    return build_plan(cast, 6)
+
+
+def test_the_director_reads_the_overview_with_its_chart_and_follows_a_count(page, cast, plan) -> None:
+    browser_login(page, "giamdoc")
+    page.get_by_test_id("nav-dashboard").click()
+    page.locator('[data-testid="trajectory"][data-rendered="true"]').wait_for()
+    assert page.get_by_test_id("tile-overdue").locator("strong").inner_text() == "7"
+    assert "Dự báo" in page.get_by_test_id("risk-reason").first.inner_text()
+    page.get_by_test_id("count-overdue").click()
+    page.get_by_test_id("task-list").wait_for()
+    assert page.get_by_test_id("task-row").count() == 1
+
+
+def test_a_deputy_opens_their_leader_view(page, cast, plan) -> None:
+    browser_login(page, "phogiamdoc")
+    page.goto("/dashboards/leader/")
+    assert "Lê Thị Phó" in page.get_by_role("heading", level=1).inner_text()
+    page.locator('[data-testid="trajectory"][data-rendered="true"]').wait_for()
+    assert page.get_by_test_id("submission-record").is_visible()
+
+
+def test_unit_staff_open_their_unit_view_with_its_submission_record(page, cast, plan) -> None:
+    browser_login(page, "kiemlam")
+    page.goto(f"/dashboards/units/{cast.forest_unit.pk}/")
+    assert "Chi cục Kiểm lâm" in page.get_by_role("heading", level=1).inner_text()
+    assert "đúng hạn" in page.get_by_test_id("submission-record").inner_text()
+
+
+def test_the_overview_fits_a_phone_without_sideways_scrolling(page, cast, plan) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    browser_login(page, "giamdoc")
+    page.goto("/dashboards/")
+    page.locator('[data-testid="trajectory"][data-rendered="true"]').wait_for()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
