@@ -77,7 +77,7 @@ class OrganisationOut(Schema):
 
 class OrganisationFilter(PageQuery):
     parent: Id | None = None
-    kind: str | None = Field(None, max_length=32)
+    kind: Text(32) | None = None  # type: ignore[valid-type]
 
 
 class OfficialOut(Schema):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -89,6 +90,7 @@ def run(
     mode: GenerationMode,
     pinned: dict[str, Any] | None,
     seen: Counter[int],
+    prepare: Callable[[Any], None] | None = None,
 ) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=pinned or None)
 
@@ -101,6 +103,8 @@ def run(
         suppress_health_check=list(HealthCheck),
     )
     def check(case: Any) -> None:
+        if prepare is not None:
+            prepare(case)
         response = case.call(headers=headers)
         seen[response.status_code] += 1
         case.validate_response(response, checks=CHECKS, headers=headers)
@@ -125,9 +129,37 @@ def test_every_operation_survives_generated_requests_and_answers_as_its_schema_s
         run(operation, headers, GenerationMode.NEGATIVE, None, seen)
         if pinned:
             run(operation, headers, GenerationMode.POSITIVE, pinned, seen)
+    # The unit's own writes (start, update, submit) with the unit's token, on its open draft.
+    unit_headers = {"Authorization": f"Bearer {token_for(cycle.cast.unit_staff)}"}
+    draft = report_start(task=cycle.forest_task, period=cycle.june, user=cycle.cast.unit_staff)
+    unit_operations = [
+        op
+        for op in operations
+        if op.path in ("/api/v1/reports", "/api/v1/reports/{report_id}", "/api/v1/reports/{report_id}/submit")
+        and op.method.upper() != "GET"
+    ]
+    assert len(unit_operations) == 3
+
+    def real_references(case: Any) -> None:
+        # Generated bodies with the draft's task, period and current revision reach the service.
+        if isinstance(case.body, dict):
+            draft.refresh_from_db()
+            for key, value in (
+                ("task", draft.task_id),
+                ("period", draft.period_id),
+                ("revision", draft.revision),
+            ):
+                if key in case.body:
+                    case.body[key] = value
+
+    for operation in unit_operations:
+        pinned = {"report_id": draft.pk} if operation.path_parameters else None
+        run(operation, unit_headers, GenerationMode.POSITIVE, pinned, seen)
+        run(operation, unit_headers, GenerationMode.POSITIVE, pinned, seen, real_references)
+        run(operation, unit_headers, GenerationMode.NEGATIVE, pinned, seen)
     elapsed = time.monotonic() - started
     print(
-        f"schemathesis: {len(operations)} operations, {sum(seen.values())} requests in {elapsed:.0f} s: {dict(sorted(seen.items()))}"
+        f"schemathesis: {len(operations)} operations (+{len(unit_operations)} as the unit), {sum(seen.values())} requests in {elapsed:.0f} s: {dict(sorted(seen.items()))}"
     )
     # The pinned runs must reach the success paths, or the schema's 2xx shapes were never checked.
     assert seen[200] > len(operations)
