@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
