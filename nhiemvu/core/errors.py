@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 
 class DomainError(Exception):
     """A rule of the domain refused an action; `message` is Vietnamese, `message_en` English."""
@@ -17,6 +19,14 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} / {self.message_en}" if self.message_en else self.message
+
+    @property
+    def localized_message(self) -> str:
+        """The message in the active interface language: English when it is English and there is one."""
+        language = get_language() or ""
+        if self.message_en and language.split("-")[0] == "en":
+            return self.message_en
+        return self.message
 
 
 class PermissionDenied(DomainError):

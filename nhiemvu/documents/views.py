@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.reporting.models import ReportingPeriod
@@ -14,6 +15,10 @@ from nhiemvu.reporting.models import ReportingPeriod
 from .data import ReportOptions, build_report, may_report_province, period_for_report, provincial_periods
 from .pdf import PdfUnavailableError
 from .services import FORMATS, RenderedReport, report_render
+
+# The reports are official documents: Vietnamese whatever language the interface speaks
+# (status labels and other lazily translated words would otherwise follow the reader's choice).
+DOCUMENT_LANGUAGE = "vi"
 
 
 def _download(rendered: RenderedReport) -> HttpResponse:
@@ -28,11 +33,12 @@ def period_report(request: HttpRequest, period_pk: int, fmt: str) -> HttpRespons
     if fmt not in FORMATS:
         raise Http404
     period = period_for_report(request.user, period_pk)
-    report = build_report([period], options=ReportOptions())
     try:
-        return _download(report_render(report=report, fmt=fmt))
+        with translation.override(DOCUMENT_LANGUAGE):
+            report = build_report([period], options=ReportOptions())
+            return _download(report_render(report=report, fmt=fmt))
     except PdfUnavailableError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.localized_message)
         return redirect("reporting:submissions", period.pk)
 
 
@@ -53,11 +59,12 @@ def provincial_report(request: HttpRequest) -> HttpResponse:
     if key and fmt in FORMATS and chosen:
         periods, province = provincial_periods(request.user, key, plan_ids=chosen, scope=scope)
         if periods:
-            report = build_report(periods, province=province)
             try:
-                return _download(report_render(report=report, fmt=fmt))
+                with translation.override(DOCUMENT_LANGUAGE):
+                    report = build_report(periods, province=province)
+                    return _download(report_render(report=report, fmt=fmt))
             except PdfUnavailableError as exc:
-                messages.error(request, exc.message)
+                messages.error(request, exc.localized_message)
                 return redirect(f"{reverse('documents:provincial-report')}?period={key}")
     return render(
         request,

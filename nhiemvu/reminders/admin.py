@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarFeed, DigestEmail, Notification, NotificationPreference, ReminderPolicy
 
@@ -60,7 +61,7 @@ class DigestEmailAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Thu hồi các lịch đã chọn")
+@admin.action(description=_("Thu hồi các lịch đã chọn"))
 def revoke(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[CalendarFeed]) -> None:
     queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 

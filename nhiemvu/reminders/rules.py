@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from nhiemvu.lib.vnperiods import is_working_day, working_days_between
 from nhiemvu.organisations.models import Membership, Role
@@ -80,7 +82,11 @@ def _staff_by_unit(
 
 
 def _task_line(task: Task) -> str:
-    return f"Nhiệm vụ {task.code}. {task.title}"
+    return _("Nhiệm vụ %(code)s. %(title)s") % {"code": task.code, "title": task.title}
+
+
+def _plan_line(plan: Plan) -> str:
+    return _("Kế hoạch: %(plan)s") % {"plan": plan.title}
 
 
 def report_due(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candidate]:
@@ -112,24 +118,42 @@ def report_due(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candi
     result = []
     for period in periods:
         days_left = (period.due_on - today).days
+        words = {"period": period.label, "due": _d(period.due_on), "days": abs(days_left)}
         if days_left > 0:
             kind, stage = NotificationKind.REPORT_DUE_SOON, f"{policy.report_days_before}d"
-            subject = f"Còn {days_left} ngày đến hạn gửi báo cáo {period.label} ({_d(period.due_on)})"
-            lead = f"Hạn gửi báo cáo kỳ {period.label} là ngày {_d(period.due_on)}, còn {days_left} ngày."
+            subject = ngettext(
+                "Còn %(days)d ngày đến hạn gửi báo cáo %(period)s (%(due)s)",
+                "Còn %(days)d ngày đến hạn gửi báo cáo %(period)s (%(due)s)",
+                days_left,
+            )
+            lead = ngettext(
+                "Hạn gửi báo cáo kỳ %(period)s là ngày %(due)s, còn %(days)d ngày.",
+                "Hạn gửi báo cáo kỳ %(period)s là ngày %(due)s, còn %(days)d ngày.",
+                days_left,
+            )
         elif days_left == 0:
             kind, stage = NotificationKind.REPORT_DUE_TODAY, "today"
-            subject = f"Hôm nay ({_d(period.due_on)}) là hạn gửi báo cáo {period.label}"
-            lead = f"Hôm nay, ngày {_d(period.due_on)}, là hạn gửi báo cáo kỳ {period.label}."
+            subject = _("Hôm nay (%(due)s) là hạn gửi báo cáo %(period)s")
+            lead = _("Hôm nay, ngày %(due)s, là hạn gửi báo cáo kỳ %(period)s.")
         else:
             kind, stage = NotificationKind.REPORT_OVERDUE, "overdue"
-            subject = f"Quá hạn gửi báo cáo {period.label} (hạn {_d(period.due_on)})"
-            lead = f"Đã quá hạn gửi báo cáo kỳ {period.label} (hạn {_d(period.due_on)}) {-days_left} ngày."
+            subject = _("Quá hạn gửi báo cáo %(period)s (hạn %(due)s)")
+            lead = ngettext(
+                "Đã quá hạn gửi báo cáo kỳ %(period)s (hạn %(due)s) %(days)d ngày.",
+                "Đã quá hạn gửi báo cáo kỳ %(period)s (hạn %(due)s) %(days)d ngày.",
+                -days_left,
+            )
+        subject, lead = subject % words, lead % words
         for task in tasks:
             if (task.pk, period.pk) in done:
                 continue
-            body = (
-                f"{lead}\n{_task_line(task)}\nKế hoạch: {plan.title}\n"
-                f"Đơn vị chủ trì {task.lead_unit} chưa gửi báo cáo kỳ này."
+            body = "\n".join(
+                [
+                    lead,
+                    _task_line(task),
+                    _plan_line(plan),
+                    _("Đơn vị chủ trì %(unit)s chưa gửi báo cáo kỳ này.") % {"unit": task.lead_unit},
+                ]
             )
             url = reverse("reporting:report-edit", args=[task.pk, period.pk])
             key = f"report_due:{stage}:period={period.pk}:task={task.pk}"
@@ -160,11 +184,18 @@ def report_returned(plan: Plan, today: dt.date) -> list[Candidate]:
         event = events.get(report.pk)
         if event is None:
             continue
-        subject = f"Báo cáo {report.period.label} bị trả lại: nhiệm vụ {report.task.code}"
-        body = (
-            f"Phòng Kế hoạch – Tài chính đã trả lại báo cáo kỳ {report.period.label} "
-            f"ngày {_d(timezone.localdate(event.at))}.\n{_task_line(report.task)}\n"
-            f"Ý kiến: {event.comment}\nĐề nghị {report.organisation} bổ sung, chỉnh sửa và gửi lại."
+        subject = _("Báo cáo %(period)s bị trả lại: nhiệm vụ %(code)s") % {
+            "period": report.period.label,
+            "code": report.task.code,
+        }
+        body = "\n".join(
+            [
+                _("Phòng Kế hoạch – Tài chính đã trả lại báo cáo kỳ %(period)s ngày %(day)s.")
+                % {"period": report.period.label, "day": _d(timezone.localdate(event.at))},
+                _task_line(report.task),
+                _("Ý kiến: %(comment)s") % {"comment": event.comment},
+                _("Đề nghị %(unit)s bổ sung, chỉnh sửa và gửi lại.") % {"unit": report.organisation},
+            ]
         )
         url = reverse("reporting:report-edit", args=[report.task_id, report.period_id])
         key = f"report_returned:event={event.pk}"
@@ -213,45 +244,67 @@ def deadlines(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candid
         if milestone.pk in met or task.pk in completed or milestone.due is None:
             continue
         when = f"due={milestone.due.isoformat()}"
+        words = {"due": _d(milestone.due), "code": task.code, "text": milestone.text}
         if milestone.due >= today:
             left = (milestone.due - today).days
             add(
                 task,
                 NotificationKind.MILESTONE_DUE_SOON,
                 f"milestone_due:{policy.deadline_days_before}d:milestone={milestone.pk}:{when}",
-                f"Còn {left} ngày đến mốc tiến độ {_d(milestone.due)}: nhiệm vụ {task.code}",
-                f"Mốc {_d(milestone.due)}: {milestone.text}\n{_task_line(task)}\nKế hoạch: {plan.title}",
+                ngettext(
+                    "Còn %(days)d ngày đến mốc tiến độ %(due)s: nhiệm vụ %(code)s",
+                    "Còn %(days)d ngày đến mốc tiến độ %(due)s: nhiệm vụ %(code)s",
+                    left,
+                )
+                % {**words, "days": left},
+                "\n".join([_("Mốc %(due)s: %(text)s") % words, _task_line(task), _plan_line(plan)]),
             )
         else:
             add(
                 task,
                 NotificationKind.MILESTONE_OVERDUE,
                 f"milestone_overdue:milestone={milestone.pk}:{when}",
-                f"Quá mốc tiến độ {_d(milestone.due)}: nhiệm vụ {task.code}",
-                f"Mốc {_d(milestone.due)} chưa được báo cáo là đã đạt: {milestone.text}\n"
-                f"{_task_line(task)}\nKế hoạch: {plan.title}",
+                _("Quá mốc tiến độ %(due)s: nhiệm vụ %(code)s") % words,
+                "\n".join(
+                    [
+                        _("Mốc %(due)s chưa được báo cáo là đã đạt: %(text)s") % words,
+                        _task_line(task),
+                        _plan_line(plan),
+                    ]
+                ),
             )
     for task in tasks.values():
         if task.deadline is None or task.pk in completed or not (since <= task.deadline <= ahead):
             continue
         when = f"due={task.deadline.isoformat()}"
+        words = {"due": _d(task.deadline), "code": task.code}
         if task.deadline >= today:
             left = (task.deadline - today).days
             add(
                 task,
                 NotificationKind.DEADLINE_DUE_SOON,
                 f"deadline_due:{policy.deadline_days_before}d:task={task.pk}:{when}",
-                f"Còn {left} ngày đến thời hạn hoàn thành nhiệm vụ {task.code} ({_d(task.deadline)})",
-                f"{_task_line(task)}\nThời hạn hoàn thành: {_d(task.deadline)}\nKế hoạch: {plan.title}",
+                ngettext(
+                    "Còn %(days)d ngày đến thời hạn hoàn thành nhiệm vụ %(code)s (%(due)s)",
+                    "Còn %(days)d ngày đến thời hạn hoàn thành nhiệm vụ %(code)s (%(due)s)",
+                    left,
+                )
+                % {**words, "days": left},
+                "\n".join([_task_line(task), _("Thời hạn hoàn thành: %(due)s") % words, _plan_line(plan)]),
             )
         else:
             add(
                 task,
                 NotificationKind.DEADLINE_OVERDUE,
                 f"deadline_overdue:task={task.pk}:{when}",
-                f"Quá thời hạn hoàn thành nhiệm vụ {task.code} ({_d(task.deadline)})",
-                f"{_task_line(task)}\nThời hạn hoàn thành {_d(task.deadline)} đã qua mà chưa có báo cáo hoàn thành."
-                f"\nKế hoạch: {plan.title}",
+                _("Quá thời hạn hoàn thành nhiệm vụ %(code)s (%(due)s)") % words,
+                "\n".join(
+                    [
+                        _task_line(task),
+                        _("Thời hạn hoàn thành %(due)s đã qua mà chưa có báo cáo hoàn thành.") % words,
+                        _plan_line(plan),
+                    ]
+                ),
             )
     return result
 
@@ -284,14 +337,33 @@ def obstacles_unanswered(
         if waited <= policy.obstacle_working_days:
             continue
         task = report.task
-        subject = f"Vướng mắc chờ ý kiến chỉ đạo quá {policy.obstacle_working_days} ngày làm việc: nhiệm vụ {task.code}"
-        body = (
-            f"{report.organisation} nêu vướng mắc trong báo cáo kỳ {report.period.label} gửi ngày {_d(sent_on)}, "
-            f"đã {waited} ngày làm việc chưa có ý kiến chỉ đạo.\n{_task_line(task)}\n"
-            f"Vướng mắc: {obstacle.description}"
-            + (f"\nĐề nghị hỗ trợ: {obstacle.needs}" if obstacle.needs else "")
-            + (f"\nĐề nghị: {obstacle.addressed_to}" if obstacle.addressed_to else "")
-        )
+        subject = ngettext(
+            "Vướng mắc chờ ý kiến chỉ đạo quá %(days)d ngày làm việc: nhiệm vụ %(code)s",
+            "Vướng mắc chờ ý kiến chỉ đạo quá %(days)d ngày làm việc: nhiệm vụ %(code)s",
+            policy.obstacle_working_days,
+        ) % {"days": policy.obstacle_working_days, "code": task.code}
+        lines = [
+            ngettext(
+                "%(unit)s nêu vướng mắc trong báo cáo kỳ %(period)s gửi ngày %(sent)s, "
+                "đã %(waited)d ngày làm việc chưa có ý kiến chỉ đạo.",
+                "%(unit)s nêu vướng mắc trong báo cáo kỳ %(period)s gửi ngày %(sent)s, "
+                "đã %(waited)d ngày làm việc chưa có ý kiến chỉ đạo.",
+                waited,
+            )
+            % {
+                "unit": report.organisation,
+                "period": report.period.label,
+                "sent": _d(sent_on),
+                "waited": waited,
+            },
+            _task_line(task),
+            _("Vướng mắc: %(text)s") % {"text": obstacle.description},
+        ]
+        if obstacle.needs:
+            lines.append(_("Đề nghị hỗ trợ: %(needs)s") % {"needs": obstacle.needs})
+        if obstacle.addressed_to:
+            lines.append(_("Đề nghị: %(to)s") % {"to": obstacle.addressed_to})
+        body = "\n".join(lines)
         url = reverse("reporting:task-detail", args=[task.pk])
         result.append(
             Candidate(
@@ -347,11 +419,25 @@ def units_late_twice(plan: Plan, today: dt.date) -> list[Candidate]:
         if not late_now or not any(late(t, previous) for t in unit_tasks):
             continue
         unit = unit_tasks[0].lead_unit
-        subject = f"{unit} chậm báo cáo hai kỳ liên tiếp ({previous.label}, {latest.label})"
-        body = (
-            f"{unit} không gửi báo cáo đúng hạn kỳ {previous.label} (hạn {_d(previous.due_on)}) "
-            f"và kỳ {latest.label} (hạn {_d(latest.due_on)}).\nKế hoạch: {plan.title}\n"
-            f"Nhiệm vụ chậm kỳ {latest.label}: " + ", ".join(t.code for t in late_now)
+        words = {
+            "unit": unit,
+            "previous": previous.label,
+            "previous_due": _d(previous.due_on),
+            "latest": latest.label,
+            "latest_due": _d(latest.due_on),
+        }
+        subject = _("%(unit)s chậm báo cáo hai kỳ liên tiếp (%(previous)s, %(latest)s)") % words
+        body = "\n".join(
+            [
+                _(
+                    "%(unit)s không gửi báo cáo đúng hạn kỳ %(previous)s (hạn %(previous_due)s) "
+                    "và kỳ %(latest)s (hạn %(latest_due)s)."
+                )
+                % words,
+                _plan_line(plan),
+                _("Nhiệm vụ chậm kỳ %(period)s: %(codes)s")
+                % {"period": latest.label, "codes": ", ".join(t.code for t in late_now)},
+            ]
         )
         url = reverse("reporting:submissions", args=[latest.pk])
         key = f"unit_late_twice:unit={unit.pk}:period={latest.pk}"  # type: ignore[union-attr]
@@ -368,7 +454,15 @@ def candidates_for(today: dt.date) -> list[Candidate]:
     Date-driven reminders go out on working days only: an "overdue" read on Saturday is noise,
     and because each stage is a window, not a single day, Monday's round catches up on it.
     A returned report is news whatever the day.
+
+    Subjects and bodies are stored as written, and recipients' language is not known: they are
+    written in Vietnamese, the interface's first language, whatever language is active.
     """
+    with translation.override("vi"):
+        return _candidates_for(today)
+
+
+def _candidates_for(today: dt.date) -> list[Candidate]:
     holidays = set(Holiday.objects.values_list("day", flat=True))
     working = is_working_day(today, holidays)
     result: list[Candidate] = []

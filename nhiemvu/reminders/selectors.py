@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from nhiemvu.organisations.models import Membership, Organisation, Role
 from nhiemvu.organisations.selectors import User
@@ -86,6 +87,10 @@ class CalendarEvent:
     stamp: dt.datetime
 
 
+def _plan_line(plan: Plan) -> str:
+    return _("Kế hoạch: %(plan)s") % {"plan": plan.title}
+
+
 def _report_events(plans: QuerySet[Plan]) -> list[CalendarEvent]:
     events = []
     for plan in plans.order_by("pk"):
@@ -97,12 +102,16 @@ def _report_events(plans: QuerySet[Plan]) -> list[CalendarEvent]:
                 CalendarEvent(
                     uid=f"report-due-{period.pk}@nhiemvu",
                     day=period.due_on,
-                    summary=f"Hạn gửi báo cáo {period.label}",
-                    description=(
-                        f"Kế hoạch: {plan.title}\nKỳ báo cáo {period.label}: số liệu từ "
-                        f"{period.starts_on:%d/%m/%Y} đến {period.ends_on:%d/%m/%Y}; "
-                        f"hạn gửi {period.due_on:%d/%m/%Y}."
-                    ),
+                    summary=_("Hạn gửi báo cáo %(period)s") % {"period": period.label},
+                    description=_plan_line(plan)
+                    + "\n"
+                    + _("Kỳ báo cáo %(period)s: số liệu từ %(start)s đến %(end)s; hạn gửi %(due)s.")
+                    % {
+                        "period": period.label,
+                        "start": f"{period.starts_on:%d/%m/%Y}",
+                        "end": f"{period.ends_on:%d/%m/%Y}",
+                        "due": f"{period.due_on:%d/%m/%Y}",
+                    },
                     url=reverse("reporting:submissions", args=[period.pk]),
                     stamp=period.updated_at,
                 )
@@ -120,8 +129,13 @@ def _task_events(tasks: QuerySet[Task]) -> list[CalendarEvent]:
             CalendarEvent(
                 uid=f"task-deadline-{task.pk}@nhiemvu",
                 day=task.deadline,
-                summary=f"Hạn hoàn thành nhiệm vụ {task.code}: {task.title}"[:250],
-                description=f"Kế hoạch: {task.plan.title}\nĐơn vị chủ trì: {task.lead_unit or '—'}",
+                summary=(
+                    _("Hạn hoàn thành nhiệm vụ %(code)s: %(title)s")
+                    % {"code": task.code, "title": task.title}
+                )[:250],
+                description=_plan_line(task.plan)
+                + "\n"
+                + _("Đơn vị chủ trì: %(unit)s") % {"unit": task.lead_unit or "—"},
                 url=reverse("reporting:task-detail", args=[task.pk]),
                 stamp=task.updated_at,
             )
@@ -137,8 +151,10 @@ def _task_events(tasks: QuerySet[Task]) -> list[CalendarEvent]:
             CalendarEvent(
                 uid=f"milestone-{milestone.pk}@nhiemvu",
                 day=milestone.due,  # type: ignore[arg-type]
-                summary=f"Mốc tiến độ nhiệm vụ {task.code}: {milestone.text}"[:250],
-                description=f"{task.code}. {task.title}\nKế hoạch: {task.plan.title}",
+                summary=(
+                    _("Mốc tiến độ nhiệm vụ %(code)s: %(text)s") % {"code": task.code, "text": milestone.text}
+                )[:250],
+                description=f"{task.code}. {task.title}\n{_plan_line(task.plan)}",
                 url=reverse("reporting:task-detail", args=[task.pk]),
                 stamp=milestone.updated_at,
             )

@@ -35,7 +35,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from nhiemvu.core.errors import DomainError
 from nhiemvu.organisations.models import Membership, Organisation, Role
@@ -168,10 +168,12 @@ class Outgoing:
 
 
 def _message(template: str, to: str, context: dict[str, object]) -> EmailMultiAlternatives:
+    """Rendered in Vietnamese whatever language is active: recipients' language is not stored."""
     context = {**context, "site_url": site_url()}
-    subject = " ".join(render_to_string(f"reminders/email/{template}_subject.txt", context).split())
-    text = render_to_string(f"reminders/email/{template}.txt", context)
-    html = render_to_string(f"reminders/email/{template}.html", context)
+    with translation.override("vi"):
+        subject = " ".join(render_to_string(f"reminders/email/{template}_subject.txt", context).split())
+        text = render_to_string(f"reminders/email/{template}.txt", context)
+        html = render_to_string(f"reminders/email/{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -8,7 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -57,7 +60,13 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)  # type: ignore[arg-type]
-    messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+    messages.success(
+        request,
+        ngettext(
+            "Đã đánh dấu %(count)d thông báo là đã đọc.", "Đã đánh dấu %(count)d thông báo là đã đọc.", count
+        )
+        % {"count": count},
+    )
     return _back(request, reverse("reminders:notification-list"))
 
 
@@ -68,9 +77,9 @@ def preference_update(request: HttpRequest) -> HttpResponse:
     try:
         services.preference_set(user=request.user, email=email)  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.localized_message)
     else:
-        messages.success(request, f"Đã lưu cách nhận thư: {EmailMode(email).label}.")
+        messages.success(request, _("Đã lưu cách nhận thư: %(mode)s.") % {"mode": EmailMode(email).label})
     return redirect("reminders:notification-list")
 
 
@@ -99,7 +108,7 @@ def feed_create(request: HttpRequest) -> HttpResponse:
     try:
         feed, token = services.feed_create(user=request.user, organisation=organisation)  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.localized_message)
         return redirect("reminders:feed-list")
     # The token is shown once, on the next page, and then exists only as its hash.
     request.session[NEW_FEED_SESSION_KEY] = {"id": feed.pk, "token": token}
@@ -113,10 +122,10 @@ def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.feed_revoke(feed=feed, user=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.localized_message)
     else:
         messages.success(
-            request, "Đã thu hồi địa chỉ lịch; ứng dụng lịch dùng địa chỉ này sẽ không cập nhật nữa."
+            request, _("Đã thu hồi địa chỉ lịch; ứng dụng lịch dùng địa chỉ này sẽ không cập nhật nữa.")
         )
     return redirect("reminders:feed-list")
 
@@ -129,9 +138,12 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     feed = selectors.feed_by_token(token)
     services.feed_touch(feed=feed)
-    body = render_calendar(
-        selectors.feed_events(feed), name=selectors.feed_name(feed), site_url=services.site_url()
-    )
+    # Calendar apps send whatever Accept-Language they like and nobody's choice is stored:
+    # the feed speaks Vietnamese, like the e-mails.
+    with translation.override("vi"):
+        body = render_calendar(
+            selectors.feed_events(feed), name=selectors.feed_name(feed), site_url=services.site_url()
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="nhiemvu.ics"'
     # The address is the secret: keep it out of referrers and shared caches.

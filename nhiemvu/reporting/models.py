@@ -204,7 +204,12 @@ class ProgressReport(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task.code} · {self.period} · {self.organisation} (lần {self.version})"
+        return _("%(code)s · %(period)s · %(organisation)s (lần %(version)s)") % {
+            "code": self.task.code,
+            "period": self.period,
+            "organisation": self.organisation,
+            "version": self.version,
+        }
 
     @property
     def is_editable(self) -> bool:

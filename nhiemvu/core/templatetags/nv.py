@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats, numberformat
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -49,5 +50,5 @@ def target_value(target: object) -> str:
     else:
         figure = COMPARATOR_SIGNS.get(comparator, "") + format_number(target.value)  # type: ignore[attr-defined]
     change = getattr(target, "change", "")
-    prefix = {"increase": "tăng ", "decrease": "giảm "}.get(change, "")
-    return f"{prefix}{figure} {unit}".strip()
+    prefix = {"increase": _("tăng"), "decrease": _("giảm")}.get(change, "")
+    return f"{prefix} {figure} {unit}".strip()
