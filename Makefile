@@ -43,3 +43,11 @@ serve: install
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# messages: refresh locale/en/LC_MESSAGES/django.po from the code and templates, then compile
+# django.mo (commit both). Needs GNU gettext installed (apt-get install gettext); a checkout
+# runs without it because the compiled .mo is in the repository.
+.PHONY: messages
+messages: install
+	$(BIN)/nhiemvu makemessages -l en --ignore=.venv --ignore=var --ignore=artifacts --ignore="*/tests/*"
+	$(BIN)/nhiemvu compilemessages -l en --ignore=.venv
