@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,22 +25,36 @@ LIST_PAGE_SIZE = 100
 
 
 def _render(request: HttpRequest, page: PageScope) -> HttpResponse:
+    """The page around a cached body: the body (the costly part at a province's size) is rendered
+    once per data stamp, scope, filters and language; the frame (navigation, CSRF token) every time."""
     scope = access_scope(request.user)
     filters = Filters.from_query(request.GET)
-    board = selectors.dashboard_cached(request.user, filters, page=page, scope=scope)
-    return render(
-        request,
-        "dashboards/dashboard_detail.html",
-        {
-            "board": board,
-            "page": page,
-            "filters": filters,
-            "links": _links(filters, page),
-            "of": _of(page),
-            "may_open_leaders": scope.superuser or bool(scope.department_orgs),
-            "may_open_units": scope.superuser or bool(scope.department_orgs),
-        },
-    )
+    today = timezone.localdate()
+    key = selectors.dashboard_key(request.user, filters, page=page, scope=scope, today=today)
+    html_key = f"{key}:html:{get_language()}"
+    body = cache.get(html_key)
+    context: dict[str, object] = {"page": page}
+    if body is None:
+        board = selectors.dashboard_cached(
+            request.user, filters, page=page, scope=scope, today=today, key=key
+        )
+        context["board"] = board
+        body = render_to_string(
+            "dashboards/_dashboard_body.html",
+            {
+                "board": board,
+                "page": page,
+                "filters": filters,
+                "links": _links(filters, page),
+                "of": _of(page),
+                "may_open_leaders": scope.superuser or bool(scope.department_orgs),
+                "may_open_units": scope.superuser or bool(scope.department_orgs),
+            },
+            request=request,
+        )
+        cache.set(html_key, body, selectors.CACHE_SECONDS)
+    context["body"] = mark_safe(body)  # our own template's output, escaped when it was rendered
+    return render(request, "dashboards/dashboard_detail.html", context)
 
 
 def _links(filters: Filters, page: PageScope) -> dict[str, object]:
