@@ -4,7 +4,7 @@ One builder serves the overview, the leader view, the unit view and the lists be
 number, in a fixed number of queries whatever the number of plans, tasks or reports:
 
     plans (1) · periods (1) · tasks, targets, milestones (3) · latest accepted reports with their
-    figures and met milestones (4, `documents.data._progress`) · the history of accepted figures (1)
+    figures and met milestones (4, `reporting.selectors.tasks_progress`) · the history of accepted figures (1)
     · percent-done history of tasks without targets (1) · open obstacles (1) · lead reports of the
     last periods for the submission record (1)
 
@@ -29,7 +29,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from nhiemvu.documents.data import _progress, target_text
+from nhiemvu.documents.data import target_text
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
@@ -42,6 +42,7 @@ from nhiemvu.reporting.models import (
     ReportStatus,
     TargetValue,
 )
+from nhiemvu.reporting.selectors import tasks_progress
 from nhiemvu.reporting.services import reporting_frequency
 from nhiemvu.reporting.status import MilestoneStatus, TaskStatus
 
@@ -378,7 +379,7 @@ def dashboard_build(
     task_ids = [t.pk for t in tasks]
 
     # 4 queries: each task's latest accepted lead report by the cut-off, with figures and milestones met.
-    progress = _progress(plan_ids, tasks, today=status_day, as_of=as_of)
+    progress = tasks_progress(tasks, today=status_day, as_of=as_of, plan_ids=plan_ids)
     # A heading with no lead unit and no report only groups its sub-tasks: not counted.
     tasks = [t for t in tasks if t.lead_unit_id is not None or progress[t.pk].report is not None]
 

@@ -31,9 +31,9 @@ from nhiemvu.reporting.models import (
     ReportingPeriod,
     ReportStatus,
 )
-from nhiemvu.reporting.selectors import MilestoneProgress, TargetProgress, TaskProgress
+from nhiemvu.reporting.selectors import TaskProgress, tasks_progress
 from nhiemvu.reporting.services import reporting_frequency
-from nhiemvu.reporting.status import MilestoneStatus, TaskStatus, attainment, milestone_status, task_status
+from nhiemvu.reporting.status import MilestoneStatus, TaskStatus
 
 COMPARATOR_SIGNS = {"=": "", ">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< "}
 DONE = (TaskStatus.COMPLETED_ON_TIME, TaskStatus.COMPLETED_LATE)
@@ -407,78 +407,6 @@ def _task_line(plan_index: int, agency: str, progress: TaskProgress, reportable:
     )
 
 
-def _progress(
-    plan_ids: list[int], tasks: list[Task], *, today: dt.date, as_of: dt.date
-) -> dict[int, TaskProgress]:
-    """Each task's progress from its latest accepted lead report by `as_of`, in 4 queries.
-
-    The same rules as `reporting.selectors.tasks_progress` (a test holds them equal), but it
-    picks the latest report per task from bare ids first and loads only those with their
-    figures: a province's year is 12,000 reports, of which the report needs 1,000.
-    """
-    ids = (
-        ProgressReport.objects.filter(
-            task__plan_id__in=plan_ids,
-            is_lead=True,
-            status=ReportStatus.ACCEPTED,
-            period__ends_on__lte=as_of,
-        )
-        .order_by("task_id", "period__ends_on", "version")
-        .values_list("task_id", "pk")
-    )
-    latest_ids = dict(ids)  # ascending, so each task keeps its last report
-    reports = {
-        r.task_id: r
-        for r in ProgressReport.objects.filter(pk__in=list(latest_ids.values()))
-        .select_related("period")
-        .prefetch_related("values", "milestones_met")
-    }
-    result: dict[int, TaskProgress] = {}
-    for task in tasks:
-        report = reports.get(task.pk)
-        values = {v.target_id: v for v in report.values.all()} if report else {}
-        met = {m.pk for m in report.milestones_met.all()} if report else set()
-        started = report is not None and (
-            (report.percent_done or 0) > 0 or any(v.actual for v in values.values()) or bool(report.narrative)
-        )
-        targets = []
-        for target in task.targets.all():
-            value = values.get(target.pk)
-            actual = value.actual if value else None
-            targets.append(
-                TargetProgress(
-                    target=target,
-                    actual=actual,
-                    estimate=value.estimate if value else None,
-                    attainment=attainment(
-                        comparator=target.comparator,
-                        value=target.value,
-                        actual=actual,
-                        max_value=target.max_value,
-                        change=target.change,
-                        baseline=target.baseline,
-                    ),
-                )
-            )
-        result[task.pk] = TaskProgress(
-            task=task,
-            status=task_status(
-                deadline=task.deadline,
-                today=today,
-                completed_on=report.completed_on if report else None,
-                started=started,
-            ),
-            report=report,
-            percent_done=report.percent_done if report else None,
-            targets=targets,
-            milestones=[
-                MilestoneProgress(m, milestone_status(due=m.due, met=m.pk in met, today=today))
-                for m in task.milestones.all()
-            ],
-        )
-    return result
-
-
 def build_report(
     periods: Sequence[ReportingPeriod],
     *,
@@ -530,7 +458,9 @@ def build_report(
         cutoffs[period.ends_on].append(period.plan_id)
     for cutoff, batch in cutoffs.items():
         batch_tasks = [t for plan_id in batch for t in by_plan[plan_id]]
-        progress.update(_progress(batch, batch_tasks, today=min(report_date, cutoff), as_of=cutoff))
+        progress.update(
+            tasks_progress(batch_tasks, today=min(report_date, cutoff), as_of=cutoff, plan_ids=batch)
+        )
 
     # 2 queries: unresolved obstacles and proposals of the accepted reports inside the window,
     # leaving out a report an accepted correction replaced, so nothing is listed twice.

@@ -421,13 +421,13 @@ PAGES: dict[str, tuple[str, Callable[[Plan, ReportingPeriod], str], int]] = {
     ),
     # session, user, scope (memberships, tree, the director's officials), the visible task, the
     # task with plan data (targets, milestones, support units prefetched), its latest accepted
-    # report (values, milestones met), the current period (two queries once every send-by date
+    # report (its id, the report, values, milestones met), the current period (two queries once every send-by date
     # has passed), the history (reports, events, values, obstacles, attachments), the bell's
     # unread count.
     "task page": (
         "director",
         lambda plan, june: reverse("reporting:task-detail", args=[plan.tasks.get(code="1").pk]),
-        21,
+        22,
     ),
 }
 
