@@ -6,6 +6,7 @@ console). Production sets DJANGO_ENV=production, DATABASE_URL, SECRET_KEY and AL
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -87,6 +88,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "csp",
+    "auditlog",
     "nhiemvu.core",
     "nhiemvu.organisations",
     "nhiemvu.plans",
@@ -96,19 +100,26 @@ INSTALLED_APPS = [
     "nhiemvu.reminders",
     "nhiemvu.dashboards",
     "nhiemvu.api",
+    "nhiemvu.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every response (error pages and static files included) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the audit trail records request.user as the actor of every change.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a lockout raised during login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,6 +173,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "nhiemvu.core.auth_backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:plan-list"
@@ -260,12 +276,50 @@ if PRODUCTION:
         # a decision for the agency's domain owner, so it is opt-in and its warning expected.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Login throttling (django-axes). A whole office reaches the site through one proxy address, so
+# an address alone must not lock everyone out: lock the pair (username, address) instead.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+# Behind the TLS proxy REMOTE_ADDR is the proxy's own address, so this degrades to "per
+# username": still no password guessing, and X-Forwarded-For (which a client can forge) is not
+# trusted for it.
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, so
+# an injected <script> or on*= handler never runs even if escaping were ever missed. Data for
+# scripts travels in json_script blocks, which are not executed. data: images are the icons
+# embedded in the vendored CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Audit trail (django-auditlog): the models are registered in nhiemvu/audit/apps.py. Field
+# values are kept as text, before and after, for each create, change and delete.
+# Our own entry model (nhiemvu.audit.AuditEntry) adds the owning organisation, so that each
+# department's planning-finance division and director see their own trail and no one else's.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+AUDITLOG_INCLUDE_ALL_MODELS = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pdfminer": {"level": "WARNING"}},
+    # axes announces itself and every failed login at INFO; failures are in its own table.
+    "loggers": {"pdfminer": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Where `nhiemvu demo` finds the sample plan: the shared corpus beside the checkout.

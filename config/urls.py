@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", include("nhiemvu.documents.urls")),
     path("reminders/", include("nhiemvu.reminders.urls")),
     path("dashboards/", include("nhiemvu.dashboards.urls")),
+    path("audit/", include("nhiemvu.audit.urls")),
     path("api/v1/", include("nhiemvu.api.urls")),
     path("account/tokens/", include("nhiemvu.api.web_urls")),
 ]

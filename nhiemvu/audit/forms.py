@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry
+from .selectors import AuditFilters
+
+
+class AuditFilterForm(forms.Form):
+    """The list's filters; shape only. A value not on offer (someone else's user id) is an error."""
+
+    model = forms.TypedChoiceField(label=_("Loại dữ liệu"), required=False, coerce=int, empty_value=None)
+    object = forms.IntegerField(label=_("Mã đối tượng"), required=False, min_value=1)
+    actor = forms.TypedChoiceField(label=_("Người thực hiện"), required=False, coerce=int, empty_value=None)
+    action = forms.TypedChoiceField(
+        label=_("Thao tác"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "—"),
+            (AuditEntry.Action.CREATE, _("Tạo mới")),
+            (AuditEntry.Action.UPDATE, _("Sửa")),
+            (AuditEntry.Action.DELETE, _("Xóa")),
+        ],
+    )
+    date_from = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(
+        self, *args: Any, models: list[tuple[int, str]], actors: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "—"), *models]  # type: ignore[attr-defined]
+        self.fields["actor"].choices = [("", "—"), *actors]  # type: ignore[attr-defined]
+
+    def filters(self) -> AuditFilters | None:
+        """The filters to apply; None when what was asked for can't be answered."""
+        if not self.is_bound:
+            return AuditFilters()
+        if not self.is_valid():
+            return None
+        d = self.cleaned_data
+        return AuditFilters(
+            content_type_id=d.get("model"),
+            object_id=d.get("object"),
+            actor_id=d.get("actor"),
+            date_from=d.get("date_from"),
+            date_to=d.get("date_to"),
+            action=d.get("action"),
+        )

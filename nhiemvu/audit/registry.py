@@ -1,0 +1,66 @@
+"""Which models the audit trail follows, and which organisation each change belongs to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.db.models import Model
+
+# The plan's content and the reporting cycle's writes, plus who holds which role where: the
+# records a dispute or an inspection asks about ("who changed this target, and from what?").
+AUDITED_MODELS = [
+    "plans.Plan",
+    "plans.Task",
+    "plans.Target",
+    "plans.Milestone",
+    "reporting.ProgressReport",
+    "reporting.TargetValue",
+    "reporting.Obstacle",
+    "organisations.Membership",
+    "organisations.Official",
+    "organisations.Organisation",
+]
+
+# Bookkeeping columns that change on every save and say nothing a reader needs.
+_NOISE = ["created_at", "updated_at", "search_text"]
+
+
+def register_audited_models() -> None:
+    for label in AUDITED_MODELS:
+        model = apps.get_model(label)
+        if not auditlog.contains(model):
+            fields = {f.name for f in model._meta.get_fields()}
+            auditlog.register(model, exclude_fields=[f for f in _NOISE if f in fields])
+
+
+def owning_organisation_id(instance: Model) -> int | None:
+    """The body whose records these are: the plan's issuer, or the organisation itself.
+
+    Stored on each entry so that a department's trail is one indexed filter, and stays readable
+    after the object (and its parents) are deleted.
+    """
+    from nhiemvu.organisations.models import Membership, Official, Organisation
+    from nhiemvu.plans.models import Milestone, Plan, Target, Task
+    from nhiemvu.reporting.models import Obstacle, ProgressReport, TargetValue
+
+    obj: Any = instance
+    if isinstance(obj, Organisation):
+        return int(obj.pk)
+    if isinstance(obj, Membership | Official):
+        return obj.organisation_id
+    if isinstance(obj, Plan):
+        return obj.issuer_id
+    if isinstance(obj, Task):
+        found = Plan.objects.filter(pk=obj.plan_id).values_list("issuer_id", flat=True)
+    elif isinstance(obj, Target | Milestone | ProgressReport):
+        found = Task.objects.filter(pk=obj.task_id).values_list("plan__issuer_id", flat=True)
+    elif isinstance(obj, TargetValue | Obstacle):
+        found = ProgressReport.objects.filter(pk=obj.report_id).values_list(
+            "task__plan__issuer_id", flat=True
+        )
+    else:
+        return None
+    # A cascade delete can remove the parent before its children's entries are written.
+    return found.first()
