@@ -1,0 +1,287 @@
+"""No object URL opens another department's object: every route with an id in config.urls,
+called by the outsider (unit staff of another department) with a real id of ours, answers as
+if the id did not exist; an anonymous visitor is sent to log in.
+
+The table must name every such route: a new one fails `test_the_table_covers_every_object_url`
+until it is added here with its expected answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from nhiemvu.api.services import api_token_create
+from nhiemvu.core.testing import Cast, make_plan
+from nhiemvu.ingest.services import import_session_stage
+from nhiemvu.reminders.models import Notification, NotificationKind
+from nhiemvu.reminders.services import feed_create
+from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod
+from nhiemvu.reporting.services import (
+    ObstacleInput,
+    ReportInput,
+    attachment_add,
+    periods_generate,
+    report_save_draft,
+    report_start,
+    report_submit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    found = []
+    for p in resolver.url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
+            found += _walk(p, route, ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace else str(p.name)
+            found.append((name, route))
+    return found
+
+
+def _has_parameter(route: str) -> bool:
+    return "<" in route or "(?P<" in route
+
+
+def object_routes() -> dict[str, str]:
+    """name → route of every pattern that takes a parameter, outside the admin (staff only, below)."""
+    return {
+        name: route
+        for name, route in _walk(get_resolver())
+        if _has_parameter(route) and not route.startswith("admin/") and name != "api:unknown"
+    }
+
+
+@dataclass
+class Ours:
+    """Objects of the cast's department, and what the outsider uses to ask for them."""
+
+    cast: Cast
+    plan_pk: int
+    task_pk: int
+    target_pk: int
+    period: ReportingPeriod
+    report: ProgressReport
+    obstacle_pk: int
+    attachment_pk: int
+    notification_pk: int
+    feed_pk: int
+    session_pk: int
+    token_pk: int
+    outsider_token: str
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def ours(cast: Cast) -> Ours:
+    plan = make_plan(cast, tasks=1, targets_per_task=1)
+    periods_generate(plan=plan)
+    task = plan.tasks.get()
+    period = plan.periods.get(key="2023-06")
+    report = report_start(task=task, period=period, user=cast.unit_staff)
+    data = ReportInput(
+        percent_done=Decimal(40),
+        values={t.pk: (Decimal(500), None) for t in task.targets.all()},
+        obstacles=[ObstacleInput(description="Thiếu vốn")],
+    )
+    report = report_save_draft(report=report, user=cast.unit_staff, revision=report.revision, data=data)
+    attachment_add(report=report, user=cast.unit_staff, name="bien-ban.pdf", data=b"%PDF-1.7\n")
+    report = report_submit(report=report, user=cast.unit_staff)
+    notification = Notification.objects.create(
+        recipient=cast.unit_staff, kind=NotificationKind.REPORT_RETURNED, dedup_key="k", subject="s", body="b"
+    )
+    feed, _ = feed_create(user=cast.unit_staff)
+    session = import_session_stage(
+        user=cast.planning_finance,
+        issuer=cast.department,
+        file_name="kh.txt",
+        data=b"x",
+        plan_json={"tasks": []},
+    )
+    token, _ = api_token_create(user=cast.unit_staff, name="Hệ thống văn bản", scope="write")
+    return Ours(
+        cast=cast,
+        plan_pk=plan.pk,
+        task_pk=task.pk,
+        target_pk=task.targets.get().pk,
+        period=period,
+        report=report,
+        obstacle_pk=Obstacle.objects.get(report=report).pk,
+        attachment_pk=Attachment.objects.get(report=report).pk,
+        notification_pk=notification.pk,
+        feed_pk=feed.pk,
+        session_pk=session.pk,
+        token_pk=token.pk,
+        outsider_token=api_token_create(user=cast.outsider, name="Sở Y tế", scope="write")[1],
+    )
+
+
+GET, POST, PATCH = "get", "post", "patch"
+NOT_FOUND = 404
+# Organisation pages are the province's directory: everyone in the province sees every body's
+# name (they coordinate with each other); what they must not see is its plans and reports.
+DIRECTORY = "directory"
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    url: Callable[[Ours], str]
+    outsider: int | str = NOT_FOUND
+    anonymous: int = 302  # to the login page; the API answers 401
+
+
+def _r(name: str, *args: Callable[[Ours], object]) -> Callable[[Ours], str]:
+    return lambda o: reverse(name, args=[a(o) for a in args])
+
+
+WEB: dict[str, Case] = {
+    "organisations:organisation-detail": Case(
+        GET, _r("organisations:organisation-detail", lambda o: o.cast.forest_unit.pk), DIRECTORY
+    ),
+    "plans:plan-detail": Case(GET, _r("plans:plan-detail", lambda o: o.plan_pk)),
+    "ingest:review": Case(GET, _r("ingest:review", lambda o: o.session_pk)),
+    "ingest:confirm": Case(POST, _r("ingest:confirm", lambda o: o.session_pk)),
+    "ingest:discard": Case(POST, _r("ingest:discard", lambda o: o.session_pk)),
+    "reporting:task-detail": Case(GET, _r("reporting:task-detail", lambda o: o.task_pk)),
+    "reporting:report-edit": Case(
+        GET, _r("reporting:report-edit", lambda o: o.task_pk, lambda o: o.period.pk)
+    ),
+    "reporting:submissions": Case(GET, _r("reporting:submissions", lambda o: o.period.pk)),
+    "reporting:report-review": Case(POST, _r("reporting:report-review", lambda o: o.report.pk)),
+    "reporting:period-list": Case(GET, _r("reporting:period-list", lambda o: o.plan_pk)),
+    "reporting:attachment": Case(GET, _r("reporting:attachment", lambda o: o.attachment_pk)),
+    "documents:period-report": Case(
+        GET, lambda o: reverse("documents:period-report", kwargs={"period_pk": o.period.pk, "fmt": "docx"})
+    ),
+    "reminders:notification-read": Case(POST, _r("reminders:notification-read", lambda o: o.notification_pk)),
+    "reminders:feed-revoke": Case(POST, _r("reminders:feed-revoke", lambda o: o.feed_pk)),
+    # The feed's id is a secret token (calendar apps can't log in): a wrong one is a 404 for all.
+    "reminders:feed-ics": Case(
+        GET, lambda o: reverse("reminders:feed-ics", args=["khong-dung"]), anonymous=NOT_FOUND
+    ),
+    "dashboards:leader-detail": Case(
+        GET, _r("dashboards:leader-detail", lambda o: o.cast.deputy_official.pk)
+    ),
+    "dashboards:unit": Case(GET, _r("dashboards:unit", lambda o: o.cast.forest_unit.pk)),
+    "api-tokens:token-revoke": Case(POST, _r("api-tokens:token-revoke", lambda o: o.token_pk)),
+}
+
+
+def _api(path: Callable[[Ours], str], method: str = GET) -> Case:
+    return Case(method, lambda o: f"/api/v1/{path(o)}", NOT_FOUND, anonymous=401)
+
+
+API: dict[str, Case] = {
+    "api:organisation_detail": Case(
+        GET, lambda o: f"/api/v1/organisations/{o.cast.forest_unit.pk}", DIRECTORY, anonymous=401
+    ),
+    "api:plan_detail": _api(lambda o: f"plans/{o.plan_pk}"),
+    "api:plan_export_json": _api(lambda o: f"plans/{o.plan_pk}/export"),
+    "api:task_detail": _api(lambda o: f"tasks/{o.task_pk}"),
+    "api:target_detail": _api(lambda o: f"targets/{o.target_pk}"),
+    "api:period_detail": _api(lambda o: f"periods/{o.period.pk}"),
+    "api:period_lock": _api(lambda o: f"periods/{o.period.pk}/lock", POST),
+    "api:period_unlock": _api(lambda o: f"periods/{o.period.pk}/unlock", POST),
+    "api:report_detail": _api(lambda o: f"reports/{o.report.pk}"),
+    "api:report_update": _api(lambda o: f"reports/{o.report.pk}", PATCH),
+    "api:report_submit": _api(lambda o: f"reports/{o.report.pk}/submit", POST),
+    "api:report_accept": _api(lambda o: f"reports/{o.report.pk}/accept", POST),
+    "api:report_return": _api(lambda o: f"reports/{o.report.pk}/return", POST),
+    "api:obstacle_detail": _api(lambda o: f"obstacles/{o.obstacle_pk}"),
+    "api:notification_read": _api(lambda o: f"notifications/{o.notification_pk}/read", POST),
+}
+TABLE = {**WEB, **API}
+
+
+def test_the_table_covers_every_object_url() -> None:
+    assert set(object_routes()) == set(TABLE)
+
+
+def _call(client: Client, case: Case, ours: Ours, token: str | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    url = case.url(ours)
+    if case.method == PATCH:
+        body = {"narrative": "x", "revision": ours.report.revision}
+        return client.patch(url, body, content_type="application/json", headers=headers)
+    if case.method == POST and url.startswith("/api/"):
+        return client.post(url, {"comment": "x"}, content_type="application/json", headers=headers)
+    return getattr(client, case.method)(url, {}, headers=headers)
+
+
+def _state(ours: Ours) -> tuple[object, ...]:
+    """What a write through one of the routes could change."""
+    from nhiemvu.api.models import ApiToken
+    from nhiemvu.ingest.models import ImportSession
+    from nhiemvu.reminders.models import CalendarFeed
+
+    ours.report.refresh_from_db()
+    ours.period.refresh_from_db()
+    return (
+        ours.report.status,
+        ours.report.revision,
+        ours.period.locked_at,
+        Notification.objects.get(pk=ours.notification_pk).read_at,
+        CalendarFeed.objects.get(pk=ours.feed_pk).revoked_at,
+        ImportSession.objects.get(pk=ours.session_pk).status,
+        ApiToken.objects.get(pk=ours.token_pk).revoked_at,
+    )
+
+
+@pytest.mark.parametrize("name", TABLE)
+def test_the_outsider_gets_404_for_our_objects(ours: Ours, name: str) -> None:
+    case = TABLE[name]
+    client = Client()
+    client.force_login(ours.cast.outsider)
+    before = _state(ours)
+    response = _call(client, case, ours, ours.outsider_token if name.startswith("api:") else None)
+    if case.outsider == DIRECTORY:
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Nhiệm vụ số 1" not in body and "Kế hoạch thử nghiệm" not in body
+    else:
+        assert response.status_code == case.outsider, response.content[:300]
+    assert _state(ours) == before
+
+
+@pytest.mark.parametrize("name", TABLE)
+def test_an_anonymous_visitor_is_sent_to_log_in(ours: Ours, name: str) -> None:
+    case = TABLE[name]
+    before = _state(ours)
+    response = _call(Client(), case, ours)
+    assert response.status_code == case.anonymous
+    if case.anonymous == 302:
+        assert response.url.startswith(reverse("login"))
+    assert _state(ours) == before
+
+
+def test_admin_object_pages_are_for_staff_only(ours: Ours) -> None:
+    """Every admin route with an id sends a non-staff user to the admin's login."""
+    client = Client()
+    client.force_login(ours.cast.outsider)
+    routes = [r for _, r in _walk(get_resolver()) if r.startswith("admin/") and _has_parameter(r)]
+    assert len(routes) > 50
+    for route in routes:
+        if "(?P<" in route:
+            continue  # the app index and the catch-all: not object pages
+        url = "/" + route.replace("<path:content_type_id>", "1").replace(
+            "<path:object_id>", str(ours.plan_pk)
+        )
+        url = url.replace("<id>", str(ours.cast.director.pk))
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response.url, url
