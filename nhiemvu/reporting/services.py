@@ -336,22 +336,29 @@ def report_submit(
     return report
 
 
-@transaction.atomic
-def report_accept(
-    *, report: ProgressReport, user: AbstractBaseUser, comment: str = "", scope: AccessScope | None = None
+def _review(
+    report: ProgressReport, user: AbstractBaseUser, scope: AccessScope, action: Action, comment: str
 ) -> ProgressReport:
-    scope = access_scope(user) if scope is None else scope
+    """Planning-finance's decision on a submitted report, under the row lock, with its event."""
     report = _locked_report(report)
     if not access.may_review(scope, report.task):
         raise NotAllowedError(
             "Bạn không được duyệt báo cáo này.", message_en="You may not review this report."
         )
-    before, after = _move(report, Action.ACCEPT)
+    before, after = _move(report, action)
     report.reviewed_at = timezone.now()
     report.revision += 1
     report.save(update_fields=["status", "reviewed_at", "revision", "updated_at"])
     _event(report, user, before, after, comment.strip())
     return report
+
+
+@transaction.atomic
+def report_accept(
+    *, report: ProgressReport, user: AbstractBaseUser, comment: str = "", scope: AccessScope | None = None
+) -> ProgressReport:
+    scope = access_scope(user) if scope is None else scope
+    return _review(report, user, scope, Action.ACCEPT, comment)
 
 
 @transaction.atomic
@@ -364,17 +371,7 @@ def report_return(
             "Trả lại báo cáo cần ghi rõ lý do để đơn vị bổ sung.",
             message_en="Say why the report is returned.",
         )
-    report = _locked_report(report)
-    if not access.may_review(scope, report.task):
-        raise NotAllowedError(
-            "Bạn không được duyệt báo cáo này.", message_en="You may not review this report."
-        )
-    before, after = _move(report, Action.RETURN)
-    report.reviewed_at = timezone.now()
-    report.revision += 1
-    report.save(update_fields=["status", "reviewed_at", "revision", "updated_at"])
-    _event(report, user, before, after, comment.strip())
-    return report
+    return _review(report, user, scope, Action.RETURN, comment)
 
 
 # Attachments ------------------------------------------------------------------------------------
