@@ -311,6 +311,10 @@ CONTENT_SECURITY_POLICY = {
 # Our own entry model (nhiemvu.audit.AuditEntry) adds the owning organisation, so that each
 # department's planning-finance division and director see their own trail and no one else's.
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# auditlog's own migrations create its default table even when swapped out; left empty, that
+# table's foreign key to content types breaks PostgreSQL's TRUNCATE (tests' flush). Its only
+# model is swapped, so without migrations the app has nothing to create.
+MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LOGGING = {
