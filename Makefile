@@ -51,3 +51,10 @@ clean:
 messages: install
 	$(BIN)/nhiemvu makemessages -l en --ignore=.venv --ignore=var --ignore=artifacts --ignore="*/tests/*"
 	$(BIN)/nhiemvu compilemessages -l en --ignore=.venv
+
+# fault-test: restart PostgreSQL while units submit (bench/faults.py: restarts the machine's shared
+# cluster, so run it alone, as root), then kill an import inside its transaction on PostgreSQL.
+.PHONY: fault-test
+fault-test: install
+	$(BIN)/python bench/faults.py
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q nhiemvu/reporting/tests/test_faults.py

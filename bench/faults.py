@@ -1,0 +1,209 @@
+"""PostgreSQL restarts while units are submitting: nothing acknowledged is lost, every failure
+is an explicit error, and the same submission succeeds when retried.
+
+    .venv/bin/python bench/faults.py          (as root: restarts the machine's PostgreSQL cluster)
+
+It restarts the shared PostgreSQL server (`pg_ctlcluster --skip-systemctl-redirect 15 main
+restart`), which breaks any other test using it at the time: run it alone (`make fault-test`),
+never inside the suite. A throwaway database with the agency data set, gunicorn (2 workers x 4
+threads, production settings, loopback), SUBMITTERS unit officers submitting reports in a loop;
+RESTART_AFTER seconds in, the server restarts; the run goes on AFTER seconds more. Every
+submission that failed (a 5xx or a dropped connection) is then retried; finally each
+acknowledged or retried submission is looked up in the database.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+load = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+sys.modules["bench_load"] = load  # its dataclasses look their module up while being defined
+_spec.loader.exec_module(load)  # type: ignore[union-attr]
+
+PY = load.PY
+SUBMITTERS = int(os.environ.get("SUBMITTERS", "12"))
+RESTART_AFTER = float(os.environ.get("RESTART_AFTER", "8"))
+AFTER = float(os.environ.get("AFTER", "12"))
+CLUSTER = os.environ.get("PG_CLUSTER", "15 main").split()
+
+
+def submit_once(browser, task: int, period: int, marker: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """One GET form + POST submit → ("ok" | "error" | "done-before", detail)."""
+    import re
+    import urllib.parse
+
+    path = f"/reporting/tasks/{task}/periods/{period}/"
+    try:
+        status, _, html = browser.request("GET", path)
+    except Exception as exc:
+        return "error", f"GET {exc!r}"
+    if status >= 500:
+        return "error", f"GET HTTP {status}"
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    revision = re.search(r'name="revision" value="(\d+)"', html)
+    if status == 200 and not revision:
+        return "done-before", "the report is no longer editable"
+    if status != 200 or not csrf:
+        return "error", f"GET HTTP {status}"
+    fields = {
+        "csrfmiddlewaretoken": csrf[1],
+        "action": "submit",
+        "revision": revision[1],
+        "percent_done": "50",
+        "completed_on": "",
+        "narrative": marker,
+        "proposals": "",
+    }
+    for name in load.FIELD.findall(html):
+        fields[name] = "100" if name.startswith("actual_") else ""
+    try:
+        status, headers, _ = browser.request("POST", path, urllib.parse.urlencode(fields))
+    except Exception as exc:
+        return "error", f"POST {exc!r}"
+    if status == 302 and "/reporting/" in headers.get("Location", ""):
+        return "ok", ""
+    return "error", f"POST HTTP {status}"
+
+
+def main() -> int:
+    signal.alarm(900)
+    port = 20000 + os.getpid() % 20000
+    db = f"nhiemvu_faults_{os.getpid()}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+        "DJANGO_ENV": "production",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "false",
+        "SECRET_KEY": "faults-" + secrets.token_hex(32),
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="nhiemvu-faults-static-"),
+        "MEDIA_ROOT": tempfile.mkdtemp(prefix="nhiemvu-faults-media-"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    nv = [PY, "-m", "nhiemvu"]
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
+    gunicorn = None
+    attempts: list[tuple[int, int, str, str, str]] = []  # task, period, marker, outcome, detail
+    lock = threading.Lock()
+    try:
+        year = str(time.localtime().tm_year)
+        for args in (
+            ["migrate", "-v0"],
+            ["collectstatic", "--noinput", "-v0"],
+            ["seed-demo", "--scale", "province", "--start-year", year],
+        ):
+            subprocess.run([*nv, *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        prepared = json.loads(
+            subprocess.run(
+                [PY, "-c", load.PREPARE, str(SUBMITTERS)],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        log = open(f"/tmp/nhiemvu-faults-gunicorn-{os.getpid()}.log", "w")  # noqa: SIM115 — gunicorn's, open while it runs
+        gunicorn = subprocess.Popen(
+            [PY, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", "2", "--threads", "4", "--log-level", "warning"],
+            env=env, cwd=ROOT, stdout=log, stderr=log,
+        )  # fmt: skip
+        time.sleep(3)
+        stop = time.monotonic() + RESTART_AFTER + AFTER
+        retry_queue: list[tuple[dict, int, int, str]] = []
+
+        def submitter(info: dict) -> None:
+            browser = load.Browser(port, info["cookie"])
+            for task, period in info["pairs"]:
+                if time.monotonic() >= stop:
+                    return
+                marker = f"fault {task}/{period} {secrets.token_hex(4)}"
+                outcome, detail = submit_once(browser, task, period, marker)
+                with lock:
+                    attempts.append((task, period, marker, outcome, detail))
+                    if outcome == "error":
+                        retry_queue.append((info, task, period, marker))
+                if outcome == "error":
+                    browser = load.Browser(port, info["cookie"])
+                time.sleep(0.1)
+
+        threads = [threading.Thread(target=submitter, args=(info,)) for info in prepared["submitters"]]
+        for t in threads:
+            t.start()
+        time.sleep(RESTART_AFTER)
+        restart_started = time.monotonic()
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *CLUSTER, "restart"], check=True)
+        restart_seconds = time.monotonic() - restart_started
+        for t in threads:
+            t.join()
+        # Retry each failed submission as a person would: open the form again and send it again.
+        retried: Counter[str] = Counter()
+        retried_markers: list[str] = []
+        for info, task, period, marker in retry_queue:
+            browser = load.Browser(port, info["cookie"])
+            for _ in range(5):
+                outcome, _ = submit_once(browser, task, period, marker)
+                if outcome != "error":
+                    break
+                time.sleep(1)
+            retried[outcome] += 1
+            retried_markers.append(marker)
+        acknowledged = [a[2] for a in attempts if a[3] == "ok"]
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(acknowledged + retried_markers, f)
+        verified = json.loads(
+            subprocess.run(
+                [PY, "-c", load.VERIFY, f.name], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+            ).stdout
+        )
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", db], check=False
+        )
+
+    lost = set(verified["lost"])
+    errors = Counter(a[4] for a in attempts if a[3] == "error")
+    print(
+        f"PostgreSQL restarted {RESTART_AFTER:.0f} s into {SUBMITTERS} units submitting (restart took {restart_seconds:.1f} s)"
+    )
+    print(f"submissions attempted: {len(attempts)}")
+    print(
+        f"  acknowledged (302): {len(acknowledged)}, of which missing from the database: {len(lost & set(acknowledged))}"
+    )
+    print(f"  failed with an error: {sum(errors.values())}")
+    for detail, n in errors.most_common():
+        print(f"    {n} x {detail}")
+    print(
+        f"  retried: {sum(retried.values())} → succeeded {retried['ok']}, "
+        f"already saved by the failed attempt {retried['done-before']}, still failing {retried['error']}"
+    )
+    print(f"  retried submissions missing from the database: {len(lost & set(retried_markers))}")
+    ok = not lost and retried["error"] == 0 and all(a[3] != "done-before" for a in attempts)
+    print(
+        f"result: {'every acknowledged submission kept, every failure retried successfully' if ok else 'NOT met'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
