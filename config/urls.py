@@ -12,6 +12,8 @@ admin.site.site_header = "nhiemvu — Quản trị"
 admin.site.site_title = "nhiemvu"
 admin.site.index_title = "Quản trị hệ thống"
 
+handler500 = "nhiemvu.core.views.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("nhiemvu.core.urls")),
