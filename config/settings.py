@@ -168,6 +168,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Per-process memory by default; several app servers share one Redis (CACHE_URL=redis://host:6379/1)
+# so that a costly dashboard is built once for all of them, not once per worker.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} must be a redis:// address or empty")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# How long dashboards trust their last look at the data before checking for changes again:
+# under a province's afternoon of submissions, every read would otherwise rebuild the page.
+DASHBOARD_STAMP_SECONDS = env_int("DASHBOARD_STAMP_SECONDS", 15)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

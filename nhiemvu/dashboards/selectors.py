@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
@@ -791,7 +792,22 @@ _STAMPED = (Plan, Task, Target, Milestone, ReportingPeriod, ProgressReport, Obst
 
 
 def data_stamp() -> str:
-    """The last change and the row count of every table a dashboard reads, in one query."""
+    """The last change and the row count of every table a dashboard reads, in one query.
+
+    Remembered for DASHBOARD_STAMP_SECONDS: when units submit several reports a second, checking
+    on every read would rebuild the page on almost every read. Figures may then lag by that long.
+    """
+    seconds = settings.DASHBOARD_STAMP_SECONDS
+    if seconds <= 0:
+        return _read_data_stamp()
+    stamp = cache.get("dashboards:stamp")
+    if stamp is None:
+        stamp = _read_data_stamp()
+        cache.set("dashboards:stamp", stamp, seconds)
+    return str(stamp)
+
+
+def _read_data_stamp() -> str:
     parts = ", ".join(
         f'(SELECT MAX(updated_at) FROM "{m._meta.db_table}"), (SELECT COUNT(*) FROM "{m._meta.db_table}")'
         for m in _STAMPED

@@ -60,7 +60,10 @@ def test_overdue_due_soon_obstacles_and_the_trajectory_are_on_the_page(client, c
     assert 'id="db-chart-data" type="application/json"' in response.content.decode()
 
 
-def test_the_overview_query_count_does_not_grow_with_the_number_of_tasks(client, cast, plan_of, today):
+def test_the_overview_query_count_does_not_grow_with_the_number_of_tasks(
+    client, cast, plan_of, today, settings
+):
+    settings.DASHBOARD_STAMP_SECONDS = 0  # look for changes on every request: the data changes below
     # 2 session + user, 3 access scope (memberships, organisations, officials), 1 data stamp, 1 plans, 1 periods,
     # 3 tasks + targets + milestones, 4 latest reports (ids, reports, figures, milestones met),
     # 1 figure history, 1 percent-done history, 1 obstacles, 1 submission record, 1 the bell.
@@ -161,9 +164,10 @@ def test_the_province_generator_makes_the_advertised_sizes():
     assert seed_province  # the generator bench/report.py calls
 
 
-def test_a_second_look_comes_from_the_cache_until_the_data_changes(client, cast, plan_of, today):
+def test_a_second_look_comes_from_the_cache_until_the_data_changes(client, cast, plan_of, today, settings):
     from nhiemvu.reporting.models import Obstacle
 
+    settings.DASHBOARD_STAMP_SECONDS = 0
     plan_of(30)
     login(client, cast.director)
     url = reverse("dashboards:overview")
@@ -175,3 +179,31 @@ def test_a_second_look_comes_from_the_cache_until_the_data_changes(client, cast,
     # Time is frozen here, so the row count, not the clock, is what moves the stamp.
     Obstacle.objects.all().delete()
     assert client.get(url).context["board"].obstacles == []
+
+
+def test_under_load_the_data_stamp_is_trusted_for_a_few_seconds_then_checked_again(
+    client, cast, plan_of, settings
+):
+    import datetime as dt
+
+    import time_machine
+
+    from nhiemvu.reporting.models import Obstacle
+
+    settings.DASHBOARD_STAMP_SECONDS = 15
+    plan_of(3)
+    login(client, cast.director)
+    url = reverse("dashboards:overview")
+    with time_machine.travel(dt.datetime(2023, 6, 20, 9, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        before = client.get(url).context["board"].obstacles
+        assert before
+        # 2 session + user, 3 access scope, 1 the bell: not even the stamp on a hit within 15 s.
+        with CaptureQueriesContext(connection) as hit:
+            client.get(url)
+        assert len(hit) == 6
+        Obstacle.objects.all().delete()
+        traveller.shift(10)
+        stale = client.get(url)
+        assert "board" not in stale.context  # still the cached page: the change isn't looked for yet
+        traveller.shift(6)
+        assert client.get(url).context["board"].obstacles == []
