@@ -18,9 +18,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import logging
+import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -821,12 +826,103 @@ def _read_data_stamp() -> str:
 def dashboard_key(
     user: User, filters: Filters, *, page: PageScope, scope: AccessScope, today: dt.date
 ) -> str:
-    """The cache key of one dashboard as of now (1 query: the data stamp).
+    """The cache key of one dashboard, without the data stamp (no query): the entry stored under it
+    carries the stamp it was built at, so a stale entry can be served while it is rebuilt.
 
     Two users with the same scope see the same tasks, so they share an entry.
     """
-    key_source = repr((scope, page, filters, today, data_stamp()))
+    key_source = repr((scope, page, filters, today))
     return "dashboards:" + hashlib.sha256(key_source.encode()).hexdigest()
+
+
+# Stale-while-revalidate. An entry is `(stamp, value, built_at)`. When the stamp has moved, one
+# request (the one that takes the lock, across threads and processes when the cache is shared)
+# rebuilds in a background thread while it and everyone else are served the previous value; without
+# that, every request arriving after a stamp change rebuilt the same province-sized page at once.
+# With DASHBOARD_STAMP_SECONDS <= 0 ("always fresh", as the tests use) the rebuild is synchronous.
+REBUILD_LOCK_SECONDS = 120
+REBUILD_WAIT_SECONDS = 30  # for a board someone else is building, before building it too
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+
+def lock_key(key: str) -> str:
+    return f"{key}:rebuild"
+
+
+def fresh_or_stale(key: str, stamp: str, build: Callable[[], T]) -> tuple[T, bool]:
+    """The value under `key`: `(value, True)` when this call built it, `(value, False)` when cached.
+
+    A stale entry is returned as is, and rebuilt in the background by whoever takes the lock.
+    """
+    entry = cache.get(key)
+    if entry is None or (settings.DASHBOARD_STAMP_SECONDS <= 0 and entry[0] != stamp):
+        return store(key, stamp, build), True
+    entry_stamp, value, _built_at = entry
+    if entry_stamp != stamp:
+        rebuild_in_background(key, stamp, build)
+    return value, False
+
+
+def store(key: str, stamp: str, build: Callable[[], T]) -> T:
+    value = build()
+    cache.set(key, (stamp, value, time.time()), CACHE_SECONDS)
+    return value
+
+
+def rebuild_in_background(key: str, stamp: str, build: Callable[[], object]) -> threading.Thread | None:
+    """Start a rebuild of `key` unless one is already running (the lock); the thread, for tests."""
+    if not cache.add(lock_key(key), 1, timeout=REBUILD_LOCK_SECONDS):
+        return None
+    thread = threading.Thread(
+        target=_rebuild_in_thread, args=(key, stamp, build), name=f"rebuild {key}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def rebuild(key: str, stamp: str, build: Callable[[], object]) -> None:
+    """What the background thread runs (tests call it directly): store the new value, log a
+    failure, release the lock."""
+    try:
+        store(key, stamp, build)
+    except Exception:
+        logger.exception("Rebuilding dashboard %s failed", key)
+    finally:
+        cache.delete(lock_key(key))
+
+
+def _rebuild_in_thread(key: str, stamp: str, build: Callable[[], object]) -> None:
+    try:
+        rebuild(key, stamp, build)
+    finally:
+        connection.close()  # the thread's own connection; nobody else will close it
+
+
+def dashboard_current(
+    user: User, filters: Filters, *, page: PageScope, today: dt.date, scope: AccessScope, stamp: str
+) -> Dashboard:
+    """The board as of `stamp`: the cached one if it is that fresh, else built now and cached.
+
+    For rebuilding a page's body, which must not be made from a stale board.
+    """
+    key = dashboard_key(user, filters, page=page, scope=scope, today=today)
+    deadline = time.monotonic() + REBUILD_WAIT_SECONDS
+    while True:
+        entry = cache.get(key)
+        if entry is not None and entry[0] == stamp:
+            return entry[1]
+        # The task list rebuilds the same board: one of us builds it, the other waits for it.
+        if cache.add(lock_key(key), 1, timeout=REBUILD_LOCK_SECONDS):
+            try:
+                return store(
+                    key, stamp, lambda: dashboard_build(user, filters, page=page, today=today, scope=scope)
+                )
+            finally:
+                cache.delete(lock_key(key))
+        if time.monotonic() > deadline:
+            return dashboard_build(user, filters, page=page, today=today, scope=scope)
+        time.sleep(0.1)
 
 
 def dashboard_cached(
@@ -836,15 +932,17 @@ def dashboard_cached(
     page: PageScope | None = None,
     today: dt.date | None = None,
     scope: AccessScope | None = None,
-    key: str | None = None,
 ) -> Dashboard:
-    """`dashboard_build`, reused while nothing it reads has changed: 1 query on a hit."""
+    """`dashboard_build`, reused while nothing it reads has changed: 1 query on a hit (the stamp,
+    itself cached for DASHBOARD_STAMP_SECONDS). After a change the previous board is served while
+    a background thread builds the new one."""
     scope = access_scope(user) if scope is None else scope
     page = page or PageScope("overview")
     today = today or timezone.localdate()
-    key = key or dashboard_key(user, filters, page=page, scope=scope, today=today)
-    board = cache.get(key)
-    if board is None:
-        board = dashboard_build(user, filters, page=page, today=today, scope=scope)
-        cache.set(key, board, CACHE_SECONDS)
+    key = dashboard_key(user, filters, page=page, scope=scope, today=today)
+
+    def build() -> Dashboard:
+        return dashboard_build(user, filters, page=page, today=today, scope=scope)
+
+    board, _ = fresh_or_stale(key, data_stamp(), build)
     return board

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.reporting.status import TaskStatus
 
 from . import selectors
@@ -26,35 +28,75 @@ LIST_PAGE_SIZE = 100
 
 def _render(request: HttpRequest, page: PageScope) -> HttpResponse:
     """The page around a cached body: the body (the costly part at a province's size) is rendered
-    once per data stamp, scope, filters and language; the frame (navigation, CSRF token) every time."""
+    once per data stamp, scope, filters and language; the frame (navigation, CSRF token, messages)
+    every time. After a change the previous body is served while it is rebuilt in the background."""
     scope = access_scope(request.user)
     filters = Filters.from_query(request.GET)
     today = timezone.localdate()
-    key = selectors.dashboard_key(request.user, filters, page=page, scope=scope, today=today)
-    html_key = f"{key}:html:{get_language()}"
-    body = cache.get(html_key)
+    language = get_language()
+    key = body_key(request.user, filters, page=page, scope=scope, today=today, language=language)
+    stamp = selectors.data_stamp()
+    built: dict[str, object] = {}
+    build = body_builder(
+        request.user,
+        filters,
+        page=page,
+        scope=scope,
+        today=today,
+        language=language,
+        stamp=stamp,
+        built=built,
+    )
+    body, fresh = selectors.fresh_or_stale(key, stamp, build)
     context: dict[str, object] = {"page": page}
-    if body is None:
-        board = selectors.dashboard_cached(
-            request.user, filters, page=page, scope=scope, today=today, key=key
-        )
-        context["board"] = board
-        body = render_to_string(
-            "dashboards/_dashboard_body.html",
-            {
-                "board": board,
-                "page": page,
-                "filters": filters,
-                "links": _links(filters, page),
-                "of": _of(page),
-                "may_open_leaders": scope.superuser or bool(scope.department_orgs),
-                "may_open_units": scope.superuser or bool(scope.department_orgs),
-            },
-            request=request,
-        )
-        cache.set(html_key, body, selectors.CACHE_SECONDS)
+    if fresh:
+        context["board"] = built["board"]
     context["body"] = mark_safe(body)  # our own template's output, escaped when it was rendered
     return render(request, "dashboards/dashboard_detail.html", context)
+
+
+def body_key(
+    user: User, filters: Filters, *, page: PageScope, scope: AccessScope, today: dt.date, language: str
+) -> str:
+    """Where a page's body is cached (without the data stamp: the entry carries it)."""
+    return f"{selectors.dashboard_key(user, filters, page=page, scope=scope, today=today)}:html:{language}"
+
+
+def body_builder(
+    user: User,
+    filters: Filters,
+    *,
+    page: PageScope,
+    scope: AccessScope,
+    today: dt.date,
+    language: str,
+    stamp: str,
+    built: dict[str, object] | None = None,
+) -> Callable[[], str]:
+    """What rebuilds a page's body, in the request or in a background thread: no request in it
+    (the body shows nothing per user beyond the scope in its key), the language passed along."""
+
+    def build() -> str:
+        with translation.override(language):
+            board = selectors.dashboard_current(
+                user, filters, page=page, scope=scope, today=today, stamp=stamp
+            )
+            if built is not None:
+                built["board"] = board
+            return render_to_string(
+                "dashboards/_dashboard_body.html",
+                {
+                    "board": board,
+                    "page": page,
+                    "filters": filters,
+                    "links": _links(filters, page),
+                    "of": _of(page),
+                    "may_open_leaders": scope.superuser or bool(scope.department_orgs),
+                    "may_open_units": scope.superuser or bool(scope.department_orgs),
+                },
+            )
+
+    return build
 
 
 def _links(filters: Filters, page: PageScope) -> dict[str, object]:
