@@ -742,7 +742,7 @@ def _submissions(
 
 def may_report_on(scope: AccessScope, issuer_id: int) -> bool:
     """A period report shows the whole plan: for those who see it whole (director, planning-finance, province)."""
-    return scope.superuser or issuer_id in scope.department_orgs
+    return scope.sees_whole_plan_of(issuer_id)
 
 
 def may_report_province(scope: AccessScope) -> bool:

@@ -106,6 +106,10 @@ class AccessScope:
     unit_orgs: frozenset[int] = frozenset()
     roles: frozenset[str] = frozenset()
 
+    def sees_whole_plan_of(self, issuer_id: int) -> bool:
+        """Whether plans issued by this body are visible whole (every task, every unit's report)."""
+        return self.superuser or issuer_id in self.department_orgs
+
     @property
     def is_empty(self) -> bool:
         return not (self.superuser or self.department_orgs or self.leader_official_ids or self.unit_orgs)

@@ -33,7 +33,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tree": tree,
             "findings": selectors.plan_findings(plan),
             "period": period_current(plan),
-            "sees_whole_plan": scope.superuser or plan.issuer_id in scope.department_orgs,
+            "sees_whole_plan": scope.sees_whole_plan_of(plan.issuer_id),
             "manages_periods": reporting_access.may_manage_periods(scope, plan.issuer_id),
         },
     )

@@ -143,7 +143,7 @@ def submissions(request: HttpRequest, period_pk: int) -> HttpResponse:
     """Planning-finance: who has and has not reported in a period; accept or return in one step."""
     scope = access_scope(request.user)
     period = selectors.period_get(request.user, period_pk, scope)
-    if not (scope.superuser or period.plan.issuer_id in scope.department_orgs):
+    if not scope.sees_whole_plan_of(period.plan.issuer_id):
         raise Http404
     rows = selectors.submissions(period)
     counts = {
