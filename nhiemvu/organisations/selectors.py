@@ -57,20 +57,6 @@ def organisation_descendant_ids(org_id: int, parents: dict[int, int | None] | No
     return found
 
 
-def user_memberships(user: User) -> list[Membership]:
-    if not user.is_authenticated:
-        return []
-    return list(Membership.objects.filter(user=user).select_related("organisation"))
-
-
-def user_has_role(user: User, *roles: Role) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, role__in=roles).exists()
-
-
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     """Bodies around the user's own: their parents' whole subtrees and every ancestor.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -466,16 +465,6 @@ def attachment_add(
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
-
-
-def reports_accept_many(*, reports: Sequence[ProgressReport], user: AbstractBaseUser) -> int:
-    """Accept several submitted reports in one go; each in its own transaction."""
-    scope = access_scope(user)
-    done = 0
-    for report in reports:
-        report_accept(report=report, user=user, scope=scope)
-        done += 1
-    return done
 
 
 @transaction.atomic
