@@ -152,28 +152,44 @@ def unit(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    """The tasks behind one number of a dashboard: the same filters, plus `show=` (overdue, due30, …)."""
+    """The tasks behind one number of a dashboard: the same filters, plus `show=` (overdue, due30, …).
+
+    Its table is cached like a dashboard's body (same board, same stamp), per list, page and language.
+    """
     scope = access_scope(request.user)
     filters = Filters.from_query(request.GET)
     page = _page_from_query(request)
-    board = selectors.dashboard_cached(request.user, filters, page=page, scope=scope)
     show = request.GET.get("show", "all")
     show = show if show in selectors.SHOWS else "all"
-    rows = board.rows_for(show)
-    paginator = Paginator(rows, LIST_PAGE_SIZE)
-    return render(
-        request,
-        "dashboards/task_list.html",
-        {
-            "board": board,
-            "page": page,
-            "of": _of(page),
-            "filters": filters,
-            "show": show,
-            "rows": paginator.get_page(request.GET.get("page")),
-            "count": len(rows),
-        },
-    )
+    page_number = request.GET.get("page", "1")
+    page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
+    today = timezone.localdate()
+    language = get_language()
+    key = body_key(request.user, filters, page=page, scope=scope, today=today, language=language)
+    stamp = selectors.data_stamp()
+    user = request.user
+
+    def build() -> str:
+        with translation.override(language):
+            board = selectors.dashboard_current(
+                user, filters, page=page, scope=scope, today=today, stamp=stamp
+            )
+            rows = board.rows_for(show)
+            return render_to_string(
+                "dashboards/_task_list_body.html",
+                {
+                    "page": page,
+                    "of": _of(page),
+                    "filters": filters,
+                    "board": board,
+                    "show": show,
+                    "rows": Paginator(rows, LIST_PAGE_SIZE).get_page(page_number),
+                    "count": len(rows),
+                },
+            )
+
+    body, _ = selectors.fresh_or_stale(f"{key}:list:{show}:{page_number}", stamp, build)
+    return render(request, "dashboards/task_list.html", {"body": mark_safe(body)})
 
 
 @never_cache
