@@ -181,6 +181,14 @@ CACHES = {
 # How long dashboards trust their last look at the data before checking for changes again:
 # under a province's afternoon of submissions, every read would otherwise rebuild the page.
 DASHBOARD_STAMP_SECONDS = env_int("DASHBOARD_STAMP_SECONDS", 15)
+# With a shared cache, what each user may see (worked out from memberships and the organisation
+# tree) is kept there until a membership, organisation or official changes, and sessions are read
+# from it before the database. Not with the per-process default: a change made in one worker
+# would not reach the others, so a revoked membership or a logout could linger there.
+ACCESS_SCOPE_CACHE_SECONDS = env_int("ACCESS_SCOPE_CACHE_SECONDS", 3600 if CACHE_URL else 0)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

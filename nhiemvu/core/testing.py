@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 
 from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
+from nhiemvu.organisations.selectors import scope_changed
 from nhiemvu.plans.models import Plan
 
 PASSWORD = "nhiemvu-test-2023"
@@ -80,6 +81,7 @@ def build_cast() -> Cast:
             Membership(user=outsider, organisation=other, role=Role.UNIT_STAFF),
         ]
     )
+    scope_changed()  # bulk_create sends no signals
     deputy_official = Official.objects.create(
         full_name="Lê Thị Phó", position="Phó Giám đốc Sở", organisation=department, user=deputy
     )

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
+from nhiemvu.organisations.selectors import scope_changed
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
 from nhiemvu.reporting.models import Obstacle, ObstacleStatus, ProgressReport, ReportStatus, TargetValue
 from nhiemvu.reporting.services import periods_generate
@@ -111,6 +112,7 @@ def seed_province(
             result.reports += _seed_plan(plan, units, leaders, scale, today=today, varied=varied)
     if users and first_department is not None:
         result.usernames = _demo_users(province, first_department, first_deputy, first_unit)
+    scope_changed()  # the bulk-created units and officials sent no signals
     return result
 
 

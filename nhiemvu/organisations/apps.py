@@ -7,3 +7,22 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationsConfig(AppConfig):
     name = "nhiemvu.organisations"
     verbose_name = _("Cơ quan, đơn vị")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Membership, Official, Organisation
+        from .selectors import scope_changed
+
+        def changed(**kwargs: object) -> None:
+            scope_changed()
+
+        # What access scopes are computed from (superuser status is in the cache key). Bulk
+        # writes send no signals: they must call scope_changed() themselves.
+        for model in (Membership, Organisation, Official):
+            post_save.connect(
+                changed, sender=model, weak=False, dispatch_uid=f"scope-{model._meta.label}-save"
+            )
+            post_delete.connect(
+                changed, sender=model, weak=False, dispatch_uid=f"scope-{model._meta.label}-delete"
+            )

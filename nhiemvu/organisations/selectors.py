@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 
 from .models import Membership, Official, Organisation, OrganisationKind, Role
@@ -115,16 +119,46 @@ def access_scope(user: User) -> AccessScope:
     """The user's scope in three queries (memberships, the organisation tree, their officials).
 
     Kept on the user object, which lives for one request: the view and the navigation bar
-    ask for it again without querying again.
+    ask for it again without querying again. With a shared cache (ACCESS_SCOPE_CACHE_SECONDS > 0,
+    the default when CACHE_URL is set) it is also kept there between requests, until any
+    membership, organisation or official changes (`scope_changed`).
     """
     if not user.is_authenticated:
         return AccessScope()
     cached = getattr(user, "_nhiemvu_scope", None)
     if cached is not None:
         return cached
-    scope = _compute_access_scope(user)
+    seconds = settings.ACCESS_SCOPE_CACHE_SECONDS
+    if seconds > 0:
+        key = f"organisations:scope:{user.pk}:{int(user.is_superuser)}"
+        found = cache.get_many([SCOPE_VERSION_KEY, key])
+        version = found.get(SCOPE_VERSION_KEY) or _scope_version()
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            scope = entry[1]
+        else:
+            scope = _compute_access_scope(user)
+            cache.set(key, (version, scope), seconds)
+    else:
+        scope = _compute_access_scope(user)
     user._nhiemvu_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+SCOPE_VERSION_KEY = "organisations:scope-version"
+
+
+def _scope_version() -> str:
+    cache.add(SCOPE_VERSION_KEY, secrets.token_hex(8), None)
+    return str(cache.get(SCOPE_VERSION_KEY))
+
+
+def scope_changed() -> None:
+    """Every cached scope is out of date: called when memberships, organisations or officials change.
+
+    After the commit, so that nobody recomputes a scope from the old rows under the new version.
+    """
+    transaction.on_commit(lambda: cache.set(SCOPE_VERSION_KEY, secrets.token_hex(8), None))
 
 
 def _compute_access_scope(user: User) -> AccessScope:
