@@ -14,6 +14,16 @@ database: it must be there, submitted, with its own narrative. No dependency bey
 standard library; everything stays on 127.0.0.1; the whole run is bounded by a hard timeout.
 
 Targets: 0 errors, 0 lost submissions, p99 <= 500 ms on every endpoint.
+
+How fast the simulated people click is PACE:
+- PACE=stress (default): a reader reloads 50-300 ms after each page, an officer opens the next
+  form 0.2-1 s after submitting the last one: each of the 50 "users" clicks several times a
+  second, far more than a person does, so this measures what the server holds, not an afternoon;
+- PACE=office: a reader looks at a page for 1-5 s, an officer fills a form for 2-6 s before
+  submitting it and takes 1-3 s before opening the next one.
+The cache is Redis (CACHE_URL, default a scratch database on 127.0.0.1:6379, flushed before and
+after), as several app servers would share it. Afterwards the CPU seconds spent by gunicorn, by
+PostgreSQL and by this client are printed: on one small machine they share the same cores.
 """
 
 from __future__ import annotations
@@ -45,6 +55,15 @@ WORKERS = int(os.environ.get("WORKERS", "4"))
 THREADS = int(os.environ.get("THREADS", "4"))
 HARD_TIMEOUT = int(os.environ.get("HARD_TIMEOUT", "1200"))  # seconds, setup included
 P99_TARGET_MS = 500.0
+PACE = os.environ.get("PACE", "stress")
+PACES = {
+    # (reader's look at a page, officer filling a form, officer's pause before the next form), seconds
+    "stress": ((0.05, 0.3), (0.0, 0.0), (0.2, 1.0)),
+    "office": ((1.0, 5.0), (2.0, 6.0), (1.0, 3.0)),
+}
+if PACE not in PACES:
+    sys.exit(f"PACE={PACE!r}: one of {', '.join(PACES)}")
+READ_PAUSE, FILL_PAUSE, NEXT_PAUSE = PACES[PACE]
 
 PREPARE = r"""
 import json, os, random, sys
@@ -161,7 +180,7 @@ def reader(port: int, cookie: str, path: str, endpoint: str, deadline: float, st
         if got is not None:
             status, _, _, ms = got
             stats.record(endpoint, ms, status == 200, f"HTTP {status}")
-        time.sleep(random.uniform(0.05, 0.3))  # a person reading, not a tight loop
+        time.sleep(random.uniform(*READ_PAUSE))  # a person reading, not a tight loop
 
 
 FIELD = re.compile(r'name="(actual_\d+|estimate_\d+)"')
@@ -198,6 +217,7 @@ def submitter(port: int, info: dict, deadline: float, stats: Stats, run_id: str)
         for name in FIELD.findall(html):
             fields[name] = str(random.randint(1, 500)) if name.startswith("actual_") else ""
         body = urllib.parse.urlencode(fields)
+        time.sleep(random.uniform(*FILL_PAUSE))  # typing the figures in
         got = _timed(stats, "report submit POST", browser, "POST", path, body)
         if got is None:
             continue
@@ -211,7 +231,7 @@ def submitter(port: int, info: dict, deadline: float, stats: Stats, run_id: str)
         if ok:
             with stats.lock:
                 stats.acknowledged.append(marker)
-        time.sleep(random.uniform(0.2, 1.0))  # filling in the next form
+        time.sleep(random.uniform(*NEXT_PAUSE))  # before opening the next form
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -219,11 +239,48 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
+def cpu_seconds(gunicorn_pid: int) -> dict[str, float]:
+    """CPU time so far of gunicorn (master and workers), of PostgreSQL's processes and of this client."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"gunicorn": 0.0, "postgresql": 0.0}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            command = (proc / "comm").read_text().strip()
+        except OSError:
+            continue  # gone in between
+        fields = stat[stat.rindex(")") + 2 :].split()
+        ppid, used = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+        if int(proc.name) == gunicorn_pid or ppid == gunicorn_pid:
+            totals["gunicorn"] += used
+        elif command.startswith("postgres"):
+            totals["postgresql"] += used
+    own = os.times()
+    totals["load client"] = own.user + own.system
+    return totals
+
+
+def scratch_cache() -> str:
+    """CACHE_URL, or a scratch Redis database flushed now (and by the caller at the end)."""
+    url = os.environ.get("CACHE_URL") or f"redis://127.0.0.1:6379/{8 + os.getpid() % 8}"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=2).flushdb()
+    except Exception as exc:  # no Redis here: each worker keeps its own cache
+        print(f"Redis at {url} unreachable ({exc}); each gunicorn worker caches on its own", flush=True)
+        return ""
+    return url
+
+
 def main() -> int:
     signal.alarm(HARD_TIMEOUT)  # whatever happens, the run ends
     port = 20000 + os.getpid() % 20000
     db = f"nhiemvu_load_{os.getpid()}"
     static_root = tempfile.mkdtemp(prefix="nhiemvu-load-static-")
+    cache_url = scratch_cache()
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
@@ -237,6 +294,7 @@ def main() -> int:
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="nhiemvu-load-media-"),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONPATH": str(ROOT),
+        "CACHE_URL": cache_url,
     }
     nv = [PY, "-m", "nhiemvu"]
     gunicorn = None
@@ -302,12 +360,14 @@ def main() -> int:
                 threads.append(
                     threading.Thread(target=reader, args=(port, cookie, path, name, deadline, stats))
                 )
+        cpu_before = cpu_seconds(gunicorn.pid)
         started = time.monotonic()
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=DURATION + 60)
         elapsed = time.monotonic() - started
+        cpu_used = {k: v - cpu_before[k] for k, v in cpu_seconds(gunicorn.pid).items()}
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(stats.acknowledged, f)
         verified = json.loads(
@@ -322,12 +382,17 @@ def main() -> int:
         subprocess.run(
             ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", db], check=False
         )
+        if cache_url:
+            import redis
+
+            redis.Redis.from_url(cache_url).flushdb()
 
     total = sum(len(v) for v in stats.latencies.values())
     errors = sum(stats.errors.values())
     print(
         f"\n{USERS} users ({SUBMITTERS} submitting, {USERS - SUBMITTERS} reading) for {elapsed:.0f} s; "
-        f"gunicorn {WORKERS} workers x {THREADS} threads; PostgreSQL; province data set"
+        f"gunicorn {WORKERS} workers x {THREADS} threads; PostgreSQL; province data set; PACE={PACE}; "
+        f"cache {'Redis' if cache_url else 'per worker'}"
     )
     print(
         f"{'endpoint':22} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6}"
@@ -345,6 +410,12 @@ def main() -> int:
     print(
         f"submissions acknowledged: {len(stats.acknowledged)}, found submitted in the database: "
         f"{verified['checked'] - len(verified['lost'])}, lost: {len(verified['lost'])}"
+    )
+    cores = os.cpu_count() or 1
+    print(
+        f"CPU seconds over the run ({cores} cores x {elapsed:.0f} s = {cores * elapsed:.0f}): "
+        + ", ".join(f"{k} {v:.0f}" for k, v in cpu_used.items())
+        + f"; server CPU per request {1000 * (cpu_used['gunicorn'] + cpu_used['postgresql']) / max(total, 1):.1f} ms"
     )
     for sample in stats.error_samples:
         print(f"  error: {sample}")
