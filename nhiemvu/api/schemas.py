@@ -10,7 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from ninja import Schema
+from django.db.models import Q
+from ninja import FilterLookup, FilterSchema, Schema
 from pydantic import AfterValidator, Field
 
 T = TypeVar("T")
@@ -63,6 +64,17 @@ class PageQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
+class ListQuery(PageQuery, FilterSchema):
+    """A list's query string: its page, and filters that `.filter(queryset)` applies (each field's
+    lookup in its FilterLookup, the field's own name otherwise; a field left out is not applied)."""
+
+    def filter_page(self, value: int) -> Q:
+        return Q()
+
+    def filter_page_size(self, value: int) -> Q:
+        return Q()
+
+
 # --- organisations and people -------------------------------------------------------------------
 
 
@@ -75,9 +87,12 @@ class OrganisationOut(Schema):
     email: str
 
 
-class OrganisationFilter(PageQuery):
-    parent: Id | None = None
+class OrganisationFilter(ListQuery):
+    parent: Annotated[Id | None, FilterLookup("parent_id")] = None
     kind: Text(32) | None = None  # type: ignore[valid-type]
+
+    def filter_kind(self, value: str | None) -> Q:
+        return Q(kind=value) if value else Q()  # `?kind=` means any kind
 
 
 class OfficialOut(Schema):
@@ -138,10 +153,10 @@ class FindingOut(Schema):
     status: str
 
 
-class PlanFilter(PageQuery):
+class PlanFilter(ListQuery):
     year: int | None = Field(None, ge=2000, le=2100)
     status: Literal["draft", "active", "closed"] | None = None
-    issuer: Id | None = None
+    issuer: Annotated[Id | None, FilterLookup("issuer_id")] = None
 
 
 # --- the plan JSON (shared/spec/plan-json.md) ---------------------------------------------------
@@ -369,18 +384,23 @@ TaskStatusName = Literal["completed_on_time", "completed_late", "in_progress", "
 ReportStatusName = Literal["draft", "submitted", "returned", "accepted"]
 
 
-class TaskFilter(PageQuery):
-    plan: Id | None = None
-    unit: Id | None = Field(None, description="Lead unit (organisation id).")
-    leader: Id | None = Field(None, description="Leader (official id).")
+class TaskFilter(ListQuery):
+    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
+    unit: Annotated[Id | None, FilterLookup("lead_unit_id")] = Field(
+        None, description="Lead unit (organisation id)."
+    )
+    leader: Annotated[Id | None, FilterLookup("leader_id")] = Field(None, description="Leader (official id).")
     status: TaskStatusName | None = None
 
+    def filter_status(self, value: str | None) -> Q:
+        return Q()  # computed from accepted reports, not stored: the router filters after computing
 
-class TargetFilter(PageQuery):
-    plan: Id | None = None
-    task: Id | None = None
-    unit: Id | None = None
-    leader: Id | None = None
+
+class TargetFilter(ListQuery):
+    plan: Annotated[Id | None, FilterLookup("task__plan_id")] = None
+    task: Annotated[Id | None, FilterLookup("task_id")] = None
+    unit: Annotated[Id | None, FilterLookup("task__lead_unit_id")] = None
+    leader: Annotated[Id | None, FilterLookup("task__leader_id")] = None
 
 
 # --- periods and reports -----------------------------------------------------------------------
@@ -399,8 +419,8 @@ class PeriodOut(Schema):
     reporting: bool
 
 
-class PeriodFilter(PageQuery):
-    plan: Id | None = None
+class PeriodFilter(ListQuery):
+    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
 
 
 class TargetValueOut(Schema):
@@ -452,13 +472,15 @@ class ReportOut(Schema):
     events: list[EventOut]
 
 
-class ReportFilter(PageQuery):
-    plan: Id | None = None
-    task: Id | None = None
-    unit: Id | None = Field(None, description="The reporting unit (organisation id).")
-    leader: Id | None = None
+class ReportFilter(ListQuery):
+    plan: Annotated[Id | None, FilterLookup("task__plan_id")] = None
+    task: Annotated[Id | None, FilterLookup("task_id")] = None
+    unit: Annotated[Id | None, FilterLookup("organisation_id")] = Field(
+        None, description="The reporting unit (organisation id)."
+    )
+    leader: Annotated[Id | None, FilterLookup("task__leader_id")] = None
     status: ReportStatusName | None = None
-    period: Id | None = None
+    period: Annotated[Id | None, FilterLookup("period_id")] = None
 
 
 class ValueIn(Schema):
@@ -499,11 +521,11 @@ class ReviewIn(Schema):
     comment: Text(5000) = ""  # type: ignore[valid-type]
 
 
-class ObstacleFilter(PageQuery):
-    plan: Id | None = None
-    unit: Id | None = None
-    period: Id | None = None
-    task: Id | None = None
+class ObstacleFilter(ListQuery):
+    plan: Annotated[Id | None, FilterLookup("report__task__plan_id")] = None
+    unit: Annotated[Id | None, FilterLookup("report__organisation_id")] = None
+    period: Annotated[Id | None, FilterLookup("report__period_id")] = None
+    task: Annotated[Id | None, FilterLookup("report__task_id")] = None
     status: Literal["open", "answered", "resolved"] | None = None
 
 
@@ -520,8 +542,8 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
 
-class NotificationFilter(PageQuery):
-    unread: bool | None = None
+class NotificationFilter(ListQuery):
+    unread: Annotated[bool | None, FilterLookup("read_at__isnull")] = None
 
 
 class CountOut(Schema):

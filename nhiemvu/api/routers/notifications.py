@@ -32,8 +32,7 @@ def _out(n: Notification) -> dict[str, Any]:
 @router.get("/notifications", response={200: Page[NotificationOut], **READ_ERRORS})
 def notification_list(request: HttpRequest, filters: Query[NotificationFilter]) -> dict[str, Any]:
     notifications = selectors.notifications_for(request.user)
-    if filters.unread is not None:
-        notifications = notifications.filter(read_at__isnull=filters.unread)
+    notifications = filters.filter(notifications)
     return paginate(request, notifications, filters, lambda rows: [_out(n) for n in rows])
 
 

@@ -36,10 +36,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @router.get("/organisations", response={200: Page[OrganisationOut], **READ_ERRORS})
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) -> dict[str, Any]:
     organisations = organisations_visible_to(request.user).order_by("name", "pk")
-    if filters.parent is not None:
-        organisations = organisations.filter(parent_id=filters.parent)
-    if filters.kind:
-        organisations = organisations.filter(kind=filters.kind)
+    organisations = filters.filter(organisations)
     return paginate(request, organisations, filters, lambda rows: [organisation_out(o) for o in rows])
 
 

@@ -35,12 +35,7 @@ def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.get("/plans", response={200: Page[PlanOut], **READ_ERRORS})
 def plan_index(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
     plans = plan_list(request.user).order_by("-year", "title", "pk")
-    if filters.year is not None:
-        plans = plans.filter(year=filters.year)
-    if filters.status is not None:
-        plans = plans.filter(status=filters.status)
-    if filters.issuer is not None:
-        plans = plans.filter(issuer_id=filters.issuer)
+    plans = filters.filter(plans)
     return paginate(request, plans, filters, lambda rows: [plan_out(p) for p in rows])
 
 

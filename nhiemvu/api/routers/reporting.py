@@ -57,8 +57,7 @@ def _periods_out(rows: list[ReportingPeriod]) -> list[dict[str, Any]]:
 @router.get("/periods", response={200: Page[PeriodOut], **READ_ERRORS})
 def period_list(request: HttpRequest, filters: Query[PeriodFilter]) -> dict[str, Any]:
     periods = _periods(request)
-    if filters.plan is not None:
-        periods = periods.filter(plan_id=filters.plan)
+    periods = filters.filter(periods)
     return paginate(request, periods, filters, _periods_out)
 
 
@@ -133,18 +132,7 @@ def _current_input(report: ProgressReport) -> ReportInput:
 @router.get("/reports", response={200: Page[ReportOut], **READ_ERRORS})
 def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> dict[str, Any]:
     reports = _reports(request)
-    if filters.plan is not None:
-        reports = reports.filter(task__plan_id=filters.plan)
-    if filters.task is not None:
-        reports = reports.filter(task_id=filters.task)
-    if filters.unit is not None:
-        reports = reports.filter(organisation_id=filters.unit)
-    if filters.leader is not None:
-        reports = reports.filter(task__leader_id=filters.leader)
-    if filters.status is not None:
-        reports = reports.filter(status=filters.status)
-    if filters.period is not None:
-        reports = reports.filter(period_id=filters.period)
+    reports = filters.filter(reports)
     return paginate(request, reports, filters, lambda rows: [report_out(r) for r in rows])
 
 
@@ -237,16 +225,7 @@ def _obstacles(request: HttpRequest) -> QuerySet[Obstacle]:
 @router.get("/obstacles", response={200: Page[ObstacleOut], **READ_ERRORS})
 def obstacle_list(request: HttpRequest, filters: Query[ObstacleFilter]) -> dict[str, Any]:
     obstacles = _obstacles(request)
-    if filters.plan is not None:
-        obstacles = obstacles.filter(report__task__plan_id=filters.plan)
-    if filters.unit is not None:
-        obstacles = obstacles.filter(report__organisation_id=filters.unit)
-    if filters.period is not None:
-        obstacles = obstacles.filter(report__period_id=filters.period)
-    if filters.task is not None:
-        obstacles = obstacles.filter(report__task_id=filters.task)
-    if filters.status is not None:
-        obstacles = obstacles.filter(status=filters.status)
+    obstacles = filters.filter(obstacles)
     return paginate(request, obstacles, filters, lambda rows: [obstacle_out(o) for o in rows])
 
 

@@ -38,12 +38,7 @@ def _tasks(request: HttpRequest) -> QuerySet[Task]:
 @router.get("/tasks", response={200: Page[TaskOut], **READ_ERRORS})
 def task_list(request: HttpRequest, filters: Query[TaskFilter]) -> dict[str, Any]:
     tasks = _tasks(request)
-    if filters.plan is not None:
-        tasks = tasks.filter(plan_id=filters.plan)
-    if filters.unit is not None:
-        tasks = tasks.filter(lead_unit_id=filters.unit)
-    if filters.leader is not None:
-        tasks = tasks.filter(leader_id=filters.leader)
+    tasks = filters.filter(tasks)
 
     def build(rows: list[Task]) -> list[dict[str, Any]]:
         progress = tasks_progress(rows)
@@ -79,14 +74,7 @@ def _targets_out(rows: list[Target]) -> list[dict[str, Any]]:
 @router.get("/targets", response={200: Page[TargetOut], **READ_ERRORS})
 def target_list(request: HttpRequest, filters: Query[TargetFilter]) -> dict[str, Any]:
     targets = _targets(request)
-    if filters.plan is not None:
-        targets = targets.filter(task__plan_id=filters.plan)
-    if filters.task is not None:
-        targets = targets.filter(task_id=filters.task)
-    if filters.unit is not None:
-        targets = targets.filter(task__lead_unit_id=filters.unit)
-    if filters.leader is not None:
-        targets = targets.filter(task__leader_id=filters.leader)
+    targets = filters.filter(targets)
     return paginate(request, targets, filters, _targets_out)
 
 

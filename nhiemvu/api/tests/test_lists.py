@@ -193,3 +193,57 @@ def test_a_list_costs_the_same_queries_for_many_rows_as_for_few(
     # Token, scope (memberships, tree), COUNT, page, prefetches: a constant, not one per row.
     assert many == few, (path, few, many)
     assert many <= 14, (path, many)
+
+
+def test_every_other_list_filter_narrows_to_the_matching_rows(planner: Api, cycle: Cycle) -> None:
+    """Each filter of organisations, plans, targets, periods and obstacles, checked against the rows."""
+    from nhiemvu.reporting.models import Obstacle
+
+    other = make_plan(cycle.cast, tasks=2, title="Kế hoạch khác")
+    periods_generate(plan=other)
+    report = accepted(cycle)
+    Obstacle.objects.create(report=report, description="Thiếu kinh phí", needs="", addressed_to="")
+    other_task = other.tasks.get(lead_unit=cycle.cast.forest_unit)
+    other_report = report_start(
+        task=other_task, period=other.periods.get(key="2023-06"), user=cycle.cast.unit_staff
+    )
+    Obstacle.objects.create(report=other_report, description="Thiếu giống", needs="", addressed_to="")
+    cast = cycle.cast
+
+    def rows(path: str, **params: Any) -> list[dict[str, Any]]:
+        body = planner.get(path, {"page_size": 100, **params}).json()
+        assert body["count"] == len(body["results"]), (path, params)
+        return list(body["results"])
+
+    children = rows("/organisations", parent=cast.department.pk)
+    assert children and {o["parent"] for o in children} == {cast.department.pk}
+    departments = rows("/organisations", kind="department")
+    assert departments and {o["kind"] for o in departments} == {"department"}
+    assert len(rows("/organisations", kind="")) == len(rows("/organisations"))
+
+    assert {p["id"] for p in rows("/plans", issuer=cast.department.pk)} == {cycle.plan.pk, other.pk}
+    assert rows("/plans", issuer=cast.other_department.pk) == []
+    assert {p["year"] for p in rows("/plans", year=cycle.plan.year)} == {cycle.plan.year}
+    assert rows("/plans", year=1999 + 2) == []
+
+    assert {t["task"] for t in rows("/targets", plan=other.pk)} == set(
+        other.tasks.values_list("pk", flat=True)
+    )
+    assert {t["task"] for t in rows("/targets", task=cycle.forest_task.pk)} == {cycle.forest_task.pk}
+    rural = rows("/targets", unit=cast.rural_unit.pk)
+    assert rural and all(
+        cycle.plan.tasks.filter(pk=t["task"], lead_unit=cast.rural_unit).exists()
+        or other.tasks.filter(pk=t["task"], lead_unit=cast.rural_unit).exists()
+        for t in rural
+    )
+    assert len(rows("/targets", leader=cast.deputy_official.pk)) == len(rows("/targets"))
+
+    assert {p["plan"] for p in rows("/periods", plan=other.pk)} == {other.pk}
+
+    assert [o["report"] for o in rows("/obstacles", plan=cycle.plan.pk)] == [report.pk]
+    assert [o["report"] for o in rows("/obstacles", plan=other.pk)] == [other_report.pk]
+    assert len(rows("/obstacles", unit=cast.forest_unit.pk)) == 2
+    assert rows("/obstacles", unit=cast.rural_unit.pk) == []
+    assert [o["report"] for o in rows("/obstacles", task=other_task.pk)] == [other_report.pk]
+    assert [o["report"] for o in rows("/obstacles", period=cycle.june.pk, status="open")] == [report.pk]
+    assert rows("/obstacles", status="resolved") == []
