@@ -52,15 +52,37 @@ def owning_organisation_id(instance: Model) -> int | None:
         return obj.organisation_id
     if isinstance(obj, Plan):
         return obj.issuer_id
+    # The services write under a report or task they have loaded with its plan: take the issuer
+    # from there rather than ask the database on every audited row.
     if isinstance(obj, Task):
-        found = Plan.objects.filter(pk=obj.plan_id).values_list("issuer_id", flat=True)
+        path, found = ("plan",), Plan.objects.filter(pk=obj.plan_id).values_list("issuer_id", flat=True)
     elif isinstance(obj, Target | Milestone | ProgressReport):
+        path = ("task", "plan")
         found = Task.objects.filter(pk=obj.task_id).values_list("plan__issuer_id", flat=True)
     elif isinstance(obj, TargetValue | Obstacle):
+        path = ("report", "task", "plan")
         found = ProgressReport.objects.filter(pk=obj.report_id).values_list(
             "task__plan__issuer_id", flat=True
         )
     else:
         return None
+    plan = _loaded(obj, path)
+    if plan is not None:
+        return plan.issuer_id
     # A cascade delete can remove the parent before its children's entries are written.
     return found.first()
+
+
+def _loaded(obj: Any, path: tuple[str, ...]) -> Any:
+    """The object at the end of `path` if every foreign key on the way is already loaded, else None.
+
+    Django drops a loaded object when its key is reassigned, so what is loaded matches the ids.
+    """
+    for name in path:
+        field = obj._meta.get_field(name)
+        if not field.is_cached(obj):
+            return None
+        obj = field.get_cached_value(obj)
+        if obj is None:
+            return None
+    return obj

@@ -62,6 +62,19 @@ def task_get(user: User, pk: int, scope: AccessScope | None = None) -> Task:
     )
 
 
+def task_for_report(user: User, pk: int, scope: AccessScope | None = None) -> Task:
+    """`task_get` with the task's targets and milestones loaded, for the report form and its save."""
+    return get_object_or_404(
+        tasks_visible_to(user, scope)
+        .select_related("plan", "plan__issuer", "leader", "lead_unit", "parent")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("order")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("order")),
+        ),
+        pk=pk,
+    )
+
+
 @dataclass
 class TargetProgress:
     target: Target

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -12,13 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from nhiemvu.core.services import validated_save
 from nhiemvu.lib.vnperiods import add_working_days, windows_for_year
+from nhiemvu.organisations.models import Organisation
 from nhiemvu.organisations.selectors import AccessScope, access_scope
-from nhiemvu.plans.models import Frequency, Milestone, Plan, PlanStatus, Task
+from nhiemvu.plans.models import Frequency, Plan, PlanStatus, Task
 
 from . import access
 from .errors import (
@@ -162,6 +164,20 @@ def _event(
     )
 
 
+def reporting_unit(scope: AccessScope, task: Task) -> tuple[int, bool, Organisation] | None:
+    """`access.reporting_unit_for` with the unit itself: (org id, is_lead, organisation), or None.
+
+    The lead unit wins over a support unit, so the support units are read only when the user's
+    unit does not lead the task.
+    """
+    unit = access.reporting_unit_for(scope, task, set())
+    if unit is not None:
+        return unit[0], unit[1], task.lead_unit  # type: ignore[return-value]
+    supports = {o.pk: o for o in task.support_units.all()}
+    unit = access.reporting_unit_for(scope, task, set(supports))
+    return None if unit is None else (unit[0], unit[1], supports[unit[0]])
+
+
 @transaction.atomic
 def report_start(
     *, task: Task, period: ReportingPeriod, user: AbstractBaseUser, scope: AccessScope | None = None
@@ -171,29 +187,37 @@ def report_start(
     After an accepted report, a new draft is a correction: version + 1, pointing at the accepted one.
     """
     scope = access_scope(user) if scope is None else scope
+    return _start(task, period, user, scope)[0]
+
+
+def _start(
+    task: Task, period: ReportingPeriod, user: AbstractBaseUser, scope: AccessScope
+) -> tuple[ProgressReport, bool]:
+    """`report_start`'s work, and whether the report was created here (so no one else holds it)."""
     if period.plan_id != task.plan_id:
         raise ReportingError(
             "Kỳ báo cáo không thuộc kế hoạch của nhiệm vụ.", message_en="Period of another plan."
         )
-    unit = access.reporting_unit_for(scope, task, set(task.support_units.values_list("pk", flat=True)))
+    unit = reporting_unit(scope, task)
     if unit is None:
         raise NotAllowedError(
             "Đơn vị của bạn không chủ trì hay phối hợp nhiệm vụ này.",
             message_en="Your unit does not carry this task.",
         )
-    org_id, is_lead = unit
+    org_id, is_lead, organisation = unit
     # Lock the task row so two first saves of one report don't both create version 1.
-    Task.objects.select_for_update().filter(pk=task.pk).first()
-    reports = list(
-        ProgressReport.objects.filter(task=task, period=period, organisation_id=org_id).order_by("-version")
+    list(Task.objects.select_for_update().filter(pk=task.pk).values_list("pk", flat=True))
+    previous = (
+        ProgressReport.objects.filter(task=task, period=period, organisation_id=org_id)
+        .order_by("-version")
+        .first()
     )
-    if reports and reports[0].status != ReportStatus.ACCEPTED:
-        return reports[0]
-    previous = reports[0] if reports else None
+    if previous is not None and previous.status != ReportStatus.ACCEPTED:
+        return previous, False
     report = ProgressReport(
         task=task,
         period=period,
-        organisation_id=org_id,
+        organisation=organisation,
         is_lead=is_lead,
         version=(previous.version + 1) if previous else 1,
         supersedes=previous,
@@ -204,7 +228,12 @@ def report_start(
         report.completed_on = previous.completed_on
         report.narrative = previous.narrative
         report.proposals = previous.proposals
-    _full_save(report)
+    # Nothing can supersede a report not yet created: say so, or the audit entry of its creation
+    # would ask the database.
+    ProgressReport._meta.get_field("superseded_by").set_cached_value(report, None)
+    # Under the task's row lock, the read above has ruled out a second open report and a repeated
+    # version; the database's unique constraints stand behind it, so no query re-checks them.
+    _full_save(report, unique=False)
     if previous is not None:
         TargetValue.objects.bulk_create(
             [
@@ -214,7 +243,7 @@ def report_start(
         )
         report.milestones_met.set(previous.milestones_met.all())
     _event(report, user, "", ReportStatus.DRAFT, "Đính chính báo cáo đã chấp nhận" if previous else "")
-    return report
+    return report, True
 
 
 def _locked_report(report: ProgressReport) -> ProgressReport:
@@ -222,7 +251,7 @@ def _locked_report(report: ProgressReport) -> ProgressReport:
     # submission of a plan behind each other.
     return (
         ProgressReport.objects.select_for_update(of=("self",))
-        .select_related("period", "task__plan")
+        .select_related("period", "task__plan", "organisation")
         .get(pk=report.pk)
     )
 
@@ -243,6 +272,19 @@ def report_save_draft(
     """
     scope = access_scope(user) if scope is None else scope
     report = _locked_report(report)
+    _write_draft(report, scope, revision, data, blank=False)
+    return report
+
+
+def _write_draft(
+    report: ProgressReport, scope: AccessScope, revision: int, data: ReportInput, *, blank: bool
+) -> None:
+    """`report_save_draft`'s work on a report locked (or created) by this transaction.
+
+    A `blank` report was created empty by this transaction: it has no figures, obstacles or
+    milestones to read back. The task's targets and milestones come from `report.task`, so a
+    caller that has them prefetched reads them once.
+    """
     if report.status == ReportStatus.ACCEPTED:
         raise AcceptedReportError(
             "Báo cáo đã được chấp nhận, không thể sửa. Hãy lập báo cáo đính chính.",
@@ -259,7 +301,7 @@ def report_save_draft(
     unknown = set(data.values) - set(task_targets)
     if unknown:
         raise ReportingError("Chỉ tiêu không thuộc nhiệm vụ.", message_en="Target of another task.")
-    task_milestones = set(Milestone.objects.filter(task=report.task).values_list("pk", flat=True))
+    task_milestones = {m.pk for m in report.task.milestones.all()}
     if set(data.milestones_met) - task_milestones:
         raise ReportingError("Mốc không thuộc nhiệm vụ.", message_en="Milestone of another task.")
 
@@ -268,13 +310,21 @@ def report_save_draft(
     report.narrative = data.narrative.strip()
     report.proposals = data.proposals.strip()
     report.revision += 1
-    _full_save(report, exclude=["supersedes"])
-    existing = {v.target_id: v for v in report.values.all()}
+    _full_save(report, fields=["percent_done", "completed_on", "narrative", "proposals", "revision"])
+    existing = {} if blank else {v.target_id: v for v in report.values.all()}
     for target_id, (actual, estimate) in data.values.items():
-        value = existing.get(target_id) or TargetValue(report=report, target_id=target_id)
-        value.actual, value.estimate = actual, estimate
-        _full_save(value, exclude=["report", "target"])
-    report.obstacles.all().delete()
+        value = existing.get(target_id)
+        if value is None:
+            value = TargetValue(
+                report=report, target=task_targets[target_id], actual=actual, estimate=estimate
+            )
+            _full_save(value, exclude=["report", "target"])
+        elif (value.actual, value.estimate) != (actual, estimate):
+            value.target = task_targets[target_id]  # its name labels the audit entry
+            value.actual, value.estimate = actual, estimate
+            _full_save(value, fields=["actual", "estimate"])
+    if not blank:
+        report.obstacles.all().delete()
     for item in data.obstacles:
         if item.description.strip():
             _full_save(
@@ -286,7 +336,57 @@ def report_save_draft(
                 ),
                 exclude=["report"],
             )
-    report.milestones_met.set(data.milestones_met)
+    if not blank or data.milestones_met:
+        report.milestones_met.set(data.milestones_met)
+
+
+def report_write(
+    *,
+    task: Task,
+    period: ReportingPeriod,
+    report: ProgressReport | None,
+    user: AbstractBaseUser,
+    revision: int,
+    data: ReportInput,
+    uploads: Sequence[tuple[str, bytes]] = (),
+    submit: bool = False,
+    scope: AccessScope | None = None,
+) -> ProgressReport:
+    """The report form's save: start the draft when `report` is None, write it, attach the files
+    and, if asked, submit — the same checks as `report_start`, `report_save_draft`,
+    `attachment_add` and `report_submit` one after the other, with the report locked once.
+
+    Pass `task` with its plan loaded and its targets and milestones prefetched: they are read once.
+    Every file is checked before anything is written; if anything fails after a file was stored,
+    the stored files are removed, since storage does not roll back.
+    """
+    scope = access_scope(user) if scope is None else scope
+    for name, content in uploads:
+        attachment_check(name=name, data=content)
+    stored: list[Attachment] = []
+    try:
+        # The files are removed if the commit itself fails, hence the block inside the try.
+        with transaction.atomic():
+            created = False
+            if report is None or report.pk is None:
+                report, created = _start(task, period, user, scope)
+            if not created:
+                report = _locked_report(report)
+                if (report.task_id, report.period_id) != (task.pk, period.pk):
+                    raise ReportingError(
+                        "Báo cáo không thuộc nhiệm vụ và kỳ này.",
+                        message_en="Report of another task or period.",
+                    )
+                report.task = task
+            _write_draft(report, scope, revision, data, blank=created and report.supersedes_id is None)
+            for name, content in uploads:
+                stored.append(_attach(report, scope, name, content))
+            if submit:
+                _submit(report, user, scope)
+    except Exception:
+        for attachment in stored:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
     return report
 
 
@@ -308,21 +408,54 @@ def _move(report: ProgressReport, action: Action) -> tuple[str, str]:
 ACTION_WORDS = {Action.SUBMIT: "gửi", Action.ACCEPT: "chấp nhận", Action.RETURN: "trả lại"}
 
 
+def _period_for_submission(period_id: int) -> tuple[str, bool]:
+    """The period's label and whether it is locked, read so that `period_lock` cannot slip past.
+
+    On PostgreSQL a FOR SHARE row lock: it conflicts with `period_lock`'s FOR UPDATE (and its
+    UPDATE), so a lock waits for the submissions under way and a submission waits for a lock under
+    way and then sees it, yet the units submitting for one period don't queue behind each other
+    as they would behind FOR UPDATE. Django's select_for_update has no FOR SHARE, hence the SQL.
+    SQLite runs one writing transaction at a time (BEGIN IMMEDIATE): a plain read is enough.
+    """
+    opts = ReportingPeriod._meta
+    qn = connection.ops.quote_name
+    sql = "SELECT {}, {} FROM {} WHERE {} = %s".format(
+        qn(opts.get_field("label").column),
+        qn(opts.get_field("locked_at").column),
+        qn(opts.db_table),
+        qn(opts.pk.column),
+    )
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise ReportingPeriod.DoesNotExist
+    return row[0], row[1] is not None
+
+
 @transaction.atomic
 def report_submit(
     *, report: ProgressReport, user: AbstractBaseUser, scope: AccessScope | None = None
 ) -> ProgressReport:
     scope = access_scope(user) if scope is None else scope
     report = _locked_report(report)
+    _submit(report, user, scope)
+    return report
+
+
+def _submit(report: ProgressReport, user: AbstractBaseUser, scope: AccessScope) -> None:
+    """`report_submit`'s work on a report locked (or created) by this transaction."""
     if not access.may_write_for(scope, report.organisation_id):
         raise NotAllowedError("Bạn không được gửi báo cáo này.", message_en="You may not submit this report.")
-    period = ReportingPeriod.objects.select_for_update().get(pk=report.period_id)
-    if period.is_locked:
+    label, locked = _period_for_submission(report.period_id)
+    if locked:
         raise PeriodLockedError(
-            f"Kỳ «{period.label}» đã khóa. Đề nghị Phòng Kế hoạch – Tài chính mở khóa để gửi báo cáo muộn.",
+            f"Kỳ «{label}» đã khóa. Đề nghị Phòng Kế hoạch – Tài chính mở khóa để gửi báo cáo muộn.",
             message_en="The period is locked; ask Planning-Finance to unlock it for a late submission.",
         )
-    if not report.task.targets.exists() and report.percent_done is None and report.completed_on is None:
+    if not report.task.targets.all() and report.percent_done is None and report.completed_on is None:
         raise ReportingError(
             "Nhiệm vụ không có chỉ tiêu định lượng: hãy nhập tỷ lệ khối lượng công việc đã hoàn thành.",
             message_en="Enter the percentage of work done for a task without numeric targets.",
@@ -332,7 +465,6 @@ def report_submit(
     report.revision += 1
     report.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
     _event(report, user, before, after)
-    return report
 
 
 def _review(
@@ -449,7 +581,11 @@ def attachment_add(
     scope: AccessScope | None = None,
 ) -> Attachment:
     scope = access_scope(user) if scope is None else scope
-    report = _locked_report(report)
+    return _attach(_locked_report(report), scope, name, data)
+
+
+def _attach(report: ProgressReport, scope: AccessScope, name: str, data: bytes) -> Attachment:
+    """`attachment_add`'s work on a report locked (or created) by this transaction."""
     if not access.may_edit(scope, report):
         raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
     content_type = attachment_check(name=name, data=data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nhiemvu.core.errors import DomainError
-from nhiemvu.organisations.selectors import access_scope
-from nhiemvu.plans.models import Plan
+from nhiemvu.organisations.selectors import AccessScope, access_scope
+from nhiemvu.plans.models import Plan, Task
 from nhiemvu.plans.selectors import plan_get
 
 from . import access, selectors, services
 from .errors import NotAllowedError
 from .forms import ReportForm, ReviewForm
-from .models import Attachment, ProgressReport, ReportingPeriod, ReportStatus
+from .models import Attachment, ProgressReport, ReportingPeriod, ReportStatus, TargetValue
 
 
 def _plan_and_period(request: HttpRequest, plans: list[Plan]) -> tuple[Plan | None, ReportingPeriod | None]:
@@ -53,27 +53,34 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report_for_form(request: HttpRequest, task, period) -> ProgressReport:  # type: ignore[no-untyped-def]
+def _report_for_form(scope: AccessScope, task: Task, period: ReportingPeriod) -> ProgressReport:
     """The open report of the user's unit, else its latest, else an unsaved blank one (no write on GET)."""
-    scope = access_scope(request.user)
-    unit = access.reporting_unit_for(scope, task, set(task.support_units.values_list("pk", flat=True)))
+    unit = services.reporting_unit(scope, task)
     if unit is None:
         raise Http404
     existing = (
         ProgressReport.objects.filter(task=task, period=period, organisation_id=unit[0])
-        .prefetch_related("values", "obstacles", "milestones_met", "attachments")
+        .prefetch_related(
+            Prefetch("values", queryset=TargetValue.objects.select_related("target")),
+            "obstacles",
+            "milestones_met",
+            "attachments",
+        )
         .order_by("-version")
         .first()
     )
-    return existing or ProgressReport(task=task, period=period, organisation_id=unit[0], is_lead=unit[1])
+    if existing is None:
+        return ProgressReport(task=task, period=period, organisation=unit[2], is_lead=unit[1])
+    existing.task, existing.period = task, period
+    return existing
 
 
 @login_required
 def report_edit(request: HttpRequest, task_pk: int, period_pk: int) -> HttpResponse:
     scope = access_scope(request.user)
-    task = selectors.task_get(request.user, task_pk, scope)
+    task = selectors.task_for_report(request.user, task_pk, scope)
     period = get_object_or_404(ReportingPeriod, pk=period_pk, plan_id=task.plan_id)
-    report = _report_for_form(request, task, period)
+    report = _report_for_form(scope, task, period)
     form = ReportForm(request.POST or None, task=task, report=report)
     if request.method == "POST":
         action = request.POST.get("action", "save")
@@ -85,36 +92,17 @@ def report_edit(request: HttpRequest, task_pk: int, period_pk: int) -> HttpRespo
                 )
                 return redirect(request.path)
             if form.is_valid():
-                uploads = [(f.name, f.read()) for f in request.FILES.getlist("attachments")]
-                for name, data in uploads:
-                    services.attachment_check(name=name, data=data)
-                stored: list[Attachment] = []
-                try:
-                    with transaction.atomic():
-                        if report.pk is None:
-                            report = services.report_start(
-                                task=task, period=period, user=request.user, scope=scope
-                            )
-                        report = services.report_save_draft(
-                            report=report,
-                            user=request.user,
-                            revision=form.cleaned_data["revision"],
-                            data=form.to_input(),
-                            scope=scope,
-                        )
-                        for name, data in uploads:
-                            stored.append(
-                                services.attachment_add(
-                                    report=report, user=request.user, name=name, data=data, scope=scope
-                                )
-                            )
-                        if action == "submit":
-                            services.report_submit(report=report, user=request.user, scope=scope)
-                except Exception:
-                    # The rows rolled back; storage doesn't, so remove what this POST wrote.
-                    for attachment in stored:
-                        attachment.file.storage.delete(attachment.file.name)
-                    raise
+                report = services.report_write(
+                    task=task,
+                    period=period,
+                    report=report if report.pk is not None else None,
+                    user=request.user,
+                    revision=form.cleaned_data["revision"],
+                    data=form.to_input(),
+                    uploads=[(f.name, f.read()) for f in request.FILES.getlist("attachments")],
+                    submit=action == "submit",
+                    scope=scope,
+                )
                 if action == "submit":
                     messages.success(request, _("Đã gửi báo cáo nhiệm vụ %(code)s.") % {"code": task.code})
                     return redirect(f"{reverse('reporting:my-tasks')}?plan={task.plan_id}&period={period.pk}")

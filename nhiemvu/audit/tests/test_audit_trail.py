@@ -106,6 +106,29 @@ def test_a_web_write_names_its_actor_and_the_report_change(cast: Cast) -> None:
     assert any("narrative" in e.changes_dict for e in entries)
 
 
+def test_a_submitted_report_s_figures_and_obstacles_are_recorded_under_the_department(cast: Cast) -> None:
+    from nhiemvu.reporting.models import Obstacle, TargetValue
+
+    plan = make_plan(cast, tasks=1, targets_per_task=2)
+    periods_generate(plan=plan)
+    task = plan.tasks.get(code="1")
+    june = plan.periods.get(key="2023-06")
+    fields = report_fields(task, "submit") | {"obstacle_0_description": "Thiếu vốn"}
+    url = reverse("reporting:report-edit", args=[task.pk, june.pk])
+    assert as_user(cast.unit_staff).post(url, fields).status_code == 302
+    report = ProgressReport.objects.get(task=task, period=june)
+    values = list(TargetValue.objects.filter(report=report).select_related("target"))
+    rows = [report, *values, Obstacle.objects.get(report=report)]
+    entries = [e for row in rows for e in entries_for(row)]
+    assert len(entries) == 3 + 2 + 1  # the report created, drafted, submitted; two figures; one obstacle
+    assert {e.organisation_id for e in entries} == {cast.department.pk}
+    assert all(e.actor == cast.unit_staff for e in entries)
+    assert {e.object_repr for v in values for e in entries_for(v)} == {
+        f"{v.target.name}: 500" for v in values
+    }
+    assert entries_for(report)[-1].changes_dict["status"] == ["draft", "submitted"]
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [

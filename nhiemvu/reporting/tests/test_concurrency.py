@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from nhiemvu.core.errors import DomainError
 from nhiemvu.core.testing import build_cast, make_plan
+from nhiemvu.reporting.errors import PeriodLockedError
 from nhiemvu.reporting.models import ReportStatus, ReviewEvent
 from nhiemvu.reporting.services import (
     ReportInput,
+    period_lock,
     periods_generate,
     report_accept,
     report_return,
@@ -93,3 +98,128 @@ def test_two_saves_of_one_stale_draft_keep_one_and_refuse_the_other(submitted) -
     assert len(conflicts) == 1 and conflicts[0].code == "edit_conflict"
     report.refresh_from_db()
     assert report.narrative in ("A", "B") and report.revision == opened + 1
+
+
+# A period lock against the submissions of that period --------------------------------------------
+
+
+@dataclass
+class Held:
+    """An action run in its own thread and transaction, which stays open until released."""
+
+    thread: threading.Thread
+    release: threading.Event
+    outcome: list[object]  # what the action returned or raised, then when its transaction ended
+
+
+def hold(action: Callable[[], object]) -> Held:
+    holding, release, outcome = threading.Event(), threading.Event(), []  # type: ignore[var-annotated]
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                outcome.append(action())
+                holding.set()
+                release.wait(20)
+        except DomainError as exc:
+            outcome.append(exc)
+        finally:
+            outcome.append(time.monotonic())
+            holding.set()
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert holding.wait(20)
+    return Held(thread, release, outcome)
+
+
+def start(action: Callable[[], object]) -> tuple[threading.Thread, list[object]]:
+    """Run the action in a thread; the list gets its result (or error), then when it ended."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(action())
+        except DomainError as exc:
+            outcome.append(exc)
+        finally:
+            outcome.append(time.monotonic())
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def released(held: Held) -> float:
+    """Let the held transaction commit; when that was allowed."""
+    held.thread.join(timeout=1)  # give a waiting rival time to be (wrongly) let through
+    at = time.monotonic()
+    held.release.set()
+    held.thread.join(timeout=30)
+    return at
+
+
+@pytest.fixture
+def drafts():  # type: ignore[no-untyped-def]
+    """Two drafts of the forest unit (tasks 1 and 3) in June, ready to submit."""
+    cast = build_cast()
+    plan = make_plan(cast, tasks=3, targets_per_task=1)
+    periods_generate(plan=plan)
+    june = plan.periods.get(key="2023-06")
+    reports = []
+    for code in ("1", "3"):
+        task = plan.tasks.get(code=code)
+        report = report_start(task=task, period=june, user=cast.unit_staff)
+        reports.append(
+            report_save_draft(
+                report=report,
+                user=cast.unit_staff,
+                revision=report.revision,
+                data=ReportInput(values={task.targets.get().pk: (Decimal(10), None)}),
+            )
+        )
+    return cast, june, reports
+
+
+def test_a_period_lock_waits_for_a_submission_under_way_and_lands_after_it(drafts) -> None:  # type: ignore[no-untyped-def]
+    cast, june, (report, _) = drafts
+    submitting = hold(lambda: report_submit(report=report, user=cast.unit_staff))
+    locking, outcome = start(lambda: period_lock(period=june, user=cast.planning_finance))
+    allowed_at = released(submitting)
+    locking.join(timeout=30)
+    assert not isinstance(outcome[0], DomainError), outcome
+    assert outcome[1] > allowed_at  # the lock waited for the submission to commit
+    report.refresh_from_db()
+    june.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and june.is_locked
+    assert report.submitted_at < june.locked_at
+
+
+def test_a_submission_waits_for_a_period_lock_under_way_and_is_then_refused(drafts) -> None:  # type: ignore[no-untyped-def]
+    cast, june, (report, _) = drafts
+    locking = hold(lambda: period_lock(period=june, user=cast.planning_finance))
+    submitting, outcome = start(lambda: report_submit(report=report, user=cast.unit_staff))
+    allowed_at = released(locking)
+    submitting.join(timeout=30)
+    assert isinstance(outcome[0], PeriodLockedError), outcome
+    assert outcome[1] > allowed_at
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    assert not ReviewEvent.objects.filter(report=report, to_status=ReportStatus.SUBMITTED).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time")
+def test_two_units_submitting_for_one_period_do_not_wait_for_each_other(drafts) -> None:  # type: ignore[no-untyped-def]
+    cast, _, (first, second) = drafts
+    holding = hold(lambda: report_submit(report=first, user=cast.unit_staff))
+    other, outcome = start(lambda: report_submit(report=second, user=cast.unit_staff))
+    other.join(timeout=10)
+    done_before_release = not other.is_alive()
+    released(holding)
+    other.join(timeout=30)
+    assert done_before_release and not isinstance(outcome[0], DomainError), outcome
+    assert {first.pk, second.pk} == set(
+        ReviewEvent.objects.filter(to_status=ReportStatus.SUBMITTED).values_list("report_id", flat=True)
+    )

@@ -22,7 +22,14 @@ from django.urls import reverse
 from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.organisations.models import Membership, Organisation, Role
 from nhiemvu.plans.models import Plan, Task
-from nhiemvu.reporting.models import Attachment, ProgressReport, ReportingPeriod, ReportStatus, TargetValue
+from nhiemvu.reporting.models import (
+    Attachment,
+    Obstacle,
+    ProgressReport,
+    ReportingPeriod,
+    ReportStatus,
+    TargetValue,
+)
 from nhiemvu.reporting.services import (
     ReportInput,
     periods_generate,
@@ -448,3 +455,49 @@ def test_a_page_makes_as_many_queries_for_30_tasks_as_for_3(
     url = url_of(*small_and_large[30])
     with django_assert_max_num_queries(most):
         client.get(url)
+
+
+def submit_queries(cast: Cast, targets: int) -> tuple[int, int]:
+    """Queries of a unit's first save-and-submit of task 1's June report, then of a resubmission."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from nhiemvu.reporting.tests.test_permissions import report_fields
+
+    plan = make_plan(cast, tasks=1, targets_per_task=targets, title=f"Kế hoạch {targets} chỉ tiêu")
+    periods_generate(plan=plan)
+    task, june = plan.tasks.get(), plan.periods.get(key="2023-06")
+    ContentType.objects.get_for_models(ProgressReport, TargetValue, Obstacle)  # cached once a process
+    client = logged_in(cast.unit_staff)
+    url = reverse("reporting:report-edit", args=[task.pk, june.pk])
+    fields = report_fields(task, "submit")
+    with CaptureQueriesContext(connection) as first:
+        assert client.post(url, fields).status_code == 302
+    report = ProgressReport.objects.get(task=task, period=june)
+    assert report.status == ReportStatus.SUBMITTED and report.values.count() == targets
+    report_return(report=report, user=cast.planning_finance, comment="Bổ sung")
+    report.refresh_from_db()
+    fields = report_fields(task, "submit", revision=report.revision)
+    fields.update({f"actual_{t.pk}": "600" for t in task.targets.all()}, obstacle_0_description="Thiếu vốn")
+    with CaptureQueriesContext(connection) as again:
+        assert client.post(url, fields).status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.obstacles.count() == 1
+    assert {v.actual for v in report.values.all()} == {Decimal(600)}
+    return len(first), len(again)
+
+
+def test_saving_and_submitting_the_report_form_takes_a_fixed_number_of_queries(cast: Cast) -> None:
+    one, one_again = submit_queries(cast, 1)
+    four, four_again = submit_queries(cast, 4)
+    # First submission: session, user, scope (memberships, tree), the task with its targets and
+    # milestones, the period, the unit's report (none); in one savepoint (the test's transaction
+    # stands in for BEGIN/COMMIT): the task's row lock, its latest report, the new report with its
+    # audit entry and event, the draft (the audit trail's read of the row before, its entry, the
+    # update), the period's share lock, the submission (read before, entry, update) and its event.
+    # Each target adds its value and the value's audit entry, nothing more.
+    assert (one, four - one) == (26, 2 * 3)
+    # Resubmitting a returned report also reads its figures, obstacles, milestones met and
+    # attachments for the form, locks the report, reads its figures, replaces its obstacles
+    # (read, insert with its audit entry) and milestones met (read). Each changed figure costs
+    # the audit trail's read before, its entry and the update.
+    assert (one_again, four_again - one_again) == (32, 3 * 3)
