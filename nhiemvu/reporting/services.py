@@ -205,8 +205,15 @@ def _start(
             message_en="Your unit does not carry this task.",
         )
     org_id, is_lead, organisation = unit
-    # Lock the task row so two first saves of one report don't both create version 1.
-    list(Task.objects.select_for_update().filter(pk=task.pk).values_list("pk", flat=True))
+    # Lock the task row so two first saves of one report don't both create version 1. The task
+    # row only: Task's default ordering joins the plan, whose row FOR UPDATE would also take,
+    # queueing the first saves of every task of the plan behind each other.
+    list(
+        Task.objects.select_for_update(of=("self",))
+        .filter(pk=task.pk)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     previous = (
         ProgressReport.objects.filter(task=task, period=period, organisation_id=org_id)
         .order_by("-version")

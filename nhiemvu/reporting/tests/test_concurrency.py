@@ -223,3 +223,20 @@ def test_two_units_submitting_for_one_period_do_not_wait_for_each_other(drafts) 
     assert {first.pk, second.pk} == set(
         ReviewEvent.objects.filter(to_status=ReportStatus.SUBMITTED).values_list("report_id", flat=True)
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time")
+def test_first_saves_of_two_tasks_of_one_plan_do_not_wait_for_each_other() -> None:
+    cast = build_cast()
+    plan = make_plan(cast, tasks=3, targets_per_task=1)
+    periods_generate(plan=plan)
+    june = plan.periods.get(key="2023-06")
+    first, second = plan.tasks.get(code="1"), plan.tasks.get(code="3")
+    holding = hold(lambda: report_start(task=first, period=june, user=cast.unit_staff))
+    other, outcome = start(lambda: report_start(task=second, period=june, user=cast.unit_staff))
+    other.join(timeout=10)
+    done_before_release = not other.is_alive()
+    released(holding)
+    other.join(timeout=30)
+    assert done_before_release and not isinstance(outcome[0], DomainError), outcome
+    assert ReviewEvent.objects.filter(to_status=ReportStatus.DRAFT).count() == 2
