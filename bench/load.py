@@ -21,6 +21,9 @@ How fast the simulated people click is PACE:
   second, far more than a person does, so this measures what the server holds, not an afternoon;
 - PACE=office: a reader looks at a page for 1-5 s, an officer fills a form for 2-6 s before
   submitting it and takes 1-3 s before opening the next one.
+The users arrive evenly over the first RAMP seconds (default 5, i.e. 10 a second, as locust's
+spawn rate does), not all in the same millisecond: fifty first requests at one instant queue
+behind each other for half a second on two cores, which no afternoon of real people produces.
 The cache is Redis (CACHE_URL, default a scratch database on 127.0.0.1:6379, flushed before and
 after), as several app servers would share it. Afterwards the CPU seconds spent by gunicorn, by
 PostgreSQL and by this client are printed: on one small machine they share the same cores.
@@ -55,6 +58,7 @@ WORKERS = int(os.environ.get("WORKERS", "4"))
 THREADS = int(os.environ.get("THREADS", "4"))
 HARD_TIMEOUT = int(os.environ.get("HARD_TIMEOUT", "1200"))  # seconds, setup included
 P99_TARGET_MS = 500.0
+RAMP = float(os.environ.get("RAMP", "5"))  # seconds over which the users arrive, evenly
 PACE = os.environ.get("PACE", "stress")
 PACES = {
     # (reader's look at a page, officer filling a form, officer's pause before the next form), seconds
@@ -173,7 +177,10 @@ def _timed(stats: Stats, endpoint: str, browser: Browser, method: str, path: str
     return status, headers, text, (time.perf_counter() - start) * 1000
 
 
-def reader(port: int, cookie: str, path: str, endpoint: str, deadline: float, stats: Stats) -> None:
+def reader(
+    port: int, cookie: str, path: str, endpoint: str, deadline: float, stats: Stats, arrive: float
+) -> None:
+    time.sleep(arrive)
     browser = Browser(port, cookie)
     while time.monotonic() < deadline:
         got = _timed(stats, endpoint, browser, "GET", path)
@@ -186,7 +193,8 @@ def reader(port: int, cookie: str, path: str, endpoint: str, deadline: float, st
 FIELD = re.compile(r'name="(actual_\d+|estimate_\d+)"')
 
 
-def submitter(port: int, info: dict, deadline: float, stats: Stats, run_id: str) -> None:
+def submitter(port: int, info: dict, deadline: float, stats: Stats, run_id: str, arrive: float) -> None:
+    time.sleep(arrive)
     browser = Browser(port, info["cookie"])
     for task, period in info["pairs"]:
         if time.monotonic() >= deadline:
@@ -353,12 +361,15 @@ def main() -> int:
                     deadline,
                     stats,
                     run_id,
+                    k * RAMP / USERS,
                 )
                 threads.append(threading.Thread(target=submitter, args=target))
             else:
                 name, cookie, path = reads[k % len(reads)]
                 threads.append(
-                    threading.Thread(target=reader, args=(port, cookie, path, name, deadline, stats))
+                    threading.Thread(
+                        target=reader, args=(port, cookie, path, name, deadline, stats, k * RAMP / USERS)
+                    )
                 )
         cpu_before = cpu_seconds(gunicorn.pid)
         started = time.monotonic()
