@@ -11,16 +11,19 @@ leads and hasn't reported yet, one after another; the others read dashboards (a 
 overview, a director's task list, a unit's "my tasks"). Latencies are recorded per endpoint.
 Afterwards every submission the server acknowledged (302 to "my tasks") is looked up in the
 database: it must be there, submitted, with its own narrative. No dependency beyond the
-standard library; everything stays on 127.0.0.1; the whole run is bounded by a hard timeout.
+project's own (the redis client); everything stays on 127.0.0.1; the whole run is bounded by a hard timeout.
 
 Targets: 0 errors, 0 lost submissions, p99 <= 500 ms on every endpoint.
 
 How fast the simulated people click is PACE:
-- PACE=stress (default): a reader reloads 50-300 ms after each page, an officer opens the next
-  form 0.2-1 s after submitting the last one: each of the 50 "users" clicks several times a
-  second, far more than a person does, so this measures what the server holds, not an afternoon;
-- PACE=office: a reader looks at a page for 1-5 s, an officer fills a form for 2-6 s before
-  submitting it and takes 1-3 s before opening the next one.
+- PACE=office (default): a reader looks at a page for 1-5 s, an officer fills a form for 2-6 s
+  before submitting it and takes 1-3 s before opening the next one (50 users: about 15 requests/s);
+- PACE=stress: a reader reloads 50-300 ms after each page, an officer opens the next form
+  0.2-1 s after submitting the last one, without pausing to fill it in: each "user" clicks
+  several times a second (50 users: about 100 requests/s, as many as two cores serve), so
+  this measures what the server holds, not an afternoon of people.
+More users than 50 (USERS=, SUBMITTERS= of them officers, at most 100) show where the office
+pace stops meeting the target.
 The users arrive evenly over the first RAMP seconds (default 5, i.e. 10 a second, as locust's
 spawn rate does), not all in the same millisecond: fifty first requests at one instant queue
 behind each other for half a second on two cores, which no afternoon of real people produces.
@@ -59,7 +62,7 @@ THREADS = int(os.environ.get("THREADS", "4"))
 HARD_TIMEOUT = int(os.environ.get("HARD_TIMEOUT", "1200"))  # seconds, setup included
 P99_TARGET_MS = 500.0
 RAMP = float(os.environ.get("RAMP", "5"))  # seconds over which the users arrive, evenly
-PACE = os.environ.get("PACE", "stress")
+PACE = os.environ.get("PACE", "office")
 PACES = {
     # (reader's look at a page, officer filling a form, officer's pause before the next form), seconds
     "stress": ((0.05, 0.3), (0.0, 0.0), (0.2, 1.0)),
