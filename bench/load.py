@@ -4,7 +4,7 @@
 
 A throwaway database nhiemvu_load_<pid> gets the province data set (seed-demo --scale province,
 20 agencies, 1,000 tasks a year, this year's and next year's plans, so that next year's months
-are still to be reported); gunicorn (4 workers x 4 threads, production settings over
+are still to be reported); gunicorn (as `nhiemvu serve`: 2 x cores + 1 workers x 2 threads, production settings over
 plain HTTP on loopback) serves it. 50 simulated users share the run: SUBMITTERS unit officers
 each open a report form and save+submit it (CSRF token and all) for task/period pairs their unit
 leads and hasn't reported yet, one after another; the others read dashboards (a director's overview, the province's
@@ -57,8 +57,8 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 USERS = int(os.environ.get("USERS", "50"))
 SUBMITTERS = int(os.environ.get("SUBMITTERS", "20"))
 DURATION = float(os.environ.get("DURATION", "60"))
-WORKERS = int(os.environ.get("WORKERS", "4"))
-THREADS = int(os.environ.get("THREADS", "4"))
+WORKERS = int(os.environ.get("WORKERS", str(2 * (os.cpu_count() or 1) + 1)))  # as `nhiemvu serve`
+THREADS = int(os.environ.get("THREADS", "2"))
 HARD_TIMEOUT = int(os.environ.get("HARD_TIMEOUT", "1200"))  # seconds, setup included
 P99_TARGET_MS = 500.0
 RAMP = float(os.environ.get("RAMP", "5"))  # seconds over which the users arrive, evenly

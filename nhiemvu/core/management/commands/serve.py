@@ -14,7 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("NHIEMVU_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+        # gunicorn's own advice, 2 x cores + 1: a worker runs Python on one core at a time, and a
+        # user's keep-alive connection stays with one worker, so a few more than the cores even out.
+        workers = os.environ.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1) + 1)
+        parser.add_argument("--workers", type=int, default=int(workers))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("NHIEMVU_THREADS", "2")))
 
     def handle(self, *args: Any, **options: Any) -> None:
