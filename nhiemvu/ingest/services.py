@@ -778,6 +778,7 @@ def import_session_commit(
     session.plan_json = plan_json
     session.status = ImportStatus.COMMITTED
     session.plan = plan
+    session.file_bytes = b""  # now stored once, on the plan's source document
     session.full_clean()
     session.save()
     return plan
@@ -794,3 +795,18 @@ def import_session_discard(*, session: ImportSession) -> None:
     session.status = ImportStatus.DISCARDED
     session.file_bytes = b""
     session.save(update_fields=["status", "file_bytes", "updated_at"])
+
+
+def import_sessions_expire(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Discard uploads left pending (nobody confirmed or cancelled them) for longer than `older_than`.
+
+    Their file bytes go; the rows stay as a trace of the attempt, as with a discard by hand.
+    Returns how many were discarded.
+    """
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - older_than
+    with transaction.atomic():
+        return ImportSession.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff).update(
+            status=ImportStatus.DISCARDED, file_bytes=b"", updated_at=timezone.now()
+        )
