@@ -73,6 +73,16 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+class IssuerForm(forms.Form):
+    """The review screen's "imported for" choice, among the bodies the user may import for."""
+
+    issuer = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Cơ quan ban hành"))
+
+    def __init__(self, *args: Any, issuers: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = issuers  # type: ignore[attr-defined]
+
+
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại văn bản"), choices=DocumentKind.choices, required=False)
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=80, required=False)

@@ -785,6 +785,20 @@ def import_session_commit(
 
 
 @transaction.atomic
+def import_session_set_issuer(*, session: ImportSession, issuer: Organisation) -> ImportSession:
+    """Change the body the staged plan is imported for: its units and officials are matched anew
+    in that body's tree when the review is shown again."""
+    session = ImportSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != ImportStatus.PENDING:
+        raise ImportSessionClosedError(
+            "Lượt nhập này đã được xử lý.", message_en="This import has already been committed or discarded."
+        )
+    session.issuer = issuer
+    session.save(update_fields=["issuer", "updated_at"])
+    return session
+
+
+@transaction.atomic
 def import_session_discard(*, session: ImportSession) -> None:
     """Drop a staged import; its bytes go with it (the row stays as a trace of the attempt)."""
     session = ImportSession.objects.select_for_update().get(pk=session.pk)

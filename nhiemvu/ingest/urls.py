@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.upload, name="upload"),
     path("<int:pk>/", views.review, name="review"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/issuer/", views.change_issuer, name="issuer"),
     path("<int:pk>/discard/", views.discard, name="discard"),
 ]

@@ -20,7 +20,7 @@ from nhiemvu.organisations.selectors import organisation_parent_map
 from nhiemvu.plans.models import Plan
 from nhiemvu.plans.selectors import plans_visible_to
 
-from .forms import ReviewForms, UploadForm
+from .forms import IssuerForm, ReviewForms, UploadForm
 from .matching import OfficialMatcher, OrganisationMatcher
 from .models import ImportSession
 from .selectors import (
@@ -30,7 +30,12 @@ from .selectors import (
     plan_find_existing,
     user_may_import,
 )
-from .services import import_session_commit, import_session_discard, import_session_stage
+from .services import (
+    import_session_commit,
+    import_session_discard,
+    import_session_set_issuer,
+    import_session_stage,
+)
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -112,6 +117,9 @@ def _render_review(
         and plans_visible_to(request.user).filter(pk=existing.pk).exists(),
         "source_html": highlight_excerpts(_source_text(session), [f.get("excerpt") or "" for f in findings]),
         "error": error,
+        "issuer_form": IssuerForm(
+            issuers=import_issuer_choices(request.user), initial={"issuer": session.issuer}
+        ),
     }
     return render(request, "ingest/import_review.html", context)
 
@@ -161,6 +169,25 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã nhập kế hoạch «%(title)s».") % {"title": plan.title})
     return redirect("plans:plan-detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def change_issuer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another issuing body for a staged plan; the review is shown again, matched in its tree."""
+    _require_importer(request)
+    session = import_session_get(request.user, pk)
+    form = IssuerForm(request.POST, issuers=import_issuer_choices(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn một cơ quan ban hành trong danh sách."))
+        return redirect("ingest:review", pk=session.pk)
+    session = import_session_set_issuer(session=session, issuer=form.cleaned_data["issuer"])
+    messages.info(
+        request,
+        _("Cơ quan ban hành: %(issuer)s. Các đơn vị, cán bộ đã được đối chiếu lại trong cơ quan này.")
+        % {"issuer": session.issuer.name},
+    )
+    return redirect("ingest:review", pk=session.pk)
 
 
 @login_required

@@ -158,6 +158,7 @@ WEB: dict[str, Case] = {
     "ingest:review": Case(GET, _r("ingest:review", lambda o: o.session_pk)),
     "ingest:confirm": Case(POST, _r("ingest:confirm", lambda o: o.session_pk)),
     "ingest:discard": Case(POST, _r("ingest:discard", lambda o: o.session_pk)),
+    "ingest:issuer": Case(POST, _r("ingest:issuer", lambda o: o.session_pk)),
     "reporting:task-detail": Case(GET, _r("reporting:task-detail", lambda o: o.task_pk)),
     "reporting:report-edit": Case(
         GET, _r("reporting:report-edit", lambda o: o.task_pk, lambda o: o.period.pk)
@@ -238,7 +239,7 @@ def _state(ours: Ours) -> tuple[object, ...]:
         ours.period.locked_at,
         Notification.objects.get(pk=ours.notification_pk).read_at,
         CalendarFeed.objects.get(pk=ours.feed_pk).revoked_at,
-        ImportSession.objects.get(pk=ours.session_pk).status,
+        ImportSession.objects.values_list("status", "issuer_id").get(pk=ours.session_pk),
         ApiToken.objects.get(pk=ours.token_pk).revoked_at,
     )
 

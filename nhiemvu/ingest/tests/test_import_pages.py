@@ -149,9 +149,10 @@ def test_the_review_page_takes_a_fixed_number_of_queries(
 ) -> None:
     # Session, user, role check (shared with the navigation bar), the pending import, the organisation tree, the tree's bodies and
     # officials (loaded once, matched in memory for every name of the plan), the duplicate checks
-    # by hash and by number, the unread-notification count of the bell: ten, whatever the number
+    # by hash and by number, the unread-notification count of the bell, and the "imported for"
+    # choice (the user's memberships, the tree, the bodies listed): thirteen, whatever the number
     # of tasks, units or people in the plan.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("ingest:review", args=[staged.pk]))
     assert response.status_code == 200
 
@@ -369,3 +370,35 @@ def test_an_issuer_outside_the_users_tree_is_refused(client: Client, cast: Cast,
     assert response.status_code == 200
     assert response.context["form"].errors["issuer"]
     assert written() == (0, 0, 0, 0, 0)
+
+
+def test_the_issuer_can_be_changed_on_review_and_the_plan_is_imported_for_it(
+    client: Client, cast: Cast, staged: ImportSession
+) -> None:
+    review = client.get(reverse("ingest:review", args=[staged.pk])).content.decode()
+    assert form_data(review, "issuer-form")["issuer"] == str(cast.department.pk)
+
+    response = client.post(
+        reverse("ingest:issuer", args=[staged.pk]), {"issuer": cast.province.pk}, follow=True
+    )
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("ingest:review", args=[staged.pk])
+    assert f"Cơ quan ban hành: {cast.province.name}" in html
+    assert form_data(html, "issuer-form")["issuer"] == str(cast.province.pk)
+    data = form_data(html)
+    data["mode"] = "create"
+    client.post(reverse("ingest:confirm", args=[staged.pk]), data)
+    assert Plan.objects.get().issuer == cast.province
+
+
+def test_an_issuer_the_user_may_not_import_for_is_refused_on_review(
+    client: Client, cast: Cast, staged: ImportSession
+) -> None:
+    response = client.post(
+        reverse("ingest:issuer", args=[staged.pk]), {"issuer": cast.other_department.pk}, follow=True
+    )
+
+    assert "Hãy chọn một cơ quan ban hành trong danh sách." in response.content.decode()
+    staged.refresh_from_db()
+    assert staged.issuer == cast.department and staged.status == ImportStatus.PENDING
