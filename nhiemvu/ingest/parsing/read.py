@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -338,6 +339,13 @@ def _docx_blocks(data: bytes) -> list[Block]:
 # Horizontal gap (points) between two words of a line that means two columns: the letterhead
 # and the "Nơi nhận | signature" block are laid out side by side.
 COLUMN_GAP = 24.0
+# A rule is a path no thicker than this; a ruled table needs at least two horizontal and two
+# vertical ones. Only pages that have them go through pdfplumber's table finder, which converts
+# every object of the page and costs about twice the plain text read; text pages (the underline
+# under the national motto is a single horizontal rule) keep the fast path.
+RULE_WIDTH = 2.0
+# Column rules of a table continued on the next page are at the same x positions, within this.
+EDGE_TOLERANCE = 3.0
 _STRUCTURAL_START_RE = re.compile(
     r"""^(?:[-–+•*]\s            # a dash item
         | \d+(?:\.\d+)*[.)]\s    # 1. / 1.1. / 1)
@@ -350,21 +358,41 @@ _STRUCTURAL_START_RE = re.compile(
 _PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.IGNORECASE)
 
 
-def _page_chars(layout) -> list:
-    """The LTChar objects of a page, including those inside figures."""
-    from pdfminer.layout import LTChar, LTContainer
+def _page_objects(layout) -> tuple[list, list, int, int]:
+    """The LTChar and the LTCurve (line, rectangle) objects of a page, including those inside
+    figures, and how many horizontal and vertical rules they draw (a rectangle counts as two of
+    each, a thin one as a single rule)."""
+    from pdfminer.layout import LTChar, LTContainer, LTCurve
 
-    out, stack = [], [layout]
+    chars, curves, stack = [], [], [layout]
+    horizontal = vertical = 0
     while stack:
         for obj in stack.pop():
             if isinstance(obj, LTChar):
-                out.append(obj)
+                chars.append(obj)
             elif isinstance(obj, LTContainer):
                 stack.append(obj)
-    return out
+            elif isinstance(obj, LTCurve):  # LTLine and LTRect too
+                curves.append(obj)
+                if obj.width > RULE_WIDTH:
+                    horizontal += 1 if obj.height <= RULE_WIDTH else 2
+                if obj.height > RULE_WIDTH:
+                    vertical += 1 if obj.width <= RULE_WIDTH else 2
+    return chars, curves, horizontal, vertical
 
 
 PdfLine = tuple[float, float, float, str, bool]
+
+
+@dataclass(slots=True)
+class PdfTable:
+    """A ruled table of a PDF page: its cells' texts row by row (a cell's lines joined by "\\n",
+    horizontally merged cells once, vertically merged ones repeated in every row they span, as
+    python-docx gives a .docx table) and the x positions of its column rules."""
+
+    top: float
+    rows: list[list[str]]
+    edges: list[float]
 
 
 def _pdf_lines(chars: list, height: float) -> list[PdfLine]:
@@ -409,34 +437,186 @@ def _pdf_lines(chars: list, height: float) -> list[PdfLine]:
     return out
 
 
+def _cell_text(chars: list, height: float) -> str:
+    """A cell's lines, one per baseline, joined by "\\n"."""
+    lines: list[str] = []
+    last_top = None
+    for _x0, _x1, top, text, _piece in _pdf_lines(chars, height):
+        if lines and top == last_top:
+            lines[-1] += " " + text  # a wide gap inside a cell is still the same line
+        else:
+            lines.append(text)
+        last_top = top
+    return "\n".join(lines)
+
+
+def _read_table(table, placed: list, height: float, offset: float) -> tuple[PdfTable, list]:
+    """One table found by pdfplumber: its texts from the ``placed`` characters inside it
+    ((middle from the top, middle x, LTChar)), and those characters."""
+    x0, top, x1, bottom = table.bbox
+    inside = sorted((p for p in placed if x0 <= p[1] < x1 and top <= p[0] < bottom), key=lambda p: p[0])
+    mids = [p[0] for p in inside]
+
+    def text_in(box: tuple[float, float, float, float]) -> str:
+        lo, hi = bisect_left(mids, box[1]), bisect_left(mids, box[3])
+        return _cell_text([c for _mid, x, c in inside[lo:hi] if box[0] <= x < box[2]], height)
+
+    rows: list[list[str]] = []
+    above: dict[int, tuple[float, str]] = {}  # column -> (bottom, text) of its last real cell
+    for row in table.rows:
+        middle = (row.bbox[1] + row.bbox[3]) / 2
+        cells: list[str] = []
+        for col, box in enumerate(row.cells):
+            if box is not None:
+                above[col] = (box[3], text_in(box))
+                cells.append(above[col][1])
+            elif col in above and above[col][0] > middle:
+                cells.append(above[col][1])  # under a vertically merged cell
+            # else: covered by a horizontally merged cell to its left
+        rows.append(cells)
+    edges = sorted({round(c[0], 1) for c in table.cells} | {round(x1, 1)})
+    return PdfTable(top - offset, rows, edges), [p[2] for p in inside]
+
+
+def _page_tables(page, chars: list, curves: list, height: float) -> tuple[list[PdfTable], list]:
+    """The ruled tables pdfplumber finds on ``page`` and the characters outside them.
+
+    The cells' texts are rebuilt from the same characters and by the same rules as the lines
+    outside, so that a word reads the same inside a table and out of it.
+    """
+    # The table finder is given the page's rules only: its default asks for every object of the
+    # page, and converting each character into pdfplumber's dict costs as much as reading the page.
+    rules = [page.process_object(obj) for obj in curves]
+    table_settings = {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": rules,
+        "explicit_horizontal_lines": rules,
+    }
+    found = page.find_tables(table_settings)
+    if not found:
+        return [], chars
+    # pdfplumber measures from the top of the media box; the characters from its bottom.
+    offset = page.mediabox[1]
+    placed = [(height - (c.y0 + c.y1) / 2 + offset, (c.x0 + c.x1) / 2, c) for c in chars]
+    tables: list[PdfTable] = []
+    taken: set[int] = set()
+    for found_table in found:
+        table, inside = _read_table(found_table, placed, height, offset)
+        tables.append(table)
+        taken.update(map(id, inside))
+    return tables, [c for c in chars if id(c) not in taken]
+
+
+def _continues(prev: PdfTable, table: PdfTable) -> bool:
+    """``table`` (the first thing on a page) goes on with ``prev`` (the last thing on the page
+    before): same outer edges, and no column rule that ``prev`` does not have.
+
+    >>> a = PdfTable(0, [], [85.1, 120.0, 300.0, 538.6])
+    >>> _continues(a, PdfTable(0, [], [85.0, 300.2, 538.6])), _continues(a, PdfTable(0, [], [60.0, 538.6]))
+    (True, False)
+    """
+
+    def near(x: float, xs: list[float]) -> bool:
+        return any(abs(x - y) <= EDGE_TOLERANCE for y in xs)
+
+    return (
+        abs(prev.edges[0] - table.edges[0]) <= EDGE_TOLERANCE
+        and abs(prev.edges[-1] - table.edges[-1]) <= EDGE_TOLERANCE
+        and all(near(x, prev.edges) for x in table.edges)
+    )
+
+
+def _row_key(row: list[str]) -> tuple[str, ...]:
+    return tuple(" ".join(c.split()).casefold() for c in row)
+
+
+def _append_continuation(prev: PdfTable, table: PdfTable) -> None:
+    """Add the rows of a table's part on the next page to ``prev``: without the header Word or
+    LibreOffice repeats there, and with the rest of a row the page break cut in two (it starts
+    with an empty number cell) joined to that row.
+
+    >>> t = PdfTable(0, [["STT", "Nội dung", "Chủ trì"], ["1", "Cấp giấy", "Phòng"]], [0, 1, 2, 3])
+    >>> _append_continuation(t, PdfTable(0, [["STT", "Nội dung", "Chủ trì"], ["", "chứng nhận", "Đất đai"],
+    ...     ["2", "Thu gom", "Chi cục"]], [0, 1, 2, 3]))
+    >>> t.rows[1:]
+    [['1', 'Cấp giấy\\nchứng nhận', 'Phòng\\nĐất đai'], ['2', 'Thu gom', 'Chi cục']]
+    """
+    rows = table.rows
+    header = {_row_key(r) for r in prev.rows[:3]}
+    while rows and _row_key(rows[0]) in header:
+        rows = rows[1:]
+    code = 0
+    for row in prev.rows[:3]:
+        roles = _column_roles(row)
+        if roles:
+            code = next(i for i, role in roles.items() if role == "code")
+            break
+    if (
+        rows
+        and len(prev.rows) > 1
+        and len(rows[0]) == len(prev.rows[-1]) > code
+        and not rows[0][code].strip()
+        and any(c.strip() for c in rows[0])
+    ):
+        prev.rows[-1] = [f"{a}\n{b}".strip("\n") for a, b in zip(prev.rows[-1], rows[0], strict=True)]
+        rows = rows[1:]
+    prev.rows += rows
+
+
 def _pdf_blocks(data: bytes) -> list[Block]:
-    # pdfminer (the engine under pdfplumber) is driven directly without layout analysis: rebuilding
-    # lines from the characters is four times faster than pdfplumber's object model and is all the
-    # extractor needs.
+    # pdfminer (the engine under pdfplumber) lays out each page without layout analysis and the
+    # lines are rebuilt from its characters, four times faster than pdfplumber's object model;
+    # pdfplumber's table finder runs on the same layout, only on pages that draw rules.
     try:
-        from pdfminer.converter import PDFPageAggregator
-        from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-        from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-        from pdfminer.pdfpage import PDFPage
-        from pdfminer.pdfparser import PDFParser
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+        from pdfplumber.utils.exceptions import PdfminerException
     except ImportError as e:  # pragma: no cover - a broken install
         raise _fail(
             "unsupported_type", "Máy chủ thiếu thư viện đọc PDF", "The PDF reader is not installed"
         ) from e
-    lines: list[PdfLine] = []
+    items: list[PdfLine | PdfTable] = []
     try:
-        document = PDFDocument(PDFParser(io.BytesIO(data)))
-        resources = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(resources, laparams=None)
-        interpreter = PDFPageInterpreter(resources, device)
-        for page in PDFPage.create_pages(document):
-            interpreter.process_page(page)
-            layout = device.get_result()
-            page_lines = _pdf_lines(_page_chars(layout), layout.height)
-            # A page number alone at the foot of the page is a footer, not text.
-            while page_lines and _PAGE_NUMBER_RE.match(page_lines[-1][3]):
-                page_lines.pop()
-            lines += page_lines
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                layout = page.layout
+                chars, curves, horizontal, vertical = _page_objects(layout)
+                tables: list[PdfTable] = []
+                if horizontal >= 2 and vertical >= 2 and len(curves) >= 2:
+                    tables, chars = _page_tables(page, chars, curves, layout.height)
+                page_items = sorted(
+                    [*_pdf_lines(chars, layout.height), *tables],
+                    key=lambda i: i.top if isinstance(i, PdfTable) else i[2],
+                )
+                # A page number alone at the foot of the page is a footer, not text.
+                while (
+                    page_items
+                    and not isinstance(page_items[-1], PdfTable)
+                    and _PAGE_NUMBER_RE.match(page_items[-1][3])
+                ):
+                    page_items.pop()
+                if tables and items and isinstance(items[-1], PdfTable):
+                    # A table broken by the page: a page number at the top may stand between.
+                    while page_items and not isinstance(page_items[0], PdfTable):
+                        if not _PAGE_NUMBER_RE.match(page_items[0][3]):
+                            break
+                        page_items.pop(0)
+                    first = page_items[0] if page_items else None
+                    if isinstance(first, PdfTable) and _continues(items[-1], first):
+                        _append_continuation(items[-1], first)
+                        page_items.pop(0)
+                items += page_items
+                page.close()  # drops the page's cached layout and objects: pages are read one by one
+    except PdfminerException as e:
+        cause = e.args[0] if e.args else e
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise _fail(
+                "encrypted", "Tệp PDF được bảo vệ bằng mật khẩu", "The PDF is password-protected"
+            ) from e
+        raise _fail(
+            "corrupt", "Tệp PDF bị hỏng hoặc không đọc được", "The PDF file is corrupt or unreadable"
+        ) from e
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
         raise _fail("encrypted", "Tệp PDF được bảo vệ bằng mật khẩu", "The PDF is password-protected") from e
     except ExtractionError:
@@ -445,19 +625,23 @@ def _pdf_blocks(data: bytes) -> list[Block]:
         raise _fail(
             "corrupt", "Tệp PDF bị hỏng hoặc không đọc được", "The PDF file is corrupt or unreadable"
         ) from e
-    if not any(t for *_, t, _ in lines):
+    if not any(any(any(c for c in r) for r in i.rows) if isinstance(i, PdfTable) else i[3] for i in items):
         raise _fail(
             "scanned_pdf",
             "Tệp PDF không có lớp chữ (bản scan); hãy tải lên bản .docx hoặc PDF có chữ",
             "The PDF has no text layer (a scan); upload the .docx or a text PDF",
         )
-    body = [ln for ln in lines if not ln[4]]
+    body = [i for i in items if not isinstance(i, PdfTable) and not i[4]]
     left = min((ln[0] for ln in body), default=0.0)
     right = max((ln[1] for ln in body), default=0.0)
     blocks: list[Block] = []
     prev: PdfLine | None = None
-    for line in lines:
-        x0, _x1, _top, text, piece = line
+    for item in items:
+        if isinstance(item, PdfTable):
+            blocks += table_blocks(item.rows)
+            prev = None
+            continue
+        x0, _x1, _top, text, piece = item
         starts_new = (
             prev is None
             or piece
@@ -466,11 +650,11 @@ def _pdf_blocks(data: bytes) -> list[Block]:
             or x0 > left + 12  # first-line indent or a centred line
             or bool(_STRUCTURAL_START_RE.match(text))
         )
-        if starts_new or not blocks:
+        if starts_new or not blocks or blocks[-1].cells is not None:
             blocks.append(Block(text))
         else:
             blocks[-1].text += " " + text
-        prev = line
+        prev = item
     return blocks
 
 
