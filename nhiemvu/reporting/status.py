@@ -63,6 +63,9 @@ def task_status(
     return TaskStatus.IN_PROGRESS if started else TaskStatus.NOT_STARTED
 
 
+SHORT_OF_STRICT_BOUND = Decimal("99.9")  # on a strict bound (<, >): short by the least step shown
+
+
 def attainment(
     *,
     comparator: str,
@@ -97,6 +100,18 @@ def attainment(
     Decimal('0.0')
     >>> attainment(comparator="=", value=Decimal(10), actual=None) is None
     True
+
+    A strict bound is not reached by standing on it: "dưới 5%" at exactly 5 %, "trên 1.000ha" at
+    exactly 1.000 ha are short by the least step shown.
+
+    >>> attainment(comparator="<", value=Decimal(5), actual=Decimal(5))
+    Decimal('99.9')
+    >>> attainment(comparator="<", value=Decimal(5), actual=Decimal("4.9"))
+    Decimal('100.0')
+    >>> attainment(comparator=">", value=Decimal(1000), actual=Decimal(1000))
+    Decimal('99.9')
+    >>> attainment(comparator=">", value=Decimal(1000), actual=Decimal(1001))
+    Decimal('100.1')
     """
     if actual is None:
         return None
@@ -104,6 +119,8 @@ def attainment(
         achieved = (baseline - actual) if change == "decrease" else (actual - baseline)
         # Moving the wrong way is no progress at all, not negative progress.
         actual = max(achieved, Decimal(0)) / baseline * HUNDRED
+    if comparator in (">", "<") and actual == value:
+        return SHORT_OF_STRICT_BOUND
     if comparator in ("<=", "<"):
         if actual <= value:
             return Decimal("100.0")
