@@ -294,6 +294,7 @@ class Cell:
     style: str = "NV Bảng"
     bold: bool = False
     merge: str | None = None  # "restart" | "continue": a vertical merge, as Word writes it
+    keep_with_next: bool = False  # the row stays on the page of the next one (a task's target rows)
 
 
 def _cell_xml(cell: Cell, width_twips: int) -> str:
@@ -304,18 +305,21 @@ def _cell_xml(cell: Cell, width_twips: int) -> str:
         parts = [escape(line) for line in cell.text.split("\n")]
         text = '</w:t><w:br/><w:t xml:space="preserve">'.join(parts)
         run = f'<w:r>{bold}<w:t xml:space="preserve">{text}</w:t></w:r>'
+    keep = "<w:keepNext/>" if cell.keep_with_next else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/>{merge}</w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{_STYLE_IDS[cell.style]}"/></w:pPr>{run}</w:p></w:tc>'
+        f'<w:p><w:pPr><w:pStyle w:val="{_STYLE_IDS[cell.style]}"/>{keep}</w:pPr>{run}</w:p></w:tc>'
     )
 
 
 def _append_rows(table: Table, columns: tuple[tuple[str, float], ...], rows: list[list[Cell]]) -> None:
     """Add body rows in one XML parse: python-docx's add_row and cell setters cost ~1 ms a cell,
-    seconds for a province's thousand tasks."""
+    seconds for a province's thousand tasks. No row breaks across a page (w:cantSplit)."""
     widths = [int(Cm(width).twips) for _, width in columns]
     body = "".join(
-        "<w:tr>" + "".join(_cell_xml(c, w) for c, w in zip(row, widths, strict=True)) + "</w:tr>"
+        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        + "".join(_cell_xml(c, w) for c, w in zip(row, widths, strict=True))
+        + "</w:tr>"
         for row in rows
     )
     parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")
@@ -400,15 +404,23 @@ def _task_table(doc: DocxDocument, tasks: list[TaskLine]) -> None:
             # The task's own cells run down its target rows as one merged cell (w:vMerge).
             merge = None if len(lines) == 1 else "restart" if i == 0 else "continue"
             own = i == 0
+            # A merged task's rows stay on one page: each but the last keeps with the next.
+            keep = i < len(lines) - 1
             rows.append(
                 [
-                    Cell(task.code if own else "", "NV Bảng giữa", heading, merge),
-                    Cell(task.title if own else "", "NV Bảng", heading, merge),
-                    Cell(task.lead_unit if own else "", "NV Bảng", False, merge),
-                    Cell(target, "NV Bảng"),
-                    Cell(actual, "NV Bảng số"),
-                    Cell(level, "NV Bảng số"),
-                    Cell(task.status_label if own and task.reportable else "", "NV Bảng giữa", False, merge),
+                    Cell(task.code if own else "", "NV Bảng giữa", heading, merge, keep),
+                    Cell(task.title if own else "", "NV Bảng", heading, merge, keep),
+                    Cell(task.lead_unit if own else "", "NV Bảng", False, merge, keep),
+                    Cell(target, "NV Bảng", keep_with_next=keep),
+                    Cell(actual, "NV Bảng số", keep_with_next=keep),
+                    Cell(level, "NV Bảng số", keep_with_next=keep),
+                    Cell(
+                        task.status_label if own and task.reportable else "",
+                        "NV Bảng giữa",
+                        False,
+                        merge,
+                        keep,
+                    ),
                 ]
             )
     _append_rows(table, TASK_COLUMNS, rows)

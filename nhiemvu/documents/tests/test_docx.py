@@ -7,6 +7,7 @@ import io
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from PIL import Image
 
 from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
@@ -106,8 +107,17 @@ def test_the_task_table_shows_each_target_with_its_actual_and_attainment_from_th
     assert row[6] == "Đang thực hiện trong hạn"
     second = [c.text for c in table.rows[2].cells]
     assert second[3:6] == [f"{targets[1].name}: 2.000 ha", "2.500,5 ha", "125,0"]
-    # The task's own cells are merged down its two target rows.
+    # The task's own cells are merged down its two target rows, which stay on one page: no row
+    # breaks across a page, and the first of the two keeps with the second.
     assert table.rows[2]._tr.tc_lst[1].vMerge == "continue"
+    assert all(
+        row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+        for row in table.rows[1:]
+    )
+    # (python-docx's row.cells gives a merged cell's top cell: read each row's own w:tc.)
+    keep_next = f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:keepNext')}"
+    keeps = [[tc.find(keep_next) is not None for tc in r._tr.tc_lst] for r in table.rows[1:3]]
+    assert all(keeps[0]) and not any(keeps[1])
     silent = [c.text for c in table.rows[-1].cells]
     assert silent[0] == "3" and silent[4] == "Chưa có số liệu" and silent[6] == "Chưa triển khai"
 
