@@ -339,11 +339,14 @@ def _docx_blocks(data: bytes) -> list[Block]:
 # Horizontal gap (points) between two words of a line that means two columns: the letterhead
 # and the "Nơi nhận | signature" block are laid out side by side.
 COLUMN_GAP = 24.0
-# A rule is a path no thicker than this; a ruled table needs at least two horizontal and two
-# vertical ones. Only pages that have them go through pdfplumber's table finder, which converts
-# every object of the page and costs about twice the plain text read; text pages (the underline
-# under the national motto is a single horizontal rule) keep the fast path.
+# A rule is a path no thicker than this. Only pages that draw rules at two heights or more and
+# two x positions or more go through pdfplumber's table finder; text pages (the underline under
+# the national motto is one rule) keep the fast path.
 RULE_WIDTH = 2.0
+# The table finder's time grows with the square of the rules' crossings (a 100 x 100 grid takes
+# seconds): a page that draws more is a chart or a drawing, not a task table, and is read as text.
+MAX_RULES = 3000
+MAX_CROSSINGS = 4000
 # Column rules of a table continued on the next page are at the same x positions, within this.
 EDGE_TOLERANCE = 3.0
 _STRUCTURAL_START_RE = re.compile(
@@ -358,14 +361,14 @@ _STRUCTURAL_START_RE = re.compile(
 _PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.IGNORECASE)
 
 
-def _page_objects(layout) -> tuple[list, list, int, int]:
+def _page_objects(layout) -> tuple[list, list, bool]:
     """The LTChar and the LTCurve (line, rectangle) objects of a page, including those inside
-    figures, and how many horizontal and vertical rules they draw (a rectangle counts as two of
-    each, a thin one as a single rule)."""
+    figures, and whether its rules may make a table worth looking for."""
     from pdfminer.layout import LTChar, LTContainer, LTCurve
 
     chars, curves, stack = [], [], [layout]
-    horizontal = vertical = 0
+    heights: set[int] = set()  # of the horizontal rules (a rectangle's top and bottom sides)
+    lefts: set[int] = set()  # of the vertical ones
     while stack:
         for obj in stack.pop():
             if isinstance(obj, LTChar):
@@ -374,11 +377,19 @@ def _page_objects(layout) -> tuple[list, list, int, int]:
                 stack.append(obj)
             elif isinstance(obj, LTCurve):  # LTLine and LTRect too
                 curves.append(obj)
+                # In steps of 3 pt, the table finder's snapping distance: the two sides of a
+                # hairline rectangle (Word draws borders so) are one rule.
                 if obj.width > RULE_WIDTH:
-                    horizontal += 1 if obj.height <= RULE_WIDTH else 2
+                    heights.update((round(obj.y0 / 3), round(obj.y1 / 3)))
                 if obj.height > RULE_WIDTH:
-                    vertical += 1 if obj.width <= RULE_WIDTH else 2
-    return chars, curves, horizontal, vertical
+                    lefts.update((round(obj.x0 / 3), round(obj.x1 / 3)))
+    ruled = (
+        len(heights) >= 2
+        and len(lefts) >= 2
+        and 2 <= len(curves) <= MAX_RULES  # a single frame is not a table
+        and len(heights) * len(lefts) <= MAX_CROSSINGS
+    )
+    return chars, curves, ruled
 
 
 PdfLine = tuple[float, float, float, str, bool]
@@ -581,9 +592,9 @@ def _pdf_blocks(data: bytes) -> list[Block]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 layout = page.layout
-                chars, curves, horizontal, vertical = _page_objects(layout)
+                chars, curves, ruled = _page_objects(layout)
                 tables: list[PdfTable] = []
-                if horizontal >= 2 and vertical >= 2 and len(curves) >= 2:
+                if ruled:
                     tables, chars = _page_tables(page, chars, curves, layout.height)
                 page_items = sorted(
                     [*_pdf_lines(chars, layout.height), *tables],

@@ -9,6 +9,7 @@ import zlib
 import pytest
 
 from nhiemvu.ingest.parsing import ExtractionError, extract_bytes, extract_file
+from nhiemvu.ingest.parsing.read import read_blocks
 
 
 def _assert_error(excinfo, code: str) -> None:
@@ -168,3 +169,51 @@ def test_a_pdf_named_txt_is_read_as_a_pdf():
     with pytest.raises(ExtractionError) as e:
         extract_bytes(_image_only_pdf(), "plan.txt")
     _assert_error(e, "scanned_pdf")
+
+
+def _drawn_pdf(drawing: bytes) -> bytes:
+    """A valid one-page PDF with a line of text in Helvetica and ``drawing`` (path operators)."""
+    content = b"BT /F1 12 Tf 72 760 Td (KE HOACH) Tj ET\n" + drawing
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_page_drawn_as_a_dense_grid_is_read_as_text_not_searched_for_tables(monkeypatch):
+    # Graph paper or a chart's grid: the table finder would take minutes over its crossings.
+    grid = b"".join(
+        b"%d 40 m %d 700 l S 40 %d m 560 %d l S\n" % (40 + 4 * i, 40 + 4 * i, 40 + 5 * i, 40 + 5 * i)
+        for i in range(130)
+    )
+    monkeypatch.setattr(
+        "pdfplumber.page.Page.find_tables", lambda *a, **k: pytest.fail("the table finder ran")
+    )
+    assert [b.text for b in read_blocks(_drawn_pdf(grid), "chart.pdf")] == ["KE HOACH"]
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        b"50 50 500 600 re S",  # one frame round the page
+        b"0.5 w 72 750 m 300 750 l S",  # the rule under the national motto
+        b"50 50 500 600 re S 50 300 m 550 300 l S",  # a frame split in two: a table of two cells
+    ],
+    ids=["frame", "underline", "two-cells"],
+)
+def test_a_pdf_with_frames_or_rules_but_no_task_table_reads_its_text(drawing):
+    assert [b.text for b in read_blocks(_drawn_pdf(drawing), "plan.pdf")] == ["KE HOACH"]
