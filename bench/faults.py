@@ -25,15 +25,14 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from province import PY, ROOT, gunicorn, province_database
+
 _spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
 load = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 sys.modules["bench_load"] = load  # its dataclasses look their module up while being defined
 _spec.loader.exec_module(load)  # type: ignore[union-attr]
 
-PY = load.PY
 SUBMITTERS = int(os.environ.get("SUBMITTERS", "12"))
 RESTART_AFTER = float(os.environ.get("RESTART_AFTER", "8"))
 AFTER = float(os.environ.get("AFTER", "12"))
@@ -81,50 +80,13 @@ def submit_once(browser, task: int, period: int, marker: str) -> tuple[str, str]
 def main() -> int:
     signal.alarm(900)
     port = 20000 + os.getpid() % 20000
-    db = f"nhiemvu_faults_{os.getpid()}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
-        "DJANGO_ENV": "production",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DEBUG": "false",
-        "SECRET_KEY": "faults-" + secrets.token_hex(32),
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="nhiemvu-faults-static-"),
-        "MEDIA_ROOT": tempfile.mkdtemp(prefix="nhiemvu-faults-media-"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    nv = [PY, "-m", "nhiemvu"]
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
-    gunicorn = None
     attempts: list[tuple[int, int, str, str, str]] = []  # task, period, marker, outcome, detail
     lock = threading.Lock()
-    try:
-        year = str(time.localtime().tm_year)
-        for args in (
-            ["migrate", "-v0"],
-            ["collectstatic", "--noinput", "-v0"],
-            ["seed-demo", "--scale", "province", "--start-year", year],
-        ):
-            subprocess.run([*nv, *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        prepared = json.loads(
-            subprocess.run(
-                [PY, "-c", load.PREPARE, str(SUBMITTERS)],
-                env=env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
-        log = open(f"/tmp/nhiemvu-faults-gunicorn-{os.getpid()}.log", "w")  # noqa: SIM115 — gunicorn's, open while it runs
-        gunicorn = subprocess.Popen(
-            [PY, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "2", "--threads", "4", "--log-level", "warning"],
-            env=env, cwd=ROOT, stdout=log, stderr=log,
-        )  # fmt: skip
+    with (
+        province_database("faults") as env,
+        gunicorn(env, port, workers=2, threads=4, label="faults"),
+    ):
+        prepared = load.prepare(env, SUBMITTERS)
         time.sleep(3)
         stop = time.monotonic() + RESTART_AFTER + AFTER
         retry_queue: list[tuple[dict, int, int, str]] = []
@@ -172,13 +134,6 @@ def main() -> int:
             subprocess.run(
                 [PY, "-c", load.VERIFY, f.name], env=env, cwd=ROOT, check=True, capture_output=True, text=True
             ).stdout
-        )
-    finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", db], check=False
         )
 
     lost = set(verified["lost"])

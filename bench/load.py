@@ -52,8 +52,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PY = str(ROOT / ".venv" / "bin" / "python")
+from province import PY, ROOT, gunicorn, province_database
+
 USERS = int(os.environ.get("USERS", "50"))
 SUBMITTERS = int(os.environ.get("SUBMITTERS", "20"))
 DURATION = float(os.environ.get("DURATION", "60"))
@@ -286,121 +286,89 @@ def scratch_cache() -> str:
     return url
 
 
+def prepare(env: dict[str, str], submitters: int) -> dict:
+    """Unit officers with their sessions and the task/period pairs each may report, and the
+    readers' sessions (PREPARE, run against the benchmark's database)."""
+    done = subprocess.run(
+        [PY, "-c", PREPARE, str(submitters)], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return dict(json.loads(done.stdout))
+
+
 def main() -> int:
     signal.alarm(HARD_TIMEOUT)  # whatever happens, the run ends
     port = 20000 + os.getpid() % 20000
-    db = f"nhiemvu_load_{os.getpid()}"
-    static_root = tempfile.mkdtemp(prefix="nhiemvu-load-static-")
     cache_url = scratch_cache()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
-        "DJANGO_ENV": "production",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DEBUG": "false",
-        "SECRET_KEY": "load-" + secrets.token_hex(32),
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": static_root,
-        "MEDIA_ROOT": tempfile.mkdtemp(prefix="nhiemvu-load-media-"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "PYTHONPATH": str(ROOT),
-        "CACHE_URL": cache_url,
-    }
-    nv = [PY, "-m", "nhiemvu"]
-    gunicorn = None
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
     try:
-        t0 = time.monotonic()
-        for args in (
-            ["migrate", "-v0"],
-            ["collectstatic", "--noinput", "-v0"],
-            ["seed-demo", "--scale", "province", "--start-year", str(time.localtime().tm_year)],
-        ):
-            subprocess.run([*nv, *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        prepared = json.loads(
-            subprocess.run(
-                [PY, "-c", PREPARE, str(SUBMITTERS)],
-                env=env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
-        print(f"setup (migrate, seed the province, users): {time.monotonic() - t0:.0f} s", flush=True)
-        log = open(f"/tmp/nhiemvu-load-gunicorn-{os.getpid()}.log", "w")  # noqa: SIM115 — gunicorn's, open while it runs
-        gunicorn = subprocess.Popen(
-            [PY, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(WORKERS), "--threads", str(THREADS), "--log-level", "warning"],
-            env=env, cwd=ROOT, stdout=log, stderr=log,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/dashboards/health/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        readers = prepared["readers"]
-        reads = [
-            ("director overview", readers["demo-giamdoc"], "/dashboards/"),
-            ("province overview", readers["demo-tinh"], "/dashboards/"),
-            ("director task list", readers["demo-giamdoc"], "/dashboards/tasks/"),
-            ("unit my tasks", readers["demo-chicuc"], "/reporting/"),
-        ]
-        # Each worker builds a dashboard once before it serves it from cache: warm them up.
-        for _, cookie, path in reads:
-            for _ in range(WORKERS * 2):
-                Browser(port, cookie).request("GET", path)
-        stats = Stats()
-        run_id = secrets.token_hex(3)
-        deadline = time.monotonic() + DURATION
-        threads = []
-        for k in range(USERS):
-            if k < SUBMITTERS:
-                target = (
-                    port,
-                    prepared["submitters"][k % len(prepared["submitters"])],
-                    deadline,
-                    stats,
-                    run_id,
-                    k * RAMP / USERS,
-                )
-                threads.append(threading.Thread(target=submitter, args=target))
-            else:
-                name, cookie, path = reads[k % len(reads)]
-                threads.append(
-                    threading.Thread(
-                        target=reader, args=(port, cookie, path, name, deadline, stats, k * RAMP / USERS)
-                    )
-                )
-        cpu_before = cpu_seconds(gunicorn.pid)
-        started = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=DURATION + 60)
-        elapsed = time.monotonic() - started
-        cpu_used = {k: v - cpu_before[k] for k, v in cpu_seconds(gunicorn.pid).items()}
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(stats.acknowledged, f)
-        verified = json.loads(
-            subprocess.run(
-                [PY, "-c", VERIFY, f.name], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-            ).stdout
-        )
+        with province_database("load", cache_url=cache_url) as env:
+            t0 = time.monotonic()
+            prepared = prepare(env, SUBMITTERS)
+            print(f"setup (users and their work): {time.monotonic() - t0:.0f} s", flush=True)
+            with gunicorn(env, port, workers=WORKERS, threads=THREADS, label="load") as server:
+                stats, elapsed, cpu_used = run(port, prepared, server)
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+                json.dump(stats.acknowledged, f)
+            verified = json.loads(
+                subprocess.run(
+                    [PY, "-c", VERIFY, f.name], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+                ).stdout
+            )
     finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", db], check=False
-        )
         if cache_url:
             import redis
 
             redis.Redis.from_url(cache_url).flushdb()
+    return report(stats, elapsed, cpu_used, verified, cache_url)
 
+
+def run(port: int, prepared: dict, server: subprocess.Popen[bytes]) -> tuple[Stats, float, dict[str, float]]:
+    """The users' minute against the server: what they saw, how long it took, the CPU it cost."""
+    readers = prepared["readers"]
+    reads = [
+        ("director overview", readers["demo-giamdoc"], "/dashboards/"),
+        ("province overview", readers["demo-tinh"], "/dashboards/"),
+        ("director task list", readers["demo-giamdoc"], "/dashboards/tasks/"),
+        ("unit my tasks", readers["demo-chicuc"], "/reporting/"),
+    ]
+    # Each worker builds a dashboard once before it serves it from cache: warm them up.
+    for _, cookie, path in reads:
+        for _ in range(WORKERS * 2):
+            Browser(port, cookie).request("GET", path)
+    stats = Stats()
+    run_id = secrets.token_hex(3)
+    deadline = time.monotonic() + DURATION
+    threads = []
+    for k in range(USERS):
+        if k < SUBMITTERS:
+            target = (
+                port,
+                prepared["submitters"][k % len(prepared["submitters"])],
+                deadline,
+                stats,
+                run_id,
+                k * RAMP / USERS,
+            )
+            threads.append(threading.Thread(target=submitter, args=target))
+        else:
+            name, cookie, path = reads[k % len(reads)]
+            threads.append(
+                threading.Thread(
+                    target=reader, args=(port, cookie, path, name, deadline, stats, k * RAMP / USERS)
+                )
+            )
+    cpu_before = cpu_seconds(server.pid)
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=DURATION + 60)
+    elapsed = time.monotonic() - started
+    cpu_used = {k: v - cpu_before[k] for k, v in cpu_seconds(server.pid).items()}
+    return stats, elapsed, cpu_used
+
+
+def report(stats: Stats, elapsed: float, cpu_used: dict[str, float], verified: dict, cache_url: str) -> int:
+    """The table of figures, the database check and the verdict; 0 when the targets are met."""
     total = sum(len(v) for v in stats.latencies.values())
     errors = sum(stats.errors.values())
     print(

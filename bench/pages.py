@@ -14,15 +14,11 @@ these costs under 50 users; this script shows which page to look at.
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PY = str(ROOT / ".venv" / "bin" / "python")
+from province import PY, ROOT, province_database
+
 REPEAT = int(os.environ.get("REPEAT", "30"))
 
 MEASURE = r"""
@@ -123,40 +119,14 @@ row("report submit POST", posts[0], posts[1], int(statistics.median(posts[2])))
 
 
 def main() -> int:
-    db = f"nhiemvu_pages_{os.getpid()}"
-    cache_url = os.environ.get("CACHE_URL") or f"redis://127.0.0.1:6379/{8 + os.getpid() % 8}"
     import redis
 
+    cache_url = os.environ.get("CACHE_URL") or f"redis://127.0.0.1:6379/{8 + os.getpid() % 8}"
     redis.Redis.from_url(cache_url).flushdb()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
-        "CACHE_URL": cache_url,
-        "DJANGO_ENV": "production",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DEBUG": "false",
-        "SECRET_KEY": "pages-" + secrets.token_hex(32),
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="nhiemvu-pages-static-"),
-        "MEDIA_ROOT": tempfile.mkdtemp(prefix="nhiemvu-pages-media-"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    nv = [PY, "-m", "nhiemvu"]
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
     try:
-        for args in (
-            ["migrate", "-v0"],
-            ["collectstatic", "--noinput", "-v0"],
-            ["seed-demo", "--scale", "province", "--start-year", str(time.localtime().tm_year)],
-        ):
-            subprocess.run([*nv, *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        return subprocess.run([PY, "-c", MEASURE, str(REPEAT)], env=env, cwd=ROOT, check=False).returncode
+        with province_database("pages", cache_url=cache_url) as env:
+            return subprocess.run([PY, "-c", MEASURE, str(REPEAT)], env=env, cwd=ROOT, check=False).returncode
     finally:
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", db], check=False
-        )
         redis.Redis.from_url(cache_url).flushdb()
 
 
