@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.plans.models import Finding, Plan, Task
-from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportingPeriod
+from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod
 from nhiemvu.reporting.selectors import TaskProgress
 from nhiemvu.reporting.status import attainment
 
@@ -181,6 +183,18 @@ def obstacle_out(obstacle: Obstacle) -> dict[str, Any]:
         "addressed_to": obstacle.addressed_to,
         "status": obstacle.status,
         "answer": obstacle.answer,
+    }
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "report": attachment.report_id,
+        "file_name": attachment.original_name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "uploaded_at": attachment.created_at,
+        "download": reverse("api:attachment_download", kwargs={"attachment_id": attachment.pk}),
     }
 
 

@@ -521,6 +521,18 @@ class ReviewIn(Schema):
     comment: Text(5000) = ""  # type: ignore[valid-type]
 
 
+class AttachmentOut(Schema):
+    """A file attached to a report; its bytes are at `download`."""
+
+    id: int
+    report: int
+    file_name: str = Field(description="The name the file was uploaded under.")
+    size: int = Field(description="Bytes.")
+    content_type: str = Field(description="Sniffed from the content, not taken from the name.")
+    uploaded_at: dt.datetime
+    download: str = Field(description="Path of the file's bytes under this API.")
+
+
 class ObstacleFilter(ListQuery):
     plan: Annotated[Id | None, FilterLookup("report__task__plan_id")] = None
     unit: Annotated[Id | None, FilterLookup("report__organisation_id")] = None

@@ -1,4 +1,4 @@
-"""Plans: list, detail, export as plan JSON, import from a plan JSON or a document file."""
+"""Plans: list, detail, export as plan JSON, import from a plan JSON or a document file, activate."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from nhiemvu.ingest.selectors import import_default_issuer, import_issuer_choice
 from nhiemvu.ingest.services import plan_import_commit
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.organisations.selectors import access_scope
-from nhiemvu.plans.models import Plan
+from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.plans.selectors import plan_findings, plan_get, plan_list
 from nhiemvu.reporting import access
+from nhiemvu.reporting import services as reporting_services
 
 from ..builders import plan_detail_out, plan_out
 from ..errors import NOT_FOUND, ApiError
@@ -153,3 +154,31 @@ def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
 def plan_export_json(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     plan = plan_get(request.user, plan_id)
     return plan_export(plan)
+
+
+@router.post(
+    "/plans/{plan_id}/activate",
+    response={200: PlanDetailOut, **WRITE_ERRORS},
+    summary="Start tracking a draft plan: it becomes active and gets its reporting periods",
+    description=(
+        "Planning-Finance of the issuing department only (anyone else: `404`). Activating an active "
+        "plan again changes nothing but adds any period its calendar lacks; a closed plan is "
+        "`409 plan_closed`."
+    ),
+)
+def plan_activate(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+    scope = access_scope(request.user)
+    plan = plan_get(request.user, plan_id, scope)
+    # The web's period page answers 404 to anyone who does not manage the plan's periods.
+    if not access.may_manage_periods(scope, plan.issuer_id):
+        raise ApiError(404, *NOT_FOUND)
+    # The web offers activation on draft plans only; the service would reopen a closed one.
+    if plan.status == PlanStatus.CLOSED:
+        raise ApiError(
+            409,
+            "plan_closed",
+            "Kế hoạch đã kết thúc, không thể đưa lại vào theo dõi.",
+            "The plan is closed; it cannot be activated again.",
+        )
+    reporting_services.plan_activate(plan=plan, user=request.user)
+    return _detail(request, plan.pk)

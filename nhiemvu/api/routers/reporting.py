@@ -1,31 +1,43 @@
-"""Periods, reports (create, update a draft, submit, accept, return) and obstacles."""
+"""Periods, reports (create, update a draft, submit, accept, return), their attachments, obstacles."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.selectors import plans_visible_to
-from nhiemvu.reporting import services
-from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportingPeriod, ReviewEvent, TargetValue
+from nhiemvu.reporting import access, services
+from nhiemvu.reporting.errors import AcceptedReportError
+from nhiemvu.reporting.models import (
+    Attachment,
+    Obstacle,
+    ProgressReport,
+    ReportingPeriod,
+    ReportStatus,
+    ReviewEvent,
+    TargetValue,
+)
 from nhiemvu.reporting.selectors import period_get, report_get, reports_visible_to, task_get
-from nhiemvu.reporting.services import ObstacleInput, ReportInput, reporting_frequency
+from nhiemvu.reporting.services import ALLOWED_TYPES, ObstacleInput, ReportInput, reporting_frequency
 
-from ..builders import obstacle_out, period_out, report_out
+from ..builders import attachment_out, obstacle_out, period_out, report_out
 from ..errors import ApiError
 from ..pagination import paginate
 from ..schemas import (
+    AttachmentOut,
     DraftIn,
     Id,
     ObstacleFilter,
     ObstacleOut,
     Page,
+    PageQuery,
     PeriodFilter,
     PeriodOut,
     ReportCreateIn,
@@ -209,6 +221,108 @@ def report_return(request: HttpRequest, report_id: Id, payload: ReviewIn) -> dic
         )
     services.report_return(report=report, user=request.user, comment=payload.comment)
     return _report(request, report.pk)
+
+
+# Attachments -------------------------------------------------------------------------------------
+
+
+def _attachments(request: HttpRequest) -> QuerySet[Attachment]:
+    # The web's download page reads through the same filter: the files of the reports one may see.
+    return Attachment.objects.filter(report__in=reports_visible_to(request.user)).order_by("pk")
+
+
+@router.get("/reports/{report_id}/attachments", response={200: Page[AttachmentOut], **READ_ERRORS})
+def attachment_list(request: HttpRequest, report_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
+    report = report_get(request.user, report_id)
+    attachments = Attachment.objects.filter(report=report).order_by("pk")
+    return paginate(request, attachments, page, lambda rows: [attachment_out(a) for a in rows])
+
+
+@router.get("/attachments/{attachment_id}", response={200: AttachmentOut, **READ_ERRORS})
+def attachment_detail(request: HttpRequest, attachment_id: Id) -> dict[str, Any]:
+    return attachment_out(get_object_or_404(_attachments(request), pk=attachment_id))
+
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/attachments/{attachment_id}/file",
+    response={**READ_ERRORS},
+    summary="The attachment's bytes, as a download under its uploaded name",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file; `Content-Type` is the type sniffed at upload.",
+                "content": {content_type: BINARY for content_type in ALLOWED_TYPES},
+            }
+        }
+    },
+)
+def attachment_download(request: HttpRequest, attachment_id: Id) -> FileResponse:
+    attachment = get_object_or_404(_attachments(request), pk=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+# `attachment_add` answers an accepted report as one the user may not touch (a 404); the web's
+# form refuses it first with `_write_draft`'s words, which tell the unit to file a correction.
+FROZEN = (
+    "Báo cáo đã được chấp nhận, không thể sửa. Hãy lập báo cáo đính chính.",
+    "An accepted report cannot be changed; create a correction.",
+)
+
+
+@router.post(
+    "/reports/{report_id}/attachments",
+    response={201: AttachmentOut, **WRITE_ERRORS},
+    summary="Attach a file (PDF, .docx, .xlsx, PNG, JPEG) to a draft or returned report",
+    description=(
+        "`multipart/form-data` with one `file`. The type is sniffed from the content; files larger "
+        "than the attachment limit, of another type, or zips that expand a hundredfold are "
+        "`422 attachment_refused`. An accepted report is `409 accepted_report_frozen`: start a "
+        "correction (`POST /reports`) and attach the file to it."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        }
+    },
+)
+def attachment_upload(request: HttpRequest, report_id: Id) -> Status[dict[str, Any]]:
+    # The file is read here rather than declared as a parameter: a declared one is validated
+    # before the report is looked up, and another unit's report must be a 404 whatever was sent.
+    file = request.FILES.get("file")
+    scope = access_scope(request.user)
+    report = report_get(request.user, report_id, scope)
+    if report.status == ReportStatus.ACCEPTED and access.may_write_for(scope, report.organisation_id):
+        raise AcceptedReportError(FROZEN[0], message_en=FROZEN[1])
+    if file is None:
+        raise ApiError(
+            422,
+            "file_required",
+            "Hãy chọn tệp cần đính kèm (trường «file»).",
+            "Send the file in the `file` field.",
+        )
+    # The name only labels the file: keep it printable, as the plan import does.
+    name = "".join(c for c in (file.name or "") if c.isprintable() and c not in "/\\")[-255:] or "tep"
+    # One byte past the limit is all the service's size check needs; the rest is never read.
+    data = file.read(settings.MAX_ATTACHMENT_BYTES + 1)
+    attachment = services.attachment_add(report=report, user=request.user, name=name, data=data, scope=scope)
+    return Status(201, attachment_out(attachment))
 
 
 # Obstacles ---------------------------------------------------------------------------------------

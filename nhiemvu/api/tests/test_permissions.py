@@ -11,17 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from nhiemvu.core.testing import Cast
 from nhiemvu.organisations.models import Membership, Role
-from nhiemvu.plans.models import Task
-from nhiemvu.reporting.models import ProgressReport, ReportStatus
-from nhiemvu.reporting.services import ReportInput, report_save_draft, report_start, report_submit
+from nhiemvu.plans.models import PlanStatus, Task
+from nhiemvu.reporting.models import Attachment, ProgressReport, ReportStatus
+from nhiemvu.reporting.services import (
+    ReportInput,
+    attachment_add,
+    report_save_draft,
+    report_start,
+    report_submit,
+)
 
 from .conftest import Api, Cycle, token_for
 
@@ -29,6 +38,12 @@ pytestmark = pytest.mark.django_db
 
 OK, NOT_FOUND, UNAUTHENTICATED = "ok", "404", "401"
 NARRATIVE = "Đã trồng 500 ha rừng phòng hộ."
+PDF = b"%PDF-1.7\n% bien ban\n"
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def add_rural_staff(cast: Cast) -> AbstractUser:
@@ -121,6 +136,24 @@ def lock_period(api: Api, cycle: Cycle) -> Seen:
     return Seen(response.status_code, cycle.june.is_locked)
 
 
+def attach(api: Api, cycle: Cycle) -> Seen:
+    report = draft(cycle)
+    file = SimpleUploadedFile("bien-ban.pdf", PDF)
+    response = api.upload(f"/reports/{report.pk}/attachments", {"file": file})
+    return Seen(response.status_code, Attachment.objects.filter(report=report).exists())
+
+
+def download_attachment(api: Api, cycle: Cycle) -> Seen:
+    attachment = attachment_add(report=draft(cycle), user=cycle.cast.unit_staff, name="bb.pdf", data=PDF)
+    return Seen(api.get(f"/attachments/{attachment.pk}/file").status_code)
+
+
+def activate_plan(api: Api, cycle: Cycle) -> Seen:
+    response = api.post(f"/plans/{cycle.plan.pk}/activate")
+    cycle.plan.refresh_from_db()
+    return Seen(response.status_code, cycle.plan.status == PlanStatus.ACTIVE)
+
+
 ACTIONS: dict[str, Callable[[Api, Cycle], Seen]] = {
     "view the plan": view(lambda c: f"/plans/{c.plan.pk}"),
     "export the plan": view(lambda c: f"/plans/{c.plan.pk}/export"),
@@ -135,6 +168,9 @@ ACTIONS: dict[str, Callable[[Api, Cycle], Seen]] = {
     "return a report with a comment": review("return", "Bổ sung số liệu diện tích", ReportStatus.RETURNED),
     "view the period": view(lambda c: f"/periods/{c.june.pk}"),
     "lock a period": lock_period,
+    "attach a file to a draft of task 1": attach,
+    "download an attachment of task 1": download_attachment,
+    "activate the plan": activate_plan,
 }
 
 ROLES = [
@@ -162,6 +198,9 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "return a report with a comment":     (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
     "view the period":                    (OK,        OK,        OK,        OK,        OK,        NOT_FOUND, OK,        UNAUTHENTICATED),
     "lock a period":                      (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
+    "attach a file to a draft of task 1": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
+    "download an attachment of task 1":   (OK,        OK,        OK,        OK,        OK,        NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
+    "activate the plan":                  (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
 }  # fmt: skip
 ROWS = [
     (role, action, expected)
@@ -175,6 +214,8 @@ WRITES = [
     "accept a submitted report",
     "return a report with a comment",
     "lock a period",
+    "attach a file to a draft of task 1",
+    "activate the plan",
 ]
 
 

@@ -194,6 +194,7 @@ API: dict[str, Case] = {
     ),
     "api:plan_detail": _api(lambda o: f"plans/{o.plan_pk}"),
     "api:plan_export_json": _api(lambda o: f"plans/{o.plan_pk}/export"),
+    "api:plan_activate": _api(lambda o: f"plans/{o.plan_pk}/activate", POST),
     "api:task_detail": _api(lambda o: f"tasks/{o.task_pk}"),
     "api:target_detail": _api(lambda o: f"targets/{o.target_pk}"),
     "api:period_detail": _api(lambda o: f"periods/{o.period.pk}"),
@@ -204,6 +205,10 @@ API: dict[str, Case] = {
     "api:report_submit": _api(lambda o: f"reports/{o.report.pk}/submit", POST),
     "api:report_accept": _api(lambda o: f"reports/{o.report.pk}/accept", POST),
     "api:report_return": _api(lambda o: f"reports/{o.report.pk}/return", POST),
+    "api:attachment_list": _api(lambda o: f"reports/{o.report.pk}/attachments"),
+    "api:attachment_upload": _api(lambda o: f"reports/{o.report.pk}/attachments", POST),
+    "api:attachment_detail": _api(lambda o: f"attachments/{o.attachment_pk}"),
+    "api:attachment_download": _api(lambda o: f"attachments/{o.attachment_pk}/file"),
     "api:obstacle_detail": _api(lambda o: f"obstacles/{o.obstacle_pk}"),
     "api:notification_read": _api(lambda o: f"notifications/{o.notification_pk}/read", POST),
 }
