@@ -18,6 +18,7 @@ from nhiemvu.ingest.parsing import ExtractionError
 from nhiemvu.ingest.services import DuplicatePlanError
 from nhiemvu.reporting.errors import (
     AcceptedReportError,
+    AttachmentMissingError,
     ConflictError,
     NotAllowedError,
     PeriodLockedError,
@@ -127,6 +128,8 @@ def install(api: NinjaAPI) -> None:
         if isinstance(exc, NotAllowedError):
             # The web answers 404 to a write the user may not make; so does the API.
             return not_found(api, request)
+        if isinstance(exc, AttachmentMissingError):
+            return _json(api, request, 404, error_body(exc.code, exc.message, exc.message_en))
         details = None
         if isinstance(exc, DuplicatePlanError):
             details = {"plan": exc.plan.pk}

@@ -35,3 +35,9 @@ class AcceptedReportError(ReportingError):
 
 class AttachmentError(ReportingError):
     code = "attachment_refused"
+
+
+class AttachmentMissingError(ReportingError):
+    """The attachment's row is there but storage no longer has its file (lost, restored without media)."""
+
+    code = "attachment_file_missing"

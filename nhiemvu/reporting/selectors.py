@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -15,7 +17,7 @@ from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
 from nhiemvu.plans.selectors import tasks_visible_to
 
-from .models import ProgressReport, ReportingPeriod, ReportStatus, ReviewEvent, TargetValue
+from .models import Attachment, ProgressReport, ReportingPeriod, ReportStatus, ReviewEvent, TargetValue
 from .services import reporting_frequency
 from .status import MilestoneStatus, TaskStatus, attainment, milestone_status, task_status
 
@@ -309,4 +311,23 @@ def tasks_with_plan_data(plan_id: int) -> QuerySet[Task]:
             "support_units",
         )
         .order_by("order")
+    )
+
+
+def attachment_open(attachment: Attachment) -> Any:
+    """The attachment's stored file, open for reading; AttachmentMissingError (logged) when the
+    storage no longer has it, instead of a server error halfway through the download."""
+    from .errors import AttachmentMissingError
+
+    name = attachment.file.name
+    try:
+        if name and attachment.file.storage.exists(name):
+            return attachment.file.open("rb")
+    except OSError:
+        pass
+    logging.getLogger(__name__).error("Attachment %s: file %r missing from storage", attachment.pk, name)
+    raise AttachmentMissingError(
+        f"Tệp «{attachment.original_name}» không còn trong kho lưu trữ. Đề nghị đơn vị tải lên lại; "
+        "quản trị hệ thống đã được ghi nhận lỗi.",
+        message_en=f"The file {attachment.original_name!r} is missing from storage; ask the unit to upload it again.",
     )

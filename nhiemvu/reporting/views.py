@@ -17,7 +17,7 @@ from nhiemvu.plans.models import Plan, Task
 from nhiemvu.plans.selectors import plan_get
 
 from . import access, selectors, services
-from .errors import NotAllowedError
+from .errors import AttachmentMissingError, NotAllowedError
 from .forms import ReportForm, ReviewForm
 from .models import Attachment, ProgressReport, ReportingPeriod, ReportStatus, TargetValue
 
@@ -245,9 +245,13 @@ def period_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     attachment = get_object_or_404(
         Attachment.objects.filter(report__in=selectors.reports_visible_to(request.user, scope)), pk=pk
     )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    try:
+        opened = selectors.attachment_open(attachment)
+    except AttachmentMissingError as exc:
+        return render(request, "404.html", {"message": exc.message, "message_en": exc.message_en}, status=404)
+    return FileResponse(opened, as_attachment=True, filename=attachment.original_name)

@@ -24,7 +24,7 @@ from nhiemvu.reporting.models import (
     ReviewEvent,
     TargetValue,
 )
-from nhiemvu.reporting.selectors import period_get, report_get, reports_visible_to, task_get
+from nhiemvu.reporting.selectors import attachment_open, period_get, report_get, reports_visible_to, task_get
 from nhiemvu.reporting.services import ALLOWED_TYPES, ObstacleInput, ReportInput, reporting_frequency
 
 from ..builders import attachment_out, obstacle_out, period_out, report_out
@@ -262,7 +262,7 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 def attachment_download(request: HttpRequest, attachment_id: Id) -> FileResponse:
     attachment = get_object_or_404(_attachments(request), pk=attachment_id)
     return FileResponse(
-        attachment.file.open("rb"),
+        attachment_open(attachment),  # a file lost from storage: 404 attachment_file_missing
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,

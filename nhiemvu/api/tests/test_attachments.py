@@ -266,3 +266,16 @@ def test_the_list_costs_the_same_queries_for_many_files_as_for_one(planner: Api,
         attachment_add(report=report, user=cycle.cast.unit_staff, name=f"{n}.pdf", data=PDF)
     # Token, scope, the report, COUNT and the page: a constant, not one per file.
     assert queries() == one <= 10
+
+
+def test_a_file_lost_from_storage_is_a_404_with_its_own_code(unit: Api, cycle: Cycle) -> None:
+    report = draft(cycle)
+    assert upload(unit, report, "Biên bản họp.pdf").status_code == 201
+    attachment = Attachment.objects.get()
+    attachment.file.storage.delete(attachment.file.name)
+
+    response = unit.get(f"/attachments/{attachment.pk}/file")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "attachment_file_missing"
+    assert "Biên bản họp.pdf" in response.json()["message"]

@@ -42,3 +42,16 @@ def test_any_other_failure_is_a_plain_500_without_details(path: str) -> None:
     response = fail_with(ZeroDivisionError("secret internals"), path)
     assert response.status_code == 500
     assert "secret internals" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged in"])
+def test_an_unknown_address_is_a_404_page_in_the_users_language(client, cast, logged_in: bool) -> None:  # type: ignore[no-untyped-def]
+    if logged_in:
+        client.force_login(cast.unit_staff)
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'data-testid="not-found"' in html and "Trang này không có, hoặc bạn không có quyền xem." in html
+    english = client.get("/khong-co-trang-nay/", headers={"accept-language": "en"}).content.decode()
+    assert "This page does not exist, or you may not see it." in english

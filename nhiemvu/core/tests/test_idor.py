@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from nhiemvu.api.services import api_token_create
 from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.ingest.services import import_session_stage
+from nhiemvu.plans.models import Plan
 from nhiemvu.reminders.models import Notification, NotificationKind
 from nhiemvu.reminders.services import feed_create
 from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod
@@ -246,6 +247,8 @@ def _state(ours: Ours) -> tuple[object, ...]:
         CalendarFeed.objects.get(pk=ours.feed_pk).revoked_at,
         ImportSession.objects.values_list("status", "issuer_id").get(pk=ours.session_pk),
         ApiToken.objects.get(pk=ours.token_pk).revoked_at,
+        Plan.objects.values_list("status", "updated_at").get(pk=ours.plan_pk),
+        sorted(Attachment.objects.filter(report=ours.report).values_list("pk", "file")),
     )
 
 

@@ -349,6 +349,27 @@ def test_a_real_pdf_is_attached_with_its_sniffed_type(client: Client, cycle: Cyc
     )
 
 
+def test_an_attachment_whose_file_is_lost_from_storage_is_a_clear_404_not_a_server_error(
+    client: Client, cycle: Cycle, caplog: pytest.LogCaptureFixture
+) -> None:
+    task = cycle.forest_task
+    client.force_login(cycle.cast.unit_staff)
+    data = fields(task, revision=0, narrative="Kèm biên bản")
+    data["attachments"] = [SimpleUploadedFile("Biên bản.pdf", PDF, content_type="application/pdf")]
+    assert client.post(form_url(task, cycle.june), data).status_code == 302
+    attachment = Attachment.objects.get()
+    url = reverse("reporting:attachment", args=[attachment.pk])
+    assert b"".join(client.get(url).streaming_content) == PDF
+    attachment.file.storage.delete(attachment.file.name)
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Tệp «Biên bản.pdf» không còn trong kho lưu trữ" in html and 'data-testid="not-found"' in html
+    assert any("missing from storage" in r.getMessage() for r in caplog.records)
+
+
 # Submissions --------------------------------------------------------------------------------------
 
 
