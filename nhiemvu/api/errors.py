@@ -22,6 +22,7 @@ from nhiemvu.reporting.errors import (
     ConflictError,
     NotAllowedError,
     PeriodLockedError,
+    PlanClosedError,
     TransitionError,
 )
 
@@ -51,6 +52,7 @@ CONFLICTS: tuple[type[DomainError], ...] = (
     AcceptedReportError,
     TransitionError,
     PeriodLockedError,
+    PlanClosedError,
 )
 
 

@@ -41,3 +41,7 @@ class AttachmentMissingError(ReportingError):
     """The attachment's row is there but storage no longer has its file (lost, restored without media)."""
 
     code = "attachment_file_missing"
+
+
+class PlanClosedError(ReportingError):
+    code = "plan_closed"

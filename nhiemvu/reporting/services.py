@@ -29,6 +29,7 @@ from .errors import (
     ConflictError,
     NotAllowedError,
     PeriodLockedError,
+    PlanClosedError,
     ReportingError,
     TransitionError,
 )
@@ -618,6 +619,11 @@ def plan_activate(*, plan: Plan, user: AbstractBaseUser) -> Plan:
             "Chỉ Phòng Kế hoạch – Tài chính được đưa kế hoạch vào theo dõi.", message_en="Not allowed."
         )
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == PlanStatus.CLOSED:
+        raise PlanClosedError(
+            "Kế hoạch đã kết thúc, không thể đưa lại vào theo dõi.",
+            message_en="The plan is closed; it cannot be activated again.",
+        )
     if plan.status != PlanStatus.ACTIVE:
         plan.status = PlanStatus.ACTIVE
         _full_save(plan)

@@ -13,7 +13,7 @@ from nhiemvu.ingest.selectors import import_default_issuer, import_issuer_choice
 from nhiemvu.ingest.services import plan_import_commit
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.organisations.selectors import access_scope
-from nhiemvu.plans.models import Plan, PlanStatus
+from nhiemvu.plans.models import Plan
 from nhiemvu.plans.selectors import plan_findings, plan_get, plan_list
 from nhiemvu.reporting import access
 from nhiemvu.reporting import services as reporting_services
@@ -172,13 +172,5 @@ def plan_activate(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     # The web's period page answers 404 to anyone who does not manage the plan's periods.
     if not access.may_manage_periods(scope, plan.issuer_id):
         raise ApiError(404, *NOT_FOUND)
-    # The web offers activation on draft plans only; the service would reopen a closed one.
-    if plan.status == PlanStatus.CLOSED:
-        raise ApiError(
-            409,
-            "plan_closed",
-            "Kế hoạch đã kết thúc, không thể đưa lại vào theo dõi.",
-            "The plan is closed; it cannot be activated again.",
-        )
     reporting_services.plan_activate(plan=plan, user=request.user)
     return _detail(request, plan.pk)

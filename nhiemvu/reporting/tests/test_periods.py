@@ -56,6 +56,21 @@ def test_tet_2024_holidays_are_in_the_table_after_migrating() -> None:
     assert Holiday.objects.filter(day__range=(dt.date(2024, 2, 8), dt.date(2024, 2, 14))).count() == 7
 
 
+def test_a_closed_plan_is_not_reopened_by_activating_it(client, cast: Cast) -> None:
+    from django.urls import reverse
+
+    plan = make_plan(cast, tasks=1)
+    plan.status = "closed"
+    plan.save()
+    client.force_login(cast.planning_finance)
+    response = client.post(
+        reverse("reporting:period-list", args=[plan.pk]), {"action": "activate"}, follow=True
+    )
+    assert "Kế hoạch đã kết thúc, không thể đưa lại vào theo dõi." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == "closed" and plan.periods.count() == 0
+
+
 def test_activating_an_imported_plan_makes_it_active_with_its_calendar(client, cast: Cast) -> None:
     from django.urls import reverse
 
