@@ -521,6 +521,13 @@ class ReviewIn(Schema):
     comment: Text(5000) = ""  # type: ignore[valid-type]
 
 
+class ObstacleAnswerIn(Schema):
+    """The leader's direction (ý kiến chỉ đạo); `resolved` marks the obstacle cleared (đã tháo gỡ)."""
+
+    answer: Text(5000)  # type: ignore[valid-type]
+    resolved: bool = False
+
+
 class AttachmentOut(Schema):
     """A file attached to a report; its bytes are at `download`."""
 

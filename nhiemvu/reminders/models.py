@@ -61,6 +61,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_OVERDUE = "deadline_overdue", _("Quá thời hạn nhiệm vụ")
     OBSTACLE_ESCALATION = "obstacle_escalation", _("Vướng mắc chờ ý kiến chỉ đạo")
     UNIT_LATE_TWICE = "unit_late_twice", _("Đơn vị chậm báo cáo hai kỳ liên tiếp")
+    OBSTACLE_ANSWERED = "obstacle_answered", _("Đã có ý kiến chỉ đạo về vướng mắc")
 
 
 class EmailMode(models.TextChoices):

@@ -9,6 +9,7 @@ milestone re-dated gets a new reminder), never the day of the run.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -376,6 +377,42 @@ def obstacles_unanswered(
             )
         )
     return result
+
+
+def obstacle_answered(obstacle_id: int, at: dt.datetime, today: dt.date) -> list[Candidate]:
+    """The leader answered an obstacle: to the reporting unit's staff, once per answer.
+
+    Not part of the daily round: the answering service asks for it once the answer has committed.
+    Written in Vietnamese whatever language the answering request used, as the round's are.
+    """
+    obstacle = (
+        Obstacle.objects.select_related("report__task", "report__period", "report__organisation")
+        .filter(pk=obstacle_id)
+        .first()
+    )
+    if obstacle is None or not obstacle.answer:
+        return []
+    report = obstacle.report
+    staff = _staff_by_unit([report.organisation_id], today)
+    with translation.override("vi"):
+        subject = _("Đã có ý kiến chỉ đạo về vướng mắc: nhiệm vụ %(code)s") % {"code": report.task.code}
+        body = "\n".join(
+            [
+                _task_line(report.task),
+                _("Vướng mắc (báo cáo kỳ %(period)s): %(text)s")
+                % {"period": report.period.label, "text": obstacle.description},
+                _("Ý kiến chỉ đạo: %(answer)s") % {"answer": obstacle.answer},
+                _("Xử lý: %(status)s") % {"status": obstacle.get_status_display()},
+            ]
+        )
+    url = reverse("reporting:task-detail", args=[report.task_id])
+    # What was answered and when: a new answer is news, the same call made twice is not.
+    said = hashlib.sha256(f"{at.isoformat()}|{obstacle.status}|{obstacle.answer}".encode()).hexdigest()[:16]
+    key = f"obstacle_answered:obstacle={obstacle.pk}:answer={said}"
+    return [
+        Candidate(user_id, NotificationKind.OBSTACLE_ANSWERED, key, subject, body, url)
+        for user_id in staff.get(report.organisation_id, [])
+    ]
 
 
 def units_late_twice(plan: Plan, today: dt.date) -> list[Candidate]:

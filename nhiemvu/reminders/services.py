@@ -41,7 +41,7 @@ from nhiemvu.core.errors import DomainError
 from nhiemvu.organisations.models import Membership, Organisation, Role
 
 from .models import CalendarFeed, DigestEmail, EmailMode, Notification, NotificationPreference
-from .rules import Candidate, candidates_for
+from .rules import Candidate, candidates_for, obstacle_answered
 
 log = logging.getLogger(__name__)
 
@@ -383,3 +383,12 @@ def feed_touch(*, feed: CalendarFeed) -> None:
     now = timezone.now()
     if feed.last_used_at is None or now - feed.last_used_at > dt.timedelta(hours=1):
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+
+
+def obstacle_answered_notify(*, obstacle_id: int, at: dt.datetime) -> list[Notification]:
+    """Tell the reporting unit's staff that the leader answered their obstacle (after the commit).
+
+    The key holds the answer's time, so answering again tells them again, while a repeated call
+    for the same answer makes nothing.
+    """
+    return notifications_create(candidates=obstacle_answered(obstacle_id, at, timezone.localdate()))

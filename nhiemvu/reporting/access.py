@@ -3,7 +3,7 @@ the admin and the commands alike, always through the services."""
 
 from __future__ import annotations
 
-from nhiemvu.organisations.models import Organisation
+from nhiemvu.organisations.models import Organisation, Role
 from nhiemvu.organisations.selectors import AccessScope
 from nhiemvu.plans.models import Task
 
@@ -44,3 +44,22 @@ def may_review(scope: AccessScope, task: Task, issuer: Organisation | None = Non
 
 def may_manage_periods(scope: AccessScope, issuer_id: int) -> bool:
     return scope.superuser or issuer_id in scope.review_orgs
+
+
+def may_answer_obstacle(scope: AccessScope, task: Task) -> bool:
+    """The task's leader in charge, the director and planning-finance of the issuing department.
+
+    A provincial reviewer sees the department's plans whole but only reads, hence `read_only`.
+    The scope does not keep which bodies a user directs: a director who is also a provincial
+    reviewer may answer across the province's subtree, an overlap no real cast has.
+    """
+    if scope.superuser:
+        return True
+    if scope.read_only:
+        return False
+    if task.leader_id is not None and task.leader_id in scope.leader_official_ids:
+        return True
+    issuer_id = task.plan.issuer_id
+    if issuer_id in scope.review_orgs:
+        return True
+    return Role.DIRECTOR in scope.roles and issuer_id in scope.department_orgs

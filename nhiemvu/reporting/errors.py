@@ -45,3 +45,9 @@ class AttachmentMissingError(ReportingError):
 
 class PlanClosedError(ReportingError):
     code = "plan_closed"
+
+
+class ObstacleNotAnswerableError(TransitionError):
+    """The obstacle's report is still the unit's draft (or returned to it): nobody answers it yet."""
+
+    code = "obstacle_not_answerable"

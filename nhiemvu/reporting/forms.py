@@ -179,3 +179,17 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Trả lại báo cáo cần ghi rõ lý do để đơn vị bổ sung."))
         return data
+
+
+class ObstacleAnswerForm(forms.Form):
+    """The leader's direction on one obstacle: the answer, and whether it is now cleared."""
+
+    answer = forms.CharField(
+        label=_("Ý kiến chỉ đạo"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decision = forms.ChoiceField(
+        label=_("Xử lý"),
+        choices=[("answered", _("Đã có ý kiến")), ("resolved", _("Đã tháo gỡ"))],
+        initial="answered",
+        widget=forms.RadioSelect,
+    )

@@ -28,6 +28,7 @@ from .errors import (
     AttachmentError,
     ConflictError,
     NotAllowedError,
+    ObstacleNotAnswerableError,
     PeriodLockedError,
     PlanClosedError,
     ReportingError,
@@ -37,6 +38,7 @@ from .models import (
     Attachment,
     Holiday,
     Obstacle,
+    ObstacleStatus,
     ProgressReport,
     ReportingCalendar,
     ReportingPeriod,
@@ -250,6 +252,20 @@ def _start(
             ]
         )
         report.milestones_met.set(previous.milestones_met.all())
+        # The correction carries the obstacles on, with the answers they already have.
+        for o in previous.obstacles.order_by("id"):
+            _full_save(
+                Obstacle(
+                    report=report,
+                    description=o.description,
+                    needs=o.needs,
+                    addressed_to=o.addressed_to,
+                    status=o.status,
+                    answer=o.answer,
+                    answered_at=o.answered_at,
+                ),
+                exclude=["report"],
+            )
     _event(report, user, "", ReportStatus.DRAFT, "Đính chính báo cáo đã chấp nhận" if previous else "")
     return report, True
 
@@ -331,21 +347,41 @@ def _write_draft(
             value.target = task_targets[target_id]  # its name labels the audit entry
             value.actual, value.estimate = actual, estimate
             _full_save(value, fields=["actual", "estimate"])
-    if not blank:
-        report.obstacles.all().delete()
-    for item in data.obstacles:
-        if item.description.strip():
-            _full_save(
-                Obstacle(
-                    report=report,
-                    description=item.description.strip(),
-                    needs=item.needs.strip(),
-                    addressed_to=item.addressed_to.strip(),
-                ),
-                exclude=["report"],
-            )
+    _write_obstacles(report, data.obstacles, blank=blank)
     if not blank or data.milestones_met:
         report.milestones_met.set(data.milestones_met)
+
+
+def _write_obstacles(report: ProgressReport, items: list[ObstacleInput], *, blank: bool) -> None:
+    """Keep an obstacle the unit sends again with the same description, with its answer.
+
+    A returned report edited and sent again, or a correction, must not lose the leader's answer
+    (ý kiến chỉ đạo) nor restart the reminder's escalation: only the obstacles no longer listed
+    are deleted and only new descriptions are created.
+    """
+    existing: dict[str, list[Obstacle]] = {}
+    if not blank:
+        for obstacle in report.obstacles.order_by("id"):
+            existing.setdefault(obstacle.description, []).append(obstacle)
+    for item in items:
+        description = item.description.strip()
+        if not description:
+            continue
+        needs, addressed_to = item.needs.strip(), item.addressed_to.strip()
+        same = existing.get(description)
+        if same:
+            obstacle = same.pop(0)
+            if (obstacle.needs, obstacle.addressed_to) != (needs, addressed_to):
+                obstacle.needs, obstacle.addressed_to = needs, addressed_to
+                _full_save(obstacle, fields=["needs", "addressed_to"])
+            continue
+        _full_save(
+            Obstacle(report=report, description=description, needs=needs, addressed_to=addressed_to),
+            exclude=["report"],
+        )
+    gone = [o.pk for left in existing.values() for o in left]
+    if gone:
+        Obstacle.objects.filter(pk__in=gone).delete()
 
 
 def report_write(
@@ -511,6 +547,63 @@ def report_return(
             message_en="Say why the report is returned.",
         )
     return _review(report, user, scope, Action.RETURN, comment)
+
+
+# Obstacles --------------------------------------------------------------------------------------
+
+ANSWERABLE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+@transaction.atomic
+def obstacle_answer(
+    *,
+    obstacle: Obstacle,
+    user: AbstractBaseUser,
+    answer: str,
+    resolved: bool,
+    scope: AccessScope | None = None,
+) -> Obstacle:
+    """The leader's direction (ý kiến chỉ đạo) on an obstacle; answering again replaces it.
+
+    `resolved` marks the obstacle cleared (đã tháo gỡ), otherwise it is answered (đã có ý kiến).
+    The reporting unit's staff are told once the answer has committed.
+    """
+    scope = access_scope(user) if scope is None else scope
+    obstacle = (
+        Obstacle.objects.select_for_update(of=("self",))
+        .select_related("report__task__plan", "report__period", "report__organisation")
+        .get(pk=obstacle.pk)
+    )
+    report = obstacle.report
+    if not access.may_answer_obstacle(scope, report.task):
+        raise NotAllowedError(
+            "Bạn không được cho ý kiến chỉ đạo về vướng mắc này.",
+            message_en="You may not answer this obstacle.",
+        )
+    if report.status not in ANSWERABLE:
+        raise ObstacleNotAnswerableError(
+            "Chỉ cho ý kiến về vướng mắc trong báo cáo đã gửi hoặc đã chấp nhận; "
+            "báo cáo đang soạn hay bị trả lại vẫn do đơn vị sửa.",
+            message_en="Only obstacles of a submitted or accepted report can be answered.",
+        )
+    answer = answer.strip()
+    if not answer:
+        raise ReportingError("Hãy nhập ý kiến chỉ đạo.", message_en="Enter the answer.")
+    obstacle.answer = answer
+    obstacle.status = ObstacleStatus.RESOLVED if resolved else ObstacleStatus.ANSWERED
+    obstacle.answered_at = timezone.now()
+    _full_save(obstacle, fields=["answer", "status", "answered_at"])
+    obstacle_id, at = obstacle.pk, obstacle.answered_at
+    transaction.on_commit(lambda: _notify_answered(obstacle_id, at))
+    return obstacle
+
+
+def _notify_answered(obstacle_id: int, at: dt.datetime) -> None:
+    # Reminders build on reporting (its rules read reports), so reporting reaches it only here,
+    # after the commit, instead of importing it at the top and making a cycle.
+    from nhiemvu.reminders.services import obstacle_answered_notify
+
+    obstacle_answered_notify(obstacle_id=obstacle_id, at=at)
 
 
 # Attachments ------------------------------------------------------------------------------------

@@ -12,5 +12,6 @@ urlpatterns = [
     path("periods/<int:period_pk>/submissions/", views.submissions, name="submissions"),
     path("reports/<int:pk>/review/", views.report_review, name="report-review"),
     path("plans/<int:plan_pk>/periods/", views.period_list, name="period-list"),
+    path("obstacles/<int:pk>/answer/", views.obstacle_answer, name="obstacle-answer"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -18,8 +18,8 @@ from nhiemvu.plans.selectors import plan_get
 
 from . import access, selectors, services
 from .errors import AttachmentMissingError, NotAllowedError
-from .forms import ReportForm, ReviewForm
-from .models import Attachment, ProgressReport, ReportingPeriod, ReportStatus, TargetValue
+from .forms import ObstacleAnswerForm, ReportForm, ReviewForm
+from .models import Attachment, Obstacle, ProgressReport, ReportingPeriod, ReportStatus, TargetValue
 
 
 def _plan_and_period(request: HttpRequest, plans: list[Plan]) -> tuple[Plan | None, ReportingPeriod | None]:
@@ -203,8 +203,50 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.task_history(task),
             "period": period,
             "may_report": unit is not None and period is not None,
+            "may_answer": access.may_answer_obstacle(scope, task),
+            "answerable": services.ANSWERABLE,
         },
     )
+
+
+@login_required
+@require_POST
+def obstacle_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader's direction on an obstacle, from the task page; back to the obstacle."""
+    scope = access_scope(request.user)
+    obstacle = get_object_or_404(
+        Obstacle.objects.filter(report__in=selectors.reports_visible_to(request.user, scope)).select_related(
+            "report__task__plan"
+        ),
+        pk=pk,
+    )
+    task = obstacle.report.task
+    if not access.may_answer_obstacle(scope, task):
+        raise Http404
+    back = f"{reverse('reporting:task-detail', args=[task.pk])}#obstacle-{obstacle.pk}"
+    form = ObstacleAnswerForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{task.code}: {error}")
+        return redirect(back)
+    try:
+        services.obstacle_answer(
+            obstacle=obstacle,
+            user=request.user,
+            answer=form.cleaned_data["answer"],
+            resolved=form.cleaned_data["decision"] == "resolved",
+            scope=scope,
+        )
+    except NotAllowedError as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, f"{task.code}: {exc}")
+        return redirect(back)
+    messages.success(
+        request, _("Đã ghi ý kiến chỉ đạo về vướng mắc của nhiệm vụ %(code)s.") % {"code": task.code}
+    )
+    return redirect(back)
 
 
 @login_required

@@ -34,6 +34,7 @@ from ..schemas import (
     AttachmentOut,
     DraftIn,
     Id,
+    ObstacleAnswerIn,
     ObstacleFilter,
     ObstacleOut,
     Page,
@@ -346,3 +347,18 @@ def obstacle_list(request: HttpRequest, filters: Query[ObstacleFilter]) -> dict[
 @router.get("/obstacles/{obstacle_id}", response={200: ObstacleOut, **READ_ERRORS})
 def obstacle_detail(request: HttpRequest, obstacle_id: Id) -> dict[str, Any]:
     return obstacle_out(get_object_or_404(_obstacles(request), pk=obstacle_id))
+
+
+@router.post(
+    "/obstacles/{obstacle_id}/answer",
+    response={200: ObstacleOut, **WRITE_ERRORS},
+    summary="The leader's direction on an obstacle of a submitted or accepted report; again replaces it",
+)
+def obstacle_answer(request: HttpRequest, obstacle_id: Id, payload: ObstacleAnswerIn) -> dict[str, Any]:
+    obstacle = services.obstacle_answer(
+        obstacle=get_object_or_404(_obstacles(request), pk=obstacle_id),
+        user=request.user,
+        answer=payload.answer,
+        resolved=payload.resolved,
+    )
+    return obstacle_out(obstacle)

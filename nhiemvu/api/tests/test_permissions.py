@@ -23,8 +23,9 @@ from django.test import Client
 from nhiemvu.core.testing import Cast
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import PlanStatus, Task
-from nhiemvu.reporting.models import Attachment, ProgressReport, ReportStatus
+from nhiemvu.reporting.models import Attachment, ObstacleStatus, ProgressReport, ReportStatus
 from nhiemvu.reporting.services import (
+    ObstacleInput,
     ReportInput,
     attachment_add,
     report_save_draft,
@@ -154,6 +155,23 @@ def activate_plan(api: Api, cycle: Cycle) -> Seen:
     return Seen(response.status_code, cycle.plan.status == PlanStatus.ACTIVE)
 
 
+def answer_obstacle(api: Api, cycle: Cycle) -> Seen:
+    task, user = cycle.forest_task, cycle.cast.unit_staff
+    report = report_start(task=task, period=cycle.june, user=user)
+    data = ReportInput(
+        percent_done=Decimal(40),
+        values={t.pk: (Decimal(500), None) for t in task.targets.all()},
+        obstacles=[ObstacleInput("Thiếu vốn")],
+    )
+    report = report_save_draft(report=report, user=user, revision=report.revision, data=data)
+    obstacle = report_submit(report=report, user=user).obstacles.get()
+    response = api.post(
+        f"/obstacles/{obstacle.pk}/answer", {"answer": "Đồng ý bổ sung vốn", "resolved": True}
+    )
+    obstacle.refresh_from_db()
+    return Seen(response.status_code, obstacle.status == ObstacleStatus.RESOLVED)
+
+
 ACTIONS: dict[str, Callable[[Api, Cycle], Seen]] = {
     "view the plan": view(lambda c: f"/plans/{c.plan.pk}"),
     "export the plan": view(lambda c: f"/plans/{c.plan.pk}/export"),
@@ -171,6 +189,7 @@ ACTIONS: dict[str, Callable[[Api, Cycle], Seen]] = {
     "attach a file to a draft of task 1": attach,
     "download an attachment of task 1": download_attachment,
     "activate the plan": activate_plan,
+    "answer an obstacle of task 1": answer_obstacle,
 }
 
 ROLES = [
@@ -201,6 +220,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "attach a file to a draft of task 1": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
     "download an attachment of task 1":   (OK,        OK,        OK,        OK,        OK,        NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
     "activate the plan":                  (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
+    "answer an obstacle of task 1":       (OK,        OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
 }  # fmt: skip
 ROWS = [
     (role, action, expected)
@@ -216,6 +236,7 @@ WRITES = [
     "lock a period",
     "attach a file to a draft of task 1",
     "activate the plan",
+    "answer an obstacle of task 1",
 ]
 
 

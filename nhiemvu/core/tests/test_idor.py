@@ -168,6 +168,7 @@ WEB: dict[str, Case] = {
     "reporting:report-review": Case(POST, _r("reporting:report-review", lambda o: o.report.pk)),
     "reporting:period-list": Case(GET, _r("reporting:period-list", lambda o: o.plan_pk)),
     "reporting:attachment": Case(GET, _r("reporting:attachment", lambda o: o.attachment_pk)),
+    "reporting:obstacle-answer": Case(POST, _r("reporting:obstacle-answer", lambda o: o.obstacle_pk)),
     "documents:period-report": Case(
         GET, lambda o: reverse("documents:period-report", kwargs={"period_pk": o.period.pk, "fmt": "docx"})
     ),
@@ -211,6 +212,7 @@ API: dict[str, Case] = {
     "api:attachment_detail": _api(lambda o: f"attachments/{o.attachment_pk}"),
     "api:attachment_download": _api(lambda o: f"attachments/{o.attachment_pk}/file"),
     "api:obstacle_detail": _api(lambda o: f"obstacles/{o.obstacle_pk}"),
+    "api:obstacle_answer": _api(lambda o: f"obstacles/{o.obstacle_pk}/answer", POST),
     "api:notification_read": _api(lambda o: f"notifications/{o.notification_pk}/read", POST),
 }
 TABLE = {**WEB, **API}
@@ -227,8 +229,10 @@ def _call(client: Client, case: Case, ours: Ours, token: str | None = None) -> A
         body = {"narrative": "x", "revision": ours.report.revision}
         return client.patch(url, body, content_type="application/json", headers=headers)
     if case.method == POST and url.startswith("/api/"):
-        return client.post(url, {"comment": "x"}, content_type="application/json", headers=headers)
-    return getattr(client, case.method)(url, {}, headers=headers)
+        body = {"comment": "x", "answer": "x"}
+        return client.post(url, body, content_type="application/json", headers=headers)
+    data = {"answer": "x", "decision": "resolved"} if case.method == POST else {}
+    return getattr(client, case.method)(url, data, headers=headers)
 
 
 def _state(ours: Ours) -> tuple[object, ...]:
@@ -249,6 +253,7 @@ def _state(ours: Ours) -> tuple[object, ...]:
         ApiToken.objects.get(pk=ours.token_pk).revoked_at,
         Plan.objects.values_list("status", "updated_at").get(pk=ours.plan_pk),
         sorted(Attachment.objects.filter(report=ours.report).values_list("pk", "file")),
+        Obstacle.objects.values_list("status", "answer", "answered_at").get(pk=ours.obstacle_pk),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -120,3 +121,39 @@ def test_the_report_notice_comes_as_many_days_ahead_as_the_plan_says(world: Worl
     assert remind(D(2023, 6, 12)).created == 2  # Monday, four days ahead: the 5-day window opened on Sunday
     assert mail.outbox[0].subject == "[nhiemvu] Còn 4 ngày đến hạn gửi báo cáo Tháng 06/2023 (16/06/2023)"
     assert Notification.objects.filter(dedup_key__startswith="report_due:5d:").count() == 2
+
+
+def test_an_obstacle_answered_through_the_service_is_no_longer_escalated_even_after_a_resubmission(
+    world: World, remind, django_capture_on_commit_callbacks
+) -> None:
+    from nhiemvu.reporting.services import ReportInput, obstacle_answer, report_save_draft, report_submit
+
+    obstacle = ObstacleInput("Thiếu giống cây lâm nghiệp")
+    report = world.submit(world.forest_task, world.period("2023-06"), D(2023, 6, 7), obstacles=[obstacle])
+    with on(D(2023, 6, 8)), django_capture_on_commit_callbacks(execute=True):
+        obstacle_answer(
+            obstacle=report.obstacles.get(),
+            user=world.cast.deputy,
+            answer="Giao Chi cục điều chuyển giống từ vườn ươm",
+            resolved=False,
+        )
+    answered = Notification.objects.get(kind=NotificationKind.OBSTACLE_ANSWERED)
+    assert answered.recipient == world.cast.unit_staff
+    assert answered.subject == "Đã có ý kiến chỉ đạo về vướng mắc: nhiệm vụ 1"
+    assert "Giao Chi cục điều chuyển giống từ vườn ươm" in answered.body
+    # Returned, edited with the same obstacle and sent again: still answered, still not escalated.
+    with on(D(2023, 6, 9)):
+        report_return(report=report, user=world.cast.planning_finance, comment="Bổ sung ảnh")
+        report.refresh_from_db()
+        data = ReportInput(
+            percent_done=Decimal(45),
+            values={t.pk: (Decimal(120), None) for t in world.forest_task.targets.all()},
+            obstacles=[obstacle],
+        )
+        report = report_save_draft(
+            report=report, user=world.cast.unit_staff, revision=report.revision, data=data
+        )
+        report_submit(report=report, user=world.cast.unit_staff)
+    assert report.obstacles.get().status == ObstacleStatus.ANSWERED
+    remind(D(2023, 6, 20))
+    assert not Notification.objects.filter(kind=NotificationKind.OBSTACLE_ESCALATION).exists()
