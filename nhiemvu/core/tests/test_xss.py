@@ -22,6 +22,7 @@ from nhiemvu.reporting.services import (
     ObstacleInput,
     ReportInput,
     attachment_add,
+    obstacle_answer,
     periods_generate,
     report_return,
     report_save_draft,
@@ -77,6 +78,7 @@ def stored(cast: Cast) -> Stored:
     report = report_save_draft(report=report, user=cast.unit_staff, revision=report.revision, data=data)
     attachment_add(report=report, user=cast.unit_staff, name=f"{FILE_PAYLOAD}.pdf", data=b"%PDF-1.7\n")
     report = report_submit(report=report, user=cast.unit_staff)
+    obstacle_answer(obstacle=report.obstacles.get(), user=cast.deputy, answer=PAYLOAD, resolved=False)
     report = report_return(report=report, user=cast.planning_finance, comment=PAYLOAD)
     Notification.objects.create(
         recipient=cast.unit_staff,
@@ -196,3 +198,23 @@ def test_every_page_that_shows_a_report_shows_all_its_fields_escaped(stored: Sto
     ).content.decode()
     assert html.count("&lt;script&gt;") >= 5
     assert "&lt;img src=x onerror=alert(1)&gt;.pdf" in html
+
+
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        lambda s: reverse("reporting:task-detail", args=[s.task.pk]),
+        lambda s: reverse("reporting:report-edit", args=[s.task.pk, s.june.pk]),
+    ],
+    ids=["task page", "report form"],
+)
+def test_the_leaders_answer_to_an_obstacle_is_shown_escaped_to_the_unit(
+    stored: Stored, cast: Cast, url_of: Any
+) -> None:
+    client = Client()
+    client.force_login(cast.unit_staff)
+    html = client.get(url_of(stored)).content.decode()
+    start = html.index('data-testid="obstacle-answer"')
+    answer = html[start : html.index("</p>", start)]
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in answer
+    assert "<script>" not in answer and "<img" not in answer
