@@ -183,6 +183,7 @@ def obstacle_out(obstacle: Obstacle) -> dict[str, Any]:
         "addressed_to": obstacle.addressed_to,
         "status": obstacle.status,
         "answer": obstacle.answer,
+        "answered_at": obstacle.answered_at,
     }
 
 

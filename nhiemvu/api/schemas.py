@@ -440,6 +440,7 @@ class ObstacleOut(Schema):
     addressed_to: str
     status: str
     answer: str
+    answered_at: dt.datetime | None
 
 
 class EventOut(Schema):

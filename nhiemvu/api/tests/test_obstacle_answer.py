@@ -36,6 +36,8 @@ def test_the_deputy_answers_then_resolves_and_the_unit_reads_it(api_as: Any, cyc
     assert resolved.json()["status"] == "resolved"
     seen = unit.get(f"/obstacles/{obstacle_id}").json()
     assert (seen["status"], seen["answer"]) == ("resolved", "Đã cấp giống")
+    assert seen["answered_at"] and seen["answered_at"] >= answered.json()["answered_at"]
+    assert report["obstacles"][0]["answered_at"] is None
 
 
 def test_an_obstacle_of_a_draft_is_a_409(api_as: Any, cycle: Cycle) -> None:
