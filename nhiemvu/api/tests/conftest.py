@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from nhiemvu.api.services import api_token_create
+from nhiemvu.reporting.models import ProgressReport
+from nhiemvu.reporting.services import ReportInput, report_save_draft, report_start, report_submit
 from nhiemvu.reporting.tests.conftest import Cycle, cycle  # noqa: F401 — the reporting cycle fixture
 
 API = "/api/v1"
@@ -58,3 +61,31 @@ def api_as() -> Any:
         return Api(Client(), token_for(user, scope))
 
     return make
+
+
+@pytest.fixture
+def unit(api_as: Any, cycle: Cycle) -> Api:  # noqa: F811 — `cycle` is the imported fixture
+    """The forest unit's officer."""
+    api: Api = api_as(cycle.cast.unit_staff)
+    return api
+
+
+@pytest.fixture
+def planner(api_as: Any, cycle: Cycle) -> Api:  # noqa: F811
+    """Planning-finance of the department."""
+    api: Api = api_as(cycle.cast.planning_finance)
+    return api
+
+
+def draft(cycle: Cycle) -> ProgressReport:  # noqa: F811
+    """The forest unit's June draft of its task, through the services: 40 %, 500 on each target."""
+    task, user = cycle.forest_task, cycle.cast.unit_staff
+    report = report_start(task=task, period=cycle.june, user=user)
+    data = ReportInput(
+        percent_done=Decimal(40), values={t.pk: (Decimal(500), None) for t in task.targets.all()}
+    )
+    return report_save_draft(report=report, user=user, revision=report.revision, data=data)
+
+
+def submitted(cycle: Cycle) -> ProgressReport:  # noqa: F811
+    return report_submit(report=draft(cycle), user=cycle.cast.unit_staff)

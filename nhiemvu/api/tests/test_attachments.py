@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +16,12 @@ from django.urls import reverse
 
 from nhiemvu.reporting.models import Attachment, ProgressReport, ReportStatus
 from nhiemvu.reporting.services import (
-    ReportInput,
     attachment_add,
     report_accept,
-    report_save_draft,
-    report_start,
     report_submit,
 )
 
-from .conftest import Api, Cycle
+from .conftest import Api, Cycle, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -59,15 +55,6 @@ def docx(document: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def draft(cycle: Cycle) -> ProgressReport:
-    task, user = cycle.forest_task, cycle.cast.unit_staff
-    report = report_start(task=task, period=cycle.june, user=user)
-    data = ReportInput(
-        percent_done=Decimal(40), values={t.pk: (Decimal(500), None) for t in task.targets.all()}
-    )
-    return report_save_draft(report=report, user=user, revision=report.revision, data=data)
-
-
 def accepted(cycle: Cycle) -> ProgressReport:
     report = report_submit(report=draft(cycle), user=cycle.cast.unit_staff)
     return report_accept(report=report, user=cycle.cast.planning_finance)
@@ -75,18 +62,6 @@ def accepted(cycle: Cycle) -> ProgressReport:
 
 def upload(api: Api, report: ProgressReport, name: str = "bien-ban.pdf", data: bytes = PDF) -> Any:
     return api.upload(f"/reports/{report.pk}/attachments", {"file": SimpleUploadedFile(name, data)})
-
-
-@pytest.fixture
-def unit(api_as: Any, cycle: Cycle) -> Api:
-    api: Api = api_as(cycle.cast.unit_staff)
-    return api
-
-
-@pytest.fixture
-def planner(api_as: Any, cycle: Cycle) -> Api:
-    api: Api = api_as(cycle.cast.planning_finance)
-    return api
 
 
 def test_a_unit_attaches_a_file_to_its_draft_and_anyone_who_sees_the_report_downloads_it(

@@ -38,12 +38,6 @@ LISTS = [
 ]
 
 
-@pytest.fixture
-def planner(api_as: Any, cycle: Cycle) -> Api:
-    api: Api = api_as(cycle.cast.planning_finance)
-    return api
-
-
 def accepted(cycle: Cycle, task: Any = None, percent: int = 50) -> Any:
     task = task or cycle.forest_task
     user = cycle.cast.unit_staff

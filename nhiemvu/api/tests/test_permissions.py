@@ -33,7 +33,7 @@ from nhiemvu.reporting.services import (
     report_submit,
 )
 
-from .conftest import Api, Cycle, token_for
+from .conftest import Api, Cycle, draft, submitted, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -58,19 +58,6 @@ def client_of(cycle: Cycle, role: str, scope: str = "write") -> Api:
         return Api(Client(), "")
     user = add_rural_staff(cycle.cast) if role == "rural_staff" else getattr(cycle.cast, role)
     return Api(Client(), token_for(user, scope))
-
-
-def draft(cycle: Cycle) -> ProgressReport:
-    task, user = cycle.forest_task, cycle.cast.unit_staff
-    report = report_start(task=task, period=cycle.june, user=user)
-    data = ReportInput(
-        percent_done=Decimal(40), values={t.pk: (Decimal(500), None) for t in task.targets.all()}
-    )
-    return report_save_draft(report=report, user=user, revision=report.revision, data=data)
-
-
-def submitted(cycle: Cycle) -> ProgressReport:
-    return report_submit(report=draft(cycle), user=cycle.cast.unit_staff)
 
 
 @dataclass

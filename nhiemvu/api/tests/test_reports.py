@@ -14,18 +14,6 @@ from .conftest import Api, Cycle
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def unit(api_as: Any, cycle: Cycle) -> Api:
-    api: Api = api_as(cycle.cast.unit_staff)
-    return api
-
-
-@pytest.fixture
-def planner(api_as: Any, cycle: Cycle) -> Api:
-    api: Api = api_as(cycle.cast.planning_finance)
-    return api
-
-
 def start(unit: Api, cycle: Cycle, **draft: Any) -> dict[str, Any]:
     body: dict[str, Any] = {"task": cycle.forest_task.pk, "period": cycle.june.pk}
     if draft:
