@@ -288,7 +288,9 @@ class Target(TimeStampedModel):
     class Meta:
         verbose_name = _("chỉ tiêu")
         verbose_name_plural = _("chỉ tiêu")
-        ordering = ["task", "order"]
+        # By the task's id, not "task": that would follow Task's own ordering and join the task
+        # and plan tables into every query of targets (prefetches included) just to sort them.
+        ordering = ["task_id", "order"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__gte=0),
@@ -337,7 +339,7 @@ class Milestone(TimeStampedModel):
     class Meta:
         verbose_name = _("mốc tiến độ")
         verbose_name_plural = _("mốc tiến độ")
-        ordering = ["task", "order"]
+        ordering = ["task_id", "order"]  # as Target: no join to sort
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0),
