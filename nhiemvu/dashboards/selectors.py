@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
@@ -367,8 +367,8 @@ def dashboard_build(
     all_tasks = list(
         tasks_qs.select_related("leader", "lead_unit")
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.order_by("order")),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("order")),
+            "targets",
+            "milestones",
         )
         .order_by("plan_id", "order", "id")
     )

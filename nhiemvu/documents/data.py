@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,7 +22,7 @@ from nhiemvu.lib.vnnumbers import format_vn
 from nhiemvu.lib.vntext import unaccent
 from nhiemvu.organisations.models import Organisation, OrganisationKind, Role
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope, organisation_descendant_ids
-from nhiemvu.plans.models import Milestone, Target, Task
+from nhiemvu.plans.models import Task
 from nhiemvu.reporting.models import (
     Obstacle,
     ObstacleStatus,
@@ -346,8 +345,8 @@ def _tasks_of(plan_ids: list[int]) -> list[Task]:
         Task.objects.filter(plan_id__in=plan_ids)
         .select_related("leader", "lead_unit")
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.order_by("order")),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("order")),
+            "targets",
+            "milestones",
         )
         .order_by("plan_id", "order", "id")
     )

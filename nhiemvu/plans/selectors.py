@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 
-from .models import Finding, Milestone, Plan, Target, Task
+from .models import Finding, Plan, Task
 
 
 def _task_filter(scope: AccessScope) -> Q:
@@ -75,8 +75,8 @@ def plan_get(user: User, pk: int, scope: AccessScope | None = None) -> Plan:
 
 def _task_queryset() -> QuerySet[Task]:
     return Task.objects.select_related("leader", "lead_unit", "plan").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("order")),
-        Prefetch("milestones", queryset=Milestone.objects.order_by("order")),
+        "targets",
+        "milestones",
         Prefetch("support_units", queryset=Organisation.objects.order_by("name")),
         Prefetch("findings", queryset=Finding.objects.order_by("id")),
         "implements",

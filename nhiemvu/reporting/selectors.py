@@ -70,8 +70,8 @@ def task_for_report(user: User, pk: int, scope: AccessScope | None = None) -> Ta
         tasks_visible_to(user, scope)
         .select_related("plan", "plan__issuer", "leader", "lead_unit", "parent")
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.order_by("order")),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("order")),
+            "targets",
+            "milestones",
         ),
         pk=pk,
     )
@@ -306,8 +306,8 @@ def tasks_with_plan_data(plan_id: int) -> QuerySet[Task]:
         Task.objects.filter(plan_id=plan_id)
         .select_related("plan", "plan__issuer", "leader", "lead_unit", "parent")
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.order_by("order")),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("order")),
+            "targets",
+            "milestones",
             "support_units",
         )
         .order_by("order")
