@@ -300,6 +300,15 @@ def report_save_draft(
     return report
 
 
+def refuse_accepted(report: ProgressReport) -> None:
+    """An accepted report is frozen: say so, and that a correction is the way to change it."""
+    if report.status == ReportStatus.ACCEPTED:
+        raise AcceptedReportError(
+            "Báo cáo đã được chấp nhận, không thể sửa. Hãy lập báo cáo đính chính.",
+            message_en="An accepted report cannot be changed; create a correction.",
+        )
+
+
 def _write_draft(
     report: ProgressReport, scope: AccessScope, revision: int, data: ReportInput, *, blank: bool
 ) -> None:
@@ -309,11 +318,7 @@ def _write_draft(
     milestones to read back. The task's targets and milestones come from `report.task`, so a
     caller that has them prefetched reads them once.
     """
-    if report.status == ReportStatus.ACCEPTED:
-        raise AcceptedReportError(
-            "Báo cáo đã được chấp nhận, không thể sửa. Hãy lập báo cáo đính chính.",
-            message_en="An accepted report cannot be changed; create a correction.",
-        )
+    refuse_accepted(report)
     if not access.may_edit(scope, report):
         raise NotAllowedError("Bạn không được sửa báo cáo này.", message_en="You may not edit this report.")
     if report.revision != revision:
@@ -687,6 +692,8 @@ def attachment_add(
 
 def _attach(report: ProgressReport, scope: AccessScope, name: str, data: bytes) -> Attachment:
     """`attachment_add`'s work on a report locked (or created) by this transaction."""
+    if access.may_write_for(scope, report.organisation_id):
+        refuse_accepted(report)  # the unit's own accepted report; anyone else's is a 404 below
     if not access.may_edit(scope, report):
         raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
     content_type = attachment_check(name=name, data=data)

@@ -21,6 +21,7 @@ from nhiemvu.reporting import services as reporting_services
 from ..builders import plan_detail_out, plan_out
 from ..errors import NOT_FOUND, ApiError
 from ..export import plan_export
+from ..files import upload_name
 from ..pagination import paginate
 from ..schemas import Id, Page, PlanDetailOut, PlanFilter, PlanImportIn, PlanImportOut, PlanJSON, PlanOut
 from .common import READ_ERRORS, WRITE_ERRORS
@@ -115,8 +116,8 @@ def plan_import_file(
     _importer_check(request)
     organisation = _issuer(request, issuer)
     target = _update_target(request, update_plan)
-    # The name only hints at the type and names the stored copy: keep it printable and short.
-    name = "".join(c for c in (file.name or "") if c.isprintable() and c not in "/\\")[-200:] or "plan"
+    # The name only hints at the type and names the stored copy.
+    name = upload_name(file, default="plan", max_length=200)
     if (file.size or 0) > MAX_BYTES:
         raise ExtractionError(
             "too_large",

@@ -14,13 +14,11 @@ from ninja import Query, Router, Status
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.selectors import plans_visible_to
 from nhiemvu.reporting import access, services
-from nhiemvu.reporting.errors import AcceptedReportError
 from nhiemvu.reporting.models import (
     Attachment,
     Obstacle,
     ProgressReport,
     ReportingPeriod,
-    ReportStatus,
     ReviewEvent,
     TargetValue,
 )
@@ -29,6 +27,7 @@ from nhiemvu.reporting.services import ALLOWED_TYPES, ObstacleInput, ReportInput
 
 from ..builders import attachment_out, obstacle_out, period_out, report_out
 from ..errors import ApiError
+from ..files import upload_name
 from ..pagination import paginate
 from ..schemas import (
     AttachmentOut,
@@ -270,14 +269,6 @@ def attachment_download(request: HttpRequest, attachment_id: Id) -> FileResponse
     )
 
 
-# `attachment_add` answers an accepted report as one the user may not touch (a 404); the web's
-# form refuses it first with `_write_draft`'s words, which tell the unit to file a correction.
-FROZEN = (
-    "Báo cáo đã được chấp nhận, không thể sửa. Hãy lập báo cáo đính chính.",
-    "An accepted report cannot be changed; create a correction.",
-)
-
-
 @router.post(
     "/reports/{report_id}/attachments",
     response={201: AttachmentOut, **WRITE_ERRORS},
@@ -309,8 +300,9 @@ def attachment_upload(request: HttpRequest, report_id: Id) -> Status[dict[str, A
     file = request.FILES.get("file")
     scope = access_scope(request.user)
     report = report_get(request.user, report_id, scope)
-    if report.status == ReportStatus.ACCEPTED and access.may_write_for(scope, report.organisation_id):
-        raise AcceptedReportError(FROZEN[0], message_en=FROZEN[1])
+    # Before the file checks: the unit's own accepted report is a 409 whatever was sent.
+    if access.may_write_for(scope, report.organisation_id):
+        services.refuse_accepted(report)
     if file is None:
         raise ApiError(
             422,
@@ -318,8 +310,7 @@ def attachment_upload(request: HttpRequest, report_id: Id) -> Status[dict[str, A
             "Hãy chọn tệp cần đính kèm (trường «file»).",
             "Send the file in the `file` field.",
         )
-    # The name only labels the file: keep it printable, as the plan import does.
-    name = "".join(c for c in (file.name or "") if c.isprintable() and c not in "/\\")[-255:] or "tep"
+    name = upload_name(file, default="tep", max_length=255)  # it only labels the file
     # One byte past the limit is all the service's size check needs; the rest is never read.
     data = file.read(settings.MAX_ATTACHMENT_BYTES + 1)
     attachment = services.attachment_add(report=report, user=request.user, name=name, data=data, scope=scope)
