@@ -619,20 +619,15 @@ def _pdf_blocks(data: bytes) -> list[Block]:
                         page_items.pop(0)
                 items += page_items
                 page.close()  # drops the page's cached layout and objects: pages are read one by one
-    except PdfminerException as e:
-        cause = e.args[0] if e.args else e
+    except ExtractionError:
+        raise
+    except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, TypeError...
+        # pdfplumber wraps what pdfminer raises while opening the file in a PdfminerException.
+        cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise _fail(
                 "encrypted", "Tệp PDF được bảo vệ bằng mật khẩu", "The PDF is password-protected"
             ) from e
-        raise _fail(
-            "corrupt", "Tệp PDF bị hỏng hoặc không đọc được", "The PDF file is corrupt or unreadable"
-        ) from e
-    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise _fail("encrypted", "Tệp PDF được bảo vệ bằng mật khẩu", "The PDF is password-protected") from e
-    except ExtractionError:
-        raise
-    except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, TypeError...
         raise _fail(
             "corrupt", "Tệp PDF bị hỏng hoặc không đọc được", "The PDF file is corrupt or unreadable"
         ) from e
