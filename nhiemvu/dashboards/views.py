@@ -76,24 +76,45 @@ def body_builder(
     """What rebuilds a page's body, in the request or in a background thread: no request in it
     (the body shows nothing per user beyond the scope in its key), the language passed along."""
 
+    def body(board: selectors.Dashboard) -> str:
+        if built is not None:
+            built["board"] = board
+        return render_to_string(
+            "dashboards/_dashboard_body.html",
+            {
+                "board": board,
+                "page": page,
+                "filters": filters,
+                "links": _links(filters, page),
+                "of": _of(page),
+                "may_open_leaders": scope.superuser or bool(scope.department_orgs),
+                "may_open_units": scope.superuser or bool(scope.department_orgs),
+            },
+        )
+
+    return _board_builder(
+        user, filters, page=page, scope=scope, today=today, language=language, stamp=stamp, render=body
+    )
+
+
+def _board_builder(
+    user: User,
+    filters: Filters,
+    *,
+    page: PageScope,
+    scope: AccessScope,
+    today: dt.date,
+    language: str,
+    stamp: str,
+    render: Callable[[selectors.Dashboard], str],
+) -> Callable[[], str]:
+    """HTML rendered by `render` from the board as of `stamp`, built in the user's language: what a
+    cached page part (a dashboard's body, a task list's table) is rebuilt with."""
+
     def build() -> str:
         with translation.override(language):
-            board = selectors.dashboard_current(
-                user, filters, page=page, scope=scope, today=today, stamp=stamp
-            )
-            if built is not None:
-                built["board"] = board
-            return render_to_string(
-                "dashboards/_dashboard_body.html",
-                {
-                    "board": board,
-                    "page": page,
-                    "filters": filters,
-                    "links": _links(filters, page),
-                    "of": _of(page),
-                    "may_open_leaders": scope.superuser or bool(scope.department_orgs),
-                    "may_open_units": scope.superuser or bool(scope.department_orgs),
-                },
+            return render(
+                selectors.dashboard_current(user, filters, page=page, scope=scope, today=today, stamp=stamp)
             )
 
     return build
@@ -167,27 +188,32 @@ def task_list(request: HttpRequest) -> HttpResponse:
     language = get_language()
     key = body_key(request.user, filters, page=page, scope=scope, today=today, language=language)
     stamp = selectors.data_stamp()
-    user = request.user
 
-    def build() -> str:
-        with translation.override(language):
-            board = selectors.dashboard_current(
-                user, filters, page=page, scope=scope, today=today, stamp=stamp
-            )
-            rows = board.rows_for(show)
-            return render_to_string(
-                "dashboards/_task_list_body.html",
-                {
-                    "page": page,
-                    "of": _of(page),
-                    "filters": filters,
-                    "board": board,
-                    "show": show,
-                    "rows": Paginator(rows, LIST_PAGE_SIZE).get_page(page_number),
-                    "count": len(rows),
-                },
-            )
+    def table(board: selectors.Dashboard) -> str:
+        rows = board.rows_for(show)
+        return render_to_string(
+            "dashboards/_task_list_body.html",
+            {
+                "page": page,
+                "of": _of(page),
+                "filters": filters,
+                "board": board,
+                "show": show,
+                "rows": Paginator(rows, LIST_PAGE_SIZE).get_page(page_number),
+                "count": len(rows),
+            },
+        )
 
+    build = _board_builder(
+        request.user,
+        filters,
+        page=page,
+        scope=scope,
+        today=today,
+        language=language,
+        stamp=stamp,
+        render=table,
+    )
     body, _ = selectors.fresh_or_stale(f"{key}:list:{show}:{page_number}", stamp, build)
     return render(request, "dashboards/task_list.html", {"body": mark_safe(body)})
 
