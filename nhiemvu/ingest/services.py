@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils import timezone
 
 from nhiemvu.core.errors import DomainError
 from nhiemvu.core.services import validated_save
@@ -817,10 +818,7 @@ def import_sessions_expire(*, older_than: dt.timedelta, now: dt.datetime | None 
     Their file bytes go; the rows stay as a trace of the attempt, as with a discard by hand.
     Returns how many were discarded.
     """
-    from django.utils import timezone
-
-    cutoff = (now or timezone.now()) - older_than
-    with transaction.atomic():
-        return ImportSession.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff).update(
-            status=ImportStatus.DISCARDED, file_bytes=b"", updated_at=timezone.now()
-        )
+    now = now or timezone.now()
+    return ImportSession.objects.filter(status=ImportStatus.PENDING, created_at__lt=now - older_than).update(
+        status=ImportStatus.DISCARDED, file_bytes=b"", updated_at=now
+    )
