@@ -17,9 +17,12 @@ from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
 from nhiemvu.plans.selectors import tasks_visible_to
 
+from .errors import AttachmentMissingError
 from .models import Attachment, ProgressReport, ReportingPeriod, ReportStatus, ReviewEvent, TargetValue
 from .services import reporting_frequency
 from .status import MilestoneStatus, TaskStatus, attainment, milestone_status, task_status
+
+logger = logging.getLogger(__name__)
 
 
 def periods_of(plan: Plan, *, reporting_only: bool = False) -> QuerySet[ReportingPeriod]:
@@ -317,15 +320,13 @@ def tasks_with_plan_data(plan_id: int) -> QuerySet[Task]:
 def attachment_open(attachment: Attachment) -> Any:
     """The attachment's stored file, open for reading; AttachmentMissingError (logged) when the
     storage no longer has it, instead of a server error halfway through the download."""
-    from .errors import AttachmentMissingError
-
     name = attachment.file.name
     try:
         if name and attachment.file.storage.exists(name):
             return attachment.file.open("rb")
     except OSError:
         pass
-    logging.getLogger(__name__).error("Attachment %s: file %r missing from storage", attachment.pk, name)
+    logger.error("Attachment %s: file %r missing from storage", attachment.pk, name)
     raise AttachmentMissingError(
         f"Tệp «{attachment.original_name}» không còn trong kho lưu trữ. Đề nghị đơn vị tải lên lại; "
         "quản trị hệ thống đã được ghi nhận lỗi.",
