@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -149,3 +150,65 @@ def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from one form: inputs, checked boxes, textareas, selections."""
+
+    def __init__(self, testid: str) -> None:
+        super().__init__()
+        self.testid = testid
+        self.inside = False
+        self.data: dict[str, list[str]] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_chosen = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("data-testid") == self.testid:
+            self.inside = True
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in {"submit", "file"}:
+            if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
+                return
+            self.data.setdefault(name, []).append(a.get("value", "on" if a.get("type") == "checkbox" else ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            self._select, self._select_first, self._select_chosen = name, None, False
+        elif tag == "option" and self._select:
+            if self._select_first is None:
+                self._select_first = a.get("value", "")
+            if "selected" in a:
+                self.data.setdefault(self._select, []).append(a.get("value", ""))
+                self._select_chosen = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select:
+            if not self._select_chosen and self._select_first is not None:
+                self.data.setdefault(self._select, []).append(self._select_first)
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            value = self.data[self._textarea][-1] + data
+            # Browsers drop the one new line that follows <textarea>.
+            self.data[self._textarea][-1] = (
+                value[1:] if value.startswith("\n") and len(self.data[self._textarea][-1]) == 0 else value
+            )
+
+
+def form_data(html: str, testid: str = "review-form") -> dict[str, Any]:
+    """What a browser would submit from the form with this data-testid, as the page shows it."""
+    reader = _FormReader(testid)
+    reader.feed(html)
+    return {k: v if len(v) > 1 else v[0] for k, v in reader.data.items()}

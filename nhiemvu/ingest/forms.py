@@ -19,14 +19,12 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.core.forms import DayFirstDateInput
+from nhiemvu.core.forms import DayFirstDateField, LocalizedDecimalField
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.plans.models import Change, Comparator, DocumentKind, Frequency, Recurrence
 
 from .matching import OfficialMatcher, OrganisationMatcher
 from .services import NEW
-
-DATE_WIDGET = DayFirstDateInput()
 
 
 class UploadForm(forms.Form):
@@ -91,7 +89,7 @@ class DocumentForm(forms.Form):
         label=_("Cơ quan ban hành (như ghi trên văn bản)"), max_length=255, required=False
     )
     place = forms.CharField(label=_("Địa danh"), max_length=80, required=False)
-    issued_on = forms.DateField(label=_("Ngày ban hành"), required=False, widget=DATE_WIDGET)
+    issued_on = DayFirstDateField(label=_("Ngày ban hành"), required=False)
     year = forms.IntegerField(label=_("Năm kế hoạch"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 2}))
     signer_name = forms.CharField(label=_("Người ký"), max_length=120, required=False)
@@ -135,7 +133,7 @@ class DocumentForm(forms.Form):
 
 class ReferenceForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=80, required=False)
-    date = forms.DateField(label=_("Ngày"), required=False, widget=DATE_WIDGET)
+    date = DayFirstDateField(label=_("Ngày"), required=False)
 
 
 class TaskForm(forms.Form):
@@ -152,7 +150,7 @@ class TaskForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    deadline = forms.DateField(label=_("Thời hạn hoàn thành"), required=False, widget=DATE_WIDGET)
+    deadline = DayFirstDateField(label=_("Thời hạn hoàn thành"), required=False)
     recurrence = forms.ChoiceField(label=_("Lặp lại"), choices=Recurrence.choices, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -168,10 +166,8 @@ class TargetForm(forms.Form):
     name = forms.CharField(label=_("Tên chỉ tiêu"), max_length=500, required=False)
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=80, required=False)
     comparator = forms.ChoiceField(label=_("So sánh"), choices=Comparator.choices, initial=Comparator.EQ)
-    value = forms.DecimalField(
-        label=_("Giá trị"), min_value=0, max_digits=20, decimal_places=4, required=False
-    )
-    max = forms.DecimalField(label=_("Tối đa"), min_value=0, max_digits=20, decimal_places=4, required=False)
+    value = LocalizedDecimalField(label=_("Giá trị"), min_value=0)
+    max = LocalizedDecimalField(label=_("Tối đa"), min_value=0)
     change = forms.ChoiceField(label=_("Loại"), choices=Change.choices, required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -199,11 +195,9 @@ class TargetForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     task_code = forms.CharField(widget=forms.HiddenInput)
-    due = forms.DateField(label=_("Hạn"), required=False, widget=DATE_WIDGET)
+    due = DayFirstDateField(label=_("Hạn"), required=False)
     text = forms.CharField(label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
-    value = forms.DecimalField(
-        label=_("Khối lượng"), min_value=0, max_digits=20, decimal_places=4, required=False
-    )
+    value = LocalizedDecimalField(label=_("Khối lượng"), min_value=0)
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=80, required=False)
 
     def clean(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ __all__ = [
     "comparator_after",
     "comparator_before",
     "format_vn",
+    "parse_decimal",
     "parse_number",
     "parse_range",
 ]
@@ -171,3 +172,41 @@ def format_vn(number: float | int | str | Decimal | None, places: int | None = N
         whole = whole[:-3]
     groups.insert(0, whole)
     return sign + ".".join(groups) + ("," + fraction if fraction else "")
+
+
+def parse_decimal(text: str, decimal_mark: str = ",", group_mark: str = ".") -> Decimal:
+    """A number typed into a form, read exactly (no float) with the locale's two marks.
+
+    Vietnamese by default: "." groups thousands, "," marks decimals. A group mark that does not
+    group thousands ("64.2" typed on an English keyboard) is read as the decimal mark; anything
+    ambiguous or malformed ("1.2.3", "1,000,5") raises ValueError rather than guess a figure.
+
+    >>> parse_decimal("8.650"), parse_decimal("1.234.567,891"), parse_decimal("64,2"), parse_decimal("0,5")
+    (Decimal('8650'), Decimal('1234567.891'), Decimal('64.2'), Decimal('0.5'))
+    >>> parse_decimal("64.2"), parse_decimal("-1.500"), parse_decimal(" 1 000 "), parse_decimal("−7,25")
+    (Decimal('64.2'), Decimal('-1500'), Decimal('1000'), Decimal('-7.25'))
+    >>> parse_decimal("1,234,567.891", ".", ","), parse_decimal("8,650", ".", ","), parse_decimal("64,2", ".", ",")
+    (Decimal('1234567.891'), Decimal('8650'), Decimal('64.2'))
+    >>> for bad in ("1.2.3", "1,000,5", "abc", "", "1.000.00", "--1", "1e5"):
+    ...     try:
+    ...         parse_decimal(bad)
+    ...     except ValueError:
+    ...         pass
+    ...     else:
+    ...         print("accepted", bad)
+    """
+    s = re.sub(r"[\s\u00a0\u202f]", "", text).replace("\u2212", "-")
+    sign = ""
+    if s[:1] in "+-" and s:
+        sign, s = ("-" if s[0] == "-" else ""), s[1:]
+    d, g = re.escape(decimal_mark), re.escape(group_mark)
+    grouped = rf"\d{{1,3}}(?:{g}\d{{3}})+"
+    if m := re.fullmatch(rf"({grouped}|\d+)(?:{d}(\d+))?", s):
+        whole, fraction = m.group(1).replace(group_mark, ""), m.group(2)
+    elif m := re.fullmatch(rf"(\d*){d}(\d+)", s):  # ",5" = 0,5
+        whole, fraction = m.group(1) or "0", m.group(2)
+    elif m := re.fullmatch(rf"(\d+){g}(\d+)", s):  # one other mark, not a thousands group: a decimal
+        whole, fraction = m.group(1), m.group(2)
+    else:
+        raise ValueError(text)
+    return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")

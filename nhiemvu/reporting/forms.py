@@ -2,79 +2,38 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.core.forms import DayFirstDateInput
-from nhiemvu.core.templatetags.nv import format_number
+from nhiemvu.core.forms import DayFirstDateField, LocalizedDecimalField, LocalizedNumberInput
 from nhiemvu.plans.models import Task
 
 from .models import ProgressReport
 from .services import ObstacleInput, ReportInput
 
 OBSTACLE_ROWS = 3
-_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-
-
-def parse_vietnamese_decimal(raw: str) -> Decimal:
-    """`1.000,5` → 1000.5; `64,2` → 64.2; `1.000` → 1000 (a dot before three digits groups thousands).
-
-    >>> parse_vietnamese_decimal("1.000,5"), parse_vietnamese_decimal("64,2"), parse_vietnamese_decimal("1.000")
-    (Decimal('1000.5'), Decimal('64.2'), Decimal('1000'))
-    >>> parse_vietnamese_decimal("64.2")
-    Decimal('64.2')
-    """
-    text = raw.strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif _GROUPED.match(text):
-        text = text.replace(".", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(raw) from exc
-
-
-class VietnameseDecimalField(forms.CharField):
-    """A number typed the Vietnamese way; shown back the same way."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return format_number(value)
-        return value
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_vietnamese_decimal(text)
-        except ValueError as exc:
-            raise ValidationError(
-                _("«%(v)s» không phải là số (ví dụ: 1.000,5)."), params={"v": text}, code="invalid"
-            ) from exc
+NOT_NEGATIVE = {"min_value": _("Số liệu thực hiện không được âm.")}
 
 
 class ReportForm(forms.Form):
     """One unit's report on one task: a field per target, the work done, text, obstacles, milestones."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
-    percent_done = VietnameseDecimalField(label=_("Khối lượng công việc đã hoàn thành (%)"))
-    completed_on = forms.DateField(
-        label=_("Ngày hoàn thành nhiệm vụ (nếu đã xong)"),
-        required=False,
-        widget=DayFirstDateInput(),
+    percent_done = LocalizedDecimalField(
+        label=_("Khối lượng công việc đã hoàn thành (%)"),
+        widget=LocalizedNumberInput(attrs={"data-testid": "percent-done"}),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": _("Tỷ lệ hoàn thành phải từ 0 đến 100%%."),
+            "max_value": _("Tỷ lệ hoàn thành phải từ 0 đến 100%%."),
+        },
     )
+    completed_on = DayFirstDateField(label=_("Ngày hoàn thành nhiệm vụ (nếu đã xong)"), required=False)
     narrative = forms.CharField(
         label=_("Kết quả thực hiện"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -102,13 +61,25 @@ class ReportForm(forms.Form):
             value = values.get(target.pk)
             actual = f"actual_{target.pk}"
             estimate = f"estimate_{target.pk}"
-            self.fields[actual] = VietnameseDecimalField(
+            self.fields[actual] = LocalizedDecimalField(
                 label=_("Lũy kế thực hiện (%(unit)s)") % {"unit": target.unit or "—"},
                 initial=value.actual if value else None,
+                min_value=0,
+                error_messages=NOT_NEGATIVE,
             )
-            self.fields[estimate] = VietnameseDecimalField(
-                label=_("Ước cả năm"), initial=value.estimate if value else None
+            self.fields[actual].widget.attrs.update(
+                {
+                    "aria-label": f"{_('Lũy kế thực hiện')} — {target.name}",
+                    "data-testid": f"actual-{len(self.target_rows) + 1}",
+                }
             )
+            self.fields[estimate] = LocalizedDecimalField(
+                label=_("Ước cả năm"),
+                initial=value.estimate if value else None,
+                min_value=0,
+                error_messages=NOT_NEGATIVE,
+            )
+            self.fields[estimate].widget.attrs["aria-label"] = f"{_('Ước cả năm')} — {target.name}"
             self.target_rows.append((target, self[actual], self[estimate]))
         self.obstacle_rows = []
         for i in range(max(OBSTACLE_ROWS, len(obstacles) + 1)):
@@ -139,12 +110,6 @@ class ReportForm(forms.Form):
                 choices=[(m.pk, str(m)) for m in milestones],
                 initial=met,
             )
-
-    def clean_percent_done(self) -> Decimal | None:
-        value: Decimal | None = self.cleaned_data.get("percent_done")
-        if value is not None and not (0 <= value <= 100):
-            raise ValidationError(_("Tỷ lệ hoàn thành phải từ 0 đến 100%."))
-        return value
 
     def to_input(self) -> ReportInput:
         data = self.cleaned_data

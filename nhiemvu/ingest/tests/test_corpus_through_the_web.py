@@ -9,11 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast
+from nhiemvu.core.testing import Cast, form_data
 from nhiemvu.ingest.models import ImportSession
 from nhiemvu.plans.models import Plan
-
-from .test_import_pages import form_data
 
 parsing = pytest.importorskip("nhiemvu.ingest.parsing", reason="the extractor is not written yet")
 if not hasattr(parsing, "extract_bytes"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast
+from nhiemvu.core.testing import Cast, form_data
 from nhiemvu.ingest.models import ImportSession, ImportStatus
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import Plan, SourceDocument, Target, Task
@@ -24,67 +23,6 @@ if not hasattr(parsing, "extract_bytes"):
     pytest.skip("nhiemvu.ingest.parsing.extract_bytes is missing", allow_module_level=True)
 
 pytestmark = pytest.mark.django_db
-
-
-class _FormReader(HTMLParser):
-    """Collects what a browser would submit from one form: inputs, checked boxes, textareas, selections."""
-
-    def __init__(self, testid: str) -> None:
-        super().__init__()
-        self.testid = testid
-        self.inside = False
-        self.data: dict[str, list[str]] = {}
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._select_first: str | None = None
-        self._select_chosen = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("data-testid") == self.testid:
-            self.inside = True
-        if not self.inside:
-            return
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in {"submit", "file"}:
-            if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
-                return
-            self.data.setdefault(name, []).append(a.get("value", "on" if a.get("type") == "checkbox" else ""))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data.setdefault(name, []).append("")
-        elif tag == "select" and name:
-            self._select, self._select_first, self._select_chosen = name, None, False
-        elif tag == "option" and self._select:
-            if self._select_first is None:
-                self._select_first = a.get("value", "")
-            if "selected" in a:
-                self.data.setdefault(self._select, []).append(a.get("value", ""))
-                self._select_chosen = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "select" and self._select:
-            if not self._select_chosen and self._select_first is not None:
-                self.data.setdefault(self._select, []).append(self._select_first)
-            self._select = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            value = self.data[self._textarea][-1] + data
-            # Browsers drop the one new line that follows <textarea>.
-            self.data[self._textarea][-1] = (
-                value[1:] if value.startswith("\n") and len(self.data[self._textarea][-1]) == 0 else value
-            )
-
-
-def form_data(html: str, testid: str = "review-form") -> dict[str, Any]:
-    reader = _FormReader(testid)
-    reader.feed(html)
-    return {k: v if len(v) > 1 else v[0] for k, v in reader.data.items()}
 
 
 def login(client: Client, user: Any) -> Client:

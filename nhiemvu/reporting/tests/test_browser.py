@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -94,4 +95,40 @@ def test_a_unit_reports_two_tasks_one_is_returned_resubmitted_and_both_accepted(
         "returned",
         "submitted",
         "accepted",
+    ]
+
+
+def test_a_figure_typed_as_8650_survives_two_draft_saves_and_the_submission(
+    page, seed_plan_path: Path
+) -> None:
+    """The defect a user found in an hour: 8.650 came back as 8,65 and was then stored as 8.65."""
+    with time_machine.travel(dt.datetime(2023, 6, 12, 9, 0, tzinfo=HANOI), tick=True):
+        demo_load(plan_path=seed_plan_path)
+        browser_login(page, "donvi", DEMO_PASSWORD)
+        page.get_by_test_id("nav-my-tasks").click()
+        page.locator('[data-testid="my-task"][data-code="1.3"]').get_by_test_id("open-report").click()
+        page.get_by_test_id("actual-1").fill("8.650")
+        page.get_by_label("Ước cả năm").first.fill("9.100")
+        page.get_by_test_id("actual-2").fill("64,2")
+        page.get_by_test_id("percent-done").fill("1.500")  # over 100 %: refused, the figures stay as typed
+        page.get_by_test_id("save-draft").click()
+        assert page.get_by_test_id("actual-1").input_value() == "8.650"
+        assert page.get_by_test_id("percent-done").input_value() == "1.500"
+        page.get_by_test_id("percent-done").fill("75,5")
+        for _ in range(2):
+            page.get_by_test_id("save-draft").click()
+            page.get_by_text("Đã lưu nháp.").wait_for()
+            assert page.get_by_test_id("actual-1").input_value() == "8.650"
+            assert page.get_by_label("Ước cả năm").first.input_value() == "9.100"
+            assert page.get_by_test_id("actual-2").input_value() == "64,2"
+            assert page.get_by_test_id("percent-done").input_value() == "75,5"
+        page.get_by_test_id("submit-report").click()
+        page.get_by_test_id("my-tasks").wait_for()
+
+    report = ProgressReport.objects.get(task__code="1.3")
+    values = sorted((v.target.order, v.actual, v.estimate) for v in report.values.select_related("target"))
+    assert report.status == "submitted" and report.percent_done == Decimal("75.5")
+    assert [(actual, estimate) for _, actual, estimate in values] == [
+        (Decimal(8650), Decimal(9100)),
+        (Decimal("64.2"), None),
     ]
