@@ -118,6 +118,8 @@ def test_a_figure_typed_as_8650_survives_two_draft_saves_and_the_submission(
         for _ in range(2):
             page.get_by_test_id("save-draft").click()
             page.get_by_text("Đã lưu nháp.").wait_for()
+            flash = page.locator(".nv-messages li").first  # no stray bullet before the message
+            assert flash.evaluate("li => getComputedStyle(li).listStyleType") == "none"
             assert page.get_by_test_id("actual-1").input_value() == "8.650"
             assert page.get_by_label("Ước cả năm").first.input_value() == "9.100"
             assert page.get_by_test_id("actual-2").input_value() == "64,2"
