@@ -158,3 +158,31 @@ class ObstacleAnswerForm(forms.Form):
         initial="answered",
         widget=forms.RadioSelect,
     )
+
+
+class CalendarForm(forms.Form):
+    """The plan's send-by rule: N working days after each cut-off (Decree 09/2019 leaves N to the province)."""
+
+    due_working_days = forms.IntegerField(
+        label=_("Hạn gửi: số ngày làm việc sau ngày chốt số liệu"),
+        min_value=0,
+        max_value=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-testid": "due-working-days"}),
+        error_messages={
+            "invalid": _("Nhập số ngày làm việc, ví dụ 2."),
+            "min_value": _("Hạn gửi báo cáo không quá 30 ngày làm việc sau ngày chốt số liệu."),
+            "max_value": _("Hạn gửi báo cáo không quá 30 ngày làm việc sau ngày chốt số liệu."),
+        },
+    )
+
+
+class PeriodDueForm(forms.Form):
+    """One period's send-by date, typed as 18/6/2023."""
+
+    due_on = DayFirstDateField(label=_("Hạn gửi báo cáo"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].widget.attrs.update(
+            {"data-testid": "period-due", "aria-label": _("Hạn gửi báo cáo")}
+        )

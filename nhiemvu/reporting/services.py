@@ -124,6 +124,20 @@ def period_lock(*, period: ReportingPeriod, user: AbstractBaseUser) -> Reporting
 
 
 @transaction.atomic
+def period_set_due(*, period: ReportingPeriod, due_on: dt.date, user: AbstractBaseUser) -> ReportingPeriod:
+    """Planning-Finance moves one period's send-by date (the province may set its own date)."""
+    if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
+        raise NotAllowedError(
+            "Chỉ Phòng Kế hoạch – Tài chính được đổi hạn gửi báo cáo.", message_en="Not allowed."
+        )
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.due_on != due_on:
+        period.due_on = due_on
+        _full_save(period)
+    return period
+
+
+@transaction.atomic
 def period_unlock(*, period: ReportingPeriod, user: AbstractBaseUser) -> ReportingPeriod:
     if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
         raise NotAllowedError(

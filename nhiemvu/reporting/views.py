@@ -18,8 +18,16 @@ from nhiemvu.plans.selectors import plan_get
 
 from . import access, selectors, services
 from .errors import AttachmentMissingError, NotAllowedError
-from .forms import ObstacleAnswerForm, ReportForm, ReviewForm
-from .models import Attachment, Obstacle, ProgressReport, ReportingPeriod, ReportStatus, TargetValue
+from .forms import CalendarForm, ObstacleAnswerForm, PeriodDueForm, ReportForm, ReviewForm
+from .models import (
+    Attachment,
+    Obstacle,
+    ProgressReport,
+    ReportingCalendar,
+    ReportingPeriod,
+    ReportStatus,
+    TargetValue,
+)
 
 
 def _plan_and_period(request: HttpRequest, plans: list[Plan]) -> tuple[Plan | None, ReportingPeriod | None]:
@@ -111,7 +119,7 @@ def report_edit(request: HttpRequest, task_pk: int, period_pk: int) -> HttpRespo
         except NotAllowedError as exc:
             raise Http404 from exc
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, exc.localized_message)
     return render(
         request,
         "reporting/report_form.html",
@@ -254,11 +262,14 @@ def period_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     plan = plan_get(request.user, plan_pk, scope)
     manage = access.may_manage_periods(scope, plan.issuer_id)
+    calendar = ReportingCalendar.objects.filter(plan=plan).first()
+    calendar_form = CalendarForm(initial={"due_working_days": calendar.due_working_days if calendar else 2})
+    due_forms: dict[int, PeriodDueForm] = {}
     if request.method == "POST":
         if not manage:
             raise Http404
+        action = request.POST.get("action")
         try:
-            action = request.POST.get("action")
             if action == "generate":
                 services.periods_generate(plan=plan)
                 messages.success(request, _("Đã lập lịch kỳ báo cáo."))
@@ -268,22 +279,58 @@ def period_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
                     request, _("Kế hoạch đã được đưa vào theo dõi; lịch kỳ báo cáo đã được lập.")
                 )
                 return redirect("plans:plan-detail", pk=plan.pk)
-            elif action in ("lock", "unlock"):
+            elif action == "calendar":
+                calendar_form = CalendarForm(request.POST)
+                if not calendar_form.is_valid():
+                    raise _FormInvalid
+                services.periods_generate(
+                    plan=plan, due_working_days=calendar_form.cleaned_data["due_working_days"]
+                )
+                messages.success(request, _("Đã tính lại hạn gửi của các kỳ báo cáo."))
+            elif action in ("lock", "unlock", "due"):
                 period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period"), plan=plan)
                 if action == "lock":
                     services.period_lock(period=period, user=request.user)
                     messages.success(request, _("Đã khóa kỳ %(p)s.") % {"p": period.label})
-                else:
+                elif action == "unlock":
                     services.period_unlock(period=period, user=request.user)
                     messages.success(request, _("Đã mở khóa kỳ %(p)s.") % {"p": period.label})
+                else:
+                    due_forms[period.pk] = form = PeriodDueForm(request.POST, prefix=f"p{period.pk}")
+                    if not form.is_valid():
+                        raise _FormInvalid
+                    period = services.period_set_due(
+                        period=period, due_on=form.cleaned_data["due_on"], user=request.user
+                    )
+                    messages.success(
+                        request,
+                        _("Hạn gửi kỳ %(p)s: %(d)s.") % {"p": period.label, "d": f"{period.due_on:%d/%m/%Y}"},
+                    )
+            return redirect(request.path)
+        except _FormInvalid:
+            pass
         except DomainError as exc:
-            messages.error(request, str(exc))
-        return redirect(request.path)
+            messages.error(request, exc.localized_message)
+            return redirect(request.path)
+    periods = list(selectors.periods_of(plan))
+    if manage:
+        for p in periods:
+            due_forms.setdefault(p.pk, PeriodDueForm(initial={"due_on": p.due_on}, prefix=f"p{p.pk}"))
     return render(
         request,
         "reporting/period_list.html",
-        {"plan": plan, "periods": selectors.periods_of(plan), "manage": manage},
+        {
+            "plan": plan,
+            "periods": [(p, due_forms.get(p.pk)) for p in periods],
+            "manage": manage,
+            "calendar_form": calendar_form,
+        },
+        status=400 if request.method == "POST" else 200,
     )
+
+
+class _FormInvalid(Exception):
+    """A period form did not validate: the page is shown again with what was typed and why."""
 
 
 @login_required
