@@ -139,9 +139,9 @@ def _links(filters: Filters, page: PageScope) -> dict[str, object]:
     link = _list_link(filters, page)
     return {
         "status": {s.value: link(status=s.value) for s in TaskStatus},
+        **{show: link(show=show) for show in selectors.SHOWS},
         # The total counts every status, whatever the status filter narrows the lists to.
         "all": link(status=""),
-        **{show: link(show=show) for show in selectors.SHOWS},
     }
 
 
