@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import logging
 import threading
@@ -84,7 +85,7 @@ class Filters:
     def from_query(cls, query: QueryDict) -> Filters:
         def number(name: str) -> int | None:
             raw = query.get(name, "")
-            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+            return int(raw) if raw.isdigit() else None
 
         def who(name: str) -> int | str | None:
             return NOBODY if query.get(name, "") == NOBODY else number(name)
@@ -256,7 +257,7 @@ class Dashboard:
     def overdue_count(self) -> int:
         return len(self.overdue)
 
-    @property
+    @functools.cached_property
     def tasks_in(self) -> dict[str, int]:
         """How many tasks each list behind a number holds: the number the dashboard shows for it."""
         return {show: len(self.rows_for(show)) for show in SHOWS}
