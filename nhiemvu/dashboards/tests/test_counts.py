@@ -177,3 +177,12 @@ def test_leader_none_is_a_cache_entry_of_its_own(client, cast, mixed, settings):
     assert cache.get("dashboards:stamp") is not None
     # And the filter menus offer the choice, selected.
     assert '<option value="none" selected>Chưa phân công lãnh đạo</option>' in nobody
+
+
+def test_the_overdue_card_says_what_it_counts_and_matches_its_heading_on_the_page(client, cast, mixed):
+    client.force_login(cast.director)
+    page = client.get(reverse("dashboards:overview")).content.decode()
+    tile = re.search(r'data-testid="tile-overdue"><strong>(\d+)</strong> ([^<]+)</a>', page)
+    assert (tile[1], tile[2]) == ("7", "nhiệm vụ có việc quá hạn")
+    assert re.search(r'data-testid="overdue-tasks">\((\d+) nhiệm vụ\)', page)[1] == "7"
+    assert "Thời hạn, mốc đã qua mà chưa hoàn thành: 9" in page
