@@ -8,8 +8,8 @@ Every verdict comes with one Vietnamese line quoting the figures it rests on.
 
 Before any projection, `assess_target` applies two rules that need no trend: a target whose
 deadline has passed below its level is at risk, whatever a line would say; and a target with
-no accepted figure once a third of its window has gone is "no data — cannot judge", its own
-category, so silence is never counted as being on track.
+no accepted figure once a third of its window has gone (or its deadline) is "no data — cannot
+judge", its own category, so silence is never counted as being on track.
 """
 
 from __future__ import annotations
@@ -243,9 +243,12 @@ def assess_target(
     >>> v = assess_target(pts, today=dt.date(2023, 7, 1), **args)
     >>> v.kind, str(v.reason)
     ('at_risk', 'Đã quá hạn, mới đạt 40%')
+
+    Past the deadline without a figure there is nothing to compare: "no data", saying it is late.
+
     >>> v = assess_target([], today=dt.date(2023, 7, 1), **args)
     >>> v.kind, str(v.reason)
-    ('at_risk', 'Đã quá hạn, chưa có số liệu được chấp nhận')
+    ('no_data', 'Đã quá hạn, chưa có số liệu để đánh giá')
     >>> assess_target([Point(dt.date(2023, 6, 14), Decimal(1000))], today=dt.date(2023, 7, 1), **args).kind
     'on_track'
 
@@ -274,7 +277,7 @@ def assess_target(
     if deadline is not None and today > deadline:
         last = max(points, key=lambda p: p.day) if points else None
         if last is None:
-            return Verdict(None, True, _("Đã quá hạn, chưa có số liệu được chấp nhận"))
+            return Verdict(None, False, _("Đã quá hạn, chưa có số liệu để đánh giá"), no_data=True)
         level = attainment(
             comparator=comparator,
             value=value,

@@ -64,7 +64,7 @@ def build_plan(cast: Cast, tasks: int) -> Plan:
 def build_mixed_plan(cast: Cast) -> Plan:
     """Eight tasks in every state a dashboard counts, as of TODAY (1 July 2023):
 
-    1 overdue at half its targets · 2 behind its trend · 3 on pace, no leader · 4 behind, no lead unit
+    1 overdue at half its first target, no figure for its second · 2 behind its trend · 3 on pace, no leader · 4 behind, no lead unit
     · 5 finished on 10/06 · 6 reports without figures, due 25/07 · 7 no report at all, no leader · 8
     without targets, overdue at 48 % done, with the open obstacle. 3 also has a milestone on 20/07.
     """
@@ -76,6 +76,7 @@ def build_mixed_plan(cast: Cast) -> Plan:
         completed_on=dt.date(2023, 6, 10)
     )
     TargetValue.objects.filter(report__task=tasks["6"]).delete()
+    TargetValue.objects.filter(target__task=tasks["1"], target__order=1).delete()
     ProgressReport.objects.filter(task=tasks["7"]).delete()
     Task.objects.filter(pk=tasks["6"].pk).update(deadline=dt.date(2023, 7, 25))
     Milestone.objects.create(task=tasks["3"], due=dt.date(2023, 7, 20), text="nghiệm thu đợt 1", order=1)

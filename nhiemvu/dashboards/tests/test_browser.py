@@ -62,12 +62,14 @@ def test_the_overview_fits_a_phone_without_sideways_scrolling(page, cast, plan) 
 def test_planning_finance_lists_the_tasks_nobody_leads_and_those_without_figures(page, cast, mixed) -> None:
     browser_login(page, "khtc")
     page.goto("/dashboards/")
-    assert page.get_by_test_id("tile-no-data").locator("strong").inner_text() == "2"
-    assert "4 chỉ tiêu chưa có số liệu để đánh giá" in page.get_by_test_id("forecast-summary").inner_text()
+    assert page.get_by_test_id("tile-no-data").locator("strong").inner_text() == "3"
+    assert "5 chỉ tiêu chưa có số liệu để đánh giá" in page.get_by_test_id("forecast-summary").inner_text()
     page.get_by_test_id("tile-no-data").click()
     page.get_by_test_id("task-list").wait_for()
-    assert page.get_by_test_id("list-count").inner_text() == "(2)"
-    assert "Chưa có số liệu sau 1/3 thời gian thực hiện" in page.get_by_test_id("task-list").inner_text()
+    assert page.get_by_test_id("list-count").inner_text() == "(3)"
+    listed = page.get_by_test_id("task-list").inner_text()
+    assert "Chưa có số liệu sau 1/3 thời gian thực hiện" in listed
+    assert "Đã quá hạn, chưa có số liệu để đánh giá" in listed
     # The filter menu offers "no leader": chosen and applied, the list keeps its `show=` and narrows.
     page.get_by_label("Lãnh đạo chỉ đạo").select_option("none")
     page.get_by_test_id("apply-filters").click()

@@ -39,18 +39,19 @@ def test_overdue_tasks_are_at_risk_on_what_they_reached_and_silent_ones_are_show
         "8": "Đã quá hạn, mới đạt 48%",  # no targets: judged on its percent done
     }
     assert {r.code: str(r.no_data_reason) for r in board.no_data} == {
+        "1": "Đã quá hạn, chưa có số liệu để đánh giá",  # its second target: late, and nothing to compare
         "6": "Chưa có số liệu sau 1/3 thời gian thực hiện",
         "7": "Chưa có số liệu sau 1/3 thời gian thực hiện",
     }
-    # Targets of unfinished tasks, two each: 1, 2 and 4 at risk; 6 and 7 silent; 3 on pace; 5 finished.
-    assert board.outlook == {"at_risk": 6, "no_data": 4, "on_track": 2, "not_judged": 0}
+    # Targets of unfinished tasks, two each: 2, 4 and one of 1 at risk; 6, 7 and one of 1 silent; 3 on pace.
+    assert board.outlook == {"at_risk": 5, "no_data": 5, "on_track": 2, "not_judged": 0}
     assert {b.task_code for b in board.bars if b.kind == ""} == {"5"}
 
 
 def test_before_a_third_of_its_window_silence_is_not_yet_judged(cast, mixed):
-    # As of the March cut-off (14/03): task 7 has until 31/12, a third not gone; task 6 until 25/07, gone.
+    # As of the March cut-off (14/03): task 7 has until 31/12, a third not gone; 6 until 25/07 and 1 until 30/06, gone.
     board = dashboard_build(cast.director, Filters(period="2023-03"))
-    assert _codes(board.no_data) == ["6"]
+    assert _codes(board.no_data) == ["1", "6"]
     kinds = {(b.task_code, b.kind) for b in board.bars if b.task_code in ("6", "7")}
     assert kinds == {("6", "no_data"), ("7", "not_judged")}
     assert board.outlook["not_judged"] == 2
@@ -61,11 +62,11 @@ def test_the_forecast_summary_counts_honestly_on_the_page(client, cast, mixed):
     page = client.get(reverse("dashboards:overview")).content.decode()
     summary = re.search(r'data-testid="forecast-summary">(.*?)</p>', page, re.S)[1]
     assert (
-        "6 chỉ tiêu có nguy cơ không đạt; 4 chỉ tiêu chưa có số liệu để đánh giá; 2 chỉ tiêu dự báo đạt; "
+        "5 chỉ tiêu có nguy cơ không đạt; 5 chỉ tiêu chưa có số liệu để đánh giá; 2 chỉ tiêu dự báo đạt; "
         "0 chỉ tiêu chưa đánh giá được" in summary
     )
     assert "Không nhiệm vụ nào đã quá hạn" not in page
-    assert page.count('data-testid="no-data-reason"') == 2
+    assert page.count('data-testid="no-data-reason"') == 3
     assert "Đã quá hạn, mới đạt 50%" in page
 
 
@@ -73,7 +74,7 @@ def test_the_summary_and_reasons_are_english_for_an_english_reader(client, cast,
     client.force_login(cast.director)
     page = client.get(reverse("dashboards:overview"), headers={"accept-language": "en"}).content.decode()
     client.cookies.pop("django_language", None)
-    assert "6 targets at risk of being missed; 4 targets without figures to judge" in page
+    assert "5 targets at risk of being missed; 5 targets without figures to judge" in page
     assert "No figures after a third of the time allowed" in page
 
 

@@ -27,8 +27,8 @@ CASES = [
         1000,
         MID_YEAR,
         None,
-        "at_risk",
-        "Đã quá hạn, chưa có số liệu được chấp nhận",
+        "no_data",  # nothing to compare: shown as "no data", saying it is late
+        "Đã quá hạn, chưa có số liệu để đánh giá",
     ),
     (FULL, dt.date(2023, 7, 1), ">=", 1000, MID_YEAR, None, "on_track", "Đã hết hạn, chỉ tiêu đã đạt"),
     (
