@@ -555,7 +555,6 @@ def dashboard_build(
                 if judge
                 else None
             )
-
             upper = target.comparator in ("<=", "<")
             if upper and tp.actual is not None and target.value:
                 width = float(min(tp.actual / target.value * 100, Decimal(100)))
