@@ -5,6 +5,11 @@ through the last few accepted cumulative actuals (least squares), or, with a sin
 the pace since the plan started. A target is "at risk" when that line misses the target at
 the deadline, or misses a quantified milestone (`6.750 ha trong vụ Đông Xuân`) on its date.
 Every verdict comes with one Vietnamese line quoting the figures it rests on.
+
+Before any projection, `assess_target` applies two rules that need no trend: a target whose
+deadline has passed below its level is at risk, whatever a line would say; and a target with
+no accepted figure once a third of its window has gone (or its deadline) is "no data — cannot
+judge", its own category, so silence is never counted as being on track.
 """
 
 from __future__ import annotations
@@ -12,6 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.lib.vnnumbers import format_vn
 from nhiemvu.reporting.status import attainment
@@ -34,11 +43,25 @@ class Projection:
     basis: str  # the Vietnamese phrase saying what the line was drawn through
 
 
+# What a verdict says, for counting and grouping: only AT_RISK and NO_DATA need someone's attention.
+AT_RISK, NO_DATA, ON_TRACK, NOT_JUDGED = "at_risk", "no_data", "on_track", "not_judged"
+
+
 @dataclass(frozen=True)
 class Verdict:
     projected: Decimal | None
     at_risk: bool
-    reason: str
+    # The rules' own lines are translated lazily: one cached board serves every language.
+    reason: str | Promise
+    no_data: bool = False
+
+    @property
+    def kind(self) -> str:
+        if self.at_risk:
+            return AT_RISK
+        if self.no_data:
+            return NO_DATA
+        return ON_TRACK if self.projected is not None else NOT_JUDGED
 
 
 def vn_day(day: dt.date) -> str:
@@ -178,6 +201,129 @@ def judge_target(
         projection.value,
         at_risk,
         f"Dự báo {format_vn(projection.value, 0 if projection.value >= 100 else 1)}/{_figure(value, unit)}{share} {when}",
+    )
+
+
+def past_a_third(*, start: dt.date, end: dt.date, today: dt.date) -> bool:
+    """Has a third of the window from `start` to `end` gone by? Long enough that a unit should have
+    reported something (a quarterly reporter has had at least one cut-off in a year's window).
+
+    >>> past_a_third(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31), today=dt.date(2023, 5, 3))
+    True
+    >>> past_a_third(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31), today=dt.date(2023, 5, 1))
+    False
+    >>> past_a_third(start=dt.date(2023, 1, 1), end=dt.date(2023, 1, 1), today=dt.date(2023, 1, 1))
+    True
+    """
+    return (today - start).days * 3 >= (end - start).days
+
+
+def assess_target(
+    points: list[Point],
+    *,
+    today: dt.date,
+    comparator: str,
+    value: Decimal,
+    unit: str,
+    start: dt.date,
+    deadline: dt.date | None,
+    window_end: dt.date | None = None,
+    max_value: Decimal | None = None,
+    change: str = "",
+    baseline: Decimal | None = None,
+) -> Verdict:
+    """The verdict on an unfinished target as of `today`: past its deadline it is judged on what was
+    reached; without figures, on how much of its window has gone; otherwise on its trend
+    (`judge_target`). `window_end` stands in for a missing deadline (the plan's end).
+
+    Past the deadline below the target: at risk, whatever the trend.
+
+    >>> pts = [Point(dt.date(2023, 5, 14), Decimal(200)), Point(dt.date(2023, 6, 14), Decimal(400))]
+    >>> args = dict(comparator=">=", value=Decimal(1000), unit="ha", start=dt.date(2023, 1, 1), deadline=dt.date(2023, 6, 30))
+    >>> v = assess_target(pts, today=dt.date(2023, 7, 1), **args)
+    >>> v.kind, str(v.reason)
+    ('at_risk', 'Đã quá hạn, mới đạt 40%')
+
+    Past the deadline without a figure there is nothing to compare: "no data", saying it is late.
+
+    >>> v = assess_target([], today=dt.date(2023, 7, 1), **args)
+    >>> v.kind, str(v.reason)
+    ('no_data', 'Đã quá hạn, chưa có số liệu để đánh giá')
+    >>> assess_target([Point(dt.date(2023, 6, 14), Decimal(1000))], today=dt.date(2023, 7, 1), **args).kind
+    'on_track'
+
+    An upper bound past its deadline is at risk when the last figure is over it.
+
+    >>> v = assess_target([Point(dt.date(2023, 6, 14), Decimal("3.5"))], today=dt.date(2023, 7, 1),
+    ...                   comparator="<=", value=Decimal(3), unit="%", start=dt.date(2023, 1, 1), deadline=dt.date(2023, 6, 30))
+    >>> v.kind, str(v.reason)
+    ('at_risk', 'Đã quá hạn, thực hiện 3,5% vượt mức không quá 3%')
+
+    No figures once a third of the window has gone: its own category, never "on track".
+
+    >>> args["deadline"] = dt.date(2023, 12, 31)
+    >>> v = assess_target([], today=dt.date(2023, 7, 1), **args)
+    >>> v.kind, str(v.reason)
+    ('no_data', 'Chưa có số liệu sau 1/3 thời gian thực hiện')
+    >>> v = assess_target([], today=dt.date(2023, 3, 1), **args)
+    >>> v.kind, str(v.reason)
+    ('not_judged', 'Chưa có số liệu; chưa hết 1/3 thời gian thực hiện')
+
+    With figures and time left, the trend decides (`judge_target`): 200 ha a month reaches 1.000 ha.
+
+    >>> assess_target(pts, today=dt.date(2023, 7, 1), **args).kind
+    'on_track'
+    """
+    if deadline is not None and today > deadline:
+        last = max(points, key=lambda p: p.day) if points else None
+        if last is None:
+            return Verdict(None, False, _("Đã quá hạn, chưa có số liệu để đánh giá"), no_data=True)
+        level = attainment(
+            comparator=comparator,
+            value=value,
+            actual=last.value,
+            max_value=max_value,
+            change=change,
+            baseline=baseline,
+        )
+        missed = level is not None and level < 100
+        if comparator in ("<=", "<"):
+            if not missed:
+                return Verdict(last.value, False, _("Đã hết hạn, thực hiện trong mức"))
+            line = (
+                _("Đã quá hạn, thực hiện {actual} vượt mức không quá {target}")
+                if comparator == "<="
+                else _("Đã quá hạn, thực hiện {actual}, không dưới {target}")
+            )
+            return Verdict(
+                last.value,
+                True,
+                format_lazy(line, actual=_figure(last.value, unit), target=_figure(value, unit)),
+            )
+        if not missed:
+            return Verdict(last.value, False, _("Đã hết hạn, chỉ tiêu đã đạt"))
+        return Verdict(
+            last.value,
+            True,
+            format_lazy(
+                _("Đã quá hạn, mới đạt {share}%"), share=format_vn(level, 0) if level is not None else "0"
+            ),
+        )
+    if not points:
+        end = deadline or window_end
+        if end is not None and past_a_third(start=start, end=end, today=today):
+            return Verdict(None, False, _("Chưa có số liệu sau 1/3 thời gian thực hiện"), no_data=True)
+        return Verdict(None, False, _("Chưa có số liệu; chưa hết 1/3 thời gian thực hiện"))
+    return judge_target(
+        points,
+        comparator=comparator,
+        value=value,
+        unit=unit,
+        start=start,
+        deadline=deadline,
+        max_value=max_value,
+        change=change,
+        baseline=baseline,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import logging
 import threading
@@ -34,6 +35,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from nhiemvu.documents.data import target_text
 from nhiemvu.organisations.models import Official, Organisation
@@ -61,16 +63,21 @@ SHOWN = 12
 BARS_SHOWN = 24
 SUBMISSION_PERIODS = 6
 TIMELINE_BEFORE, TIMELINE_AFTER = 60, 120
-SHOWS = ("overdue", "due30", "at_risk", "obstacles", "done", "all")
+SHOWS = ("overdue", "due30", "at_risk", "no_data", "obstacles", "done", "all")
+# `?leader=none` / `?unit=none`: the tasks nobody was assigned, which the "whose is it" tables count.
+NOBODY = "none"
 
 
 @dataclass(frozen=True)
 class Filters:
-    """The query string every dashboard and list shares: `?plan=&leader=&unit=&status=&period=`."""
+    """The query string every dashboard and list shares: `?plan=&leader=&unit=&status=&period=`.
+
+    `leader` and `unit` take an id, or NOBODY for the tasks without one.
+    """
 
     plan: int | None = None
-    leader: int | None = None
-    unit: int | None = None
+    leader: int | str | None = None
+    unit: int | str | None = None
     status: str = ""
     period: str = ""
 
@@ -80,11 +87,14 @@ class Filters:
             raw = query.get(name, "")
             return int(raw) if raw.isdigit() else None
 
+        def who(name: str) -> int | str | None:
+            return NOBODY if query.get(name, "") == NOBODY else number(name)
+
         status = query.get("status", "")
         return cls(
             plan=number("plan"),
-            leader=number("leader"),
-            unit=number("unit"),
+            leader=who("leader"),
+            unit=who("unit"),
             status=status if status in TaskStatus.values else "",
             period=query.get("period", "")[:16],
         )
@@ -110,8 +120,10 @@ class TargetBar:
     attainment: Decimal | None
     width: float  # 0..100 for the bar; an upper bound shows how much of the allowance is used
     at_risk: bool
-    reason: str
+    reason: str | Promise
     upper_bound: bool
+    no_data: bool = False
+    kind: str = ""  # the forecast's kind; "" for a finished task's target, which is not forecast
 
 
 @dataclass
@@ -131,10 +143,14 @@ class TaskRow:
     attainment: Decimal | None
     percent_done: Decimal | None
     at_risk: bool = False
-    reason: str = ""
+    reason: str | Promise = ""
     notes: list[str] = field(default_factory=list)
     due_soon: bool = False
     has_obstacle: bool = False
+    # A target (or, without targets, the task's percent done) has no figure past a third of its window.
+    no_data: bool = False
+    no_data_reason: str | Promise = ""
+    late: bool = False  # its deadline or one of its milestones is overdue: what the "overdue" numbers count
 
     @property
     def is_done(self) -> bool:
@@ -222,6 +238,8 @@ class Dashboard:
     by_unit: list[Group]
     submissions: list[SubmissionRow]
     submission_labels: list[str]
+    # Targets of unfinished tasks by forecast kind (forecast.AT_RISK, NO_DATA, ON_TRACK, NOT_JUDGED).
+    outlook: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -232,19 +250,29 @@ class Dashboard:
         return [r for r in self.rows if r.at_risk]
 
     @property
+    def no_data(self) -> list[TaskRow]:
+        return [r for r in self.rows if r.no_data]
+
+    @property
     def overdue_count(self) -> int:
         return len(self.overdue)
+
+    @functools.cached_property
+    def tasks_in(self) -> dict[str, int]:
+        """How many tasks each list behind a number holds: the number the dashboard shows for it."""
+        return {show: len(self.rows_for(show)) for show in SHOWS}
 
     def rows_for(self, show: str) -> list[TaskRow]:
         """The rows behind one number of the dashboard."""
         if show == "overdue":
-            ids = {d.task_id for d in self.overdue}
-            return [r for r in self.rows if r.pk in ids]
+            return [r for r in self.rows if r.late]
         if show == "due30":
             ids = {d.task_id for d in self.due_soon}
             return [r for r in self.rows if r.pk in ids]
         if show == "at_risk":
             return self.at_risk
+        if show == "no_data":
+            return self.no_data
         if show == "obstacles":
             return [r for r in self.rows if r.has_obstacle]
         if show == "done":
@@ -324,7 +352,9 @@ def dashboard_build(
 
     # 1 query: the plans in reach (the menu), narrowed to the chosen one.
     plans = list(
-        plans_visible_to(user, scope).order_by("-year", "title").values("pk", "title", "year", "starts_on")
+        plans_visible_to(user, scope)
+        .order_by("-year", "title")
+        .values("pk", "title", "year", "starts_on", "ends_on")
     )
     plan_ids = [p["pk"] for p in plans]
     if filters.plan is not None:
@@ -376,11 +406,12 @@ def dashboard_build(
     units = sorted(
         {(t.lead_unit_id, t.lead_unit.name) for t in all_tasks if t.lead_unit_id}, key=lambda x: x[1]
     )
+
+    def chosen(value: int | None, wanted: int | str | None) -> bool:
+        return wanted is None or value == (None if wanted == NOBODY else wanted)
+
     tasks = [
-        t
-        for t in all_tasks
-        if (filters.leader is None or t.leader_id == filters.leader)
-        and (filters.unit is None or t.lead_unit_id == filters.unit)
+        t for t in all_tasks if chosen(t.leader_id, filters.leader) and chosen(t.lead_unit_id, filters.unit)
     ]
     task_ids = [t.pk for t in tasks]
 
@@ -503,17 +534,20 @@ def dashboard_build(
             percent_done=item.percent_done,
             has_obstacle=task.pk in obstacle_tasks,
         )
-        judge = status not in DONE and status != TaskStatus.OVERDUE
+        # Finished tasks are not forecast; overdue ones are, on what they reached by the deadline.
+        judge = status not in DONE
         for tp in item.targets:
             target = tp.target
             verdict = (
-                forecast.judge_target(
+                forecast.assess_target(
                     history.get(target.pk, []),
+                    today=status_day,
                     comparator=target.comparator,
                     value=target.value,
                     unit=target.unit,
                     start=start,
                     deadline=task.deadline,
+                    window_end=plan["ends_on"],
                     max_value=target.max_value,
                     change=target.change,
                     baseline=target.baseline,
@@ -541,24 +575,30 @@ def dashboard_build(
                     at_risk=bool(verdict and verdict.at_risk),
                     reason=verdict.reason if verdict else "",
                     upper_bound=upper,
+                    no_data=bool(verdict and verdict.no_data),
+                    kind=verdict.kind if verdict else "",
                 )
             )
-            if verdict and verdict.at_risk and not row.at_risk:
-                row.at_risk, row.reason = True, verdict.reason
+            if verdict:
+                _note_verdict(row, verdict)
         if judge and not item.targets:
-            verdict = forecast.judge_target(
-                percent.get(task.pk, []),
-                comparator=">=",
-                value=Decimal(100),
-                unit="%",
-                start=start,
-                deadline=task.deadline,
+            _note_verdict(
+                row,
+                forecast.assess_target(
+                    percent.get(task.pk, []),
+                    today=status_day,
+                    comparator=">=",
+                    value=Decimal(100),
+                    unit="%",
+                    start=start,
+                    deadline=task.deadline,
+                    window_end=plan["ends_on"],
+                ),
             )
-            if verdict.at_risk:
-                row.at_risk, row.reason = True, verdict.reason
         for mp in item.milestones:
             m = mp.milestone
-            if judge and m.value is not None:
+            # A checkpoint is a projection; past the task's deadline its missed milestones are listed as overdue.
+            if judge and status != TaskStatus.OVERDUE and m.value is not None:
                 series = _series_for_milestone(m, item, history, percent.get(task.pk, []))
                 verdict = forecast.judge_checkpoint(
                     series, value=m.value, unit=m.unit, due=m.due, start=start, text=m.text
@@ -585,6 +625,7 @@ def dashboard_build(
                 continue
             if mp.status == MilestoneStatus.MISSED:
                 overdue.append(entry)
+                row.late = True
             elif mp.status == MilestoneStatus.DUE and m.due and m.due <= soon:
                 due_soon.append(entry)
         deadline_item = DueItem(
@@ -599,6 +640,7 @@ def dashboard_build(
         )
         if status == TaskStatus.OVERDUE:
             overdue.append(deadline_item)
+            row.late = True
         elif status not in DONE and task.deadline and status_day <= task.deadline <= soon:
             due_soon.append(deadline_item)
             row.due_soon = True
@@ -632,11 +674,16 @@ def dashboard_build(
     overdue.sort(key=lambda d: (d.day or dt.date.min, d.task_code))
     due_soon.sort(key=lambda d: (d.day or dt.date.max, d.task_code))
     timeline.sort(key=lambda d: (d.day or dt.date.max, d.task_code))
-    # Worst first: what is at risk, then the lowest attainment.
+    outlook = {forecast.AT_RISK: 0, forecast.NO_DATA: 0, forecast.ON_TRACK: 0, forecast.NOT_JUDGED: 0}
+    for bar in bars:
+        if bar.kind:
+            outlook[bar.kind] += 1
+    # Worst first: what is at risk, then what cannot be judged, then the lowest attainment.
     bars_total = len(bars)
     bars.sort(
         key=lambda b: (
             not b.at_risk,
+            not b.no_data,
             b.upper_bound,
             b.attainment if b.attainment is not None else Decimal(-1),
         )
@@ -659,11 +706,20 @@ def dashboard_build(
         overdue=overdue,
         due_soon=due_soon,
         obstacles=obstacles,
-        by_leader=_groups(rows, "leader_id", "leader", "Chưa phân công lãnh đạo"),
-        by_unit=_groups(rows, "unit_id", "unit", "Chưa có đơn vị chủ trì"),
+        by_leader=_groups(rows, "leader_id", "leader"),
+        by_unit=_groups(rows, "unit_id", "unit"),
         submissions=_submission_rows(tasks, record_periods, first_sent),
         submission_labels=[_short_label(p) for p in _first_of_each_key(record_periods)],
+        outlook=outlook,
     )
+
+
+def _note_verdict(row: TaskRow, verdict: forecast.Verdict) -> None:
+    """A task is at risk, or lacks data, when any of its targets does; the first reason is kept."""
+    if verdict.at_risk and not row.at_risk:
+        row.at_risk, row.reason = True, verdict.reason
+    if verdict.no_data and not row.no_data:
+        row.no_data, row.no_data_reason = True, verdict.reason
 
 
 def _series_for_milestone(
@@ -694,13 +750,15 @@ def _short_label(period: ReportingPeriod) -> str:
     return period.label.replace("Tháng ", "T").replace("Quý ", "Q")
 
 
-def _groups(rows: list[TaskRow], key: str, name: str, nobody: str) -> list[Group]:
+def _groups(rows: list[TaskRow], key: str, name: str) -> list[Group]:
+    """Tasks per leader or lead unit; those without one form a group of their own (pk None, no name:
+    the template words it in the reader's language)."""
     groups: dict[int | None, Group] = {}
     for row in rows:
         pk = getattr(row, key)
-        group = groups.setdefault(pk, Group(pk=pk, name=getattr(row, name) or nobody))
+        group = groups.setdefault(pk, Group(pk=pk, name=getattr(row, name) if pk else ""))
         group.total += 1
-        group.overdue += row.overdue
+        group.overdue += row.late
         group.at_risk += row.at_risk
         group.done += row.is_done
     return sorted(groups.values(), key=lambda g: (-g.overdue, -g.at_risk, g.name))

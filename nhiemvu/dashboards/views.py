@@ -24,6 +24,7 @@ from . import selectors
 from .selectors import Filters, PageScope
 
 LIST_PAGE_SIZE = 100
+GROUPS_SHOWN = 25
 
 
 def _render(request: HttpRequest, page: PageScope) -> HttpResponse:
@@ -86,6 +87,8 @@ def body_builder(
                 "page": page,
                 "filters": filters,
                 "links": _links(filters, page),
+                "leader_rows": _group_rows(board.by_leader, "leader", filters, page),
+                "unit_rows": _group_rows(board.by_unit, "unit", filters, page),
                 "of": _of(page),
                 "may_open_leaders": scope.superuser or bool(scope.department_orgs),
                 "may_open_units": scope.superuser or bool(scope.department_orgs),
@@ -120,19 +123,40 @@ def _board_builder(
     return build
 
 
-def _links(filters: Filters, page: PageScope) -> dict[str, object]:
-    """The list behind every number: the page's filters, its scope (`of=leader:5`) and what to show."""
+def _list_link(filters: Filters, page: PageScope) -> Callable[..., str]:
+    """The list behind a number: the page's filters, its scope (`of=leader:5`), some changed."""
     base = reverse("dashboards:task-list")
     of = {"of": _of(page)}
 
     def link(**changes: object) -> str:
         return f"{base}?{filters.query(**of, **changes)}"
 
+    return link
+
+
+def _links(filters: Filters, page: PageScope) -> dict[str, object]:
+    """The list behind every number: the page's filters, its scope (`of=leader:5`) and what to show."""
+    link = _list_link(filters, page)
     return {
         "status": {s.value: link(status=s.value) for s in TaskStatus},
-        "all": link(),
         **{show: link(show=show) for show in selectors.SHOWS},
+        # The total counts every status, whatever the status filter narrows the lists to.
+        "all": link(status=""),
     }
+
+
+def _group_rows(
+    groups: list[selectors.Group], kind: str, filters: Filters, page: PageScope
+) -> list[tuple[selectors.Group, dict[str, str]]]:
+    """Each leader's or unit's row with the lists behind its numbers; the unassigned row links to
+    `leader=none` / `unit=none`, the rest of the page's filters kept (its `leader=` replaced)."""
+    link = _list_link(filters, page)
+    rows = []
+    for group in groups[:GROUPS_SHOWN]:
+        who = {kind: selectors.NOBODY if group.pk is None else group.pk}
+        links = {show: link(**who, show=show) for show in ("overdue", "at_risk", "done")}
+        rows.append((group, {"total": link(**who), **links}))
+    return rows
 
 
 def _of(page: PageScope) -> str:

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from nhiemvu.core.testing import Cast, make_plan
-from nhiemvu.plans.models import Plan
+from nhiemvu.plans.models import Milestone, Plan, Task
 from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportStatus, TargetValue
 from nhiemvu.reporting.services import periods_generate
 
@@ -58,6 +58,30 @@ def build_plan(cast: Cast, tasks: int) -> Plan:
     Obstacle.objects.create(
         report=reports[-1], description="Thiếu mặt bằng để trồng rừng", addressed_to="UBND huyện"
     )
+    return plan
+
+
+def build_mixed_plan(cast: Cast) -> Plan:
+    """Eight tasks in every state a dashboard counts, as of TODAY (1 July 2023):
+
+    1 overdue at half its first target, no figure for its second · 2 behind its trend · 3 on pace, no leader · 4 behind, no lead unit
+    · 5 finished on 10/06 · 6 reports without figures, due 25/07 · 7 no report at all, no leader · 8
+    without targets, overdue at 48 % done, with the open obstacle. 3 also has a milestone on 20/07.
+    """
+    plan = build_plan(cast, 8)
+    tasks = {t.code: t for t in plan.tasks.all()}
+    Task.objects.filter(pk__in=[tasks["3"].pk, tasks["7"].pk]).update(leader=None)
+    Task.objects.filter(pk=tasks["4"].pk).update(lead_unit=None)
+    ProgressReport.objects.filter(task=tasks["5"], period__key="2023-06").update(
+        completed_on=dt.date(2023, 6, 10)
+    )
+    TargetValue.objects.filter(report__task=tasks["6"]).delete()
+    TargetValue.objects.filter(target__task=tasks["1"], target__order=1).delete()
+    ProgressReport.objects.filter(task=tasks["7"]).delete()
+    Task.objects.filter(pk=tasks["6"].pk).update(deadline=dt.date(2023, 7, 25))
+    Milestone.objects.create(task=tasks["3"], due=dt.date(2023, 7, 20), text="nghiệm thu đợt 1", order=1)
+    Task.objects.filter(pk=tasks["8"].pk).update(deadline=dt.date(2023, 6, 20))
+    tasks["8"].targets.all().delete()
     return plan
 
 
