@@ -170,6 +170,10 @@ def period_out(period: ReportingPeriod, reporting_frequency: str) -> dict[str, A
     }
 
 
+def _user_name(user: Any) -> str | None:
+    return (user.get_full_name() or user.get_username()) if user is not None else None
+
+
 def obstacle_out(obstacle: Obstacle) -> dict[str, Any]:
     report = obstacle.report
     return {
@@ -184,6 +188,7 @@ def obstacle_out(obstacle: Obstacle) -> dict[str, Any]:
         "status": obstacle.status,
         "answer": obstacle.answer,
         "answered_at": obstacle.answered_at,
+        "answered_by": _user_name(obstacle.answered_by),
     }
 
 

@@ -441,6 +441,7 @@ class ObstacleOut(Schema):
     status: str
     answer: str
     answered_at: dt.datetime | None
+    answered_by: str | None = Field(None, description="Who gave the answer (full name), null if unanswered")
 
 
 class EventOut(Schema):

@@ -55,6 +55,7 @@ class NotificationKind(models.TextChoices):
     REPORT_DUE_TODAY = "report_due_today", _("Hôm nay là hạn gửi báo cáo")
     REPORT_OVERDUE = "report_overdue", _("Quá hạn gửi báo cáo")
     REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại")
+    REPORT_ACCEPTED = "report_accepted", _("Báo cáo đã được chấp nhận")
     MILESTONE_DUE_SOON = "milestone_due_soon", _("Sắp đến mốc tiến độ")
     MILESTONE_OVERDUE = "milestone_overdue", _("Quá mốc tiến độ")
     DEADLINE_DUE_SOON = "deadline_due_soon", _("Sắp đến thời hạn nhiệm vụ")

@@ -166,7 +166,11 @@ def report_due(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candi
 
 
 def report_returned(plan: Plan, today: dt.date) -> list[Candidate]:
-    """Reports Planning-Finance returned, with its comment, to the staff of the reporting unit."""
+    """Reports Planning-Finance returned, with its comment, to the staff of the reporting unit.
+
+    The review itself already told them (`report_reviewed`, same key): this round only catches
+    a return whose notice was lost (e.g. the process died between the commit and the notice).
+    """
     reports = list(
         ProgressReport.objects.filter(period__plan=plan, status=ReportStatus.RETURNED).select_related(
             "task", "period", "organisation"
@@ -183,28 +187,53 @@ def report_returned(plan: Plan, today: dt.date) -> list[Candidate]:
     result = []
     for report in reports:
         event = events.get(report.pk)
-        if event is None:
-            continue
-        subject = _("Báo cáo %(period)s bị trả lại: nhiệm vụ %(code)s") % {
-            "period": report.period.label,
-            "code": report.task.code,
-        }
-        body = "\n".join(
-            [
-                _("Phòng Kế hoạch – Tài chính đã trả lại báo cáo kỳ %(period)s ngày %(day)s.")
-                % {"period": report.period.label, "day": _d(timezone.localdate(event.at))},
+        if event is not None:
+            result += _review_notice(report, event, staff.get(report.organisation_id, []))
+    return result
+
+
+def report_reviewed(event_id: int, today: dt.date) -> list[Candidate]:
+    """A report was returned or accepted: to the reporting unit's staff, once per review event.
+
+    Not part of the daily round: the review services ask for it once the review has committed.
+    """
+    event = (
+        ReviewEvent.objects.select_related("report__task", "report__period", "report__organisation")
+        .filter(pk=event_id, to_status__in=[ReportStatus.RETURNED, ReportStatus.ACCEPTED])
+        .first()
+    )
+    if event is None:
+        return []
+    report = event.report
+    staff = _staff_by_unit([report.organisation_id], today)
+    return _review_notice(report, event, staff.get(report.organisation_id, []))
+
+
+def _review_notice(report: ProgressReport, event: ReviewEvent, recipients: list[int]) -> list[Candidate]:
+    """The notice of one review event, in Vietnamese whatever language the reviewing request used."""
+    words = {"period": report.period.label, "code": report.task.code, "day": _d(timezone.localdate(event.at))}
+    url = reverse("reporting:report-edit", args=[report.task_id, report.period_id])
+    with translation.override("vi"):
+        if event.to_status == ReportStatus.RETURNED:
+            kind, key = NotificationKind.REPORT_RETURNED, f"report_returned:event={event.pk}"
+            subject = _("Báo cáo %(period)s bị trả lại: nhiệm vụ %(code)s") % words
+            lines = [
+                _("Phòng Kế hoạch – Tài chính đã trả lại báo cáo kỳ %(period)s ngày %(day)s.") % words,
                 _task_line(report.task),
                 _("Ý kiến: %(comment)s") % {"comment": event.comment},
                 _("Đề nghị %(unit)s bổ sung, chỉnh sửa và gửi lại.") % {"unit": report.organisation},
             ]
-        )
-        url = reverse("reporting:report-edit", args=[report.task_id, report.period_id])
-        key = f"report_returned:event={event.pk}"
-        result.extend(
-            Candidate(user_id, NotificationKind.REPORT_RETURNED, key, subject, body, url)
-            for user_id in staff.get(report.organisation_id, [])
-        )
-    return result
+        else:
+            kind, key = NotificationKind.REPORT_ACCEPTED, f"report_accepted:event={event.pk}"
+            subject = _("Báo cáo %(period)s đã được chấp nhận: nhiệm vụ %(code)s") % words
+            lines = [
+                _("Phòng Kế hoạch – Tài chính đã chấp nhận báo cáo kỳ %(period)s ngày %(day)s.") % words,
+                _task_line(report.task),
+            ]
+            if event.comment:
+                lines.append(_("Ý kiến: %(comment)s") % {"comment": event.comment})
+    body = "\n".join(lines)
+    return [Candidate(user_id, kind, key, subject, body, url) for user_id in recipients]
 
 
 def deadlines(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candidate]:

@@ -41,7 +41,7 @@ from nhiemvu.core.errors import DomainError
 from nhiemvu.organisations.models import Membership, Organisation, Role
 
 from .models import CalendarFeed, DigestEmail, EmailMode, Notification, NotificationPreference
-from .rules import Candidate, candidates_for, obstacle_answered
+from .rules import Candidate, candidates_for, obstacle_answered, report_reviewed
 
 log = logging.getLogger(__name__)
 
@@ -234,19 +234,19 @@ def _release(items: list[Outgoing]) -> None:
         DigestEmail.objects.filter(pk__in=[item.digest_id for item in items if item.digest_id]).delete()
 
 
-def emails_send_pending(*, limit: int = CLAIM_BATCH) -> int:
-    """Claim up to `limit` immediate e-mails, stamp them and send them once committed; the count claimed."""
+def emails_send_pending(*, limit: int = CLAIM_BATCH, only: Iterable[int] | None = None) -> int:
+    """Claim up to `limit` immediate e-mails, stamp them and send them once committed; the count claimed.
+
+    `only` restricts the claim to these notifications (an event's own notices, sent at once).
+    """
     outgoing: list[Outgoing] = []
+    pending = Notification.objects.filter(
+        email_mode=EmailMode.IMMEDIATE, emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS
+    )
+    if only is not None:
+        pending = pending.filter(pk__in=list(only))
     with transaction.atomic():
-        rows = list(
-            _lock(
-                Notification.objects.filter(
-                    email_mode=EmailMode.IMMEDIATE,
-                    emailed_at__isnull=True,
-                    email_attempts__lt=MAX_EMAIL_ATTEMPTS,
-                ).order_by("id")
-            )[:limit]
-        )
+        rows = list(_lock(pending.order_by("id"))[:limit])
         if not rows:
             return 0
         now = timezone.now()
@@ -391,4 +391,29 @@ def obstacle_answered_notify(*, obstacle_id: int, at: dt.datetime) -> list[Notif
     The key holds the answer's time, so answering again tells them again, while a repeated call
     for the same answer makes nothing.
     """
-    return notifications_create(candidates=obstacle_answered(obstacle_id, at, timezone.localdate()))
+    return _notify_now(obstacle_answered(obstacle_id, at, timezone.localdate()))
+
+
+def report_reviewed_notify(*, event_id: int) -> list[Notification]:
+    """Tell the reporting unit's staff that their report was returned (with why) or accepted.
+
+    Keyed by the review event, the same key the daily round uses for returns, so a following
+    `nhiemvu remind` finds the notice made and sends nothing again.
+    """
+    return _notify_now(report_reviewed(event_id, timezone.localdate()))
+
+
+def _notify_now(candidates: list[Candidate]) -> list[Notification]:
+    """In-app at once, and e-mail at once to those who chose it; digest users get it in the digest.
+
+    Called after the event's commit. A failing mail server must not turn the reviewer's
+    completed action into an error page: the claim is given back and the next round retries.
+    """
+    created = notifications_create(candidates=candidates)
+    immediate = [n.pk for n in created if n.email_mode == EmailMode.IMMEDIATE]
+    if immediate:
+        try:
+            emails_send_pending(only=immediate)
+        except Exception:
+            log.exception("reminders: immediate e-mail for %s failed; the next round retries", immediate)
+    return created

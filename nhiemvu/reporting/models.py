@@ -270,6 +270,14 @@ class Obstacle(TimeStampedModel):
     )
     answer = models.TextField(_("Ý kiến chỉ đạo"), blank=True)
     answered_at = models.DateTimeField(_("Trả lời lúc"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Người cho ý kiến"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("khó khăn, vướng mắc")

@@ -18,7 +18,15 @@ from nhiemvu.plans.models import Milestone, Plan, Target, Task
 from nhiemvu.plans.selectors import tasks_visible_to
 
 from .errors import AttachmentMissingError
-from .models import Attachment, ProgressReport, ReportingPeriod, ReportStatus, ReviewEvent, TargetValue
+from .models import (
+    Attachment,
+    Obstacle,
+    ProgressReport,
+    ReportingPeriod,
+    ReportStatus,
+    ReviewEvent,
+    TargetValue,
+)
 from .services import reporting_frequency
 from .status import MilestoneStatus, TaskStatus, attainment, milestone_status, task_status
 
@@ -217,7 +225,7 @@ def task_history(task: Task) -> QuerySet[ProgressReport]:
         .prefetch_related(
             Prefetch("events", queryset=ReviewEvent.objects.select_related("actor").order_by("at", "id")),
             Prefetch("values", queryset=TargetValue.objects.select_related("target")),
-            "obstacles",
+            Prefetch("obstacles", queryset=Obstacle.objects.select_related("answered_by")),
             "attachments",
         )
         .order_by("-period__ends_on", "-is_lead", "organisation__name", "-version")

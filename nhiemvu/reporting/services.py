@@ -175,8 +175,8 @@ class ReportInput:
 
 def _event(
     report: ProgressReport, user: AbstractBaseUser | None, before: str, after: str, comment: str = ""
-) -> None:
-    ReviewEvent.objects.create(
+) -> ReviewEvent:
+    return ReviewEvent.objects.create(
         report=report, actor=user, at=timezone.now(), from_status=before, to_status=after, comment=comment
     )
 
@@ -277,6 +277,7 @@ def _start(
                     status=o.status,
                     answer=o.answer,
                     answered_at=o.answered_at,
+                    answered_by_id=o.answered_by_id,
                 ),
                 exclude=["report"],
             )
@@ -543,7 +544,9 @@ def _review(
     report.reviewed_at = timezone.now()
     report.revision += 1
     report.save(update_fields=["status", "reviewed_at", "revision", "updated_at"])
-    _event(report, user, before, after, comment.strip())
+    event_id = _event(report, user, before, after, comment.strip()).pk
+    # The unit hears of it at once (not at the next reminder round), and only if it committed.
+    transaction.on_commit(lambda: _notify_reviewed(event_id))
     return report
 
 
@@ -611,7 +614,8 @@ def obstacle_answer(
     obstacle.answer = answer
     obstacle.status = ObstacleStatus.RESOLVED if resolved else ObstacleStatus.ANSWERED
     obstacle.answered_at = timezone.now()
-    _full_save(obstacle, fields=["answer", "status", "answered_at"])
+    obstacle.answered_by = user  # type: ignore[assignment]
+    _full_save(obstacle, fields=["answer", "status", "answered_at", "answered_by"])
     obstacle_id, at = obstacle.pk, obstacle.answered_at
     transaction.on_commit(lambda: _notify_answered(obstacle_id, at))
     return obstacle
@@ -623,6 +627,12 @@ def _notify_answered(obstacle_id: int, at: dt.datetime) -> None:
     from nhiemvu.reminders.services import obstacle_answered_notify
 
     obstacle_answered_notify(obstacle_id=obstacle_id, at=at)
+
+
+def _notify_reviewed(event_id: int) -> None:
+    from nhiemvu.reminders.services import report_reviewed_notify  # after the commit, as above
+
+    report_reviewed_notify(event_id=event_id)
 
 
 # Attachments ------------------------------------------------------------------------------------

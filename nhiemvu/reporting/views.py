@@ -70,7 +70,7 @@ def _report_for_form(scope: AccessScope, task: Task, period: ReportingPeriod) ->
         ProgressReport.objects.filter(task=task, period=period, organisation_id=unit[0])
         .prefetch_related(
             Prefetch("values", queryset=TargetValue.objects.select_related("target")),
-            "obstacles",
+            Prefetch("obstacles", queryset=Obstacle.objects.select_related("answered_by")),
             "milestones_met",
             "attachments",
         )

@@ -99,7 +99,7 @@ def _reports(request: HttpRequest) -> QuerySet[ProgressReport]:
         .select_related("task", "period")
         .prefetch_related(
             Prefetch("values", queryset=TargetValue.objects.order_by("target_id")),
-            Prefetch("obstacles", queryset=Obstacle.objects.order_by("pk")),
+            Prefetch("obstacles", queryset=Obstacle.objects.select_related("answered_by").order_by("pk")),
             Prefetch("events", queryset=ReviewEvent.objects.order_by("at", "pk")),
             "milestones_met",
         )
@@ -323,7 +323,7 @@ def attachment_upload(request: HttpRequest, report_id: Id) -> Status[dict[str, A
 def _obstacles(request: HttpRequest) -> QuerySet[Obstacle]:
     return (
         Obstacle.objects.filter(report__in=reports_visible_to(request.user))
-        .select_related("report")
+        .select_related("report", "answered_by")
         .order_by("pk")
     )
 

@@ -295,3 +295,30 @@ def test_a_get_on_the_answer_url_is_refused(cycle: Cycle) -> None:
     obstacle = _seeds(_submitted(cycle))
     response = _client(cycle.cast.deputy).get(reverse("reporting:obstacle-answer", args=[obstacle.pk]))
     assert response.status_code == 405
+
+
+def test_an_answer_shows_who_gave_it_and_when_in_local_time(cycle: Cycle) -> None:
+    import datetime as dt
+    import re
+
+    import time_machine
+
+    obstacle = _seeds(_submitted(cycle))
+    # 02:30 UTC is 09:30 in Hà Nội: the page shows local time, to the minute.
+    with time_machine.travel(dt.datetime(2023, 6, 20, 2, 30, 15, 123456, tzinfo=dt.UTC), tick=False):
+        obstacle_answer(
+            obstacle=obstacle, user=cycle.cast.deputy, answer="Giao Chi cục xử lý", resolved=False
+        )
+    name = cycle.cast.deputy.get_full_name()
+    for html in (
+        _page(cycle.cast.unit_staff, cycle),
+        _client(cycle.cast.unit_staff)
+        .get(reverse("reporting:report-edit", args=[cycle.forest_task.pk, cycle.june.pk]))
+        .content.decode(),
+    ):
+        (said,) = re.findall(r'data-testid="obstacle-answered-by">\(([^)]*)\)', html)
+        assert said == f"{name}, 09:30 20/06/2023"
+    from nhiemvu.api.builders import obstacle_out
+
+    obstacle.refresh_from_db()
+    assert obstacle_out(obstacle)["answered_by"] == name
