@@ -16,9 +16,11 @@ $(BIN)/nhiemvu: pyproject.toml
 
 install: $(BIN)/nhiemvu
 
-## demo: install, migrate, load the sample plan, create demo users, serve on http://127.0.0.1:8000/
+## demo: install, migrate, load the sample plan, create demo users, serve on http://127.0.0.1:$(PORT)/
+## (PORT=8101 make demo serves elsewhere; links in e-mails and calendar feeds follow it)
+PORT ?= 8000
 demo: install
-	$(BIN)/nhiemvu demo
+	$(BIN)/nhiemvu demo --addrport 127.0.0.1:$(PORT)
 
 ## test: lint, migrations, deploy checks, the whole suite on SQLite then on PostgreSQL
 test: install lint check-deploy test-sqlite test-postgres

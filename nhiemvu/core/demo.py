@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from nhiemvu.ingest.parsing import extract_file
 from nhiemvu.ingest.selectors import plan_find_by_hash
@@ -15,6 +16,8 @@ from nhiemvu.ingest.services import plan_import_commit
 from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reporting.services import periods_generate
+
+from .demo_live import live_plan_load
 
 DEMO_PASSWORD = "demo-nhiemvu-2023"
 
@@ -26,9 +29,28 @@ class DemoLogin:
     organisation: str
 
 
-@transaction.atomic
-def demo_load(*, plan_path: Path) -> tuple[Plan, list[DemoLogin]]:
-    """Build (or refresh) the demo: safe to run again, it never duplicates the plan or the users."""
+def demo_load(*, plan_path: Path, live: bool = False) -> tuple[Plan, list[DemoLogin]]:
+    """Build (or refresh) the demo: safe to run again, it never duplicates the plans or the users.
+
+    The seed plan and the users first, then (with `live`) this year's plan with its reporting
+    history (`demo_live`), each in its own transaction. The history's e-mails are not sent: they
+    tell of reviews that happened months ago; the in-app notifications are there to read.
+    """
+    with transaction.atomic():
+        plan, logins, department, planning_division = _seed_load(plan_path)
+    if live:
+        from django.test.utils import override_settings
+
+        # The notices the history raises run after its commit: inside the override, so they are
+        # stamped as e-mailed without printing a hundred messages on the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            live_plan_load(
+                department=department, planning_division=planning_division, today=timezone.localdate()
+            )
+    return plan, logins
+
+
+def _seed_load(plan_path: Path) -> tuple[Plan, list[DemoLogin], Organisation, Organisation]:
     province, _ = Organisation.objects.get_or_create(
         parent=None,
         name="UBND tỉnh Lạng Sơn",
@@ -89,4 +111,4 @@ def demo_load(*, plan_path: Path) -> tuple[Plan, list[DemoLogin]]:
             official.user = user
             official.save(update_fields=["user", "updated_at"])
         logins.append(DemoLogin(username, str(role.label), organisation.name))
-    return plan, logins
+    return plan, logins, department, planning_division

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nhiemvu.core.demo import DEMO_PASSWORD, demo_load
 from nhiemvu.ingest.parsing import ExtractionError
+from nhiemvu.plans.models import Plan, Target
+from nhiemvu.reporting.models import ProgressReport
 
 
 class Command(BaseCommand):
@@ -20,7 +23,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--plan", type=Path, default=settings.DEMO_PLAN_PATH, help="the plan document to load"
         )
-        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--addrport",
+            default=f"127.0.0.1:{os.environ.get('PORT') or 8000}",
+            help="where to serve (default 127.0.0.1:$PORT, PORT defaulting to 8000)",
+        )
         parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,18 +39,27 @@ class Command(BaseCommand):
             )
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            plan, logins = demo_load(plan_path=plan_path)
+            plan, logins = demo_load(plan_path=plan_path, live=True)
         except ExtractionError as exc:
             raise CommandError(f"Lỗi: {exc.message_vi} / Error: {exc.message_en}") from exc
-        tasks = plan.tasks.count()
-        targets = sum(t.targets.count() for t in plan.tasks.all())
-        self.stdout.write(
-            self.style.SUCCESS(f"Kế hoạch mẫu: {plan.title[:80]}… — {tasks} nhiệm vụ, {targets} chỉ tiêu")
-        )
+        for shown in Plan.objects.filter(issuer=plan.issuer).order_by("-year"):
+            tasks = shown.tasks.count()
+            targets = Target.objects.filter(task__plan=shown).count()
+            reports = ProgressReport.objects.filter(task__plan=shown).exclude(status="draft").count()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Kế hoạch năm {shown.year}: {shown.title[:70]}… — {tasks} nhiệm vụ, {targets} chỉ tiêu, "
+                    f"{reports} báo cáo đã gửi"
+                )
+            )
         self.stdout.write(f"Tài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role:<32} {login.organisation}")
         if options["no_serve"]:
             return
-        self.stdout.write(f"Mở http://{options['addrport']}/ — Ctrl+C để dừng.")
+        address = f"http://{options['addrport']}"
+        if not os.environ.get("NHIEMVU_SITE_URL"):
+            # Links in e-mails and calendar feeds point where this demo actually answers.
+            settings.NHIEMVU_SITE_URL = address
+        self.stdout.write(f"Mở {address}/ — Ctrl+C để dừng.")
         call_command("runserver", options["addrport"], use_reloader=False)
