@@ -17,7 +17,16 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
         "reports": scope.superuser or bool(scope.unit_orgs),
         "imports": scope.superuser or Role.PLANNING_FINANCE in scope.roles,
         "audit": scope.superuser or bool(scope.roles & {Role.PLANNING_FINANCE, Role.DIRECTOR}),
+        "admin": _may_use_admin(request.user),
     }
+
+
+def _may_use_admin(user: Any) -> bool:
+    """Staff with something to do there: Django's admin shows a staff member without any model
+    permission a page that says "you don't have permission", which is no link to offer."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return bool(user.is_superuser or user.get_all_permissions())
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from nhiemvu.organisations.models import Membership, Official, Organisation, Org
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reporting.services import periods_generate
 
-from .demo_live import live_plan_load
+from .demo_live import UNITS, live_plan_load
 
 DEMO_PASSWORD = "demo-nhiemvu-2023"
 
@@ -44,9 +45,19 @@ def demo_load(*, plan_path: Path, live: bool = False) -> tuple[Plan, list[DemoLo
         # The notices the history raises run after its commit: inside the override, so they are
         # stamped as e-mailed without printing a hundred messages on the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            live_plan_load(
+            current = live_plan_load(
                 department=department, planning_division=planning_division, today=timezone.localdate()
             )
+        if plan.year < current.year and plan.status == PlanStatus.ACTIVE:
+            # The sample's year is over: it is kept, finished, and no longer chased or charted.
+            plan.status = PlanStatus.CLOSED
+            plan.save(update_fields=["status", "updated_at"])
+        known = {login.username for login in logins}
+        logins += [
+            DemoLogin(unit.username, str(Role.UNIT_STAFF.label), unit.name)
+            for unit in UNITS.values()
+            if unit.username not in known
+        ]
     return plan, logins
 
 
@@ -106,6 +117,13 @@ def _seed_load(plan_path: Path) -> tuple[Plan, list[DemoLogin], Organisation, Or
             user.is_staff = role == Role.PLANNING_FINANCE
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if user.is_staff:
+                # Planning-Finance keeps the holiday table (Tết moves every year) in the admin.
+                user.user_permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label="reporting", codename__endswith="_holiday"
+                    )
+                )
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
         if official is not None and official.user_id is None:
             official.user = user

@@ -40,7 +40,7 @@ from django.utils.functional import Promise
 from nhiemvu.documents.data import target_text
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
-from nhiemvu.plans.models import Milestone, Plan, Target, Task
+from nhiemvu.plans.models import Milestone, Plan, PlanStatus, Target, Task
 from nhiemvu.plans.selectors import plans_visible_to, tasks_visible_to
 from nhiemvu.reporting.models import (
     Obstacle,
@@ -354,10 +354,14 @@ def dashboard_build(
     plans = list(
         plans_visible_to(user, scope)
         .order_by("-year", "title")
-        .values("pk", "title", "year", "starts_on", "ends_on")
+        .values("pk", "title", "year", "starts_on", "ends_on", "status")
     )
-    plan_ids = [p["pk"] for p in plans]
+    # Unless one is chosen, the plans being carried out: a finished year's plan stays in the
+    # menu but would otherwise mix its dates and figures into this year's chart and counts.
+    current = [p["pk"] for p in plans if p["status"] != PlanStatus.CLOSED]
+    plan_ids = current or [p["pk"] for p in plans]
     if filters.plan is not None:
+        plan_ids = [p["pk"] for p in plans]
         if filters.plan not in plan_ids:
             raise Http404
         plan_ids = [filters.plan]

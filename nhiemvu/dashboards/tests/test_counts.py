@@ -187,3 +187,29 @@ def test_the_overdue_card_says_what_it_counts_and_matches_its_heading_on_the_pag
     assert (tile[1], tile[2]) == ("7", "nhiệm vụ có việc quá hạn")
     assert re.search(r'data-testid="overdue-tasks">\((\d+) nhiệm vụ\)', page)[1] == "7"
     assert "Thời hạn, mốc đã qua mà chưa hoàn thành: 9" in page
+
+
+def test_a_finished_plan_leaves_the_default_dashboard_but_stays_one_click_away(client, cast) -> None:
+    """A closed 2023 plan mixed into this year's chart and counts would tell the director nothing."""
+    import re
+
+    from django.urls import reverse
+
+    from nhiemvu.core.testing import make_plan
+    from nhiemvu.plans.models import PlanStatus
+
+    old = make_plan(cast, tasks=2, title="Kế hoạch năm trước")
+    current = make_plan(cast, tasks=3, title="Kế hoạch năm nay")
+    for plan, status in ((old, PlanStatus.CLOSED), (current, PlanStatus.ACTIVE)):
+        plan.status = status
+        plan.save(update_fields=["status"])
+    client.force_login(cast.director)
+
+    def total(query: str = "") -> int:
+        html = client.get(reverse("dashboards:overview") + query).content.decode()
+        return int(re.search(r'data-testid="count-total">(\d+)', html).group(1))
+
+    assert total() == 3
+    assert total(f"?plan={old.pk}") == 2
+    html = client.get(reverse("dashboards:overview")).content.decode()
+    assert f'<option value="{old.pk}"' in html  # still in the menu
