@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nhiemvu.core.forms import DayFirstDateField
+
 from .models import AuditEntry
 from .selectors import AuditFilters
 
@@ -27,12 +29,8 @@ class AuditFilterForm(forms.Form):
             (AuditEntry.Action.DELETE, _("Xóa")),
         ],
     )
-    date_from = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DayFirstDateField(label=_("Từ ngày"), required=False)
+    date_to = DayFirstDateField(label=_("Đến ngày"), required=False)
 
     def __init__(
         self, *args: Any, models: list[tuple[int, str]], actors: list[tuple[int, str]], **kwargs: Any

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.core.models import TimeStampedModel
+from nhiemvu.lib.vnnumbers import format_vn
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.plans.models import AMOUNT, Frequency, Milestone, Plan, Target, Task
 
@@ -247,7 +248,8 @@ class TargetValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.target.name}: {self.actual}"
+        figure = format_vn(self.actual) if self.actual is not None else _("chưa có số liệu")
+        return f"{self.target.name}: {figure}"
 
 
 class ObstacleStatus(models.TextChoices):
