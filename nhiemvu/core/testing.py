@@ -212,3 +212,10 @@ def form_data(html: str, testid: str = "review-form") -> dict[str, Any]:
     reader = _FormReader(testid)
     reader.feed(html)
     return {k: v if len(v) > 1 else v[0] for k, v in reader.data.items()}
+
+
+def review_form_data(html: str) -> dict[str, Any]:
+    """The import review as a reviewer sends it after ticking «this is our plan» (the box shows
+    when the document names another issuer or place than the agency chosen, as the cast's
+    fictional province makes every corpus plan do)."""
+    return {**form_data(html), "confirm_issuer": "1"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +23,8 @@ from nhiemvu.core.forms import DayFirstDateField, LocalizedDecimalField
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.plans.models import Change, Comparator, DocumentKind, Frequency, Recurrence
 
-from .matching import OfficialMatcher, OrganisationMatcher
-from .services import NEW
+from .matching import OfficialMatcher, OrganisationMatcher, guess_kind, looks_outside
+from .services import EXTERNAL, NEW
 
 
 class UploadForm(forms.Form):
@@ -262,6 +262,9 @@ class ReviewForms:
     official_matches: Any
     org_matched: dict[str, Organisation | None]
     official_matched: dict[str, Official | None]
+    organisations_tree: dict[int, Organisation] = field(
+        default_factory=dict
+    )  # the issuer's tree, loaded once
 
     @classmethod
     def build(
@@ -275,7 +278,10 @@ class ReviewForms:
         org_names, people = plan_names(plan)
         org_matched = {n: organisations.match(n) for n in org_names}
         official_matched = {n: officials.match(n) for n in people}
-        org_choices = [(NEW, str(_("— Tạo đơn vị mới —")))] + [
+        org_choices = [
+            (NEW, str(_("— Tạo đơn vị mới trực thuộc %(agency)s —") % {"agency": organisations.issuer})),
+            (EXTERNAL, str(_("— Ghi là cơ quan, tổ chức ngoài (phối hợp) —"))),
+        ] + [
             (str(o.pk), _org_label(o, organisations))
             for o in sorted(organisations.organisations.values(), key=lambda o: o.name)
         ]
@@ -324,7 +330,7 @@ class ReviewForms:
             org_matches=MatchFormSet(
                 data if bound else None,
                 prefix="org",
-                initial=[{"name": n, "choice": str(m.pk) if m else NEW} for n, m in org_matched.items()],
+                initial=[{"name": n, "choice": _org_default(n, m)} for n, m in org_matched.items()],
                 form_kwargs={"choices": org_choices},
             ),
             official_matches=MatchFormSet(
@@ -334,6 +340,7 @@ class ReviewForms:
                 form_kwargs={"choices": official_choices},
             ),
             org_matched=org_matched,
+            organisations_tree=organisations.organisations,
             official_matched=official_matched,
         )
 
@@ -479,10 +486,18 @@ class ReviewForms:
             out: dict[str, Any] = {}
             for f in formset:
                 choice = f.cleaned_data.get("choice")
-                out[f.cleaned_data["name"]] = NEW if choice == NEW else int(choice)
+                out[f.cleaned_data["name"]] = choice if choice in (NEW, EXTERNAL) else int(choice)
             return out
 
         return {"organisations": read(self.org_matches), "officials": read(self.official_matches)}
+
+
+def _org_default(name: str, matched: Organisation | None) -> str:
+    """What the review proposes for a name: the body it matched, else an outside body for names
+    that announce one (Công an tỉnh, VNPT, "các bệnh viện"), else a new unit of the agency."""
+    if matched is not None:
+        return str(matched.pk)
+    return EXTERNAL if looks_outside(name, guess_kind(name)) else NEW
 
 
 def _task_initial(task: dict[str, Any]) -> dict[str, Any]:

@@ -181,6 +181,28 @@ def guess_kind(name: str) -> str:
     return OrganisationKind.OTHER.value
 
 
+# Names of bodies outside an agency's own tree: police, army, insurance, banks, utilities and
+# telecoms, party and mass organisations, and plural groups ("các bệnh viện", "các xã").
+_OUTSIDE = re.compile(
+    r"""^(?:công\ an|bộ\ chỉ\ huy|bộ\ đội|quân\ sự|biên\ phòng|bảo\ hiểm|ngân\ hàng|kho\ bạc|
+        cục\ thuế|chi\ cục\ thuế|điện\ lực|công\ ty|tổng\ công\ ty|tập\ đoàn|vnpt|viettel|mobifone|bưu\ điện|
+        bệnh\ viện|trường|đại\ học|báo\ |đài\ |mặt\ trận|tỉnh\ đoàn|hội\ |liên\ minh|ủy\ ban\ mặt\ trận|
+        các\ |những\ |doanh\ nghiệp|hợp\ tác\ xã|tòa\ án|viện\ kiểm\ sát)""",
+    re.VERBOSE,
+)
+
+
+def looks_outside(name: str, kind: str) -> bool:
+    """Whether a name the agency does not know is more likely a partner than one of its units.
+
+    >>> [looks_outside(n, guess_kind(n)) for n in ("Công an tỉnh", "VNPT Lạng Sơn", "Các bệnh viện",
+    ...  "Bảo hiểm xã hội tỉnh", "Chi cục Kiểm lâm", "Phòng Kế hoạch – Tài chính", "Tỉnh đoàn")]
+    [True, True, True, True, False, False, True]
+    """
+    text = " ".join(name.casefold().split())
+    return kind in (OrganisationKind.PARTY, OrganisationKind.EXTERNAL) or bool(_OUTSIDE.match(text))
+
+
 @dataclass
 class OrganisationMatcher:
     """Organisations of the issuer's tree, indexed by name keys; match names in memory.

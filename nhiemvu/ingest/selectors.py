@@ -46,6 +46,16 @@ def import_default_issuer(user: User) -> Organisation | None:
     return org or start
 
 
+def import_session_done(user: User, pk: int) -> ImportSession | None:
+    """This user's import if it was already committed or discarded (None while pending or not theirs)."""
+    return (
+        ImportSession.objects.filter(pk=pk, created_by_id=user.pk)
+        .exclude(status=ImportStatus.PENDING)
+        .only("pk", "status", "plan_id")
+        .first()
+    )
+
+
 def import_session_get(user: User, pk: int) -> ImportSession:
     """A pending import of this user, else 404: nobody reviews another person's upload."""
     return get_object_or_404(

@@ -40,11 +40,12 @@ from nhiemvu.plans.models import (
     Task,
 )
 
-from .matching import OfficialMatcher, OrganisationMatcher, guess_kind
+from .matching import OfficialMatcher, OrganisationMatcher, guess_kind, looks_outside
 from .models import ImportSession, ImportStatus
 from .selectors import plan_find_existing
 
 NEW = "new"
+EXTERNAL = "external"  # a decision: record the name as an outside body, not a unit of the agency
 
 
 class PlanImportError(DomainError):
@@ -447,7 +448,7 @@ class _Resolver:
             return self._org_cache[name]
         decision = self.org_decisions.get(name)
         org: Organisation | None = None
-        if decision not in (None, "", NEW):
+        if decision not in (None, "", NEW, EXTERNAL):
             org = self.organisations.organisations.get(_int(decision))
             if org is None:
                 raise PlanImportError(
@@ -455,11 +456,25 @@ class _Resolver:
                     message_en=f"The organisation chosen for {name!r} is not in the issuer's tree.",
                     code="invalid_decision",
                 )
-        elif decision != NEW:
+        elif decision not in (NEW, EXTERNAL):
             org = self.organisations.match(name)
         if org is None:
-            org = self._create_organisation(name)
+            outside = decision == EXTERNAL or (decision is None and looks_outside(name, guess_kind(name)))
+            org = self._create_external(name) if outside else self._create_organisation(name)
         self._org_cache[name] = org
+        return org
+
+    def _create_external(self, name: str) -> Organisation:
+        """An outside body, filed at the top of the tree (the province) as a partner, not a unit."""
+        root = self.issuer
+        while root.parent_id is not None:
+            root = root.parent  # type: ignore[assignment]
+        existing = Organisation.objects.filter(parent=root, name=name, kind=OrganisationKind.EXTERNAL).first()
+        if existing is not None:
+            return existing
+        org = Organisation(parent=root, name=name[:255], kind=OrganisationKind.EXTERNAL)
+        _save(org, f"Cơ quan ngoài «{name}»", f"Outside body {name!r}")
+        self.organisations.add(org)
         return org
 
     def _create_organisation(self, name: str) -> Organisation:
@@ -796,6 +811,23 @@ def import_session_set_issuer(*, session: ImportSession, issuer: Organisation) -
         )
     session.issuer = issuer
     session.save(update_fields=["issuer", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def import_session_revise(*, session: ImportSession, plan_json: dict[str, Any]) -> ImportSession:
+    """Keep the reviewer's corrections in the staged plan, with its findings checked again."""
+    from .findings import findings_recheck
+
+    session = ImportSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != ImportStatus.PENDING:
+        raise ImportSessionClosedError(
+            "Lượt nhập này đã được xử lý.", message_en="This import has already been committed or discarded."
+        )
+    revised = dict(plan_json)
+    revised["findings"] = findings_recheck(session.plan_json.get("findings") or [], revised)
+    session.plan_json = revised
+    session.save(update_fields=["plan_json", "updated_at"])
     return session
 
 

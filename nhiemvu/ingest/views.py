@@ -20,12 +20,14 @@ from nhiemvu.organisations.selectors import organisation_parent_map
 from nhiemvu.plans.models import Plan
 from nhiemvu.plans.selectors import plans_visible_to
 
+from .findings import finding_sentence, issuer_warnings
 from .forms import IssuerForm, ReviewForms, UploadForm
 from .matching import OfficialMatcher, OrganisationMatcher
 from .models import ImportSession
 from .selectors import (
     import_default_issuer,
     import_issuer_choices,
+    import_session_done,
     import_session_get,
     plan_find_existing,
     user_may_import,
@@ -33,6 +35,7 @@ from .selectors import (
 from .services import (
     import_session_commit,
     import_session_discard,
+    import_session_revise,
     import_session_set_issuer,
     import_session_stage,
 )
@@ -87,11 +90,13 @@ def _render_review(
     *,
     existing: Plan | None,
     error: DomainError | None = None,
+    issuer_unconfirmed: bool = False,
 ) -> HttpResponse:
     plan_json = session.plan_json
     # Numbered as highlight_excerpts numbers its marks, so each finding links to its place in the source.
     findings = [
-        dict(f, anchor=f"finding-{n}") for n, f in enumerate(plan_json.get("findings") or [], start=1)
+        dict(f, anchor=f"finding-{n}", sentence=finding_sentence(f, plan_json))
+        for n, f in enumerate(plan_json.get("findings") or [], start=1)
     ]
     findings_by_task: dict[str, list[dict[str, Any]]] = {}
     for finding in findings:
@@ -117,6 +122,8 @@ def _render_review(
         and plans_visible_to(request.user).filter(pk=existing.pk).exists(),
         "source_html": highlight_excerpts(_source_text(session), [f.get("excerpt") or "" for f in findings]),
         "error": error,
+        "issuer_warnings": issuer_warnings(plan_json, session.issuer, forms.organisations_tree),
+        "issuer_unconfirmed": issuer_unconfirmed,
         "issuer_form": IssuerForm(
             issuers=import_issuer_choices(request.user), initial={"issuer": session.issuer}
         ),
@@ -124,10 +131,28 @@ def _render_review(
     return render(request, "ingest/import_review.html", context)
 
 
+def _pending_or_where_it_went(request: HttpRequest, pk: int) -> ImportSession | HttpResponse:
+    """The user's pending import; for one already confirmed or cancelled (*Back*, a bookmark, a
+    second click on «Xác nhận»), the page it led to with a word of why, instead of a 404."""
+    try:
+        return import_session_get(request.user, pk)
+    except Http404:
+        done = import_session_done(request.user, pk)
+        if done is None:
+            raise
+    if done.plan_id is not None:
+        messages.info(request, _("Kế hoạch này đã được nhập; đây là kế hoạch đã lưu."))
+        return redirect("plans:plan-detail", pk=done.plan_id)
+    messages.info(request, _("Lượt nhập này đã được hủy; hãy tải tệp lên lại nếu cần."))
+    return redirect("ingest:upload")
+
+
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     _require_importer(request)
-    session = import_session_get(request.user, pk)
+    session = _pending_or_where_it_went(request, pk)
+    if isinstance(session, HttpResponse):
+        return session
     organisations, officials = _matchers(session)
     forms = ReviewForms.build(session.plan_json, organisations=organisations, officials=officials)
     existing = plan_find_existing(session.plan_json, session.content_hash)
@@ -138,7 +163,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     _require_importer(request)
-    session = import_session_get(request.user, pk)
+    session = _pending_or_where_it_went(request, pk)
+    if isinstance(session, HttpResponse):
+        return session  # confirmed twice (a double click, a resubmitted form): nothing is written again
     organisations, officials = _matchers(session)
     forms = ReviewForms.build(
         session.plan_json, organisations=organisations, officials=officials, data=request.POST
@@ -147,6 +174,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not forms.is_valid():
         return _render_review(request, session, forms, existing=existing)
     plan_json = forms.to_json(session.plan_json)
+    if request.POST.get("action") == "recheck":
+        import_session_revise(session=session, plan_json=plan_json)
+        messages.success(request, _("Đã lưu các chỗ sửa và kiểm tra lại văn bản."))
+        return redirect("ingest:review", pk=session.pk)
+    if issuer_warnings(plan_json, session.issuer, forms.organisations_tree) and not request.POST.get(
+        "confirm_issuer"
+    ):
+        return _render_review(request, session, forms, existing=existing, issuer_unconfirmed=True)
     existing = plan_find_existing(plan_json, session.content_hash)
     update = request.POST.get("mode") == "update"
     try:

@@ -21,6 +21,9 @@ class OrganisationKind(models.TextChoices):
     COMMUNE = "commune", _("UBND cấp xã")
     PARTY = "party", _("Cơ quan Đảng, đoàn thể")
     OTHER = "other", _("Khác")
+    # A body a plan names (Công an tỉnh, a bank, VNPT, "các bệnh viện") that works with the agency
+    # but is none of its units: recorded once so tasks can name it, never given staff or reports.
+    EXTERNAL = "external", _("Cơ quan, tổ chức ngoài (phối hợp)")
 
 
 class Organisation(TimeStampedModel):

@@ -28,6 +28,7 @@ def test_planning_finance_imports_the_seed_txt_and_a_docx_editing_one_field(page
     assert page.locator(".nv-finding").count() >= 3  # blank number, blank date, the 2017 typo in 1.3
     title = page.get_by_test_id("task-title-1.3")
     title.fill("Trồng 9.000 ha rừng, tỷ lệ che phủ rừng đạt 64,2% trở lên")
+    page.get_by_test_id("confirm-issuer").check()  # the cast's province is not Lạng Sơn: warned
     page.get_by_test_id("confirm").click()
     page.get_by_test_id("task-tree").wait_for()
     assert page.get_by_test_id("task").count() == 6
@@ -35,6 +36,7 @@ def test_planning_finance_imports_the_seed_txt_and_a_docx_editing_one_field(page
     assert page.locator("#task-1\\.3").get_by_text("Trồng 9.000 ha rừng, tỷ lệ che phủ").is_visible()
 
     upload(page, shared_dir / "corpus" / "dev" / "quang-ninh-syt-2024.docx")
+    page.get_by_test_id("confirm-issuer").check()
     page.get_by_test_id("confirm").click()
     page.get_by_test_id("task-tree").wait_for()
 
@@ -56,3 +58,34 @@ def test_a_scanned_or_empty_file_gets_a_message_and_writes_nothing(page, tmp_pat
     errors = page.get_by_test_id("upload-errors").inner_text()
     assert "trống" in errors.lower() or "rỗng" in errors.lower()
     assert Plan.objects.count() == 0
+
+
+def test_a_foreign_plan_is_flagged_and_its_partners_stay_outside_the_tree(page, tmp_path: Path) -> None:
+    from nhiemvu.organisations.models import Organisation, OrganisationKind
+
+    from .test_review_protects_the_tree import FOREIGN, OUTSIDE
+
+    cast = build_cast()
+    browser_login(page, "khtc")
+    plan_file = tmp_path / "ke-hoach-so-y-te.txt"
+    plan_file.write_text(FOREIGN, encoding="utf-8")
+    upload(page, plan_file)
+    warning = page.get_by_test_id("issuer-warning")
+    assert "Quảng Ninh" in warning.inner_text() and "Sở Y tế" in warning.inner_text()
+    for name in OUTSIDE:
+        assert "cơ quan ngoài" in page.locator(f'[data-testid="org-match"][data-name="{name}"]').inner_text()
+    # The source text stays in view beside the task being edited.
+    assert page.get_by_test_id("source-text").evaluate("e => getComputedStyle(e).position") == "sticky"
+    review_url = page.url
+    page.get_by_test_id("confirm").click()  # not ticked: refused, nothing written
+    page.get_by_test_id("issuer-confirm").get_by_role("alert").wait_for()
+    assert not Plan.objects.exists()
+    page.get_by_test_id("confirm-issuer").check()
+    page.get_by_test_id("confirm").click()
+    page.get_by_test_id("task-tree").wait_for()
+    for name in OUTSIDE:
+        body = Organisation.objects.get(name=name)
+        assert body.kind == OrganisationKind.EXTERNAL and body.parent_id != cast.department.pk
+    page.goto(review_url)  # what *Back* asks for after confirming: the plan, not a 404
+    page.get_by_test_id("task-tree").wait_for()
+    assert "Kế hoạch này đã được nhập" in page.content()

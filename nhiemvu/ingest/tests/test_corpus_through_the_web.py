@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast, form_data
+from nhiemvu.core.testing import Cast, review_form_data
 from nhiemvu.ingest.models import ImportSession
 from nhiemvu.plans.models import Plan
 
@@ -35,7 +35,7 @@ def test_a_corpus_plan_is_imported_through_the_review_screen(client: Client, cas
     session = ImportSession.objects.get()
     html = client.get(reverse("ingest:review", args=[session.pk])).content.decode()
 
-    response = client.post(reverse("ingest:confirm", args=[session.pk]), form_data(html))
+    response = client.post(reverse("ingest:confirm", args=[session.pk]), review_form_data(html))
 
     assert response.status_code == 302, response.context.get("error")
     plan = Plan.objects.get()

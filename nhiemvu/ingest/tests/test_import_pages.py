@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast, form_data
+from nhiemvu.core.testing import Cast, form_data, review_form_data
 from nhiemvu.ingest.models import ImportSession, ImportStatus
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import Plan, SourceDocument, Target, Task
@@ -98,7 +98,7 @@ def test_the_review_page_takes_a_fixed_number_of_queries(
 def test_confirming_the_review_creates_the_plan_and_goes_to_it(
     client: Client, cast: Cast, staged: ImportSession
 ) -> None:
-    data = form_data(client.get(reverse("ingest:review", args=[staged.pk])).content.decode())
+    data = review_form_data(client.get(reverse("ingest:review", args=[staged.pk])).content.decode())
     data["task-1-title"] = "Hỗ trợ phát triển mới 05 chuỗi liên kết (đã sửa)"
     data["mode"] = "create"
 
@@ -116,7 +116,7 @@ def test_confirming_the_review_creates_the_plan_and_goes_to_it(
 
 def test_a_match_chosen_on_review_is_used(client: Client, cast: Cast, staged: ImportSession) -> None:
     html = client.get(reverse("ingest:review", args=[staged.pk])).content.decode()
-    data = form_data(html)
+    data = review_form_data(html)
     row = next(k for k, v in data.items() if k.startswith("org-") and v == "Chi cục Kiểm lâm")
     data[row.replace("-name", "-choice")] = str(cast.rural_unit.pk)
 
@@ -128,7 +128,7 @@ def test_a_match_chosen_on_review_is_used(client: Client, cast: Cast, staged: Im
 def test_an_invalid_edit_is_shown_on_the_review_and_writes_nothing(
     client: Client, cast: Cast, staged: ImportSession
 ) -> None:
-    data = form_data(client.get(reverse("ingest:review", args=[staged.pk])).content.decode())
+    data = review_form_data(client.get(reverse("ingest:review", args=[staged.pk])).content.decode())
     row = next(
         k for k, v in data.items() if k.startswith("target-") and k.endswith("-name") and v
     ).removesuffix("-name")
@@ -146,7 +146,7 @@ def test_an_invalid_edit_is_shown_on_the_review_and_writes_nothing(
 def test_uploading_the_same_file_again_offers_to_update_the_plan_in_place(
     client: Client, cast: Cast, staged: ImportSession, seed_bytes: bytes
 ) -> None:
-    first = form_data(client.get(reverse("ingest:review", args=[staged.pk])).content.decode())
+    first = review_form_data(client.get(reverse("ingest:review", args=[staged.pk])).content.decode())
     client.post(reverse("ingest:confirm", args=[staged.pk]), first)
     plan = Plan.objects.get()
     task_ids = dict(plan.tasks.values_list("code", "id"))
@@ -157,7 +157,7 @@ def test_uploading_the_same_file_again_offers_to_update_the_plan_in_place(
     assert 'data-testid="existing-plan"' in html
     assert "Cập nhật kế hoạch đã có" in html
     assert "Xác nhận và lưu kế hoạch" not in html
-    data = form_data(html)
+    data = review_form_data(html)
     data["mode"] = "update"
     data["task-0-title"] = "Tái cơ cấu ngành nông nghiệp (cập nhật)"
 
@@ -174,11 +174,11 @@ def test_confirming_a_duplicate_without_asking_for_an_update_is_refused(
 ) -> None:
     client.post(
         reverse("ingest:confirm", args=[staged.pk]),
-        form_data(client.get(reverse("ingest:review", args=[staged.pk])).content.decode()),
+        review_form_data(client.get(reverse("ingest:review", args=[staged.pk])).content.decode()),
     )
     upload(client, "copy.txt", seed_bytes, cast.department)
     again = ImportSession.objects.filter(status=ImportStatus.PENDING).get()
-    data = form_data(client.get(reverse("ingest:review", args=[again.pk])).content.decode())
+    data = review_form_data(client.get(reverse("ingest:review", args=[again.pk])).content.decode())
     data["mode"] = "create"
 
     response = client.post(reverse("ingest:confirm", args=[again.pk]), data)
@@ -226,7 +226,13 @@ def test_discarding_an_import_closes_it(client: Client, staged: ImportSession) -
     assert response.status_code == 302
     staged.refresh_from_db()
     assert staged.status == ImportStatus.DISCARDED
-    assert client.get(reverse("ingest:review", args=[staged.pk])).status_code == 404
+    # The closed review is no dead end: back to the upload page, saying what became of it.
+    back = client.get(reverse("ingest:review", args=[staged.pk]), follow=True)
+    assert back.redirect_chain[-1][0] == reverse("ingest:upload")
+    assert "Lượt nhập này đã được hủy" in back.content.decode()
+    assert client.post(reverse("ingest:confirm", args=[staged.pk]), {})["Location"] == reverse(
+        "ingest:upload"
+    )
 
 
 def _docx_bomb() -> bytes:
@@ -324,7 +330,7 @@ def test_the_issuer_can_be_changed_on_review_and_the_plan_is_imported_for_it(
     assert response.redirect_chain[-1][0] == reverse("ingest:review", args=[staged.pk])
     assert f"Cơ quan ban hành: {cast.province.name}" in html
     assert form_data(html, "issuer-form")["issuer"] == str(cast.province.pk)
-    data = form_data(html)
+    data = review_form_data(html)
     data["mode"] = "create"
     client.post(reverse("ingest:confirm", args=[staged.pk]), data)
     assert Plan.objects.get().issuer == cast.province

@@ -20,7 +20,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nhiemvu.core.testing import Cast, form_data
+from nhiemvu.core.testing import Cast, review_form_data
 from nhiemvu.ingest.forms import MilestoneForm, TargetForm, _number
 from nhiemvu.ingest.models import ImportSession
 from nhiemvu.lib.vnnumbers import format_vn
@@ -44,7 +44,7 @@ def staged(client: Client, cast: Cast, seed_plan_path: Path) -> ImportSession:
 
 
 def _review(client: Client, session: ImportSession) -> dict[str, Any]:
-    return form_data(client.get(reverse("ingest:review", args=[session.pk])).content.decode())
+    return review_form_data(client.get(reverse("ingest:review", args=[session.pk])).content.decode())
 
 
 def _confirm(client: Client, session: ImportSession, data: dict[str, Any]) -> Any:
@@ -105,7 +105,7 @@ def test_what_the_reviewer_types_survives_an_error_and_is_stored_as_meant(
     )
     response = _confirm(client, staged, data)
     assert response.status_code == 200
-    shown = form_data(response.content.decode())
+    shown = review_form_data(response.content.decode())
     for name in (f"{target}-value", "task-0-deadline", f"{milestone}-value", f"{milestone}-due"):
         assert shown[name] == data[name], name
     assert "30/6/2025" in response.content.decode()
