@@ -74,4 +74,4 @@ def test_the_submissions_page_counts_with_the_states_own_words(client: Client, c
     client.force_login(cycle.cast.planning_finance)
     html = client.get(reverse("reporting:submissions", args=[cycle.june.pk])).content.decode()
     assert "chờ duyệt" not in html
-    assert "đã gửi, chờ xem xét" in html
+    assert "đã gửi (chờ xem xét)" in html
