@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             try:
                 plan_json = extract_bytes(data, upload_file.name, max_bytes=settings.MAX_UPLOAD_BYTES)
             except ExtractionError as exc:
-                form.add_error("file", f"{exc.message_vi} / {exc.message_en}")
+                english = (get_language() or "").startswith("en")
+                form.add_error("file", exc.message_en if english else exc.message_vi)
             else:
                 session = import_session_stage(
                     user=request.user,

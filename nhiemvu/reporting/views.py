@@ -342,5 +342,5 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         opened = selectors.attachment_open(attachment)
     except AttachmentMissingError as exc:
-        return render(request, "404.html", {"message": exc.message, "message_en": exc.message_en}, status=404)
+        return render(request, "404.html", {"message": exc.localized_message}, status=404)
     return FileResponse(opened, as_attachment=True, filename=attachment.original_name)

@@ -272,11 +272,11 @@ def _pdf_without_text() -> bytes:
         ("hong.docx", b"PK\x03\x04 truncated", "hỏng", "corrupt"),
         ("mat-khau.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "mật khẩu", "password"),
         ("bom.docx", _docx_bomb(), "bất thường", "zip bomb"),
-        ("scan.pdf", _pdf_without_text(), "scan", "no text layer"),
+        ("scan.pdf", _pdf_without_text(), "không có lớp chữ", "no text layer"),
         ("thu.txt", "Công văn gửi các đơn vị.\nKhông có nhiệm vụ nào.".encode(), "nhiệm vụ", "task"),
     ],
 )
-def test_a_file_the_extractor_cannot_read_gives_a_bilingual_form_error_and_writes_nothing(
+def test_a_file_the_extractor_cannot_read_gives_a_form_error_in_the_interfaces_language_and_writes_nothing(
     client: Client, cast: Cast, name: str, data: bytes, vi: str, en: str
 ) -> None:
     login(client, cast.planning_finance)
@@ -285,7 +285,13 @@ def test_a_file_the_extractor_cannot_read_gives_a_bilingual_form_error_and_write
 
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors["file"])
-    assert vi in errors and en in errors, errors
+    assert vi in errors and en not in errors, errors
+    assert written() == (0, 0, 0, 0, 0)
+
+    client.cookies["django_language"] = "en"
+    response = upload(client, name, data, cast.department)
+    errors = " ".join(response.context["form"].errors["file"])
+    assert en in errors and vi not in errors, errors
     assert written() == (0, 0, 0, 0, 0)
 
 
