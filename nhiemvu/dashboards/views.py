@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.reporting.status import TaskStatus
 
-from . import selectors
+from . import caching, selectors
 from .selectors import Filters, PageScope
 
 LIST_PAGE_SIZE = 100
@@ -28,96 +28,49 @@ GROUPS_SHOWN = 25
 
 
 def _render(request: HttpRequest, page: PageScope) -> HttpResponse:
-    """The page around a cached body: the body (the costly part at a province's size) is rendered
-    once per data stamp, scope, filters and language; the frame (navigation, CSRF token, messages)
-    every time. After a change the previous body is served while it is rebuilt in the background."""
+    """The page around a cached body (`caching`): the body, the costly part at a province's size,
+    is rendered once per data stamp, scope, filters, day and language; the frame (navigation,
+    CSRF token, messages) every time."""
     scope = access_scope(request.user)
     filters = Filters.from_query(request.GET)
     today = timezone.localdate()
     language = get_language()
-    key = body_key(request.user, filters, page=page, scope=scope, today=today, language=language)
-    stamp = selectors.data_stamp()
-    built: dict[str, object] = {}
-    build = body_builder(
-        request.user,
-        filters,
-        page=page,
-        scope=scope,
-        today=today,
-        language=language,
-        stamp=stamp,
-        built=built,
+    stamp = caching.data_stamp()
+    build = body_builder(request.user, filters, page=page, scope=scope, today=today, language=language)
+    body, _ = caching.fresh_or_stale(
+        body_key(filters, page=page, scope=scope, today=today, language=language), stamp, build
     )
-    body, fresh = selectors.fresh_or_stale(key, stamp, build)
-    context: dict[str, object] = {"page": page}
-    if fresh:
-        context["board"] = built["board"]
-    context["body"] = mark_safe(body)  # our own template's output, escaped when it was rendered
+    context = {"page": page, "body": mark_safe(body)}  # our own template's output, escaped when rendered
     return render(request, "dashboards/dashboard_detail.html", context)
 
 
-def body_key(
-    user: User, filters: Filters, *, page: PageScope, scope: AccessScope, today: dt.date, language: str
-) -> str:
-    """Where a page's body is cached (without the data stamp: the entry carries it)."""
-    return f"{selectors.dashboard_key(user, filters, page=page, scope=scope, today=today)}:html:{language}"
+def body_key(filters: Filters, *, page: PageScope, scope: AccessScope, today: dt.date, language: str) -> str:
+    """Where a page's body is cached: everything that decides it (the scope stands for the user)."""
+    return caching.page_key(scope, page, filters, today, language)
 
 
 def body_builder(
-    user: User,
-    filters: Filters,
-    *,
-    page: PageScope,
-    scope: AccessScope,
-    today: dt.date,
-    language: str,
-    stamp: str,
-    built: dict[str, object] | None = None,
+    user: User, filters: Filters, *, page: PageScope, scope: AccessScope, today: dt.date, language: str
 ) -> Callable[[], str]:
-    """What rebuilds a page's body, in the request or in a background thread: no request in it
-    (the body shows nothing per user beyond the scope in its key), the language passed along."""
-
-    def body(board: selectors.Dashboard) -> str:
-        if built is not None:
-            built["board"] = board
-        return render_to_string(
-            "dashboards/_dashboard_body.html",
-            {
-                "board": board,
-                "page": page,
-                "filters": filters,
-                "links": _links(filters, page),
-                "leader_rows": _group_rows(board.by_leader, "leader", filters, page),
-                "unit_rows": _group_rows(board.by_unit, "unit", filters, page),
-                "of": _of(page),
-                "may_open_leaders": scope.superuser or bool(scope.department_orgs),
-                "may_open_units": scope.superuser or bool(scope.department_orgs),
-            },
-        )
-
-    return _board_builder(
-        user, filters, page=page, scope=scope, today=today, language=language, stamp=stamp, render=body
-    )
-
-
-def _board_builder(
-    user: User,
-    filters: Filters,
-    *,
-    page: PageScope,
-    scope: AccessScope,
-    today: dt.date,
-    language: str,
-    stamp: str,
-    render: Callable[[selectors.Dashboard], str],
-) -> Callable[[], str]:
-    """HTML rendered by `render` from the board as of `stamp`, built in the user's language: what a
-    cached page part (a dashboard's body, a task list's table) is rebuilt with."""
+    """What renders a page's body, in the request or in a background thread: no request in it (the
+    body shows nothing per user beyond the scope in its key), the language passed along."""
 
     def build() -> str:
         with translation.override(language):
-            return render(
-                selectors.dashboard_current(user, filters, page=page, scope=scope, today=today, stamp=stamp)
+            board = selectors.dashboard_build(user, filters, page=page, today=today, scope=scope)
+            return render_to_string(
+                "dashboards/_dashboard_body.html",
+                {
+                    "board": board,
+                    "page": page,
+                    "filters": filters,
+                    "links": _links(filters, page),
+                    "leader_rows": _group_rows(board.by_leader, "leader", filters, page),
+                    "unit_rows": _group_rows(board.by_unit, "unit", filters, page),
+                    "of": _of(page),
+                    "may_open_leaders": scope.superuser or bool(scope.department_orgs),
+                    "may_open_units": scope.superuser or bool(scope.department_orgs),
+                },
             )
 
     return build
@@ -210,35 +163,26 @@ def task_list(request: HttpRequest) -> HttpResponse:
     page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
     today = timezone.localdate()
     language = get_language()
-    key = body_key(request.user, filters, page=page, scope=scope, today=today, language=language)
-    stamp = selectors.data_stamp()
 
-    def table(board: selectors.Dashboard) -> str:
-        rows = board.rows_for(show)
-        return render_to_string(
-            "dashboards/_task_list_body.html",
-            {
-                "page": page,
-                "of": _of(page),
-                "filters": filters,
-                "board": board,
-                "show": show,
-                "rows": Paginator(rows, LIST_PAGE_SIZE).get_page(page_number),
-                "count": len(rows),
-            },
-        )
+    def build() -> str:
+        with translation.override(language):
+            board = selectors.dashboard_build(request.user, filters, page=page, today=today, scope=scope)
+            rows = board.rows_for(show)
+            return render_to_string(
+                "dashboards/_task_list_body.html",
+                {
+                    "page": page,
+                    "of": _of(page),
+                    "filters": filters,
+                    "board": board,
+                    "show": show,
+                    "rows": Paginator(rows, LIST_PAGE_SIZE).get_page(page_number),
+                    "count": len(rows),
+                },
+            )
 
-    build = _board_builder(
-        request.user,
-        filters,
-        page=page,
-        scope=scope,
-        today=today,
-        language=language,
-        stamp=stamp,
-        render=table,
-    )
-    body, _ = selectors.fresh_or_stale(f"{key}:list:{show}:{page_number}", stamp, build)
+    key = caching.page_key(scope, page, filters, today, language, "list", show, page_number)
+    body, _ = caching.fresh_or_stale(key, caching.data_stamp(), build)
     return render(request, "dashboards/task_list.html", {"body": mark_safe(body)})
 
 

@@ -31,6 +31,7 @@ from nhiemvu.reporting.models import (
     ReportingPeriod,
     ReportStatus,
     ReviewEvent,
+    SENT_STATUSES,
 )
 from nhiemvu.reporting.services import reporting_frequency
 
@@ -40,7 +41,6 @@ from .models import NotificationKind, ReminderPolicy
 # a few days catches up, but switching reminders on mid-year doesn't flood every unit with
 # every period it ever missed.
 OVERDUE_GRACE_DAYS = 7
-DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def report_due(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candi
         return []
     tasks = list(plan.tasks.filter(lead_unit__isnull=False).select_related("lead_unit").order_by("order"))
     done = set(
-        ProgressReport.objects.filter(period__in=periods, is_lead=True, status__in=DONE).values_list(
+        ProgressReport.objects.filter(period__in=periods, is_lead=True, status__in=SENT_STATUSES).values_list(
             "task_id", "period_id"
         )
     )
@@ -254,12 +254,12 @@ def deadlines(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candid
     )
     met = set(
         Milestone.objects.filter(
-            pk__in=[m.pk for m in milestones], met_in__is_lead=True, met_in__status__in=DONE
+            pk__in=[m.pk for m in milestones], met_in__is_lead=True, met_in__status__in=SENT_STATUSES
         ).values_list("pk", flat=True)
     )
     completed = set(
         ProgressReport.objects.filter(
-            task_id__in=tasks, is_lead=True, status__in=DONE, completed_on__isnull=False
+            task_id__in=tasks, is_lead=True, status__in=SENT_STATUSES, completed_on__isnull=False
         ).values_list("task_id", flat=True)
     )
     staff = _staff_by_unit({t.lead_unit_id for t in tasks.values()}, today)
@@ -350,7 +350,7 @@ def obstacles_unanswered(
     obstacles = (
         Obstacle.objects.filter(
             report__period__plan=plan,
-            report__status__in=DONE,
+            report__status__in=SENT_STATUSES,
             report__submitted_at__isnull=False,
             status=ObstacleStatus.OPEN,
             report__task__leader__user__isnull=False,

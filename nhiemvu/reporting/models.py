@@ -115,6 +115,8 @@ class ReportStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+# A unit has sent its report: what reminders and "my tasks" stop chasing (not "done": see status.DONE).
+SENT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 class ProgressReport(TimeStampedModel):

@@ -24,6 +24,7 @@ from .models import (
     ProgressReport,
     ReportingPeriod,
     ReportStatus,
+    SENT_STATUSES,
     ReviewEvent,
     TargetValue,
 )
@@ -264,7 +265,7 @@ def my_tasks(
     for task in tasks:
         report = by_task.get(task.pk)
         is_lead = task.lead_unit_id in scope.unit_orgs
-        done = report is not None and report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+        done = report is not None and report.status in SENT_STATUSES
         rows.append(
             MyTaskRow(task=task, report=report, is_lead=is_lead, late=not done and today > period.due_on)
         )

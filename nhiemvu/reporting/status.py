@@ -23,6 +23,10 @@ class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Chưa triển khai")
 
 
+# What "done" means for a task, everywhere: completed, on time or late.
+DONE = (TaskStatus.COMPLETED_ON_TIME, TaskStatus.COMPLETED_LATE)
+
+
 class MilestoneStatus(models.TextChoices):
     MET = "met", _("Đã đạt")
     MISSED = "missed", _("Quá hạn chưa đạt")

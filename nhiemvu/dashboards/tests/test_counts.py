@@ -148,8 +148,8 @@ def test_the_list_of_tasks_nobody_leads_runs_the_same_queries_as_any_list(
     client, cast, mixed, django_assert_num_queries
 ):
     client.force_login(cast.director)
-    # 2 session + user, 3 access scope, 1 data stamp, 12 the board (see selectors), 1 the bell: a filter in Python.
-    with django_assert_num_queries(20):
+    # 2 session + user, 3 access scope, 1 data stamp, 1 plan menu, 14 the snapshot, 1 the bell: a filter in Python.
+    with django_assert_num_queries(22):
         response = client.get(reverse("dashboards:task-list") + "?leader=none&show=no_data")
     assert _codes(response.context["rows"]) == ["7"]
 

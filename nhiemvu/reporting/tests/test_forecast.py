@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from nhiemvu.dashboards import forecast
-from nhiemvu.dashboards.forecast import Point
+from nhiemvu.reporting import forecast
+from nhiemvu.reporting.forecast import Point
 
 START = dt.date(2023, 1, 1)
 MID_YEAR = dt.date(2023, 6, 30)
