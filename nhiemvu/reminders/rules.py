@@ -24,6 +24,7 @@ from nhiemvu.lib.vnperiods import is_working_day, working_days_between
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import Milestone, Plan, PlanStatus, Task
 from nhiemvu.reporting.models import (
+    SENT_STATUSES,
     Holiday,
     Obstacle,
     ObstacleStatus,
@@ -31,7 +32,6 @@ from nhiemvu.reporting.models import (
     ReportingPeriod,
     ReportStatus,
     ReviewEvent,
-    SENT_STATUSES,
 )
 from nhiemvu.reporting.services import reporting_frequency
 

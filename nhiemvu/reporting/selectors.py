@@ -19,12 +19,12 @@ from nhiemvu.plans.selectors import tasks_visible_to
 
 from .errors import AttachmentMissingError
 from .models import (
+    SENT_STATUSES,
     Attachment,
     Obstacle,
     ProgressReport,
     ReportingPeriod,
     ReportStatus,
-    SENT_STATUSES,
     ReviewEvent,
     TargetValue,
 )

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from nhiemvu.dashboards import caching, selectors, views
+from nhiemvu.dashboards import caching, views
 from nhiemvu.dashboards.demo import SCALES, seed_province
 from nhiemvu.dashboards.selectors import Filters, PageScope
 from nhiemvu.organisations.selectors import access_scope
