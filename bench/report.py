@@ -66,7 +66,8 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
+    from nhiemvu.documents.access import period_queryset
+    from nhiemvu.documents.data import ReportOptions, build_report
     from nhiemvu.documents.docx import render_docx
     from nhiemvu.documents.xlsx import render_xlsx
     from nhiemvu.plans.models import Target, Task

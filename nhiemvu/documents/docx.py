@@ -28,7 +28,8 @@ from docx.table import Table
 from nhiemvu.lib.vnnumbers import format_vn
 
 from .chart import attainment_chart
-from .data import PeriodReport, TaskLine, period_phrase, vn_date
+from .data import PeriodReport, TaskLine
+from .wording import period_phrase, vn_date
 
 FONT = "Times New Roman"
 # Name → id of the report's own paragraph styles; the same for every document this module builds.

@@ -12,13 +12,10 @@ from django.utils import translation
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.reporting.models import ReportingPeriod
 
-from .data import ReportOptions, build_report, may_report_province, period_for_report, provincial_periods
+from .access import may_report_province, period_for_report, provincial_periods
+from .data import DOCUMENT_LANGUAGE, ReportOptions, build_report
 from .pdf import PdfUnavailableError
 from .services import FORMATS, RenderedReport, report_render
-
-# The reports are official documents: Vietnamese whatever language the interface speaks
-# (status labels and other lazily translated words would otherwise follow the reader's choice).
-DOCUMENT_LANGUAGE = "vi"
 
 
 def _download(rendered: RenderedReport) -> HttpResponse:

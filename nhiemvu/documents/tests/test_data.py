@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
+from nhiemvu.documents.access import period_queryset
+from nhiemvu.documents.data import ReportOptions, build_report
 from nhiemvu.documents.tests.conftest import REPORT_DATE, build_quarter, grow
 from nhiemvu.reporting.status import TaskStatus
 
@@ -40,9 +41,16 @@ def test_it_consolidates_the_latest_accepted_report_up_to_the_quarter_cut_off(qu
 
 
 def test_it_flags_a_task_due_next_quarter_with_nothing_reported_as_at_risk(quarter):
+    """The dashboard's rule (the snapshot's verdict): a target without a figure once a third of its
+    window has gone cannot be judged on track; the reason says which rule flagged it."""
     report = _build(quarter)
-    assert [t.code for t in report.attention] == ["3"]
-    assert "31/08/2023" in report.attention[0].at_risk
+    flagged = {t.code: t for t in report.attention}
+    assert list(flagged) == ["2", "3"]
+    assert flagged["3"].deadline == dt.date(2023, 8, 31)
+    assert flagged["3"].at_risk == "Chưa có số liệu sau 1/3 thời gian thực hiện"
+    # Task 2's one figure (100 ha by mid-May) projects a quarter of its 1.000 ha by the deadline.
+    assert flagged["2"].at_risk.startswith("Dự báo 274/1.000 ha (27%) đến 31/12/2023")
+    assert [t.code for t in report.tasks if t.reportable and not t.at_risk] == ["1"]
     assert report.next_label == "Quý III/2023"
     assert ("3", "deadline") in {(d.task_code, d.kind) for d in report.priorities}
 
@@ -81,15 +89,15 @@ def test_it_writes_the_letterhead_from_the_plan_and_its_source_document(quarter)
 
 
 def test_the_report_build_takes_the_same_number_of_queries_for_two_sizes(cast, django_assert_num_queries):
-    # The build runs a fixed set of queries (periods, tasks, targets, milestones, reports and
-    # their values, milestones met, window reports, obstacles, lead reports): not one per task.
+    # The build runs the snapshot's fixed set of queries (reporting.snapshot: plans, periods, tasks,
+    # targets, milestones, 4 latest reports, 2 histories, obstacles, proposals, lead reports): not one per task.
     small = build_quarter(cast, tasks=3, title="Kế hoạch nhỏ")
     large = build_quarter(cast, tasks=3, title="Kế hoạch lớn")
     grow(large.plan, 40)
     counts = []
     for quarter in (small, large):
         period = period_queryset().get(pk=quarter.period.pk)
-        with django_assert_num_queries(11) as ctx:
+        with django_assert_num_queries(14) as ctx:
             build_report([period], options=ReportOptions(date=REPORT_DATE))
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
@@ -105,7 +113,7 @@ def test_the_provincial_report_spans_the_plans_of_several_agencies(cast, django_
     second.plan.issuer = cast.other_department
     second.plan.save()
     periods = list(period_queryset().filter(pk__in=[first.period.pk, second.period.pk]))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         report = build_report(periods, province=cast.province, options=ReportOptions(date=REPORT_DATE))
     assert report.provincial
     assert [b.agency for b in report.plans] == ["Sở Nông nghiệp và Phát triển nông thôn", "Sở Y tế"]

@@ -10,7 +10,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from PIL import Image
 
-from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
+from nhiemvu.documents.access import period_queryset
+from nhiemvu.documents.data import ReportOptions, build_report
 from nhiemvu.documents.docx import render_docx
 from nhiemvu.reporting.models import TargetValue
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from nhiemvu.documents import pdf
-from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
+from nhiemvu.documents.access import period_queryset
+from nhiemvu.documents.data import ReportOptions, build_report
 from nhiemvu.documents.tests.conftest import REPORT_DATE
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"

@@ -7,7 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
+from nhiemvu.documents.access import period_queryset
+from nhiemvu.documents.data import ReportOptions, build_report
 from nhiemvu.documents.tests.conftest import REPORT_DATE
 from nhiemvu.documents.xlsx import render_xlsx
 from nhiemvu.plans.models import Target

@@ -17,13 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from nhiemvu.core.errors import DomainError
-from nhiemvu.documents.data import (
-    ReportOptions,
-    build_report,
-    period_by_key,
-    period_queryset,
-    provincial_periods,
-)
+from nhiemvu.documents.access import period_by_key, period_queryset, provincial_periods
+from nhiemvu.documents.data import ReportOptions, build_report
 from nhiemvu.documents.services import FORMATS, report_render
 from nhiemvu.organisations.models import Organisation
 
