@@ -45,7 +45,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
             scope=request.POST.get("scope", ""),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.localized_message)
         return redirect("api-tokens:token-list")
     # Shown once, on the next page; after that only its hash exists.
     request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "token": secret}

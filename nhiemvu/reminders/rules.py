@@ -33,7 +33,7 @@ from nhiemvu.reporting.models import (
     ReportStatus,
     ReviewEvent,
 )
-from nhiemvu.reporting.services import reporting_frequency
+from nhiemvu.reporting.selectors import reporting_frequency
 
 from .models import NotificationKind, ReminderPolicy
 

@@ -16,7 +16,7 @@ from nhiemvu.organisations.selectors import User
 from nhiemvu.plans.models import Milestone, Plan, PlanStatus, Task
 from nhiemvu.plans.selectors import plans_visible_to, tasks_visible_to
 from nhiemvu.reporting.models import ReportingPeriod
-from nhiemvu.reporting.services import reporting_frequency
+from nhiemvu.reporting.selectors import reporting_frequency
 
 from .models import CalendarFeed, EmailMode, Notification, NotificationPreference
 from .services import token_hash

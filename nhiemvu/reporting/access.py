@@ -3,6 +3,8 @@ the admin and the commands alike, always through the services."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from nhiemvu.organisations.models import Organisation, Role
 from nhiemvu.organisations.selectors import AccessScope
 from nhiemvu.plans.models import Task
@@ -10,19 +12,32 @@ from nhiemvu.plans.models import Task
 from .models import ProgressReport
 
 
-def reporting_unit_for(scope: AccessScope, task: Task, support_unit_ids: set[int]) -> tuple[int, bool] | None:
-    """The unit the user reports for on this task and whether it is the lead: (org id, is_lead).
+@dataclass(frozen=True)
+class ReportingUnit:
+    """The unit a user reports for on a task, and whether it leads the task or supports it."""
+
+    organisation: Organisation
+    is_lead: bool
+
+    @property
+    def organisation_id(self) -> int:
+        return self.organisation.pk
+
+
+def reporting_unit(scope: AccessScope, task: Task) -> ReportingUnit | None:
+    """The unit the user reports for on this task, or None.
 
     Unit staff write for the unit they belong to; the lead unit's report wins over a support
-    contribution when a user belongs to both.
+    contribution when a user belongs to both, so the support units are read only when the user's
+    unit does not lead the task.
     """
     if scope.read_only and not scope.superuser:
         return None
-    if task.lead_unit_id is not None and (scope.superuser or task.lead_unit_id in scope.unit_orgs):
-        return task.lead_unit_id, True
-    for org_id in sorted(support_unit_ids):
-        if org_id in scope.unit_orgs:
-            return org_id, False
+    if task.lead_unit is not None and (scope.superuser or task.lead_unit_id in scope.unit_orgs):
+        return ReportingUnit(task.lead_unit, is_lead=True)
+    for org in sorted(task.support_units.all(), key=lambda o: o.pk):
+        if org.pk in scope.unit_orgs:
+            return ReportingUnit(org, is_lead=False)
     return None
 
 

@@ -153,7 +153,7 @@ class ReportingPeriodAdmin(VisibleOnlyMixin, admin.ModelAdmin):
                 service(period=period, user=request.user)
                 count += 1
             except DomainError as exc:
-                self.message_user(request, f"{period.label}: {exc}", messages.ERROR)
+                self.message_user(request, f"{period.label}: {exc.localized_message}", messages.ERROR)
         self.message_user(request, done % {"n": count}, messages.SUCCESS)
 
 

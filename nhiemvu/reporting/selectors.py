@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
-from nhiemvu.plans.models import Milestone, Plan, Target, Task
+from nhiemvu.plans.models import Frequency, Milestone, Plan, Target, Task
 from nhiemvu.plans.selectors import tasks_visible_to
 
 from .errors import AttachmentMissingError
@@ -28,10 +28,22 @@ from .models import (
     ReviewEvent,
     TargetValue,
 )
-from .services import reporting_frequency
 from .status import MilestoneStatus, TaskStatus, attainment, milestone_status, task_status
 
 logger = logging.getLogger(__name__)
+FREQUENCY_ORDER = [Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.HALF_YEARLY, Frequency.YEARLY]
+
+
+def reporting_frequency(plan: Plan) -> str:
+    """Units report on the plan's finest frequency; coarser periods are windows for consolidation.
+
+    A quarter's cut-off is its last month's cut-off, so asking units for both a June report and a
+    Q2 report would be asking twice for the same figures.
+    """
+    for frequency in FREQUENCY_ORDER:
+        if frequency in (plan.reporting_frequencies or []):
+            return str(frequency)
+    return str(Frequency.QUARTERLY)
 
 
 def periods_of(plan: Plan, *, reporting_only: bool = False) -> QuerySet[ReportingPeriod]:

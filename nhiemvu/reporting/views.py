@@ -63,11 +63,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 def _report_for_form(scope: AccessScope, task: Task, period: ReportingPeriod) -> ProgressReport:
     """The open report of the user's unit, else its latest, else an unsaved blank one (no write on GET)."""
-    unit = services.reporting_unit(scope, task)
+    unit = access.reporting_unit(scope, task)
     if unit is None:
         raise Http404
     existing = (
-        ProgressReport.objects.filter(task=task, period=period, organisation_id=unit[0])
+        ProgressReport.objects.filter(task=task, period=period, organisation_id=unit.organisation_id)
         .prefetch_related(
             Prefetch("values", queryset=TargetValue.objects.select_related("target")),
             Prefetch("obstacles", queryset=Obstacle.objects.select_related("answered_by")),
@@ -78,7 +78,7 @@ def _report_for_form(scope: AccessScope, task: Task, period: ReportingPeriod) ->
         .first()
     )
     if existing is None:
-        return ProgressReport(task=task, period=period, organisation=unit[2], is_lead=unit[1])
+        return ProgressReport(task=task, period=period, organisation=unit.organisation, is_lead=unit.is_lead)
     existing.task, existing.period = task, period
     return existing
 
@@ -190,7 +190,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowedError as exc:
         raise Http404 from exc
     except DomainError as exc:
-        messages.error(request, f"{report.task.code}: {exc}")
+        messages.error(request, f"{report.task.code}: {exc.localized_message}")
     return redirect(back)
 
 
@@ -201,7 +201,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.tasks_with_plan_data(task.plan_id).get(pk=task.pk)
     progress = selectors.tasks_progress([task])[task.pk]
     period = selectors.period_current(task.plan)
-    unit = access.reporting_unit_for(scope, task, {u.pk for u in task.support_units.all()})
+    unit = access.reporting_unit(scope, task)
     return render(
         request,
         "reporting/task_detail.html",
@@ -249,7 +249,7 @@ def obstacle_answer(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowedError as exc:
         raise Http404 from exc
     except DomainError as exc:
-        messages.error(request, f"{task.code}: {exc}")
+        messages.error(request, f"{task.code}: {exc.localized_message}")
         return redirect(back)
     messages.success(
         request, _("Đã ghi ý kiến chỉ đạo về vướng mắc của nhiệm vụ %(code)s.") % {"code": task.code}

@@ -22,8 +22,15 @@ from nhiemvu.reporting.models import (
     ReviewEvent,
     TargetValue,
 )
-from nhiemvu.reporting.selectors import attachment_open, period_get, report_get, reports_visible_to, task_get
-from nhiemvu.reporting.services import ALLOWED_TYPES, ObstacleInput, ReportInput, reporting_frequency
+from nhiemvu.reporting.selectors import (
+    attachment_open,
+    period_get,
+    report_get,
+    reporting_frequency,
+    reports_visible_to,
+    task_get,
+)
+from nhiemvu.reporting.services import ALLOWED_TYPES, ObstacleInput, ReportInput
 
 from ..builders import attachment_out, obstacle_out, period_out, report_out
 from ..errors import ApiError

@@ -322,3 +322,24 @@ def test_an_answer_shows_who_gave_it_and_when_in_local_time(cycle: Cycle) -> Non
 
     obstacle.refresh_from_db()
     assert obstacle_out(obstacle)["answered_by"] == name
+
+
+@pytest.mark.parametrize(
+    ("language", "says", "never"),
+    [("vi", "đã gửi hoặc đã chấp nhận", " / "), ("en", "submitted or accepted", "đã gửi")],
+)
+def test_a_refused_answer_is_told_in_the_interface_language_only(
+    client: Client, cycle: Cycle, language: str, says: str, never: str
+) -> None:
+    """One language per message: the service's refusal reaches the page as `localized_message`."""
+    obstacle = _seeds(_draft(cycle))
+    client.force_login(cycle.cast.deputy)
+    client.cookies["django_language"] = language
+    response = client.post(
+        reverse("reporting:obstacle-answer", args=[obstacle.pk]),
+        {"answer": "Đồng ý", "decision": "answered"},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and says in shown[0] and never not in shown[0], shown
+    assert shown[0].startswith(f"{cycle.forest_task.code}: ")

@@ -1,0 +1,123 @@
+"""Files attached to a report: checked for what they are, stored, removed if the save fails."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from nhiemvu.organisations.selectors import AccessScope, access_scope
+
+from .. import access
+from ..errors import (
+    AttachmentError,
+    NotAllowedError,
+)
+from ..models import (
+    Attachment,
+    ProgressReport,
+)
+from .common import full_save, locked_report, refuse_accepted
+
+# Attachments ------------------------------------------------------------------------------------
+
+ALLOWED_TYPES = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+}
+MAX_UNZIPPED_RATIO = 100
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """The file's type from its first bytes (and, for Office files, the parts inside the zip).
+
+    >>> sniff_content_type(b"%PDF-1.7 ...")
+    'application/pdf'
+    >>> sniff_content_type(b"MZ\\x90\\x00 an exe renamed to .pdf") is None
+    True
+    """
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                infos = archive.infolist()
+                unzipped = sum(i.file_size for i in infos)
+                # An Office file compresses a few times; a hundredfold is a zip bomb.
+                if unzipped > MAX_UNZIPPED_RATIO * max(len(data), 1) or unzipped > 200 * 1024 * 1024:
+                    return None
+                names = {i.filename for i in infos}
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            if any(n.startswith("xl/") for n in names):
+                return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return None
+
+
+def attachment_check(*, name: str, data: bytes) -> str:
+    """The content type of an acceptable attachment, or AttachmentError; writes nothing.
+
+    Views check every file of a POST first, so a refused third file doesn't leave the first
+    two written to storage by a transaction that then rolls back.
+    """
+    limit = settings.MAX_ATTACHMENT_BYTES
+    if len(data) > limit:
+        raise AttachmentError(
+            f"Tệp «{name}» lớn hơn {limit // (1024 * 1024)} MB.",
+            message_en=f"{name} is larger than the limit.",
+        )
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise AttachmentError(
+            f"Tệp «{name}» không phải PDF, Word (.docx), Excel (.xlsx) hay ảnh PNG/JPEG.",
+            message_en=f"{name} is not a PDF, .docx, .xlsx, PNG or JPEG file.",
+        )
+    return content_type
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    report: ProgressReport,
+    user: AbstractBaseUser,
+    name: str,
+    data: bytes,
+    scope: AccessScope | None = None,
+) -> Attachment:
+    scope = access_scope(user) if scope is None else scope
+    return store_attachment(locked_report(report), scope, name, data)
+
+
+def store_attachment(report: ProgressReport, scope: AccessScope, name: str, data: bytes) -> Attachment:
+    """`attachment_add`'s work on a report locked (or created) by this transaction."""
+    if access.may_write_for(scope, report.organisation_id):
+        refuse_accepted(report)  # the unit's own accepted report; anyone else's is a 404 below
+    if not access.may_edit(scope, report):
+        raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
+    content_type = attachment_check(name=name, data=data)
+    stem = name.rsplit(".", 1)[0][:80] or "tep"
+    attachment = Attachment(
+        report=report, original_name=name[:255], content_type=content_type, size=len(data)
+    )
+    attachment.file.save(f"{stem}{ALLOWED_TYPES[content_type]}", ContentFile(data), save=False)
+    try:
+        full_save(attachment)
+    except Exception:
+        # Storage is not transactional: a refused row must not leave its file behind.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment

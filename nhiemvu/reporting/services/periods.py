@@ -1,0 +1,107 @@
+"""Reporting periods: generated from the plan, send-by dates set, locked and unlocked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from nhiemvu.lib.vnperiods import add_working_days, windows_for_year
+from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.plans.models import Frequency, Plan
+
+from .. import access
+from ..errors import (
+    NotAllowedError,
+)
+from ..models import (
+    Holiday,
+    ReportingCalendar,
+    ReportingPeriod,
+)
+from ..selectors import FREQUENCY_ORDER
+from .common import full_save
+
+# Periods ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def periods_generate(*, plan: Plan, due_working_days: int | None = None) -> list[ReportingPeriod]:
+    """Create the plan's periods for each of its frequencies (Decree 09/2019 cut-offs); idempotent.
+
+    Send-by dates are N working days after each cut-off, skipping weekends and the holiday table.
+    Existing periods keep their dates unless `due_working_days` is given, which re-dates them.
+    """
+    calendar, _ = ReportingCalendar.objects.get_or_create(plan=plan)
+    if due_working_days is not None and due_working_days != calendar.due_working_days:
+        calendar.due_working_days = due_working_days
+        full_save(calendar)
+    holidays = set(Holiday.objects.values_list("day", flat=True))
+    frequencies = [f for f in FREQUENCY_ORDER if f in (plan.reporting_frequencies or [])] or [
+        Frequency.QUARTERLY
+    ]
+    existing = {p.key: p for p in plan.periods.all()}
+    result = []
+    for frequency in frequencies:
+        for window in windows_for_year(frequency, plan.year):
+            due_on = add_working_days(window.ends_on, calendar.due_working_days, holidays)
+            period = existing.get(window.key)
+            if period is None:
+                period = ReportingPeriod(
+                    plan=plan,
+                    frequency=frequency,
+                    key=window.key,
+                    label=window.label,
+                    starts_on=window.starts_on,
+                    ends_on=window.ends_on,
+                    due_on=due_on,
+                )
+                full_save(period)
+            elif due_working_days is not None and period.due_on != due_on:
+                period.due_on = due_on
+                full_save(period)
+            result.append(period)
+    return result
+
+
+@transaction.atomic
+def period_lock(*, period: ReportingPeriod, user: AbstractBaseUser) -> ReportingPeriod:
+    if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
+        raise NotAllowedError(
+            "Chỉ Phòng Kế hoạch – Tài chính được khóa kỳ báo cáo.", message_en="Not allowed."
+        )
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.locked_at is None:
+        period.locked_at = timezone.now()
+        period.locked_by = user  # type: ignore[assignment]
+        period.save(update_fields=["locked_at", "locked_by", "updated_at"])
+    return period
+
+
+@transaction.atomic
+def period_set_due(*, period: ReportingPeriod, due_on: dt.date, user: AbstractBaseUser) -> ReportingPeriod:
+    """Planning-Finance moves one period's send-by date (the province may set its own date)."""
+    if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
+        raise NotAllowedError(
+            "Chỉ Phòng Kế hoạch – Tài chính được đổi hạn gửi báo cáo.", message_en="Not allowed."
+        )
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.due_on != due_on:
+        period.due_on = due_on
+        full_save(period)
+    return period
+
+
+@transaction.atomic
+def period_unlock(*, period: ReportingPeriod, user: AbstractBaseUser) -> ReportingPeriod:
+    if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
+        raise NotAllowedError(
+            "Chỉ Phòng Kế hoạch – Tài chính được mở khóa kỳ báo cáo.", message_en="Not allowed."
+        )
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period.locked_at = None
+    period.locked_by = None
+    period.save(update_fields=["locked_at", "locked_by", "updated_at"])
+    return period
