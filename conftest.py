@@ -12,9 +12,9 @@ SHARED = Path(__file__).resolve().parent.parent / "shared"
 
 @pytest.fixture
 def cast(db):
-    """The fixed cast of organisations and users (see nhiemvu.core.testing.build_cast)."""
+    """The fixed cast of organisations and users (see nhiemvu.testing.build_cast)."""
     # Imported here so that `-p no:django` runs of the pure-Python parts never load models.
-    from nhiemvu.core.testing import build_cast
+    from nhiemvu.testing import build_cast
 
     return build_cast()
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "nhiemvu.dashboards",
     "nhiemvu.api",
     "nhiemvu.audit",
+    "nhiemvu.demo",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "nhiemvu.core.context_processors.nav",
+                "nhiemvu.organisations.context_processors.nav",
                 "nhiemvu.reminders.context_processors.bell",
             ],
         },

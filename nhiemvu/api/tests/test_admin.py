@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from nhiemvu.api.models import ApiToken
 from nhiemvu.api.services import api_token_create
-from nhiemvu.core.testing import Cast
+from nhiemvu.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from nhiemvu.core.testing import browser_login, build_cast
+from nhiemvu.testing import browser_login, build_cast
 
 from .conftest import Api
 

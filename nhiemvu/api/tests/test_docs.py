@@ -8,7 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from nhiemvu.core.testing import Cast
+from nhiemvu.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nhiemvu.core.testing import make_plan
 from nhiemvu.reminders.models import Notification
 from nhiemvu.reporting.services import (
     ReportInput,
@@ -21,6 +20,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import make_plan
 
 from .conftest import Api, Cycle
 

@@ -20,7 +20,6 @@ from django.contrib.auth.models import AbstractUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import PlanStatus, Task
 from nhiemvu.reporting.models import Attachment, ObstacleStatus, ProgressReport, ReportStatus
@@ -32,6 +31,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import Cast
 
 from .conftest import Api, Cycle, draft, submitted, token_for
 

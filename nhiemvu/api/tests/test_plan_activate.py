@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.plans.models import Plan, PlanStatus
+from nhiemvu.testing import Cast, make_plan
 
 from .conftest import Api
 

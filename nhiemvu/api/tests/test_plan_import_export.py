@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
 from nhiemvu.plans.models import Plan
+from nhiemvu.testing import Cast
 
 from .conftest import Api
 

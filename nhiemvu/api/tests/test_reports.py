@@ -152,8 +152,8 @@ def test_figures_out_of_range_are_422_and_write_nothing(unit: Api, cycle: Cycle)
 
 
 def test_a_period_of_another_plan_is_404(unit: Api, cycle: Cycle) -> None:
-    from nhiemvu.core.testing import make_plan
     from nhiemvu.reporting.services import periods_generate
+    from nhiemvu.testing import make_plan
 
     other = make_plan(cycle.cast, tasks=1, title="Kế hoạch khác")
     periods_generate(plan=other)

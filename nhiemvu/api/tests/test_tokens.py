@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from nhiemvu.api.models import ApiToken
 from nhiemvu.api.services import api_token_create, api_token_revoke
-from nhiemvu.core.testing import Cast
+from nhiemvu.testing import Cast
 
 from .conftest import Api
 

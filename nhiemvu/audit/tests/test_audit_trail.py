@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from nhiemvu.audit.models import AuditEntry
 from nhiemvu.audit.registry import AUDITED_MODELS
-from nhiemvu.core.testing import Cast, browser_login, make_plan
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import Plan, Target
 from nhiemvu.reporting.models import ProgressReport
 from nhiemvu.reporting.services import periods_generate
 from nhiemvu.reporting.tests.test_permissions import report_fields
+from nhiemvu.testing import Cast, browser_login, make_plan
 
 pytestmark = pytest.mark.django_db
 URL = "/audit/"

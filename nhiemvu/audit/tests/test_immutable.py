@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 
 from nhiemvu.audit.models import AuditEntry
-from nhiemvu.core.testing import Cast, make_plan
+from nhiemvu.testing import Cast, make_plan
 
 pytestmark = pytest.mark.django_db
 

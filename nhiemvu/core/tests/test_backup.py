@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.db import connection
 
 from nhiemvu.core.backup import BackupError, backup_restore, read_manifest
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.reporting.models import Attachment
 from nhiemvu.reporting.services import (
     ReportInput,
@@ -29,6 +28,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import Cast, make_plan
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump and sqlite3 see committed rows only

@@ -16,10 +16,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from nhiemvu.core.demo import DEMO_PASSWORD, demo_load
-from nhiemvu.core.testing import browser_login
+from nhiemvu.demo.data import DEMO_PASSWORD, demo_load
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reporting.models import ProgressReport, ReportingPeriod, ReportStatus
+from nhiemvu.testing import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

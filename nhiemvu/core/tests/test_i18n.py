@@ -23,13 +23,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from nhiemvu.core.testing import PASSWORD, Cast, browser_login, build_cast, make_plan
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reminders.models import Notification, NotificationKind
 from nhiemvu.reminders.services import emails_send_pending, feed_create
 from nhiemvu.reporting.models import ReportingPeriod
 from nhiemvu.reporting.services import periods_generate
 from nhiemvu.reporting.status import TaskStatus
+from nhiemvu.testing import PASSWORD, Cast, browser_login, build_cast, make_plan
 
 LOCALE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 ENGLISH_STATUSES = {

@@ -19,7 +19,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nhiemvu.api.services import api_token_create
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.ingest.services import import_session_stage
 from nhiemvu.plans.models import Plan
 from nhiemvu.reminders.models import Notification, NotificationKind
@@ -34,6 +33,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import Cast, make_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast
+from nhiemvu.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import PASSWORD, Cast
 from nhiemvu.reporting.errors import AttachmentError
 from nhiemvu.reporting.services import attachment_check
+from nhiemvu.testing import PASSWORD, Cast
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATES = ROOT / "templates"

@@ -12,7 +12,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.ingest.services import import_session_stage
 from nhiemvu.organisations.models import Official
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
@@ -29,6 +28,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import Cast, make_plan
 
 pytestmark = pytest.mark.django_db
 

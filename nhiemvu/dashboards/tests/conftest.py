@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.plans.models import Milestone, Plan, Task
 from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportStatus, TargetValue
 from nhiemvu.reporting.services import periods_generate
+from nhiemvu.testing import Cast, make_plan
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 # 1 July 2023: the May report (15/4–14/5) and the June report (15/5–14/6) are in.

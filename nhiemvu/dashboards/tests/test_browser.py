@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nhiemvu.core.testing import browser_login
+from nhiemvu.testing import browser_login
 
 from .conftest import build_mixed_plan, build_plan
 

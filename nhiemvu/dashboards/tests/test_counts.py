@@ -195,8 +195,8 @@ def test_a_finished_plan_leaves_the_default_dashboard_but_stays_one_click_away(c
 
     from django.urls import reverse
 
-    from nhiemvu.core.testing import make_plan
     from nhiemvu.plans.models import PlanStatus
+    from nhiemvu.testing import make_plan
 
     old = make_plan(cast, tasks=2, title="Kế hoạch năm trước")
     current = make_plan(cast, tasks=3, title="Kế hoạch năm nay")

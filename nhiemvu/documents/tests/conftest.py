@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.plans.models import Plan, SourceDocument, Target, Task
 from nhiemvu.reporting.models import (
     Obstacle,
@@ -19,6 +18,7 @@ from nhiemvu.reporting.models import (
     TargetValue,
 )
 from nhiemvu.reporting.services import periods_generate
+from nhiemvu.testing import Cast, make_plan
 
 REPORT_DATE = dt.date(2023, 6, 16)
 

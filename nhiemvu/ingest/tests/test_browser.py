@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nhiemvu.core.testing import browser_login, build_cast
 from nhiemvu.plans.models import Plan
+from nhiemvu.testing import browser_login, build_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

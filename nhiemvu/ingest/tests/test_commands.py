@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.plans.models import Plan, SourceDocument, Target, Task
+from nhiemvu.testing import Cast
 
 parsing = pytest.importorskip("nhiemvu.ingest.parsing", reason="the extractor is not written yet")
 if not hasattr(parsing, "extract_bytes"):

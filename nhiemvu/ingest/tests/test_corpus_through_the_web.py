@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast, review_form_data
 from nhiemvu.ingest.models import ImportSession
 from nhiemvu.plans.models import Plan
+from nhiemvu.testing import Cast, review_form_data
 
 parsing = pytest.importorskip("nhiemvu.ingest.parsing", reason="the extractor is not written yet")
 if not hasattr(parsing, "extract_bytes"):

@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.ingest.models import ImportSession, ImportStatus
 from nhiemvu.ingest.parsing import extract_bytes
 from nhiemvu.ingest.services import import_session_commit, import_session_stage
+from nhiemvu.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

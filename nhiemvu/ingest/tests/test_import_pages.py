@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast, form_data, review_form_data
 from nhiemvu.ingest.models import ImportSession, ImportStatus
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import Plan, SourceDocument, Target, Task
+from nhiemvu.testing import Cast, form_data, review_form_data
 
 parsing = pytest.importorskip("nhiemvu.ingest.parsing", reason="the extractor is not written yet")
 if not hasattr(parsing, "extract_bytes"):

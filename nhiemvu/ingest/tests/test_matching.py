@@ -6,7 +6,6 @@ import unicodedata
 
 import pytest
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.ingest.matching import (
     OfficialMatcher,
     OrganisationMatcher,
@@ -16,6 +15,7 @@ from nhiemvu.ingest.matching import (
     person_key,
 )
 from nhiemvu.organisations.models import Organisation, OrganisationKind
+from nhiemvu.testing import Cast
 
 SAME = [
     ("Sở NN&PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),

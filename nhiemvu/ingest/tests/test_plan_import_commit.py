@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from nhiemvu.core.errors import DomainError
-from nhiemvu.core.testing import Cast
 from nhiemvu.ingest.services import (
     DuplicatePlanError,
     DuplicateTaskCodeError,
@@ -22,6 +21,7 @@ from nhiemvu.ingest.services import (
 )
 from nhiemvu.organisations.models import Official, Organisation, OrganisationKind
 from nhiemvu.plans.models import Finding, Milestone, Plan, SourceDocument, Target, Task
+from nhiemvu.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from nhiemvu.core.testing import Cast, form_data, review_form_data
 from nhiemvu.ingest.findings import finding_sentence, findings_recheck, issuer_warnings
 from nhiemvu.ingest.models import ImportSession
 from nhiemvu.organisations.models import Organisation, OrganisationKind
 from nhiemvu.organisations.selectors import organisation_descendant_ids, organisation_parent_map
 from nhiemvu.plans.models import Plan, Task
+from nhiemvu.testing import Cast, form_data, review_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -20,11 +20,11 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nhiemvu.core.testing import Cast, review_form_data
 from nhiemvu.ingest.forms import MilestoneForm, TargetForm, _number
 from nhiemvu.ingest.models import ImportSession
 from nhiemvu.lib.vnnumbers import format_vn
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
+from nhiemvu.testing import Cast, review_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.organisations.models import Membership, Official, Organisation, Role, Succession
+from nhiemvu.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

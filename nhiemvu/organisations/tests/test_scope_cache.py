@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from nhiemvu.core.testing import make_plan
 from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
 from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.testing import make_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nhiemvu.core.testing import PASSWORD, browser_login, build_cast, make_plan
+from nhiemvu.testing import PASSWORD, browser_login, build_cast, make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
+from nhiemvu.testing import Cast, make_plan
 
 pytestmark = pytest.mark.django_db
 

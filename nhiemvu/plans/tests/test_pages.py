@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from nhiemvu.core.testing import PASSWORD, Cast, make_plan
+from nhiemvu.testing import PASSWORD, Cast, make_plan
 
 pytestmark = pytest.mark.django_db
 

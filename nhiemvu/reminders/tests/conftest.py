@@ -14,7 +14,6 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AbstractUser
 
-from nhiemvu.core.testing import _user
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import PlanStatus, Task
 from nhiemvu.reminders.management.commands.remind import Command
@@ -28,6 +27,7 @@ from nhiemvu.reporting.services import (
     report_submit,
 )
 from nhiemvu.reporting.tests.conftest import Cycle, cycle  # noqa: F401  (the fixture, re-exported)
+from nhiemvu.testing import _user
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 import time_machine
 
-from nhiemvu.core.testing import browser_login, build_cast, make_plan
 from nhiemvu.plans.models import PlanStatus
 from nhiemvu.reminders.management.commands.remind import Command
 from nhiemvu.reporting.services import periods_generate
+from nhiemvu.testing import browser_login, build_cast, make_plan
 
 from .conftest import HANOI
 

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from nhiemvu.core.testing import PASSWORD
 from nhiemvu.reminders.models import CalendarFeed
 from nhiemvu.reminders.services import feed_create, feed_revoke, token_hash
+from nhiemvu.testing import PASSWORD
 
 from .conftest import World
 

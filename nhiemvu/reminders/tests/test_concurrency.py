@@ -16,13 +16,13 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from nhiemvu.core.testing import _user, build_cast, make_plan
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import PlanStatus
 from nhiemvu.reminders.management.commands.remind import Command
 from nhiemvu.reminders.models import Notification
 from nhiemvu.reminders.services import RoundResult
 from nhiemvu.reporting.services import periods_generate
+from nhiemvu.testing import _user, build_cast, make_plan
 
 from .conftest import HANOI
 

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import PASSWORD
 from nhiemvu.reminders.models import EmailMode, Notification, NotificationPreference
+from nhiemvu.testing import PASSWORD
 
 from .conftest import World
 

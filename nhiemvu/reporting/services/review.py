@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from nhiemvu.organisations.selectors import AccessScope, access_scope
 
-from .. import access
+from .. import access, signals
 from ..errors import (
     NotAllowedError,
     ObstacleNotAnswerableError,
@@ -41,7 +39,7 @@ def _review(
     report.save(update_fields=["status", "reviewed_at", "revision", "updated_at"])
     event_id = record_event(report, user, before, after, comment.strip()).pk
     # The unit hears of it at once (not at the next reminder round), and only if it committed.
-    transaction.on_commit(lambda: _notify_reviewed(event_id))
+    transaction.on_commit(lambda: signals.report_reviewed.send(sender=ProgressReport, event_id=event_id))
     return report
 
 
@@ -112,19 +110,7 @@ def obstacle_answer(
     obstacle.answered_by = user  # type: ignore[assignment]
     full_save(obstacle, fields=["answer", "status", "answered_at", "answered_by"])
     obstacle_id, at = obstacle.pk, obstacle.answered_at
-    transaction.on_commit(lambda: _notify_answered(obstacle_id, at))
+    transaction.on_commit(
+        lambda: signals.obstacle_answered.send(sender=Obstacle, obstacle_id=obstacle_id, at=at)
+    )
     return obstacle
-
-
-def _notify_answered(obstacle_id: int, at: dt.datetime) -> None:
-    # Reminders build on reporting (its rules read reports), so reporting reaches it only here,
-    # after the commit, instead of importing it at the top and making a cycle.
-    from nhiemvu.reminders.services import obstacle_answered_notify
-
-    obstacle_answered_notify(obstacle_id=obstacle_id, at=at)
-
-
-def _notify_reviewed(event_id: int) -> None:
-    from nhiemvu.reminders.services import report_reviewed_notify  # after the commit, as above
-
-    report_reviewed_notify(event_id=event_id)

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.plans.models import Plan, Task
 from nhiemvu.reporting.models import ReportingPeriod
 from nhiemvu.reporting.services import periods_generate
+from nhiemvu.testing import Cast, make_plan
 
 
 @dataclass

@@ -12,7 +12,6 @@ from django.contrib.auth.models import AbstractUser, Permission
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.plans.models import Plan, Task
 from nhiemvu.reporting.models import ProgressReport, ReportingPeriod, ReportStatus, ReviewEvent
 from nhiemvu.reporting.services import (
@@ -23,6 +22,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import Cast, make_plan
 
 from .conftest import Cycle
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from nhiemvu.core.demo import DEMO_PASSWORD, demo_load
-from nhiemvu.core.testing import browser_login
+from nhiemvu.demo.data import DEMO_PASSWORD, demo_load
 from nhiemvu.reporting.models import ProgressReport
+from nhiemvu.testing import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from nhiemvu.core.testing import browser_login, build_cast, make_plan
 from nhiemvu.reminders.models import Notification, NotificationKind
 from nhiemvu.reporting.models import Obstacle, ObstacleStatus
 from nhiemvu.reporting.services import (
@@ -17,6 +16,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import browser_login, build_cast, make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from nhiemvu.core.testing import Cast, make_plan
+from nhiemvu.testing import Cast, make_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ import pytest
 from django.db import connection, transaction
 
 from nhiemvu.core.errors import DomainError
-from nhiemvu.core.testing import build_cast, make_plan
 from nhiemvu.reporting.errors import PeriodLockedError
 from nhiemvu.reporting.models import ReportStatus, ReviewEvent
 from nhiemvu.reporting.services import (
@@ -25,6 +24,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import build_cast, make_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
+from nhiemvu.testing import Cast
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db(transaction=True)  # the import runs in another process

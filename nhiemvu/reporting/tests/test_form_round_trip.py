@@ -18,9 +18,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nhiemvu.core.testing import form_data
 from nhiemvu.lib.vnnumbers import format_vn
 from nhiemvu.reporting.models import ProgressReport, TargetValue
+from nhiemvu.testing import form_data
 
 from .conftest import Cycle
 

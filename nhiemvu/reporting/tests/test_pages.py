@@ -19,7 +19,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.organisations.models import Membership, Organisation, Role
 from nhiemvu.plans.models import Plan, Task
 from nhiemvu.reporting.models import (
@@ -39,6 +38,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import Cast, make_plan
 
 from .conftest import Cycle
 

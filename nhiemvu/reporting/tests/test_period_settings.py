@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import form_data
 from nhiemvu.reporting.models import ReportingPeriod
+from nhiemvu.testing import form_data
 
 from .conftest import Cycle
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from nhiemvu.core.testing import Cast, make_plan
 from nhiemvu.reporting.models import Holiday
 from nhiemvu.reporting.services import periods_generate
+from nhiemvu.testing import Cast, make_plan
 
 pytestmark = pytest.mark.django_db
 

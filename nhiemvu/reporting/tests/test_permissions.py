@@ -27,7 +27,6 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import Task
 from nhiemvu.reporting.models import Attachment, ProgressReport, ReportStatus, ReviewEvent
@@ -38,6 +37,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.testing import Cast
 
 from .conftest import Cycle
 
@@ -335,8 +335,8 @@ def test_guessed_ids_get_the_same_404_as_someone_elses(client: Client, cycle: Cy
 
 
 def test_a_report_form_of_a_period_of_another_plan_is_404(client: Client, cycle: Cycle) -> None:
-    from nhiemvu.core.testing import make_plan
     from nhiemvu.reporting.services import periods_generate
+    from nhiemvu.testing import make_plan
 
     other = make_plan(cycle.cast, tasks=1, title="Kế hoạch khác")
     periods_generate(plan=other)

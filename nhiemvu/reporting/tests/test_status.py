@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from nhiemvu.core.testing import Cast
 from nhiemvu.plans.models import Milestone, Target, Task
 from nhiemvu.reporting.models import ProgressReport, ReportingPeriod
 from nhiemvu.reporting.selectors import tasks_progress, tasks_with_plan_data
@@ -21,6 +20,7 @@ from nhiemvu.reporting.services import (
     report_submit,
 )
 from nhiemvu.reporting.status import MilestoneStatus, TaskStatus, attainment, milestone_status, task_status
+from nhiemvu.testing import Cast
 
 from .conftest import Cycle
 
@@ -252,8 +252,8 @@ def test_an_unmet_milestone_is_missed_after_its_date_and_a_task_past_its_deadlin
 
 @pytest.mark.django_db
 def test_relative_and_upper_bound_targets_are_measured_from_real_rows(cast: Cast) -> None:
-    from nhiemvu.core.testing import make_plan
     from nhiemvu.reporting.services import periods_generate
+    from nhiemvu.testing import make_plan
 
     plan = make_plan(cast, tasks=1, targets_per_task=0)
     periods_generate(plan=plan)

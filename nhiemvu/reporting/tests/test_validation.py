@@ -74,7 +74,7 @@ def test_a_constraint_over_an_excluded_field_is_skipped_as_django_skips_it() -> 
 
 
 def test_an_invalid_value_is_refused_with_the_model_s_message_and_without_a_query(cast: Any) -> None:
-    from nhiemvu.core.testing import make_plan
+    from nhiemvu.testing import make_plan
 
     plan = make_plan(cast, tasks=1, targets_per_task=1)
     target = plan.tasks.get().targets.get()

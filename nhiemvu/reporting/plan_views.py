@@ -1,3 +1,8 @@
+"""The plan pages: every plan in reach, and one plan's task tree with each task's progress.
+
+They live with reporting because they show progress; `plans` itself knows nothing of reports.
+"""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -5,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nhiemvu.organisations.selectors import access_scope
-from nhiemvu.reporting import access as reporting_access
-from nhiemvu.reporting.selectors import period_current, tasks_progress
+from nhiemvu.plans import selectors
 
-from . import selectors
+from . import access as reporting_access
+from .selectors import period_current, tasks_progress
 
 
 @login_required

@@ -1,8 +1,10 @@
+"""URLs of the organisation pages (namespace `organisations`), served by the plans app: see organisation_views."""
+
 from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import organisation_views as views
 
 app_name = "organisations"
 urlpatterns = [

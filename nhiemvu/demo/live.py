@@ -270,7 +270,7 @@ def _build(department: Organisation, planning_division: Organisation, year: int,
         units[key] = unit
         user, created = User.objects.get_or_create(username=spec.username)
         if created:
-            from nhiemvu.core.demo import DEMO_PASSWORD
+            from nhiemvu.demo.data import DEMO_PASSWORD
 
             first, _, last = spec.full_name.rpartition(" ")
             user.first_name, user.last_name = first, last

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from nhiemvu.core.demo import DEMO_PASSWORD, demo_load
+from nhiemvu.demo.data import DEMO_PASSWORD, demo_load
 from nhiemvu.ingest.parsing import ExtractionError
 from nhiemvu.plans.models import Plan, Target
 from nhiemvu.reporting.models import ProgressReport

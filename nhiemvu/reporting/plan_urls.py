@@ -1,8 +1,10 @@
+"""URLs of the plan pages (namespace `plans`), served by the reporting app: see plan_views."""
+
 from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import plan_views as views
 
 app_name = "plans"
 urlpatterns = [

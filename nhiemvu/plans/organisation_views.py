@@ -1,12 +1,17 @@
+"""The organisation pages: a body, its officials, its history, and the tasks it leads or supports.
+
+They live with the plans because they show tasks; `organisations` itself knows nothing of plans.
+"""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from nhiemvu.plans.selectors import organisation_tasks
+from nhiemvu.organisations.selectors import organisations_visible_to
 
-from .selectors import organisations_visible_to
+from .selectors import organisation_tasks
 
 
 @login_required

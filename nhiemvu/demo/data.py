@@ -18,7 +18,7 @@ from nhiemvu.organisations.models import Membership, Official, Organisation, Org
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reporting.services import periods_generate
 
-from .demo_live import UNITS, live_plan_load
+from .live import UNITS, live_plan_load
 
 DEMO_PASSWORD = "demo-nhiemvu-2023"
 
@@ -34,7 +34,7 @@ def demo_load(*, plan_path: Path, live: bool = False) -> tuple[Plan, list[DemoLo
     """Build (or refresh) the demo: safe to run again, it never duplicates the plans or the users.
 
     The seed plan and the users first, then (with `live`) this year's plan with its reporting
-    history (`demo_live`), each in its own transaction. The history's e-mails are not sent: they
+    history (`demo.live`), each in its own transaction. The history's e-mails are not sent: they
     tell of reviews that happened months ago; the in-app notifications are there to read.
     """
     with transaction.atomic():

@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from nhiemvu.core.demo import demo_load
-from nhiemvu.core.demo_live import RETURN_COMMENT, live_year
+from nhiemvu.demo.data import demo_load
+from nhiemvu.demo.live import RETURN_COMMENT, live_year
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reminders.models import Notification, NotificationKind
 from nhiemvu.reporting.models import Obstacle, ObstacleStatus, ProgressReport, ReportStatus
