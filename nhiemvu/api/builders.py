@@ -9,7 +9,7 @@ from django.urls import reverse
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.plans.models import Finding, Plan, Task
 from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod
-from nhiemvu.reporting.selectors import TaskProgress
+from nhiemvu.reporting.snapshot import TaskProgress
 from nhiemvu.reporting.status import attainment
 
 from .numbers import number

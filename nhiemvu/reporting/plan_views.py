@@ -13,7 +13,8 @@ from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans import selectors
 
 from . import access as reporting_access
-from .selectors import period_current, tasks_progress
+from .selectors import period_current
+from .snapshot import tasks_progress
 
 
 @login_required

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -14,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
-from nhiemvu.plans.models import Frequency, Milestone, Plan, Target, Task
+from nhiemvu.plans.models import Frequency, Plan, Task
 from nhiemvu.plans.selectors import tasks_visible_to
 
 from .errors import AttachmentMissingError
@@ -24,11 +22,9 @@ from .models import (
     Obstacle,
     ProgressReport,
     ReportingPeriod,
-    ReportStatus,
     ReviewEvent,
     TargetValue,
 )
-from .status import MilestoneStatus, TaskStatus, attainment, milestone_status, task_status
 
 logger = logging.getLogger(__name__)
 FREQUENCY_ORDER = [Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.HALF_YEARLY, Frequency.YEARLY]
@@ -99,136 +95,6 @@ def task_for_report(user: User, pk: int, scope: AccessScope | None = None) -> Ta
         ),
         pk=pk,
     )
-
-
-@dataclass
-class TargetProgress:
-    target: Target
-    actual: Decimal | None
-    estimate: Decimal | None
-    attainment: Decimal | None
-
-
-@dataclass
-class MilestoneProgress:
-    milestone: Milestone
-    status: MilestoneStatus
-
-
-@dataclass
-class TaskProgress:
-    """Where a task stands, from its lead unit's accepted reports only."""
-
-    task: Task
-    status: TaskStatus
-    report: ProgressReport | None
-    percent_done: Decimal | None
-    targets: list[TargetProgress] = field(default_factory=list)
-    milestones: list[MilestoneProgress] = field(default_factory=list)
-
-    @property
-    def mean_attainment(self) -> Decimal | None:
-        """The average attainment of the task's targets, each capped at 100%: one overshoot can't hide a shortfall."""
-        values = [min(t.attainment, Decimal(100)) for t in self.targets if t.attainment is not None]
-        if not values:
-            return self.percent_done
-        return (sum(values) / len(values)).quantize(Decimal("0.1"))
-
-
-def latest_accepted_reports(
-    task_ids: Iterable[int], *, as_of: dt.date | None = None, plan_ids: Iterable[int] | None = None
-) -> dict[int, ProgressReport]:
-    """Each task's most recent accepted lead report (latest period, then latest version).
-
-    Picks the latest report per task from bare ids first, then loads only those with their
-    figures: a province's year holds 12,000 accepted reports, of which a page needs 1,000.
-    Give `plan_ids` when the tasks are whole plans: the filter stays small whatever their number.
-    Four queries (ids, reports, their figures, their met milestones), or one when there are none.
-    """
-    wanted = set(task_ids)
-    reports = ProgressReport.objects.filter(is_lead=True, status=ReportStatus.ACCEPTED)
-    if plan_ids is not None:
-        reports = reports.filter(task__plan_id__in=list(plan_ids))
-    else:
-        reports = reports.filter(task_id__in=list(wanted))
-    if as_of is not None:
-        reports = reports.filter(period__ends_on__lte=as_of)
-    # Ascending, so the dict keeps each task's last report.
-    latest_ids = dict(reports.order_by("task_id", "period__ends_on", "version").values_list("task_id", "pk"))
-    chosen = [pk for task_id, pk in latest_ids.items() if task_id in wanted]
-    if not chosen:
-        return {}
-    return {
-        r.task_id: r
-        for r in ProgressReport.objects.filter(pk__in=chosen)
-        .select_related("period")
-        .prefetch_related(Prefetch("values", queryset=TargetValue.objects.all()), "milestones_met")
-    }
-
-
-def tasks_progress(
-    tasks: list[Task],
-    *,
-    today: dt.date | None = None,
-    as_of: dt.date | None = None,
-    plan_ids: Iterable[int] | None = None,
-) -> dict[int, TaskProgress]:
-    """Status, attainment and milestones for tasks whose targets and milestones are prefetched.
-
-    Judged from accepted lead reports whose period ends by `as_of` (all when None), as of `today`.
-    """
-    today = today or timezone.localdate()
-    latest = latest_accepted_reports([t.pk for t in tasks], as_of=as_of, plan_ids=plan_ids)
-    met_ids: dict[int, set[int]] = {}
-    for task_id, report in latest.items():
-        met_ids[task_id] = {m.pk for m in report.milestones_met.all()}
-    result: dict[int, TaskProgress] = {}
-    for task in tasks:
-        report = latest.get(task.pk)
-        values = {v.target_id: v for v in report.values.all()} if report else {}
-        started = report is not None and (
-            (report.percent_done or 0) > 0 or any(v.actual for v in values.values()) or bool(report.narrative)
-        )
-        status = task_status(
-            deadline=task.deadline,
-            today=today,
-            completed_on=report.completed_on if report else None,
-            started=started,
-        )
-        targets = []
-        for target in task.targets.all():
-            value = values.get(target.pk)
-            actual = value.actual if value else None
-            targets.append(
-                TargetProgress(
-                    target=target,
-                    actual=actual,
-                    estimate=value.estimate if value else None,
-                    attainment=attainment(
-                        comparator=target.comparator,
-                        value=target.value,
-                        actual=actual,
-                        max_value=target.max_value,
-                        change=target.change,
-                        baseline=target.baseline,
-                    ),
-                )
-            )
-        milestones = [
-            MilestoneProgress(
-                m, milestone_status(due=m.due, met=m.pk in met_ids.get(task.pk, set()), today=today)
-            )
-            for m in task.milestones.all()
-        ]
-        result[task.pk] = TaskProgress(
-            task=task,
-            status=status,
-            report=report,
-            percent_done=report.percent_done if report else None,
-            targets=targets,
-            milestones=milestones,
-        )
-    return result
 
 
 def task_history(task: Task) -> QuerySet[ProgressReport]:

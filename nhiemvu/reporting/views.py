@@ -16,7 +16,7 @@ from nhiemvu.organisations.selectors import AccessScope, access_scope
 from nhiemvu.plans.models import Plan, Task
 from nhiemvu.plans.selectors import plan_get
 
-from . import access, selectors, services
+from . import access, selectors, services, snapshot
 from .errors import AttachmentMissingError, NotAllowedError
 from .forms import CalendarForm, ObstacleAnswerForm, PeriodDueForm, ReportForm, ReviewForm
 from .models import (
@@ -199,7 +199,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     task = selectors.task_get(request.user, pk, scope)
     task = selectors.tasks_with_plan_data(task.plan_id).get(pk=task.pk)
-    progress = selectors.tasks_progress([task])[task.pk]
+    progress = snapshot.tasks_progress([task])[task.pk]
     period = selectors.period_current(task.plan)
     unit = access.reporting_unit(scope, task)
     return render(

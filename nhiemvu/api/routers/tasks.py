@@ -12,7 +12,7 @@ from ninja import Query, Router
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.plans.models import Milestone, Target, Task
 from nhiemvu.plans.selectors import tasks_visible_to
-from nhiemvu.reporting.selectors import latest_accepted_reports, tasks_progress
+from nhiemvu.reporting.snapshot import latest_accepted_reports, tasks_progress
 
 from ..builders import target_out, task_detail_out, task_out
 from ..pagination import paginate

@@ -21,7 +21,7 @@ from nhiemvu.demo.live import RETURN_COMMENT, live_year
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reminders.models import Notification, NotificationKind
 from nhiemvu.reporting.models import Obstacle, ObstacleStatus, ProgressReport, ReportStatus
-from nhiemvu.reporting.selectors import tasks_progress
+from nhiemvu.reporting.snapshot import tasks_progress
 from nhiemvu.reporting.status import TaskStatus
 
 # Real commits: the review notices are made after each commit, as in the demo command.

@@ -124,7 +124,8 @@ def test_the_provincial_report_spans_the_plans_of_several_agencies(cast, django_
 
 
 def test_status_and_attainment_follow_the_same_rules_as_the_reporting_pages(quarter):
-    from nhiemvu.reporting.selectors import tasks_progress, tasks_with_plan_data
+    from nhiemvu.reporting.selectors import tasks_with_plan_data
+    from nhiemvu.reporting.snapshot import tasks_progress
 
     report = _build(quarter)
     cut_off = quarter.period.ends_on

@@ -10,7 +10,7 @@ import pytest
 
 from nhiemvu.plans.models import Milestone, Target, Task
 from nhiemvu.reporting.models import ProgressReport, ReportingPeriod
-from nhiemvu.reporting.selectors import tasks_progress, tasks_with_plan_data
+from nhiemvu.reporting.selectors import tasks_with_plan_data
 from nhiemvu.reporting.services import (
     ReportInput,
     report_accept,
@@ -19,6 +19,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.reporting.snapshot import tasks_progress
 from nhiemvu.reporting.status import MilestoneStatus, TaskStatus, attainment, milestone_status, task_status
 from nhiemvu.testing import Cast
 
