@@ -102,6 +102,10 @@ def _loaded_foreign_keys(obj: models.Model) -> set[str]:
     return loaded
 
 
+# Kept because bench/pages.py shows what it saves (PostgreSQL, province data, median of 30,
+# 2026-12-05): the report form's submit POST makes 27 queries with it and 48 with Django's plain
+# `validate_constraints()` (each check constraint is a query in a savepoint), CPU 23.5 ms against
+# 26.7 ms; the pages that only read are unchanged.
 def _validate_constraints(obj: models.Model, *, exclude: set[str], unique: bool) -> None:
     """`Model.validate_constraints()`, deciding simple check constraints without a query."""
     errors: dict[str, Any] = {}

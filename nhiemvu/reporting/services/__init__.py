@@ -1,10 +1,18 @@
-"""Every write of the reporting cycle, one module per topic (the zulip `actions/` way); import from here.
+"""Every write of the reporting cycle, one module per topic and one function per operation:
 
-periods: generate, set send-by dates, lock, unlock · reports: start (or correct), save a draft,
-submit, the form's whole save (`report_write`) · review: accept, return, answer an obstacle ·
-attachments: check and add a file · plans: put a plan into effect. `common` holds what they share.
+    periods.py       periods_generate, period_lock, period_unlock, period_set_due
+    reports.py       report_start, report_save_draft, report_submit, report_write (the form's save)
+    review.py        report_accept, report_return, obstacle_answer
+    attachments.py   attachment_check, attachment_add
+    plans.py         plan_activate
+
+Import from here: `from nhiemvu.reporting.services import report_submit`. Reads are in
+`nhiemvu.reporting.selectors` (`reporting_frequency` among them).
 """
 
+from __future__ import annotations
+
+from ._common import refuse_accepted
 from .attachments import (
     ALLOWED_TYPES,
     MAX_UNZIPPED_RATIO,
@@ -12,10 +20,16 @@ from .attachments import (
     attachment_check,
     sniff_content_type,
 )
-from .common import refuse_accepted
 from .periods import period_lock, period_set_due, period_unlock, periods_generate
 from .plans import plan_activate
-from .reports import ObstacleInput, ReportInput, report_save_draft, report_start, report_submit, report_write
+from .reports import (
+    ObstacleInput,
+    ReportInput,
+    report_save_draft,
+    report_start,
+    report_submit,
+    report_write,
+)
 from .review import ANSWERABLE, obstacle_answer, report_accept, report_return
 
 __all__ = [

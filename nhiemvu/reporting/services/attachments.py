@@ -1,4 +1,4 @@
-"""Files attached to a report: checked for what they are, stored, removed if the save fails."""
+"""Files attached to a report: what is accepted (sniffed, not trusted by name) and storing it."""
 
 from __future__ import annotations
 
@@ -13,17 +13,9 @@ from django.db import transaction
 from nhiemvu.organisations.selectors import AccessScope, access_scope
 
 from .. import access
-from ..errors import (
-    AttachmentError,
-    NotAllowedError,
-)
-from ..models import (
-    Attachment,
-    ProgressReport,
-)
-from .common import full_save, locked_report, refuse_accepted
-
-# Attachments ------------------------------------------------------------------------------------
+from ..errors import AttachmentError, NotAllowedError
+from ..models import Attachment, ProgressReport
+from ._common import full_save, locked_report, refuse_accepted
 
 ALLOWED_TYPES = {
     "application/pdf": ".pdf",
@@ -89,7 +81,6 @@ def attachment_check(*, name: str, data: bytes) -> str:
     return content_type
 
 
-@transaction.atomic
 def attachment_add(
     *,
     report: ProgressReport,
@@ -97,27 +88,31 @@ def attachment_add(
     name: str,
     data: bytes,
     scope: AccessScope | None = None,
+    nested: bool = False,
 ) -> Attachment:
+    """Attach a file to a draft or returned report of the user's unit.
+
+    `nested`: the caller's transaction already holds the report's row lock (`report_write`), so
+    this runs in it as it is, without a savepoint or a second lock.
+    """
     scope = access_scope(user) if scope is None else scope
-    return store_attachment(locked_report(report), scope, name, data)
-
-
-def store_attachment(report: ProgressReport, scope: AccessScope, name: str, data: bytes) -> Attachment:
-    """`attachment_add`'s work on a report locked (or created) by this transaction."""
-    if access.may_write_for(scope, report.organisation_id):
-        refuse_accepted(report)  # the unit's own accepted report; anyone else's is a 404 below
-    if not access.may_edit(scope, report):
-        raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
-    content_type = attachment_check(name=name, data=data)
-    stem = name.rsplit(".", 1)[0][:80] or "tep"
-    attachment = Attachment(
-        report=report, original_name=name[:255], content_type=content_type, size=len(data)
-    )
-    attachment.file.save(f"{stem}{ALLOWED_TYPES[content_type]}", ContentFile(data), save=False)
-    try:
-        full_save(attachment)
-    except Exception:
-        # Storage is not transactional: a refused row must not leave its file behind.
-        attachment.file.storage.delete(attachment.file.name)
-        raise
+    with transaction.atomic(savepoint=not nested):
+        if not nested:
+            report = locked_report(report)
+        if access.may_write_for(scope, report.organisation_id):
+            refuse_accepted(report)  # the unit's own accepted report; anyone else's is a 404 below
+        if not access.may_edit(scope, report):
+            raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
+        content_type = attachment_check(name=name, data=data)
+        stem = name.rsplit(".", 1)[0][:80] or "tep"
+        attachment = Attachment(
+            report=report, original_name=name[:255], content_type=content_type, size=len(data)
+        )
+        attachment.file.save(f"{stem}{ALLOWED_TYPES[content_type]}", ContentFile(data), save=False)
+        try:
+            full_save(attachment)
+        except Exception:
+            # Storage is not transactional: a refused row must not leave its file behind.
+            attachment.file.storage.delete(attachment.file.name)
+            raise
     return attachment

@@ -1,4 +1,4 @@
-"""Reporting periods: generated from the plan, send-by dates set, locked and unlocked."""
+"""The reporting calendar: generating a plan's periods, their send-by dates, locking them."""
 
 from __future__ import annotations
 
@@ -13,18 +13,10 @@ from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Frequency, Plan
 
 from .. import access
-from ..errors import (
-    NotAllowedError,
-)
-from ..models import (
-    Holiday,
-    ReportingCalendar,
-    ReportingPeriod,
-)
+from ..errors import NotAllowedError
+from ..models import Holiday, ReportingCalendar, ReportingPeriod
 from ..selectors import FREQUENCY_ORDER
-from .common import full_save
-
-# Periods ----------------------------------------------------------------------------------------
+from ._common import full_save
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""A plan put into effect: its periods generated, its status moved."""
+"""Starting to track an imported plan."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Plan, PlanStatus
 
 from .. import access
-from ..errors import (
-    NotAllowedError,
-    PlanClosedError,
-)
-from .common import full_save
+from ..errors import NotAllowedError, PlanClosedError
+from ._common import full_save
 from .periods import periods_generate
 
 

@@ -1,4 +1,4 @@
-"""A unit's report: started (or corrected), written, submitted; the report form's save in one go."""
+"""A unit's report: starting it (or a correction), writing the draft, submitting it."""
 
 from __future__ import annotations
 
@@ -15,25 +15,14 @@ from nhiemvu.organisations.selectors import AccessScope, access_scope
 from nhiemvu.plans.models import Task
 
 from .. import access
-from ..errors import (
-    ConflictError,
-    NotAllowedError,
-    PeriodLockedError,
-    ReportingError,
-)
-from ..models import (
-    Attachment,
-    Obstacle,
-    ProgressReport,
-    ReportingPeriod,
-    ReportStatus,
-    TargetValue,
-)
+from ..errors import ConflictError, NotAllowedError, PeriodLockedError, ReportingError
+from ..models import Attachment, Obstacle, ProgressReport, ReportingPeriod, ReportStatus, TargetValue
 from ..workflow import Action
-from .attachments import attachment_check, store_attachment
-from .common import full_save, locked_report, move, record_event, refuse_accepted
+from ._common import event, full_save, locked_report, move, refuse_accepted
+from .attachments import attachment_add, attachment_check
 
-# Drafts -----------------------------------------------------------------------------------------
+# The relations of a report that `report_start` knows to be empty when it creates a first version.
+_EMPTY_WHEN_NEW = ("values", "obstacles", "milestones_met")
 
 
 @dataclass
@@ -56,22 +45,22 @@ class ReportInput:
     milestones_met: list[int] = field(default_factory=list)
 
 
-@transaction.atomic
 def report_start(
-    *, task: Task, period: ReportingPeriod, user: AbstractBaseUser, scope: AccessScope | None = None
+    *,
+    task: Task,
+    period: ReportingPeriod,
+    user: AbstractBaseUser,
+    scope: AccessScope | None = None,
+    nested: bool = False,
 ) -> ProgressReport:
-    """The user's unit's open report for the task and period, created as a draft if there is none.
+    """The user's unit's open report for the task and period, created as a draft if there is none,
+    returned with its row locked by this transaction.
 
     After an accepted report, a new draft is a correction: version + 1, pointing at the accepted one.
+    `nested`: called inside the caller's transaction (`report_write`), which it joins without a
+    savepoint.
     """
     scope = access_scope(user) if scope is None else scope
-    return _start(task, period, user, scope)[0]
-
-
-def _start(
-    task: Task, period: ReportingPeriod, user: AbstractBaseUser, scope: AccessScope
-) -> tuple[ProgressReport, bool]:
-    """`report_start`'s work, and whether the report was created here (so no one else holds it)."""
     if period.plan_id != task.plan_id:
         raise ReportingError(
             "Kỳ báo cáo không thuộc kế hoạch của nhiệm vụ.", message_en="Period of another plan."
@@ -82,70 +71,88 @@ def _start(
             "Đơn vị của bạn không chủ trì hay phối hợp nhiệm vụ này.",
             message_en="Your unit does not carry this task.",
         )
-    # Lock the task row so two first saves of one report don't both create version 1. The task
-    # row only: Task's default ordering joins the plan, whose row FOR UPDATE would also take,
-    # queueing the first saves of every task of the plan behind each other.
-    list(
-        Task.objects.select_for_update(of=("self",))
-        .filter(pk=task.pk)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-    previous = (
-        ProgressReport.objects.filter(task=task, period=period, organisation_id=unit.organisation_id)
-        .order_by("-version")
-        .first()
-    )
-    if previous is not None and previous.status != ReportStatus.ACCEPTED:
-        return previous, False
-    report = ProgressReport(
-        task=task,
-        period=period,
-        organisation=unit.organisation,
-        is_lead=unit.is_lead,
-        version=(previous.version + 1) if previous else 1,
-        supersedes=previous,
-        created_by=user,  # type: ignore[misc]
-    )
-    if previous is not None:
-        report.percent_done = previous.percent_done
-        report.completed_on = previous.completed_on
-        report.narrative = previous.narrative
-        report.proposals = previous.proposals
-    # Nothing can supersede a report not yet created: say so, or the audit entry of its creation
-    # would ask the database.
-    ProgressReport._meta.get_field("superseded_by").set_cached_value(report, None)
-    # Under the task's row lock, the read above has ruled out a second open report and a repeated
-    # version; the database's unique constraints stand behind it, so no query re-checks them.
-    full_save(report, unique=False)
-    if previous is not None:
-        TargetValue.objects.bulk_create(
-            [
-                TargetValue(report=report, target_id=v.target_id, actual=v.actual, estimate=v.estimate)
-                for v in previous.values.all()
-            ]
+    with transaction.atomic(savepoint=not nested):
+        # Lock the task row so two first saves of one report don't both create version 1. The task
+        # row only: Task's default ordering joins the plan, whose row FOR UPDATE would also take,
+        # queueing the first saves of every task of the plan behind each other.
+        list(
+            Task.objects.select_for_update(of=("self",))
+            .filter(pk=task.pk)
+            .order_by()
+            .values_list("pk", flat=True)
         )
-        report.milestones_met.set(previous.milestones_met.all())
-        # The correction carries the obstacles on, with the answers they already have.
-        for o in previous.obstacles.order_by("id"):
-            full_save(
-                Obstacle(
-                    report=report,
-                    description=o.description,
-                    needs=o.needs,
-                    addressed_to=o.addressed_to,
-                    status=o.status,
-                    answer=o.answer,
-                    answered_at=o.answered_at,
-                    answered_by_id=o.answered_by_id,
-                ),
-                exclude=["report"],
+        previous = (
+            ProgressReport.objects.filter(task=task, period=period, organisation_id=unit.organisation_id)
+            .order_by("-version")
+            .first()
+        )
+        if previous is not None and previous.status != ReportStatus.ACCEPTED:
+            return locked_report(previous)
+        report = ProgressReport(
+            task=task,
+            period=period,
+            organisation=unit.organisation,
+            is_lead=unit.is_lead,
+            version=(previous.version + 1) if previous else 1,
+            supersedes=previous,
+            created_by=user,  # type: ignore[misc]
+        )
+        if previous is not None:
+            report.percent_done = previous.percent_done
+            report.completed_on = previous.completed_on
+            report.narrative = previous.narrative
+            report.proposals = previous.proposals
+        # Nothing can supersede a report not yet created: say so, or the audit entry of its creation
+        # would ask the database.
+        ProgressReport._meta.get_field("superseded_by").set_cached_value(report, None)
+        # Under the task's row lock, the read above has ruled out a second open report and a repeated
+        # version; the database's unique constraints stand behind it, so no query re-checks them.
+        full_save(report, unique=False)
+        if previous is None:
+            _known_empty(report)
+        else:
+            TargetValue.objects.bulk_create(
+                [
+                    TargetValue(report=report, target_id=v.target_id, actual=v.actual, estimate=v.estimate)
+                    for v in previous.values.all()
+                ]
             )
-    record_event(report, user, "", ReportStatus.DRAFT, "Đính chính báo cáo đã chấp nhận" if previous else "")
-    return report, True
+            report.milestones_met.set(previous.milestones_met.all())
+            # The correction carries the obstacles on, with the answers they already have.
+            for o in previous.obstacles.order_by("id"):
+                full_save(
+                    Obstacle(
+                        report=report,
+                        description=o.description,
+                        needs=o.needs,
+                        addressed_to=o.addressed_to,
+                        status=o.status,
+                        answer=o.answer,
+                        answered_at=o.answered_at,
+                        answered_by_id=o.answered_by_id,
+                    ),
+                    exclude=["report"],
+                )
+        event(report, user, "", ReportStatus.DRAFT, "Đính chính báo cáo đã chấp nhận" if previous else "")
+    return report
 
 
-@transaction.atomic
+def _known_empty(report: ProgressReport) -> None:
+    """Record on a report just created empty that it has no figures, obstacles or milestones, as
+    `prefetch_related` would, so the draft's first save reads none of them back."""
+    cache = report.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in _EMPTY_WHEN_NEW:
+        empty = getattr(report, name).all()
+        empty._result_cache = []
+        empty._prefetch_done = True
+        cache[name] = empty
+
+
+def _is_known_empty(report: ProgressReport, name: str) -> bool:
+    known = getattr(report, "_prefetched_objects_cache", {}).get(name)
+    return known is not None and not known
+
+
 def report_save_draft(
     *,
     report: ProgressReport,
@@ -153,67 +160,66 @@ def report_save_draft(
     revision: int,
     data: ReportInput,
     scope: AccessScope | None = None,
+    nested: bool = False,
 ) -> ProgressReport:
     """Write the unit's figures and text into a draft or returned report.
 
     `revision` is the one the form was rendered with: if someone saved in between, the save is
-    refused with a conflict, never silently overwriting their work.
+    refused with a conflict, never silently overwriting their work. The task's targets and
+    milestones come from `report.task`, so a caller that has them prefetched reads them once.
+    `nested`: the caller's transaction already holds the report's row lock (`report_write`), so
+    this runs in it as it is, without a savepoint or a second lock.
     """
     scope = access_scope(user) if scope is None else scope
-    report = locked_report(report)
-    _write_draft(report, scope, revision, data, blank=False)
+    with transaction.atomic(savepoint=not nested):
+        if not nested:
+            report = locked_report(report)
+        refuse_accepted(report)
+        if not access.may_edit(scope, report):
+            raise NotAllowedError(
+                "Bạn không được sửa báo cáo này.", message_en="You may not edit this report."
+            )
+        if report.revision != revision:
+            raise ConflictError(
+                "Báo cáo vừa được người khác cập nhật sau khi bạn mở. Hãy tải lại trang, xem thay đổi của họ rồi nhập lại.",
+                message_en="Someone else saved this report after you opened it. Reload and apply your changes again.",
+            )
+        task_targets = {t.pk: t for t in report.task.targets.all()}
+        unknown = set(data.values) - set(task_targets)
+        if unknown:
+            raise ReportingError("Chỉ tiêu không thuộc nhiệm vụ.", message_en="Target of another task.")
+        task_milestones = {m.pk for m in report.task.milestones.all()}
+        if set(data.milestones_met) - task_milestones:
+            raise ReportingError("Mốc không thuộc nhiệm vụ.", message_en="Milestone of another task.")
+
+        report.percent_done = data.percent_done
+        report.completed_on = data.completed_on
+        report.narrative = data.narrative.strip()
+        report.proposals = data.proposals.strip()
+        report.revision += 1
+        full_save(report, fields=["percent_done", "completed_on", "narrative", "proposals", "revision"])
+        existing = {v.target_id: v for v in report.values.all()}
+        for target_id, (actual, estimate) in data.values.items():
+            value = existing.get(target_id)
+            if value is None:
+                value = TargetValue(
+                    report=report, target=task_targets[target_id], actual=actual, estimate=estimate
+                )
+                full_save(value, exclude=["report", "target"])
+            elif (value.actual, value.estimate) != (actual, estimate):
+                value.target = task_targets[target_id]  # its name labels the audit entry
+                value.actual, value.estimate = actual, estimate
+                full_save(value, fields=["actual", "estimate"])
+        _write_obstacles(report, data.obstacles)
+        if data.milestones_met or not _is_known_empty(report, "milestones_met"):
+            report.milestones_met.set(data.milestones_met)
+        # What was known empty is not any more.
+        for name in _EMPTY_WHEN_NEW:
+            getattr(report, "_prefetched_objects_cache", {}).pop(name, None)
     return report
 
 
-def _write_draft(
-    report: ProgressReport, scope: AccessScope, revision: int, data: ReportInput, *, blank: bool
-) -> None:
-    """`report_save_draft`'s work on a report locked (or created) by this transaction.
-
-    A `blank` report was created empty by this transaction: it has no figures, obstacles or
-    milestones to read back. The task's targets and milestones come from `report.task`, so a
-    caller that has them prefetched reads them once.
-    """
-    refuse_accepted(report)
-    if not access.may_edit(scope, report):
-        raise NotAllowedError("Bạn không được sửa báo cáo này.", message_en="You may not edit this report.")
-    if report.revision != revision:
-        raise ConflictError(
-            "Báo cáo vừa được người khác cập nhật sau khi bạn mở. Hãy tải lại trang, xem thay đổi của họ rồi nhập lại.",
-            message_en="Someone else saved this report after you opened it. Reload and apply your changes again.",
-        )
-    task_targets = {t.pk: t for t in report.task.targets.all()}
-    unknown = set(data.values) - set(task_targets)
-    if unknown:
-        raise ReportingError("Chỉ tiêu không thuộc nhiệm vụ.", message_en="Target of another task.")
-    task_milestones = {m.pk for m in report.task.milestones.all()}
-    if set(data.milestones_met) - task_milestones:
-        raise ReportingError("Mốc không thuộc nhiệm vụ.", message_en="Milestone of another task.")
-
-    report.percent_done = data.percent_done
-    report.completed_on = data.completed_on
-    report.narrative = data.narrative.strip()
-    report.proposals = data.proposals.strip()
-    report.revision += 1
-    full_save(report, fields=["percent_done", "completed_on", "narrative", "proposals", "revision"])
-    existing = {} if blank else {v.target_id: v for v in report.values.all()}
-    for target_id, (actual, estimate) in data.values.items():
-        value = existing.get(target_id)
-        if value is None:
-            value = TargetValue(
-                report=report, target=task_targets[target_id], actual=actual, estimate=estimate
-            )
-            full_save(value, exclude=["report", "target"])
-        elif (value.actual, value.estimate) != (actual, estimate):
-            value.target = task_targets[target_id]  # its name labels the audit entry
-            value.actual, value.estimate = actual, estimate
-            full_save(value, fields=["actual", "estimate"])
-    _write_obstacles(report, data.obstacles, blank=blank)
-    if not blank or data.milestones_met:
-        report.milestones_met.set(data.milestones_met)
-
-
-def _write_obstacles(report: ProgressReport, items: list[ObstacleInput], *, blank: bool) -> None:
+def _write_obstacles(report: ProgressReport, items: list[ObstacleInput]) -> None:
     """Keep an obstacle the unit sends again with the same description, with its answer.
 
     A returned report edited and sent again, or a correction, must not lose the leader's answer
@@ -221,9 +227,8 @@ def _write_obstacles(report: ProgressReport, items: list[ObstacleInput], *, blan
     are deleted and only new descriptions are created.
     """
     existing: dict[str, list[Obstacle]] = {}
-    if not blank:
-        for obstacle in report.obstacles.order_by("id"):
-            existing.setdefault(obstacle.description, []).append(obstacle)
+    for obstacle in sorted(report.obstacles.all(), key=lambda o: o.pk):
+        existing.setdefault(obstacle.description, []).append(obstacle)
     for item in items:
         description = item.description.strip()
         if not description:
@@ -257,9 +262,9 @@ def report_write(
     submit: bool = False,
     scope: AccessScope | None = None,
 ) -> ProgressReport:
-    """The report form's save: start the draft when `report` is None, write it, attach the files
-    and, if asked, submit — the same checks as `report_start`, `report_save_draft`,
-    `attachment_add` and `report_submit` one after the other, with the report locked once.
+    """The report form's save: `report_start` when `report` is None, `report_save_draft`,
+    `attachment_add` for each file and, if asked, `report_submit`, in one transaction that locks
+    the report once.
 
     Pass `task` with its plan loaded and its targets and milestones prefetched: they are read once.
     Every file is checked before anything is written; if anything fails after a file was stored,
@@ -272,22 +277,27 @@ def report_write(
     try:
         # The files are removed if the commit itself fails, hence the block inside the try.
         with transaction.atomic():
-            created = False
             if report is None or report.pk is None:
-                report, created = _start(task, period, user, scope)
-            if not created:
+                report = report_start(task=task, period=period, user=user, scope=scope, nested=True)
+            else:
                 report = locked_report(report)
                 if (report.task_id, report.period_id) != (task.pk, period.pk):
                     raise ReportingError(
                         "Báo cáo không thuộc nhiệm vụ và kỳ này.",
                         message_en="Report of another task or period.",
                     )
-                report.task = task
-            _write_draft(report, scope, revision, data, blank=created and report.supersedes_id is None)
+            report.task = task
+            report_save_draft(
+                report=report, user=user, revision=revision, data=data, scope=scope, nested=True
+            )
             for name, content in uploads:
-                stored.append(store_attachment(report, scope, name, content))
+                stored.append(
+                    attachment_add(
+                        report=report, user=user, name=name, data=content, scope=scope, nested=True
+                    )
+                )
             if submit:
-                _submit(report, user, scope)
+                report_submit(report=report, user=user, scope=scope, nested=True)
     except Exception:
         for attachment in stored:
             attachment.file.storage.delete(attachment.file.name)
@@ -319,36 +329,39 @@ def _period_for_submission(period_id: int) -> tuple[str, bool]:
         row = cursor.fetchone()
     if row is None:
         raise ReportingPeriod.DoesNotExist
-    return row[0], row[1] is not None
+    label, locked_at = row
+    return label, locked_at is not None
 
 
-@transaction.atomic
 def report_submit(
-    *, report: ProgressReport, user: AbstractBaseUser, scope: AccessScope | None = None
+    *, report: ProgressReport, user: AbstractBaseUser, scope: AccessScope | None = None, nested: bool = False
 ) -> ProgressReport:
+    """Send a draft or returned report to Planning-Finance; refused in a locked period.
+
+    `nested`: the caller's transaction already holds the report's row lock (`report_write`).
+    """
     scope = access_scope(user) if scope is None else scope
-    report = locked_report(report)
-    _submit(report, user, scope)
+    with transaction.atomic(savepoint=not nested):
+        if not nested:
+            report = locked_report(report)
+        if not access.may_write_for(scope, report.organisation_id):
+            raise NotAllowedError(
+                "Bạn không được gửi báo cáo này.", message_en="You may not submit this report."
+            )
+        label, locked = _period_for_submission(report.period_id)
+        if locked:
+            raise PeriodLockedError(
+                f"Kỳ «{label}» đã khóa. Đề nghị Phòng Kế hoạch – Tài chính mở khóa để gửi báo cáo muộn.",
+                message_en="The period is locked; ask Planning-Finance to unlock it for a late submission.",
+            )
+        if not report.task.targets.all() and report.percent_done is None and report.completed_on is None:
+            raise ReportingError(
+                "Nhiệm vụ không có chỉ tiêu định lượng: hãy nhập tỷ lệ khối lượng công việc đã hoàn thành.",
+                message_en="Enter the percentage of work done for a task without numeric targets.",
+            )
+        before, after = move(report, Action.SUBMIT)
+        report.submitted_at = timezone.now()
+        report.revision += 1
+        report.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
+        event(report, user, before, after)
     return report
-
-
-def _submit(report: ProgressReport, user: AbstractBaseUser, scope: AccessScope) -> None:
-    """`report_submit`'s work on a report locked (or created) by this transaction."""
-    if not access.may_write_for(scope, report.organisation_id):
-        raise NotAllowedError("Bạn không được gửi báo cáo này.", message_en="You may not submit this report.")
-    label, locked = _period_for_submission(report.period_id)
-    if locked:
-        raise PeriodLockedError(
-            f"Kỳ «{label}» đã khóa. Đề nghị Phòng Kế hoạch – Tài chính mở khóa để gửi báo cáo muộn.",
-            message_en="The period is locked; ask Planning-Finance to unlock it for a late submission.",
-        )
-    if not report.task.targets.all() and report.percent_done is None and report.completed_on is None:
-        raise ReportingError(
-            "Nhiệm vụ không có chỉ tiêu định lượng: hãy nhập tỷ lệ khối lượng công việc đã hoàn thành.",
-            message_en="Enter the percentage of work done for a task without numeric targets.",
-        )
-    before, after = move(report, Action.SUBMIT)
-    report.submitted_at = timezone.now()
-    report.revision += 1
-    report.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
-    record_event(report, user, before, after)

@@ -1,4 +1,4 @@
-"""Planning-finance's review of a submitted report, and the leader's direction on its obstacles."""
+"""Planning-Finance's decision on a submitted report, and the leader's answer to an obstacle."""
 
 from __future__ import annotations
 
@@ -9,25 +9,38 @@ from django.utils import timezone
 from nhiemvu.organisations.selectors import AccessScope, access_scope
 
 from .. import access, signals
-from ..errors import (
-    NotAllowedError,
-    ObstacleNotAnswerableError,
-    ReportingError,
-)
-from ..models import (
-    Obstacle,
-    ObstacleStatus,
-    ProgressReport,
-    ReportStatus,
-)
+from ..errors import NotAllowedError, ObstacleNotAnswerableError, ReportingError
+from ..models import Obstacle, ObstacleStatus, ProgressReport, ReportStatus
 from ..workflow import Action
-from .common import full_save, locked_report, move, record_event
+from ._common import event, full_save, locked_report, move
+
+ANSWERABLE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+@transaction.atomic
+def report_accept(
+    *, report: ProgressReport, user: AbstractBaseUser, comment: str = "", scope: AccessScope | None = None
+) -> ProgressReport:
+    return _review(report, user, scope, Action.ACCEPT, comment)
+
+
+@transaction.atomic
+def report_return(
+    *, report: ProgressReport, user: AbstractBaseUser, comment: str, scope: AccessScope | None = None
+) -> ProgressReport:
+    if not comment.strip():
+        raise ReportingError(
+            "Trả lại báo cáo cần ghi rõ lý do để đơn vị bổ sung.",
+            message_en="Say why the report is returned.",
+        )
+    return _review(report, user, scope, Action.RETURN, comment)
 
 
 def _review(
-    report: ProgressReport, user: AbstractBaseUser, scope: AccessScope, action: Action, comment: str
+    report: ProgressReport, user: AbstractBaseUser, scope: AccessScope | None, action: Action, comment: str
 ) -> ProgressReport:
-    """Planning-finance's decision on a submitted report, under the row lock, with its event."""
+    """What accepting and returning share: the move under the row lock, its event, the notice."""
+    scope = access_scope(user) if scope is None else scope
     report = locked_report(report)
     if not access.may_review(scope, report.task):
         raise NotAllowedError(
@@ -37,36 +50,10 @@ def _review(
     report.reviewed_at = timezone.now()
     report.revision += 1
     report.save(update_fields=["status", "reviewed_at", "revision", "updated_at"])
-    event_id = record_event(report, user, before, after, comment.strip()).pk
+    event_id = event(report, user, before, after, comment.strip()).pk
     # The unit hears of it at once (not at the next reminder round), and only if it committed.
     transaction.on_commit(lambda: signals.report_reviewed.send(sender=ProgressReport, event_id=event_id))
     return report
-
-
-@transaction.atomic
-def report_accept(
-    *, report: ProgressReport, user: AbstractBaseUser, comment: str = "", scope: AccessScope | None = None
-) -> ProgressReport:
-    scope = access_scope(user) if scope is None else scope
-    return _review(report, user, scope, Action.ACCEPT, comment)
-
-
-@transaction.atomic
-def report_return(
-    *, report: ProgressReport, user: AbstractBaseUser, comment: str, scope: AccessScope | None = None
-) -> ProgressReport:
-    scope = access_scope(user) if scope is None else scope
-    if not comment.strip():
-        raise ReportingError(
-            "Trả lại báo cáo cần ghi rõ lý do để đơn vị bổ sung.",
-            message_en="Say why the report is returned.",
-        )
-    return _review(report, user, scope, Action.RETURN, comment)
-
-
-# Obstacles --------------------------------------------------------------------------------------
-
-ANSWERABLE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 @transaction.atomic

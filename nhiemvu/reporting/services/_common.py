@@ -1,4 +1,5 @@
-"""What every reporting write shares: the validated save, the review event, the row lock, the move between statuses."""
+"""What the reporting services share: saving with the model's checks, the review trail, the row
+lock on a report and the workflow's moves."""
 
 from __future__ import annotations
 
@@ -9,24 +10,18 @@ from django.utils import timezone
 
 from nhiemvu.core.services import validated_save
 
-from ..errors import (
-    AcceptedReportError,
-    ReportingError,
-    TransitionError,
-)
-from ..models import (
-    ProgressReport,
-    ReportStatus,
-    ReviewEvent,
-)
+from ..errors import AcceptedReportError, ReportingError, TransitionError
+from ..models import ProgressReport, ReportStatus, ReviewEvent
 from ..workflow import Action, next_status
+
+ACTION_WORDS = {Action.SUBMIT: "gửi", Action.ACCEPT: "chấp nhận", Action.RETURN: "trả lại"}
 
 
 def full_save(obj: Any, **clean: Any) -> None:
     validated_save(obj, error=ReportingError, **clean)
 
 
-def record_event(
+def event(
     report: ProgressReport, user: AbstractBaseUser | None, before: str, after: str, comment: str = ""
 ) -> ReviewEvent:
     return ReviewEvent.objects.create(
@@ -44,10 +39,8 @@ def locked_report(report: ProgressReport) -> ProgressReport:
     )
 
 
-# Transitions ------------------------------------------------------------------------------------
-
-
 def move(report: ProgressReport, action: Action) -> tuple[str, str]:
+    """Apply the workflow's move to `report.status`; the statuses before and after."""
     after = next_status(report.status, action)
     if after is None:
         raise TransitionError(
@@ -57,9 +50,6 @@ def move(report: ProgressReport, action: Action) -> tuple[str, str]:
     before = report.status
     report.status = after
     return before, after
-
-
-ACTION_WORDS = {Action.SUBMIT: "gửi", Action.ACCEPT: "chấp nhận", Action.RETURN: "trả lại"}
 
 
 def refuse_accepted(report: ProgressReport) -> None:
