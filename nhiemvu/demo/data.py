@@ -18,9 +18,7 @@ from nhiemvu.organisations.models import Membership, Official, Organisation, Org
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reporting.services import periods_generate
 
-from .live import UNITS, live_plan_load
-
-DEMO_PASSWORD = "demo-nhiemvu-2023"
+from .live import DEMO_PASSWORD, UNITS, live_plan_load
 
 
 @dataclass

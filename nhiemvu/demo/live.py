@@ -69,6 +69,8 @@ class _Unit:
     full_name: str
 
 
+DEMO_PASSWORD = "demo-nhiemvu-2023"  # every demo user's, printed by `nhiemvu demo`
+
 UNITS = {
     "kiem_lam": _Unit("Chi cục Kiểm lâm", "donvi", ""),
     "ptnt": _Unit("Chi cục Phát triển nông thôn", "donvi.ptnt", "Hoàng Thị Mai"),
@@ -270,8 +272,6 @@ def _build(department: Organisation, planning_division: Organisation, year: int,
         units[key] = unit
         user, created = User.objects.get_or_create(username=spec.username)
         if created:
-            from nhiemvu.demo.data import DEMO_PASSWORD
-
             first, _, last = spec.full_name.rpartition(" ")
             user.first_name, user.last_name = first, last
             user.email = f"{spec.username}@demo.nhiemvu.local"
