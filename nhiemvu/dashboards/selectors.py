@@ -28,8 +28,8 @@ from nhiemvu.plans.models import PlanStatus
 from nhiemvu.plans.selectors import plans_visible_to, tasks_visible_to
 from nhiemvu.reporting import forecast
 from nhiemvu.reporting.models import ReportingPeriod
-from nhiemvu.reporting.snapshot import PeriodFacts, Snapshot, TaskState, snapshot_load
-from nhiemvu.reporting.status import DONE, MilestoneStatus, TaskStatus
+from nhiemvu.reporting.snapshot import DueItem, PeriodFacts, Snapshot, TaskState, snapshot_load
+from nhiemvu.reporting.status import DONE, TaskStatus
 
 SOON_DAYS = 30
 # Lists on the dashboard stop here; the count beside each links to the full list.
@@ -133,18 +133,6 @@ class TaskRow:
     @property
     def overdue(self) -> bool:
         return self.status == TaskStatus.OVERDUE
-
-
-@dataclass
-class DueItem:
-    day: dt.date | None
-    kind: str  # "deadline" | "milestone"
-    text: str
-    task_id: int
-    task_code: str
-    unit: str
-    overdue: bool
-    status: str = ""
 
 
 @dataclass
@@ -365,35 +353,16 @@ def dashboard_project(snapshot: Snapshot, filters: Filters, *, plans: list[tuple
     for task in tasks:
         row = _row(task, snapshot, task.pk in with_obstacle)
         bars.extend(_bars(task))
-        for m in task.milestones:
-            entry = DueItem(
-                m.due, "milestone", m.text, task.pk, task.code, task.lead_unit, m.missed, str(m.status)
-            )
-            if m.due and day - dt.timedelta(days=TIMELINE_BEFORE) <= m.due <= day + dt.timedelta(
-                days=TIMELINE_AFTER
-            ):
-                timeline.append(entry)
-            if task.is_done:
-                continue
-            if m.missed:
-                overdue.append(entry)
-            elif m.status == MilestoneStatus.DUE and m.due and m.due <= soon:
-                due_soon.append(entry)
-        deadline = DueItem(
-            task.deadline,
-            "deadline",
-            "Hoàn thành nhiệm vụ",
-            task.pk,
-            task.code,
-            task.lead_unit,
-            task.overdue,
-            task.status.value,
-        )
-        if task.overdue:
-            overdue.append(deadline)
-        elif not task.is_done and task.deadline and day <= task.deadline <= soon:
-            due_soon.append(deadline)
-            row.due_soon = True
+        window = (day - dt.timedelta(days=TIMELINE_BEFORE), day + dt.timedelta(days=TIMELINE_AFTER))
+        timeline += [
+            d for d in task.due_items if d.kind == "milestone" and d.day and window[0] <= d.day <= window[1]
+        ]
+        for d in task.due_by(soon):
+            if d.overdue:
+                overdue.append(d)
+            elif d.day is not None and d.day >= day:
+                due_soon.append(d)
+                row.due_soon = row.due_soon or d.kind == "deadline"
         rows.append(row)
     code_of = {t.pk: t.code for t in tasks}
     overdue.sort(key=lambda d: (d.day or dt.date.min, d.task_code))

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.reporting.models import ReportingPeriod, ReportStatus
-from nhiemvu.reporting.snapshot import PeriodFacts, Snapshot, TaskState, snapshot_load
-from nhiemvu.reporting.status import DONE, MilestoneStatus, TaskStatus
+from nhiemvu.reporting.snapshot import DueItem, PeriodFacts, Snapshot, TaskState, snapshot_load
+from nhiemvu.reporting.status import DONE, TaskStatus
 
 from .wording import (
     agency_symbol,
@@ -129,17 +129,6 @@ class LeaderGroup:
     leader: str
     obstacles: list[ObstacleLine] = field(default_factory=list)
     proposals: list[ProposalLine] = field(default_factory=list)
-
-
-@dataclass
-class DueItem:
-    due: dt.date | None
-    task_code: str
-    task_title: str
-    lead_unit: str
-    text: str
-    kind: str  # "milestone" | "deadline"
-    overdue: bool
 
 
 @dataclass
@@ -297,7 +286,7 @@ def _plan_block(index: int, period: ReportingPeriod, snapshot: Snapshot) -> _Blo
             continue
         counts[task.status.value] += 1
         if not task.is_done:
-            priorities.extend(_due_by(task, next_end))
+            priorities.extend(task.due_by(next_end))
     levels = [t.attainment for t in lines if t.reportable and t.attainment is not None]
     block = PlanBlock(
         plan_id=plan.pk,
@@ -349,28 +338,6 @@ def _task_line(plan_index: int, agency: str, task: TaskState) -> TaskLine:
         # Why a task still in time needs attention; an overdue one is listed for being overdue.
         at_risk=str(task.attention) if task.reportable and not task.overdue else "",
     )
-
-
-def _due_by(task: TaskState, day: dt.date) -> list[DueItem]:
-    """What the task must deliver by `day` (the next period's end), missed milestones included."""
-    items = [
-        DueItem(m.due, task.code, task.title, task.lead_unit, m.text, "milestone", m.missed)
-        for m in task.milestones
-        if m.status in (MilestoneStatus.MISSED, MilestoneStatus.DUE) and m.due and m.due <= day
-    ]
-    if task.deadline and task.deadline <= day:
-        items.append(
-            DueItem(
-                task.deadline,
-                task.code,
-                task.title,
-                task.lead_unit,
-                "Hoàn thành nhiệm vụ",
-                "deadline",
-                task.overdue,
-            )
-        )
-    return items
 
 
 def _leader_groups(blocks: list[_Block], snapshots: dict[int, Snapshot]) -> list[LeaderGroup]:
@@ -463,7 +430,7 @@ def _report(
         if line.reportable and (line.status == TaskStatus.OVERDUE or line.at_risk)
     ]
     priorities = sorted(
-        (d for b in blocks for d in b.priorities), key=lambda d: (d.due or dt.date.max, d.task_code)
+        (d for b in blocks for d in b.priorities), key=lambda d: (d.day or dt.date.max, d.task_code)
     )
     prefix, title = PROVINCIAL_SIGNER if provincial else DEFAULT_SIGNER
     phrase = period_phrase(first.label)

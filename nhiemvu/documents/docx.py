@@ -511,9 +511,9 @@ def _priorities(doc: DocxDocument, report: PeriodReport) -> None:
         return
     _para(doc, "Tập trung chỉ đạo hoàn thành các mốc tiến độ, thời hạn sau:")
     for item in report.priorities:
-        when = f"Trước ngày {vn_date(item.due)}" if item.due else "Trong kỳ"
+        when = f"Trước ngày {vn_date(item.day)}" if item.day else "Trong kỳ"
         late = " (đã quá hạn, cần hoàn thành ngay)" if item.overdue else ""
-        unit = f", {item.lead_unit} chủ trì" if item.lead_unit else ""
+        unit = f", {item.unit} chủ trì" if item.unit else ""
         _para(doc, f"- {when}: {item.text} — nhiệm vụ {item.task_code}{unit}{late}.")
 
 

@@ -259,6 +259,22 @@ class MilestoneState:
 
 
 @dataclass(frozen=True)
+class DueItem:
+    """Something a task must deliver by a day: one of its milestones, or the task itself by its deadline."""
+
+    day: dt.date | None
+    kind: str  # "milestone" | "deadline"
+    text: str
+    task_id: int
+    task_code: str
+    task_title: str
+    unit: str  # the task's lead unit
+    overdue: bool  # the day passed without it
+    met: bool = False  # a milestone an accepted report says was met
+    status: str = ""  # the milestone's status, or the task's for its deadline
+
+
+@dataclass(frozen=True)
 class TaskState:
     """One task as of the snapshot's day: its facts, its figures and the verdicts on them."""
 
@@ -303,6 +319,46 @@ class TaskState:
     def late(self) -> bool:
         """Its deadline or one of its milestones has passed undone: what the "overdue" numbers count."""
         return self.overdue or (not self.is_done and any(m.missed for m in self.milestones))
+
+    @property
+    def due_items(self) -> list[DueItem]:
+        """Its milestones, then its deadline ("Hoàn thành nhiệm vụ"), each with whether it was missed."""
+        items = [
+            DueItem(
+                m.due,
+                "milestone",
+                m.text,
+                self.pk,
+                self.code,
+                self.title,
+                self.lead_unit,
+                m.missed,
+                m.status == MilestoneStatus.MET,
+                str(m.status),
+            )
+            for m in self.milestones
+        ]
+        items.append(
+            DueItem(
+                self.deadline,
+                "deadline",
+                "Hoàn thành nhiệm vụ",
+                self.pk,
+                self.code,
+                self.title,
+                self.lead_unit,
+                self.overdue,
+                self.is_done,
+                self.status.value,
+            )
+        )
+        return items
+
+    def due_by(self, day: dt.date) -> list[DueItem]:
+        """What an unfinished task still owes by `day`, missed ones included: the "due" rule."""
+        if self.is_done:
+            return []
+        return [d for d in self.due_items if not d.met and d.day is not None and d.day <= day]
 
     @property
     def attention(self) -> str | Promise:
