@@ -95,6 +95,7 @@ class TaskLine:
     narrative: str
     reported_in: str
     at_risk: str = ""
+    no_data: bool = False  # flagged for having no figures to judge, not for a projected shortfall
 
     @property
     def is_done(self) -> bool:
@@ -337,6 +338,7 @@ def _task_line(plan_index: int, agency: str, task: TaskState) -> TaskLine:
         reported_in=task.reported_in,
         # Why a task still in time needs attention; an overdue one is listed for being overdue.
         at_risk=str(task.attention) if task.reportable and not task.overdue else "",
+        no_data=task.reportable and not task.overdue and task.judged_without_data,
     )
 
 

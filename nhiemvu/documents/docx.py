@@ -442,12 +442,17 @@ def _attention(doc: DocxDocument, report: PeriodReport) -> None:
         _para(doc, "Không có nhiệm vụ chậm tiến độ hoặc có nguy cơ chậm tiến độ.")
         return
     overdue = sum(1 for t in report.attention if not t.at_risk)
+    silent = sum(1 for t in report.attention if t.no_data)
     parts = []
     if overdue:
         parts.append(f"{format_vn(overdue)} nhiệm vụ đang thực hiện quá hạn")
-    if len(report.attention) > overdue:
-        parts.append(f"{format_vn(len(report.attention) - overdue)} nhiệm vụ có nguy cơ chậm tiến độ")
-    _para(doc, f"Có {' và '.join(parts)}:")
+    if len(report.attention) - overdue - silent:
+        parts.append(
+            f"{format_vn(len(report.attention) - overdue - silent)} nhiệm vụ có nguy cơ chậm tiến độ"
+        )
+    if silent:
+        parts.append(f"{format_vn(silent)} nhiệm vụ chưa có số liệu để đánh giá tiến độ")
+    _para(doc, f"Có {', '.join(parts[:-1]) + ' và ' if len(parts) > 1 else ''}{parts[-1]}:")
     columns = (
         ("STT", 1.2),
         ("Nhiệm vụ", 5.3),

@@ -361,6 +361,16 @@ class TaskState:
         return [d for d in self.due_items if not d.met and d.day is not None and d.day <= day]
 
     @property
+    def judged_without_data(self) -> bool:
+        """Flagged only because figures are missing: no milestone missed, nothing projected short."""
+        return (
+            bool(self.attention)
+            and self.no_data
+            and not self.at_risk
+            and not any(m.missed for m in self.milestones)
+        )
+
+    @property
     def attention(self) -> str | Promise:
         """Why someone should look at this unfinished task, or "": a milestone missed, then the forecast."""
         if self.is_done:

@@ -144,3 +144,12 @@ def test_options_fill_the_number_and_the_signer(quarter):
     assert document.tables[0].rows[1].cells[0].text == "Số: 125/BC-SNN"
     assert document.tables[0].rows[1].cells[1].text == "Lạng Sơn, ngày 09 tháng 12 năm 2023"
     assert _texts(document.tables[-1].rows[0].cells[1]) == ["GIÁM ĐỐC", "Lý Việt Hưng"]
+
+
+def test_the_attention_section_counts_risk_and_missing_figures_apart(document):  # type: ignore[no-untyped-def]
+    """Task 2 is projected short of its target, task 3 has no figure at all: two different things."""
+    texts = [p.text for p in document.paragraphs]
+    heading = texts.index("III. NHIỆM VỤ CHẬM TIẾN ĐỘ, CÓ NGUY CƠ CHẬM TIẾN ĐỘ")
+    assert texts[heading + 1] == (
+        "Có 1 nhiệm vụ có nguy cơ chậm tiến độ và 1 nhiệm vụ chưa có số liệu để đánh giá tiến độ:"
+    )
