@@ -297,3 +297,21 @@ def test_picking_english_in_the_header_switches_the_interface(page) -> None:  # 
     assert page.get_by_role("heading", name="Tasks", level=2).is_visible()
     assert page.get_by_text("Lead unit").first.is_visible()
     assert page.get_by_label("Language").input_value() == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "never"),
+    [("vi", "Phiên làm việc đã hết hạn", "CSRF"), ("en", "Your session has expired", "Phiên")],
+)
+def test_a_form_sent_without_its_token_is_refused_in_the_interface_language(
+    cast: Cast, language: str, heading: str, never: str
+) -> None:
+    """A form left open overnight: a page in the site's frame and language, not Django's English one."""
+    client = Client(enforce_csrf_checks=True)
+    assert client.login(username="khtc", password=PASSWORD)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": "stale"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f"<h1>{heading}</h1>" in html and 'data-testid="csrf-failure"' in html
+    assert never not in re.sub(r"<head>.*?</head>|<body[^>]*>", "", html, flags=re.S)
