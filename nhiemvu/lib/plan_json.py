@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
-    AliasChoices,
     AfterValidator,
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
