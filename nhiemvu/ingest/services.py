@@ -215,6 +215,8 @@ def _target(raw: Any, where: str, where_en: str) -> _Target:
 def _where(plan_json: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
     """A place in the plan JSON as the importer's messages name it: «Nhiệm vụ 1.2, chỉ tiêu 3»."""
     head, *rest = [*loc, None, None, None, None]
+    if head == "document" and rest[0] is None:
+        return "Văn bản", "Document"
     if head == "document":
         return {
             "issued_on": ("Ngày ban hành", "Issue date"),
@@ -242,8 +244,9 @@ def _where(plan_json: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
     return f"Mục «{path}»", path
 
 
-def _refusal(plan_json: dict[str, Any], error: dict[str, Any]) -> PlanImportError:
+def schema_refusal(plan_json: dict[str, Any], exc: ValidationError) -> PlanImportError:
     """The first problem the plan JSON schema found, as the importer's bilingual message."""
+    error = exc.errors(include_url=False)[0]
     loc = tuple(error["loc"])
     value, kind, ctx = error.get("input"), error["type"], error.get("ctx") or {}
     where, where_en = _where(plan_json, loc)
@@ -273,6 +276,10 @@ def _refusal(plan_json: dict[str, Any], error: dict[str, Any]) -> PlanImportErro
         return InvalidTargetError(
             f"{where}: «{value}» không phải là một số.", message_en=f"{where_en}: {value!r} is not a number."
         )
+    if kind == "missing":
+        return PlanImportError(
+            f"{where}: thiếu mục «{field}».", message_en=f"{where_en}: the key {field!r} is missing."
+        )
     if kind in ("string_too_long", "too_long"):
         what = "ký tự" if kind == "string_too_long" else "mục"
         return PlanImportError(
@@ -293,7 +300,7 @@ def _read(plan_json: dict[str, Any]) -> _Plan:
     try:
         parsed = PlanJSONIn.model_validate(plan_json)
     except ValidationError as e:
-        raise _refusal(plan_json, e.errors(include_url=False)[0]) from None
+        raise schema_refusal(plan_json, e) from None
     document = parsed.document or DocumentIn()
     issued_on = document.issued_on
     year = document.year or (issued_on.year if issued_on else None)
