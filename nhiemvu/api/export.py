@@ -12,12 +12,11 @@ from typing import Any
 from django.db.models import Prefetch
 
 from nhiemvu.ingest.parsing.recognise import REFERENCE_RE
+from nhiemvu.lib.plan_json import SCHEMA
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.plans.models import Finding, Milestone, Plan, SourceDocument, Target, Task
 
 from .numbers import number
-
-SCHEMA = "nhiemvu.plan/1"
 
 
 def _or_none(value: str | None) -> str | None:

@@ -12,7 +12,9 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from django.db.models import Q
 from ninja import FilterLookup, FilterSchema, Schema
-from pydantic import AfterValidator, Field
+from pydantic import Field
+
+from nhiemvu.lib.plan_json import Amount, PlanJSONIn, Text
 
 T = TypeVar("T")
 
@@ -21,23 +23,6 @@ Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Number = int | float
 
 
-def _clean_text(value: str) -> str:
-    # NUL is refused by PostgreSQL text columns and lone surrogates by every encoder: say so
-    # as a 422 instead of failing in the database.
-    if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
-    return value
-
-
-def Text(max_length: int | None = None) -> Any:  # reads as a type in the schemas
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_clean_text)]
-
-
-Amount = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=4)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 
 
@@ -159,161 +144,11 @@ class PlanFilter(ListQuery):
     issuer: Annotated[Id | None, FilterLookup("issuer_id")] = None
 
 
-# --- the plan JSON (shared/spec/plan-json.md) ---------------------------------------------------
+# --- the plan JSON: its shape is nhiemvu.lib.plan_json (shared/spec/plan-json.md) ----------------
+# PlanJSON is what the export gives; PlanJSONIn (the same keys, each optional, bounded) what the
+# import takes: the importer names what is missing.
 
-
-class PersonJSON(Schema):
-    name: str
-    title: str | None
-
-
-class DocumentJSON(Schema):
-    kind: str | None
-    number: str | None
-    symbol: str | None
-    issuer: str | None
-    place: str | None
-    issued_on: dt.date | None
-    year: int
-    title: str
-    signer: PersonJSON | None
-
-
-class ReferenceJSON(Schema):
-    number: str
-    date: dt.date | None
-
-
-class TargetJSON(Schema):
-    name: str
-    unit: str | None
-    comparator: Literal["=", ">=", ">", "<=", "<", "range"]
-    value: Number
-    max: Number | None
-    change: Literal["increase", "decrease"] | None
-
-
-class MilestoneJSON(Schema):
-    due: dt.date | None
-    text: str
-    value: Number | None
-    unit: str | None
-
-
-class TaskJSON(Schema):
-    code: str
-    parent: str | None
-    title: str
-    leader: PersonJSON | None
-    lead_unit: str | None
-    support_units: list[str]
-    deadline: dt.date | None
-    recurrence: Literal["monthly", "quarterly", "yearly", "ongoing"] | None
-    targets: list[TargetJSON]
-    milestones: list[MilestoneJSON]
-
-
-class ReportingJSON(Schema):
-    compiler: str | None
-    frequencies: list[Literal["monthly", "quarterly", "half-yearly", "yearly"]]
-
-
-class FindingJSON(Schema):
-    code: str
-    task: str | None
-    excerpt: str | None
-    message: str
-
-
-class PlanJSON(Schema):
-    """The plan JSON, exactly the spec's shape (`schema: nhiemvu.plan/1`)."""
-
-    schema_: Literal["nhiemvu.plan/1"] = Field("nhiemvu.plan/1", alias="schema")
-    document: DocumentJSON
-    references: list[ReferenceJSON]
-    tasks: list[TaskJSON]
-    reporting: ReportingJSON
-    recipients: list[str]
-    findings: list[FindingJSON]
-
-
-# What the importer accepts: the same keys, each optional (the importer names what is missing).
 ShortText = Text(2000)
-LongText = Text(20000)
-
-
-class PersonIn(Schema):
-    name: ShortText | None = None
-    title: ShortText | None = None
-
-
-class DocumentIn(Schema):
-    kind: ShortText | None = None
-    number: ShortText | None = None
-    symbol: ShortText | None = None
-    issuer: ShortText | None = None
-    place: ShortText | None = None
-    issued_on: dt.date | None = None
-    year: int | None = Field(None, ge=2000, le=2100)
-    title: LongText | None = None
-    signer: PersonIn | None = None
-
-
-class ReferenceIn(Schema):
-    number: ShortText | None = None
-    date: dt.date | None = None
-
-
-class TargetIn(Schema):
-    name: ShortText | None = None
-    unit: ShortText | None = None
-    comparator: ShortText | None = None
-    value: Amount | None = None
-    max: Amount | None = None
-    change: ShortText | None = None
-
-
-class MilestoneIn(Schema):
-    due: dt.date | None = None
-    text: LongText | None = None
-    value: Amount | None = None
-    unit: ShortText | None = None
-
-
-class TaskIn(Schema):
-    code: Text(32) | None = None  # type: ignore[valid-type]
-    parent: Text(32) | None = None  # type: ignore[valid-type]
-    title: LongText | None = None
-    excerpt: LongText | None = None
-    leader: PersonIn | None = None
-    lead_unit: ShortText | None = None
-    support_units: list[ShortText] = Field(default_factory=list, max_length=100)
-    deadline: dt.date | None = None
-    recurrence: ShortText | None = None
-    targets: list[TargetIn] = Field(default_factory=list, max_length=200)
-    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=200)
-
-
-class ReportingIn(Schema):
-    compiler: ShortText | None = None
-    frequencies: list[ShortText] = Field(default_factory=list, max_length=10)
-
-
-class FindingIn(Schema):
-    code: Text(40) | None = None  # type: ignore[valid-type]
-    task: Text(32) | None = None  # type: ignore[valid-type]
-    excerpt: LongText | None = None
-    message: LongText | None = None
-
-
-class PlanJSONIn(Schema):
-    schema_: str | None = Field(None, alias="schema", max_length=40)
-    document: DocumentIn
-    references: list[ReferenceIn] = Field(default_factory=list, max_length=500)
-    tasks: list[TaskIn] = Field(default_factory=list, max_length=2000)
-    reporting: ReportingIn | None = None
-    recipients: list[ShortText] = Field(default_factory=list, max_length=200)
-    findings: list[FindingIn] = Field(default_factory=list, max_length=2000)
 
 
 class DecisionsIn(Schema):

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nhiemvu.ingest.services import plan_import_commit
+from nhiemvu.lib.plan_json import SCHEMA, plan_json_check
 from nhiemvu.lib.vnnumbers import format_vn
 from nhiemvu.lib.vnperiods import windows_for_year
 from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
@@ -109,8 +110,9 @@ def _plan_json(year: int, deadlines: dict[str, dt.date]) -> dict[str, Any]:
         }
 
     end = dt.date(year, 12, 31)
-    return {
-        "schema": "nhiemvu.plan/1",
+    # Written in the spec's shape and checked against it (nhiemvu.lib.plan_json).
+    return plan_json_check({
+        "schema": SCHEMA,
         "document": {
             "kind": "KH",
             "number": "12/KH-SNN",
@@ -179,7 +181,7 @@ def _plan_json(year: int, deadlines: dict[str, dt.date]) -> dict[str, Any]:
         "reporting": {"compiler": "Phòng Kế hoạch – Tài chính", "frequencies": ["monthly", "quarterly"]},
         "recipients": ["UBND tỉnh", "Sở Nội vụ", "Giám đốc, các Phó Giám đốc Sở", "Lưu: VT, KHTC"],
         "findings": [],
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:

@@ -20,11 +20,12 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.core.forms import DayFirstDateField, LocalizedDecimalField
+from nhiemvu.lib.plan_json import SCHEMA, ValidationError, plan_json_check
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.plans.models import Change, Comparator, DocumentKind, Frequency, Recurrence
 
 from .matching import OfficialMatcher, OrganisationMatcher, guess_kind, looks_outside
-from .services import EXTERNAL, NEW
+from .services import EXTERNAL, NEW, schema_refusal
 
 
 class UploadForm(forms.Form):
@@ -381,9 +382,11 @@ class ReviewForms:
         return rows
 
     def to_json(self, base: dict[str, Any]) -> dict[str, Any]:
-        """The staged plan JSON with every edit applied (call after is_valid)."""
+        """The staged plan JSON with every edit applied (call after is_valid), checked against the
+        plan JSON schema (nhiemvu.lib.plan_json); a PlanImportError if it does not conform."""
         doc = self.document.cleaned_data
         plan = dict(base)
+        plan["schema"] = SCHEMA
         plan["document"] = {
             **(base.get("document") or {}),
             "kind": doc["kind"] or None,
@@ -477,7 +480,10 @@ class ReviewForms:
             {**f, "task": None if f.get("task") in deleted else f.get("task")}
             for f in base.get("findings") or []
         ]
-        return plan
+        try:
+            return plan_json_check(plan)
+        except ValidationError as e:
+            raise schema_refusal(plan, e) from None
 
     def decisions(self) -> dict[str, dict[str, Any]]:
         """The matches a person chose, for `plan_import_commit(decisions=...)`."""

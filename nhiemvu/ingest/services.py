@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from nhiemvu.core.errors import DomainError
 from nhiemvu.core.services import validated_save
+from nhiemvu.lib.plan_json import DocumentIn, PersonIn, PlanJSONIn, ReportingIn, ValidationError
 from nhiemvu.lib.vntext import nfc
 from nhiemvu.organisations.models import Official, Organisation, OrganisationKind
 from nhiemvu.organisations.selectors import organisation_parent_map
@@ -169,60 +170,21 @@ def _text(value: Any) -> str:
     return " ".join(nfc(str(value)).split())
 
 
-def _date(value: Any, where: str, where_en: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidDateError(
-            f"{where}: ngày «{value}» không hợp lệ (cần dạng NNNN-TT-NN).",
-            message_en=f"{where_en}: {value!r} is not a valid date (YYYY-MM-DD).",
-        ) from None
-
-
-def _decimal(value: Any, where: str, where_en: str, *, required: bool) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            raise InvalidTargetError(
-                f"{where}: thiếu giá trị.", message_en=f"{where_en}: the value is missing."
-            )
-        return None
-    if isinstance(value, bool):
-        value = "invalid"
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        raise InvalidTargetError(
-            f"{where}: «{value}» không phải là một số.", message_en=f"{where_en}: {value!r} is not a number."
-        )
-    if number < 0:
-        raise InvalidTargetError(
-            f"{where}: giá trị không được âm ({value}).",
-            message_en=f"{where_en}: the value must not be negative.",
-        )
-    return number
-
-
-def _target(raw: dict[str, Any], where: str, where_en: str) -> _Target:
-    name = _text(raw.get("name"))
+def _target(raw: Any, where: str, where_en: str) -> _Target:
+    name = _text(raw.name)
     if not name:
         raise InvalidTargetError(
             f"{where}: chỉ tiêu chưa có tên.", message_en=f"{where_en}: the target has no name."
         )
-    comparator = _text(raw.get("comparator")) or Comparator.EQ
+    comparator = _text(raw.comparator) or Comparator.EQ
     if comparator not in Comparator.values:
         raise InvalidTargetError(
             f"{where}: phép so sánh «{comparator}» không hợp lệ.",
             message_en=f"{where_en}: unknown comparator {comparator!r}.",
         )
-    value = _decimal(raw.get("value"), where, where_en, required=True)
-    maximum = _decimal(raw.get("max", raw.get("max_value")), where, where_en, required=False)
-    assert value is not None
+    value, maximum = raw.value, raw.max
+    if value is None:
+        raise InvalidTargetError(f"{where}: thiếu giá trị.", message_en=f"{where_en}: the value is missing.")
     if comparator == Comparator.RANGE:
         if maximum is None:
             raise InvalidTargetError(
@@ -239,60 +201,135 @@ def _target(raw: dict[str, Any], where: str, where_en: str) -> _Target:
             f"{where}: chỉ chỉ tiêu dạng khoảng mới có giá trị tối đa.",
             message_en=f"{where_en}: only a range target has a maximum.",
         )
-    change = _text(raw.get("change"))
+    change = _text(raw.change)
     if change not in Change.values:
         raise InvalidTargetError(
             f"{where}: loại thay đổi «{change}» không hợp lệ.",
             message_en=f"{where_en}: unknown change {change!r}.",
         )
     return _Target(
-        name=name,
-        unit=_text(raw.get("unit")),
-        comparator=comparator,
-        value=value,
-        max_value=maximum,
-        change=change,
+        name=name, unit=_text(raw.unit), comparator=comparator, value=value, max_value=maximum, change=change
+    )
+
+
+def _where(plan_json: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
+    """A place in the plan JSON as the importer's messages name it: «Nhiệm vụ 1.2, chỉ tiêu 3»."""
+    head, *rest = [*loc, None, None, None, None]
+    if head == "document" and rest[0] is None:
+        return "Văn bản", "Document"
+    if head == "document":
+        return {
+            "issued_on": ("Ngày ban hành", "Issue date"),
+            "year": ("Năm kế hoạch", "The plan year"),
+            "title": ("Trích yếu", "Title"),
+            "signer": ("Người ký", "Signer"),
+        }.get(rest[0], (f"Văn bản, mục «{rest[0]}»", f"Document, {rest[0]}"))
+    if head == "references" and isinstance(rest[0], int):
+        return f"Văn bản dẫn chiếu {rest[0] + 1}", f"Reference {rest[0] + 1}"
+    if head == "tasks" and isinstance(rest[0], int):
+        tasks = plan_json.get("tasks") or []
+        raw = tasks[rest[0]] if rest[0] < len(tasks) and isinstance(tasks[rest[0]], dict) else {}
+        code = _text(raw.get("code")).rstrip(".") or f"thứ {rest[0] + 1}"
+        where, where_en = f"Nhiệm vụ {code}", f"Task {code}"
+        if rest[1] == "deadline":
+            return f"{where}: thời hạn", f"{where_en}: deadline"
+        if rest[1] == "targets" and isinstance(rest[2], int):
+            return f"{where}, chỉ tiêu {rest[2] + 1}", f"{where_en}, target {rest[2] + 1}"
+        if rest[1] == "milestones" and isinstance(rest[2], int):
+            return f"{where}, mốc {rest[2] + 1}", f"{where_en}, milestone {rest[2] + 1}"
+        return where, where_en
+    if head == "findings" and isinstance(rest[0], int):
+        return f"Phát hiện {rest[0] + 1}", f"Finding {rest[0] + 1}"
+    path = ".".join(str(p) for p in loc)
+    return f"Mục «{path}»", path
+
+
+def schema_refusal(plan_json: dict[str, Any], exc: ValidationError) -> PlanImportError:
+    """The first problem the plan JSON schema found, as the importer's bilingual message."""
+    error = exc.errors(include_url=False)[0]
+    loc = tuple(error["loc"])
+    value, kind, ctx = error.get("input"), error["type"], error.get("ctx") or {}
+    where, where_en = _where(plan_json, loc)
+    field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if field in ("issued_on", "date", "deadline", "due"):
+        return InvalidDateError(
+            f"{where}: ngày «{value}» không hợp lệ (cần dạng NNNN-TT-NN).",
+            message_en=f"{where_en}: {value!r} is not a valid date (YYYY-MM-DD).",
+        )
+    if loc == ("document", "year"):
+        return PlanImportError(
+            f"Năm kế hoạch «{value}» không hợp lệ (cần trong khoảng 2000–2100).",
+            message_en=f"The plan year {value!r} is not valid (2000–2100).",
+            code="invalid_year",
+        )
+    if field in ("value", "max") and len(loc) > 2:
+        if kind == "greater_than_equal":
+            return InvalidTargetError(
+                f"{where}: giá trị không được âm ({value}).",
+                message_en=f"{where_en}: the value must not be negative.",
+            )
+        if kind.startswith("decimal_max") or kind == "decimal_whole_digits":
+            return InvalidTargetError(
+                f"{where}: «{value}» có quá nhiều chữ số.",
+                message_en=f"{where_en}: {value!r} has too many digits.",
+            )
+        return InvalidTargetError(
+            f"{where}: «{value}» không phải là một số.", message_en=f"{where_en}: {value!r} is not a number."
+        )
+    if kind == "missing":
+        return PlanImportError(
+            f"{where}: thiếu mục «{field}».", message_en=f"{where_en}: the key {field!r} is missing."
+        )
+    if kind in ("string_too_long", "too_long"):
+        what = "ký tự" if kind == "string_too_long" else "mục"
+        return PlanImportError(
+            f"{where}: quá dài (tối đa {ctx.get('max_length')} {what}).",
+            message_en=f"{where_en}: {error['msg']}.",
+        )
+    return PlanImportError(
+        f"{where}: dữ liệu không hợp lệ ({'sai kiểu' if kind.endswith('_type') else kind}).",
+        message_en=f"{where_en}: {error['msg']}.",
     )
 
 
 def _read(plan_json: dict[str, Any]) -> _Plan:
-    """The plan JSON checked and typed; raises a PlanImportError naming the first problem."""
+    """The plan JSON read through its schema (nhiemvu.lib.plan_json) and checked; raises a
+    PlanImportError naming the first problem."""
     if not isinstance(plan_json, dict):
         raise PlanImportError("Dữ liệu kế hoạch không hợp lệ.", message_en="The plan data is not an object.")
-    document = plan_json.get("document") or {}
-    issued_on = _date(document.get("issued_on"), "Ngày ban hành", "Issue date")
-    year_raw = document.get("year") or (issued_on.year if issued_on else None)
     try:
-        year = int(year_raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        year = 0
-    if not 2000 <= year <= 2100:
+        parsed = PlanJSONIn.model_validate(plan_json)
+    except ValidationError as e:
+        raise schema_refusal(plan_json, e) from None
+    document = parsed.document or DocumentIn()
+    issued_on = document.issued_on
+    year = document.year or (issued_on.year if issued_on else None)
+    if year is None or not 2000 <= year <= 2100:
         raise PlanImportError(
-            f"Năm kế hoạch «{year_raw}» không hợp lệ (cần trong khoảng 2000–2100).",
-            message_en=f"The plan year {year_raw!r} is not valid (2000–2100).",
+            f"Năm kế hoạch «{year}» không hợp lệ (cần trong khoảng 2000–2100).",
+            message_en=f"The plan year {year!r} is not valid (2000–2100).",
             code="invalid_year",
         )
-    plan_title = _text(document.get("title"))
+    plan_title = _text(document.title)
     if not plan_title:
         raise PlanImportError(
             "Kế hoạch chưa có tên (trích yếu).", message_en="The plan has no title.", code="no_title"
         )
-    kind = _text(document.get("kind"))
-    signer = document.get("signer") or {}
+    kind = _text(document.kind)
+    signer = document.signer or PersonIn()
 
     references: list[_Reference] = []
     seen_refs: set[tuple[str, dt.date | None]] = set()
-    for i, raw in enumerate(plan_json.get("references") or [], start=1):
-        number = _text(raw.get("number"))
-        date = _date(raw.get("date"), f"Văn bản dẫn chiếu {i}", f"Reference {i}")
-        if number and (number, date) not in seen_refs:
-            seen_refs.add((number, date))
-            references.append(_Reference(number=number, date=date))
+    for ref in parsed.references:
+        number = _text(ref.number)
+        if number and (number, ref.date) not in seen_refs:
+            seen_refs.add((number, ref.date))
+            references.append(_Reference(number=number, date=ref.date))
 
     tasks: list[_Task] = []
     codes: set[str] = set()
-    for i, raw in enumerate(plan_json.get("tasks") or [], start=1):
-        code = _text(raw.get("code")).rstrip(".")
+    for i, raw in enumerate(parsed.tasks, start=1):
+        code = _text(raw.code).rstrip(".")
         if not code:
             raise PlanImportError(
                 f"Nhiệm vụ thứ {i} chưa có số thứ tự.",
@@ -305,15 +342,15 @@ def _read(plan_json: dict[str, Any]) -> _Plan:
             )
         codes.add(code)
         where, where_en = f"Nhiệm vụ {code}", f"Task {code}"
-        title = _text(raw.get("title"))
+        title = _text(raw.title)
         if not title:
             raise PlanImportError(
                 f"{where}: chưa có nội dung nhiệm vụ.",
                 message_en=f"{where_en}: no title.",
                 code="no_task_title",
             )
-        leader = raw.get("leader") or {}
-        recurrence = _text(raw.get("recurrence"))
+        leader = raw.leader or PersonIn()
+        recurrence = _text(raw.recurrence)
         if recurrence not in Recurrence.values:
             raise PlanImportError(
                 f"{where}: kiểu lặp lại «{recurrence}» không hợp lệ.",
@@ -322,34 +359,28 @@ def _read(plan_json: dict[str, Any]) -> _Plan:
             )
         task = _Task(
             code=code,
-            parent=_text(raw.get("parent")).rstrip(".") or None,
+            parent=_text(raw.parent).rstrip(".") or None,
             title=title,
-            excerpt=_text(raw.get("excerpt")),
-            leader_name=_text(leader.get("name")) if isinstance(leader, dict) else _text(leader),
-            leader_title=_text(leader.get("title")) if isinstance(leader, dict) else "",
-            lead_unit=_text(raw.get("lead_unit")),
-            support_units=_unique(_text(u) for u in raw.get("support_units") or []),
-            deadline=_date(raw.get("deadline"), f"{where}: thời hạn", f"{where_en}: deadline"),
+            excerpt=_text(raw.excerpt),
+            leader_name=_text(leader.name),
+            leader_title=_text(leader.title),
+            lead_unit=_text(raw.lead_unit),
+            support_units=_unique(_text(u) for u in raw.support_units),
+            deadline=raw.deadline,
             recurrence=recurrence,
         )
-        for j, target in enumerate(raw.get("targets") or [], start=1):
+        for j, target in enumerate(raw.targets, start=1):
             task.targets.append(_target(target, f"{where}, chỉ tiêu {j}", f"{where_en}, target {j}"))
-        for j, milestone in enumerate(raw.get("milestones") or [], start=1):
-            m_where, m_where_en = f"{where}, mốc {j}", f"{where_en}, milestone {j}"
-            text = _text(milestone.get("text"))
+        for j, milestone in enumerate(raw.milestones, start=1):
+            text = _text(milestone.text)
             if not text:
                 raise PlanImportError(
-                    f"{m_where}: chưa có nội dung.",
-                    message_en=f"{m_where_en}: no text.",
+                    f"{where}, mốc {j}: chưa có nội dung.",
+                    message_en=f"{where_en}, milestone {j}: no text.",
                     code="no_milestone_text",
                 )
             task.milestones.append(
-                _Milestone(
-                    due=_date(milestone.get("due"), m_where, m_where_en),
-                    text=text,
-                    value=_decimal(milestone.get("value"), m_where, m_where_en, required=False),
-                    unit=_text(milestone.get("unit")),
-                )
+                _Milestone(due=milestone.due, text=text, value=milestone.value, unit=_text(milestone.unit))
             )
         tasks.append(task)
 
@@ -371,8 +402,8 @@ def _read(plan_json: dict[str, Any]) -> _Plan:
             seen.add(up)
             up = parents.get(up)
 
-    reporting = plan_json.get("reporting") or {}
-    frequencies = _unique(_text(f) for f in reporting.get("frequencies") or [])
+    reporting = parsed.reporting or ReportingIn()
+    frequencies = _unique(_text(f) for f in reporting.frequencies)
     unknown = [f for f in frequencies if f not in Frequency.values]
     if unknown:
         raise PlanImportError(
@@ -382,29 +413,29 @@ def _read(plan_json: dict[str, Any]) -> _Plan:
         )
     findings = [
         _Finding(
-            code=_text(f.get("code")) or "other",
-            task=_text(f.get("task")).rstrip(".") or None,
-            excerpt=_text(f.get("excerpt")),
-            message=_text(f.get("message")) or _text(f.get("code")) or "—",
+            code=_text(f.code) or "other",
+            task=_text(f.task).rstrip(".") or None,
+            excerpt=_text(f.excerpt),
+            message=_text(f.message) or _text(f.code) or "—",
         )
-        for f in plan_json.get("findings") or []
+        for f in parsed.findings
     ]
     return _Plan(
         kind=kind if kind in DocumentKind.values else DocumentKind.OTHER,
-        number=_text(document.get("number")),
-        symbol=_text(document.get("symbol")),
-        issuer_name=_text(document.get("issuer")),
-        place=_text(document.get("place")),
+        number=_text(document.number),
+        symbol=_text(document.symbol),
+        issuer_name=_text(document.issuer),
+        place=_text(document.place),
         issued_on=issued_on,
         year=year,
         title=plan_title,
-        signer_name=_text(signer.get("name")) if isinstance(signer, dict) else "",
-        signer_title=_text(signer.get("title")) if isinstance(signer, dict) else "",
+        signer_name=_text(signer.name),
+        signer_title=_text(signer.title),
         references=references,
         tasks=tasks,
-        compiler=_text(reporting.get("compiler")),
+        compiler=_text(reporting.compiler),
         frequencies=frequencies,
-        recipients=_unique(_text(r) for r in plan_json.get("recipients") or []),
+        recipients=_unique(_text(r) for r in parsed.recipients),
         findings=findings,
     )
 

@@ -175,7 +175,10 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     existing = plan_find_existing(session.plan_json, session.content_hash)
     if not forms.is_valid():
         return _render_review(request, session, forms, existing=existing)
-    plan_json = forms.to_json(session.plan_json)
+    try:
+        plan_json = forms.to_json(session.plan_json)
+    except DomainError as exc:
+        return _render_review(request, session, forms, existing=existing, error=exc)
     if request.POST.get("action") == "recheck":
         import_session_revise(session=session, plan_json=plan_json)
         messages.success(request, _("Đã lưu các chỗ sửa và kiểm tra lại văn bản."))

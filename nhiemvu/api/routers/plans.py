@@ -11,6 +11,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from nhiemvu.ingest.parsing import MAX_BYTES, ExtractionError, extract_bytes
 from nhiemvu.ingest.selectors import import_default_issuer, import_issuer_choices, user_may_import
 from nhiemvu.ingest.services import plan_import_commit
+from nhiemvu.lib.plan_json import PlanJSON
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Plan
@@ -23,7 +24,7 @@ from ..errors import NOT_FOUND, ApiError
 from ..export import plan_export
 from ..files import upload_name
 from ..pagination import paginate
-from ..schemas import Id, Page, PlanDetailOut, PlanFilter, PlanImportIn, PlanImportOut, PlanJSON, PlanOut
+from ..schemas import Id, Page, PlanDetailOut, PlanFilter, PlanImportIn, PlanImportOut, PlanOut
 from .common import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["plans"])

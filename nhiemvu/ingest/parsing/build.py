@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nhiemvu.lib.plan_json import SCHEMA, plan_json_problem
 from nhiemvu.lib.vndates import parse_deadline
 
 from . import recognise as rec
@@ -14,8 +15,6 @@ from .segment import Segments, TaskNode, segment
 from .vocab import DOC_KINDS
 
 __all__ = ["SCHEMA", "build_plan", "extract"]
-
-SCHEMA = "nhiemvu.plan/1"
 
 
 def _plan_year(seg: Segments, issued_year: int | None) -> int | None:
@@ -170,4 +169,14 @@ def extract(data: bytes, filename: str, max_bytes: int) -> dict:
             "Không tìm thấy nhiệm vụ nào được đánh số trong văn bản",
             "No numbered tasks were found in the document",
         )
-    return build_plan(seg)
+    plan = build_plan(seg)
+    # The output check: what leaves the extractor has the spec's shape (nhiemvu.lib.plan_json).
+    problem = plan_json_problem(plan)
+    if problem is not None:
+        where = ".".join(str(p) for p in problem[0])
+        raise ExtractionError(
+            "invalid_output",
+            f"Kết quả trích xuất không đúng định dạng kế hoạch JSON (tại «{where}»; lỗi xử lý)",
+            f"The extracted plan does not have the plan JSON shape (at {where}: {problem[1]})",
+        )
+    return plan
