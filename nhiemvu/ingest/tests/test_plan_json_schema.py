@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 from nhiemvu.api.export import plan_export
-from nhiemvu.core.demo_live import _plan_json as live_plan_json
 from nhiemvu.core.errors import DomainError
-from nhiemvu.core.testing import Cast
+from nhiemvu.demo.live import _plan_json as live_plan_json
 from nhiemvu.ingest.management.commands.extract import plan_for_output
 from nhiemvu.ingest.parsing import ExtractionError, build, extract_file
 from nhiemvu.ingest.services import InvalidDateError, InvalidTargetError, PlanImportError, plan_import_commit
 from nhiemvu.lib.plan_json import PlanJSON, PlanJSONIn, ValidationError, plan_json_check, plan_json_problem
 from nhiemvu.plans.models import Plan, Task
+from nhiemvu.testing import Cast
 
 
 def _corpus(shared_dir: Path) -> list[tuple[Path, Path]]:
