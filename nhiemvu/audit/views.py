@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.core.templatetags.nv import format_number
 
 from . import selectors
@@ -28,7 +29,7 @@ PAGE_SIZE = 50
 
 @require_GET
 @login_required
-def log_list(request: HttpRequest) -> HttpResponse:
+def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     orgs = selectors.audit_organisation_ids(request.user)
     if orgs == set():
         raise Http404

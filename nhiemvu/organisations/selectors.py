@@ -24,7 +24,9 @@ def organisation_parent_map() -> dict[int, int | None]:
     return dict(Organisation.objects.values_list("id", "parent_id"))
 
 
-def organisation_family_ids(org_ids: Iterable[int], parents: Mapping[int, int | None] | None = None) -> set[int]:
+def organisation_family_ids(
+    org_ids: Iterable[int], parents: Mapping[int, int | None] | None = None
+) -> set[int]:
     """The given organisations with all their ancestors and descendants."""
     parents = organisation_parent_map() if parents is None else parents
     start = set(org_ids)

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.plans.selectors import organisation_tasks
 
 from .selectors import organisations_visible_to
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = (
         organisations_visible_to(request.user).select_related("parent").order_by("parent_id", "name")
     )
@@ -18,7 +19,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(organisations_visible_to(request.user).select_related("parent"), pk=pk)
     return render(
         request,
