@@ -24,9 +24,9 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from functools import partial
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model

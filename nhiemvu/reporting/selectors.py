@@ -119,7 +119,7 @@ class TaskProgress:
         values = [min(t.attainment, Decimal(100)) for t in self.targets if t.attainment is not None]
         if not values:
             return self.percent_done
-        return (sum(values) / len(values)).quantize(Decimal("0.1"))
+        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
 
 
 def latest_accepted_reports(
@@ -167,8 +167,8 @@ def tasks_progress(
     today = today or timezone.localdate()
     latest = latest_accepted_reports([t.pk for t in tasks], as_of=as_of, plan_ids=plan_ids)
     met_ids: dict[int, set[int]] = {}
-    for task_id, report in latest.items():
-        met_ids[task_id] = {m.pk for m in report.milestones_met.all()}
+    for task_id, accepted in latest.items():
+        met_ids[task_id] = {m.pk for m in accepted.milestones_met.all()}
     result: dict[int, TaskProgress] = {}
     for task in tasks:
         report = latest.get(task.pk)
@@ -258,8 +258,8 @@ def my_tasks(
         period=period, task__in=tasks, organisation_id__in=scope.unit_orgs
     ).order_by("version")
     by_task: dict[int, ProgressReport] = {}
-    for report in reports:
-        by_task[report.task_id] = report
+    for row in reports:
+        by_task[row.task_id] = row
     rows = []
     for task in tasks:
         report = by_task.get(task.pk)
