@@ -34,9 +34,10 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if orgs == set():
         raise Http404
     models = [
-        (ct.pk, str(ct.model_class()._meta.verbose_name).capitalize())
+        (ct.pk, str(model._meta.verbose_name).capitalize())
         for ct in selectors.audited_content_types()
-    ]  # type: ignore[union-attr]
+        if (model := ct.model_class()) is not None
+    ]
     form = AuditFilterForm(request.GET or None, models=models, actors=selectors.actors_in_trail(orgs))
     filters = form.filters()
     entries = selectors.entries_of(orgs, filters) if filters is not None else AuditEntry.objects.none()
@@ -71,7 +72,7 @@ class _Readable:
             for name, values in self._pairs(entry):
                 field = self._field(model, name)
                 if isinstance(field, models.ForeignKey):
-                    wanted[field.related_model].update(v for v in values if v not in (None, "None", ""))  # type: ignore[index]
+                    wanted[field.related_model].update(v for v in values if v not in (None, "None", ""))
         self.names: dict[tuple[type[models.Model], str], str] = {}
         for related, pks in wanted.items():
             ids = [pk for pk in pks if str(pk).isdigit()]
@@ -113,7 +114,7 @@ class _Readable:
         if isinstance(field, models.BooleanField):
             return str(_("Có")) if text in ("True", "1") else str(_("Không"))
         if isinstance(field, models.ForeignKey):
-            return self.names.get((field.related_model, text), _("(đã xóa) #%(pk)s") % {"pk": text})  # type: ignore[index]
+            return self.names.get((field.related_model, text), _("(đã xóa) #%(pk)s") % {"pk": text})
         if isinstance(field, models.DecimalField | models.FloatField | models.IntegerField):
             return format_number(text)
         if isinstance(field, models.DateTimeField):

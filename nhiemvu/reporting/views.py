@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -108,7 +109,7 @@ def report_edit(request: AuthenticatedHttpRequest, task_pk: int, period_pk: int)
                     user=request.user,
                     revision=form.cleaned_data["revision"],
                     data=form.to_input(),
-                    uploads=[(f.name, f.read()) for f in request.FILES.getlist("attachments")],
+                    uploads=[(f.name or "", f.read()) for f in request.FILES.getlist("attachments")],
                     submit=action == "submit",
                     scope=scope,
                 )
@@ -335,7 +336,7 @@ class _FormInvalid(Exception):
 
 
 @login_required
-def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     scope = access_scope(request.user)
     attachment = get_object_or_404(
         Attachment.objects.filter(report__in=selectors.reports_visible_to(request.user, scope)), pk=pk
