@@ -100,7 +100,7 @@ class _Readable:
     def _name(obj: models.Model) -> str:
         get_full_name = getattr(obj, "get_full_name", None)
         if callable(get_full_name):
-            return str(get_full_name() or obj.get_username())  # type: ignore[attr-defined]
+            return str(get_full_name() or obj.get_username())  # type: ignore[attr-defined]  # it has get_full_name: a user
         return str(obj)
 
     def value(self, field: Any, raw: Any) -> str:

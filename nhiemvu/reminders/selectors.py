@@ -150,7 +150,7 @@ def _task_events(tasks: QuerySet[Task]) -> list[CalendarEvent]:
         events.append(
             CalendarEvent(
                 uid=f"milestone-{milestone.pk}@nhiemvu",
-                day=milestone.due,  # type: ignore[arg-type]
+                day=milestone.due,  # type: ignore[arg-type]  # the query keeps dated milestones only
                 summary=(
                     _("Mốc tiến độ nhiệm vụ %(code)s: %(text)s") % {"code": task.code, "text": milestone.text}
                 )[:250],
