@@ -7,22 +7,25 @@ import io
 
 import pytest
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from docx.table import _Cell
 from PIL import Image
 
 from nhiemvu.documents.data import ReportOptions, build_report, period_queryset
 from nhiemvu.documents.docx import render_docx
+from nhiemvu.documents.tests.conftest import Quarter
 from nhiemvu.reporting.models import TargetValue
 
 
 @pytest.fixture
-def document(quarter):  # type: ignore[no-untyped-def]
+def document(quarter: Quarter) -> DocxDocument:
     period = period_queryset().get(pk=quarter.period.pk)
     report = build_report([period], options=ReportOptions(date=dt.date(2024, 1, 5)))
     return Document(io.BytesIO(render_docx(report)))
 
 
-def _texts(cell) -> list[str]:  # type: ignore[no-untyped-def]
+def _texts(cell: _Cell) -> list[str]:
     return [p.text for p in cell.paragraphs if p.text]
 
 
