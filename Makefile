@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/nhiemvu_ci_$(shell echo $$$$)
 PROD_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$(shell printf 'x%.0s' $$(seq 1 60)) ALLOWED_HOSTS=nhiemvu.example.gov.vn DATABASE_URL=sqlite:///:memory:
 
-.PHONY: demo install test lint test-sqlite test-postgres check-deploy serve clean
+.PHONY: demo install test lint typecheck test-sqlite test-postgres check-deploy serve clean
 
 $(BIN)/nhiemvu: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required ($(PYTHON))"; exit 1; }
@@ -22,13 +22,17 @@ PORT ?= 8000
 demo: install
 	$(BIN)/nhiemvu demo --addrport 127.0.0.1:$(PORT)
 
-## test: lint, migrations, deploy checks, the whole suite on SQLite then on PostgreSQL
-test: install lint check-deploy test-sqlite test-postgres
+## test: lint, migrations, types, deploy checks, the whole suite on SQLite then on PostgreSQL
+test: install lint typecheck check-deploy test-sqlite test-postgres
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/nhiemvu makemigrations --check --dry-run
+
+# mypy with django-stubs ([tool.mypy] in pyproject.toml): zero errors.
+typecheck:
+	$(BIN)/mypy nhiemvu
 
 check-deploy:
 	$(PROD_ENV) $(BIN)/nhiemvu check --deploy --fail-level WARNING
@@ -44,7 +48,7 @@ serve: install
 	$(BIN)/nhiemvu serve
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info .mypy_cache
 
 # messages: refresh locale/en/LC_MESSAGES/django.po from the code and templates, then compile
 # django.mo (commit both). Needs GNU gettext installed (apt-get install gettext); a checkout

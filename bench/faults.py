@@ -25,13 +25,15 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from typing import Any
 
 from province import PY, ROOT, gunicorn, province_database
 
 _spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
-load = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+assert _spec is not None and _spec.loader is not None  # a .py file always has a spec and a loader
+load = importlib.util.module_from_spec(_spec)
 sys.modules["bench_load"] = load  # its dataclasses look their module up while being defined
-_spec.loader.exec_module(load)  # type: ignore[union-attr]
+_spec.loader.exec_module(load)
 
 SUBMITTERS = int(os.environ.get("SUBMITTERS", "12"))
 RESTART_AFTER = float(os.environ.get("RESTART_AFTER", "8"))
@@ -39,7 +41,7 @@ AFTER = float(os.environ.get("AFTER", "12"))
 CLUSTER = os.environ.get("PG_CLUSTER", "15 main").split()
 
 
-def submit_once(browser, task: int, period: int, marker: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def submit_once(browser: Any, task: int, period: int, marker: str) -> tuple[str, str]:  # a load.Browser
     """One GET form + POST submit → ("ok" | "error" | "done-before", detail)."""
     import re
     import urllib.parse

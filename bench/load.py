@@ -170,7 +170,9 @@ class Browser:
         return response.status, dict(response.headers), text
 
 
-def _timed(stats: Stats, endpoint: str, browser: Browser, method: str, path: str, body: str | None = None):  # type: ignore[no-untyped-def]
+def _timed(
+    stats: Stats, endpoint: str, browser: Browser, method: str, path: str, body: str | None = None
+) -> tuple[int, dict[str, str], str, float] | None:
     start = time.perf_counter()
     try:
         status, headers, text = browser.request(method, path, body)

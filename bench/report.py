@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -82,7 +83,7 @@ def main() -> int:
     )
     options = ReportOptions(date=dt.date(2023, 12, 20))
 
-    def periods(ids: list[int]):  # type: ignore[no-untyped-def]
+    def periods(ids: list[int]) -> list[Any]:  # ReportingPeriod rows, imported late (after setup)
         return list(period_queryset().filter(plan_id__in=ids, key=PERIOD_KEY))
 
     queries = {}

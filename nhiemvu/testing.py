@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User as Account
 
 from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
 from nhiemvu.organisations.selectors import scope_changed
@@ -24,18 +23,18 @@ class Cast:
     forest_unit: Organisation
     rural_unit: Organisation
     other_department: Organisation
-    director: AbstractUser
-    deputy: AbstractUser
+    director: Account
+    deputy: Account
     deputy_official: Official
-    planning_finance: AbstractUser
-    unit_staff: AbstractUser
-    reviewer: AbstractUser
-    outsider: AbstractUser
+    planning_finance: Account
+    unit_staff: Account
+    reviewer: Account
+    outsider: Account
 
 
-def _user(username: str, full_name: str) -> AbstractUser:
+def _user(username: str, full_name: str) -> Account:
     first, _, last = full_name.rpartition(" ")
-    return get_user_model().objects.create_user(
+    return Account.objects.create_user(
         username=username, password=PASSWORD, first_name=first, last_name=last, email=f"{username}@example.vn"
     )
 

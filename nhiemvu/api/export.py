@@ -70,7 +70,7 @@ def plan_export(plan: Plan) -> dict[str, Any]:
             references.append(
                 {
                     "number": found,
-                    "date": cited[found].issued_on.isoformat() if cited[found].issued_on else None,
+                    "date": issued.isoformat() if (issued := cited[found].issued_on) else None,
                 }
             )
 

@@ -12,9 +12,9 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from django.db.models import Q
 from ninja import FilterLookup, FilterSchema, Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from nhiemvu.lib.plan_json import Amount, PlanJSONIn, Text
+from nhiemvu.lib.plan_json import Amount, PlanJSONIn, Text, clean_text
 
 T = TypeVar("T")
 
@@ -74,7 +74,7 @@ class OrganisationOut(Schema):
 
 class OrganisationFilter(ListQuery):
     parent: Annotated[Id | None, FilterLookup("parent_id")] = None
-    kind: Text(32) | None = None  # type: ignore[valid-type]
+    kind: Text(32) | None = None  # type: ignore[valid-type]  # Text(n) is a call building an Annotated str
 
     def filter_kind(self, value: str | None) -> Q:
         return Q(kind=value) if value else Q()  # `?kind=` means any kind
@@ -148,7 +148,7 @@ class PlanFilter(ListQuery):
 # PlanJSON is what the export gives; PlanJSONIn (the same keys, each optional, bounded) what the
 # import takes: the importer names what is missing.
 
-ShortText = Text(2000)
+ShortText = Annotated[str, Field(max_length=2000), AfterValidator(clean_text)]
 
 
 class DecisionsIn(Schema):
@@ -327,9 +327,9 @@ class ValueIn(Schema):
 
 
 class ObstacleIn(Schema):
-    description: Text(5000)  # type: ignore[valid-type]
-    needs: Text(5000) = ""  # type: ignore[valid-type]
-    addressed_to: Text(255) = ""  # type: ignore[valid-type]
+    description: Text(5000)  # type: ignore[valid-type]  # Text(n) is a call building an Annotated str
+    needs: Text(5000) = ""  # type: ignore[valid-type]  # Text(n) is a call building an Annotated str
+    addressed_to: Text(255) = ""  # type: ignore[valid-type]  # Text(n) is a call building an Annotated str
 
 
 class DraftIn(Schema):
@@ -337,8 +337,8 @@ class DraftIn(Schema):
 
     percent_done: Percent | None = None
     completed_on: dt.date | None = None
-    narrative: Text(20000) = ""  # type: ignore[valid-type]
-    proposals: Text(20000) = ""  # type: ignore[valid-type]
+    narrative: Text(20000) = ""  # type: ignore[valid-type]  # Text(n) is a call building an Annotated str
+    proposals: Text(20000) = ""  # type: ignore[valid-type]  # Text(n) is a call building an Annotated str
     values: list[ValueIn] = Field(default_factory=list, max_length=500)
     obstacles: list[ObstacleIn] = Field(default_factory=list, max_length=50)
     milestones_met: list[Id] = Field(default_factory=list, max_length=500)
@@ -355,13 +355,13 @@ class ReportUpdateIn(DraftIn):
 
 
 class ReviewIn(Schema):
-    comment: Text(5000) = ""  # type: ignore[valid-type]
+    comment: Text(5000) = ""  # type: ignore[valid-type]  # Text(n) is a call building an Annotated str
 
 
 class ObstacleAnswerIn(Schema):
     """The leader's direction (ý kiến chỉ đạo); `resolved` marks the obstacle cleared (đã tháo gỡ)."""
 
-    answer: Text(5000)  # type: ignore[valid-type]
+    answer: Text(5000)  # type: ignore[valid-type]  # Text(n) is a call building an Annotated str
     resolved: bool = False
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hmac
 import re
 
+from django.contrib.auth.models import User as Account
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-
-from nhiemvu.organisations.selectors import User
 
 from .models import ApiToken
 from .services import token_hash
@@ -16,12 +15,12 @@ from .services import token_hash
 TOKEN_RE = re.compile(r"^nv_(?P<prefix>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{20,100})$")
 
 
-def api_tokens_for(user: User) -> QuerySet[ApiToken]:
+def api_tokens_for(user: Account) -> QuerySet[ApiToken]:
     """The user's own tokens, newest first; nobody sees anyone else's."""
     return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
 
 
-def api_token_get(user: User, pk: int) -> ApiToken:
+def api_token_get(user: Account, pk: int) -> ApiToken:
     return get_object_or_404(api_tokens_for(user), pk=pk)
 
 

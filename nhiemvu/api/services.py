@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as Account
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str, scope: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: Account, name: str, scope: str) -> tuple[ApiToken, str]:
     """A new token for the user; the full token is returned here and never again."""
     if scope not in TokenScope.values:
         raise ApiTokenError("Quyền của khóa không hợp lệ.", message_en=f"Unknown scope {scope!r}.")
@@ -48,7 +48,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str, scope: str) -> tuple[
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, user: AbstractBaseUser) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, user: Account) -> ApiToken:
     """Revoke one of the user's own tokens; revoking twice keeps the first time."""
     if token.user_id != user.pk:
         raise ApiTokenError("Khóa này không phải của bạn.", message_en="Not your token.")

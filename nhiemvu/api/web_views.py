@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nhiemvu.core.errors import DomainError
+from nhiemvu.core.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .models import TokenScope
@@ -21,7 +22,7 @@ NEW_TOKEN_SESSION_KEY = "api_new_token"
 
 @never_cache
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     new = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     return render(
         request,
@@ -37,10 +38,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         token, secret = services.api_token_create(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             name=request.POST.get("name", "")[:100],
             scope=request.POST.get("scope", ""),
         )
@@ -54,9 +55,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = selectors.api_token_get(request.user, pk)
-    services.api_token_revoke(token=token, user=request.user)  # type: ignore[arg-type]
+    services.api_token_revoke(token=token, user=request.user)
     messages.success(
         request,
         _("Đã thu hồi khóa «%(name)s»; hệ thống dùng khóa này sẽ nhận lỗi 401.") % {"name": token.name},

@@ -36,8 +36,8 @@ class AuditFilterForm(forms.Form):
         self, *args: Any, models: list[tuple[int, str]], actors: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", "—"), *models]  # type: ignore[attr-defined]
-        self.fields["actor"].choices = [("", "—"), *actors]  # type: ignore[attr-defined]
+        self.fields["model"].choices = [("", "—"), *models]  # type: ignore[attr-defined]  # a ChoiceField, declared above
+        self.fields["actor"].choices = [("", "—"), *actors]  # type: ignore[attr-defined]  # a ChoiceField, declared above
 
     def filters(self) -> AuditFilters | None:
         """The filters to apply; None when what was asked for can't be answered."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from auditlog.registry import auditlog
 from django.apps import apps
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 # The plan's content and the reporting cycle's writes, plus who holds which role where: the
 # records a dispute or an inspection asks about ("who changed this target, and from what?").
@@ -46,6 +46,8 @@ def owning_organisation_id(instance: Model) -> int | None:
     from nhiemvu.reporting.models import Obstacle, ProgressReport, TargetValue
 
     obj: Any = instance
+    path: tuple[str, ...]
+    found: QuerySet[Any, int]  # the issuer id, one query away
     if isinstance(obj, Organisation):
         return int(obj.pk)
     if isinstance(obj, Membership | Official):

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.core.templatetags.nv import format_number
 
 from . import selectors
@@ -28,14 +29,15 @@ PAGE_SIZE = 50
 
 @require_GET
 @login_required
-def log_list(request: HttpRequest) -> HttpResponse:
+def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     orgs = selectors.audit_organisation_ids(request.user)
     if orgs == set():
         raise Http404
     models = [
-        (ct.pk, str(ct.model_class()._meta.verbose_name).capitalize())
+        (ct.pk, str(model._meta.verbose_name).capitalize())
         for ct in selectors.audited_content_types()
-    ]  # type: ignore[union-attr]
+        if (model := ct.model_class()) is not None
+    ]
     form = AuditFilterForm(request.GET or None, models=models, actors=selectors.actors_in_trail(orgs))
     filters = form.filters()
     entries = selectors.entries_of(orgs, filters) if filters is not None else AuditEntry.objects.none()
@@ -70,7 +72,7 @@ class _Readable:
             for name, values in self._pairs(entry):
                 field = self._field(model, name)
                 if isinstance(field, models.ForeignKey):
-                    wanted[field.related_model].update(v for v in values if v not in (None, "None", ""))  # type: ignore[index]
+                    wanted[field.related_model].update(v for v in values if v not in (None, "None", ""))
         self.names: dict[tuple[type[models.Model], str], str] = {}
         for related, pks in wanted.items():
             ids = [pk for pk in pks if str(pk).isdigit()]
@@ -98,7 +100,7 @@ class _Readable:
     def _name(obj: models.Model) -> str:
         get_full_name = getattr(obj, "get_full_name", None)
         if callable(get_full_name):
-            return str(get_full_name() or obj.get_username())  # type: ignore[attr-defined]
+            return str(get_full_name() or obj.get_username())  # type: ignore[attr-defined]  # it has get_full_name: a user
         return str(obj)
 
     def value(self, field: Any, raw: Any) -> str:
@@ -112,7 +114,7 @@ class _Readable:
         if isinstance(field, models.BooleanField):
             return str(_("Có")) if text in ("True", "1") else str(_("Không"))
         if isinstance(field, models.ForeignKey):
-            return self.names.get((field.related_model, text), _("(đã xóa) #%(pk)s") % {"pk": text})  # type: ignore[index]
+            return self.names.get((field.related_model, text), _("(đã xóa) #%(pk)s") % {"pk": text})
         if isinstance(field, models.DecimalField | models.FloatField | models.IntegerField):
             return format_number(text)
         if isinstance(field, models.DateTimeField):

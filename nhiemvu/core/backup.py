@@ -154,7 +154,7 @@ def backup_create(*, path: Path) -> Manifest:
             db_file = SQLITE_FILE if engine == "sqlite" else PG_FILE
             archive.add(work / db_file, arcname=db_file)
             for file in files:
-                archive.add(file, arcname=f"{MEDIA_DIR}/{file.relative_to(media)}")  # type: ignore[arg-type]
+                archive.add(file, arcname=f"{MEDIA_DIR}/{file.relative_to(media)}")  # type: ignore[arg-type]  # files is empty when media is None
         os.replace(partial, path)
     return manifest
 

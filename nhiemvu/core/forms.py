@@ -100,7 +100,8 @@ class LocalizedDecimalField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 4)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # django-stubs gives DecimalField no to_python of its own, so it inherits IntegerField's int.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # Django's returns a Decimal
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):

@@ -87,7 +87,7 @@ def _loaded_foreign_keys(obj: models.Model) -> set[str]:
     """Foreign keys whose related object is loaded on `obj` and is a stored row with that key."""
     loaded = set()
     for field in obj._meta.concrete_fields:
-        if not field.many_to_one and not field.one_to_one:
+        if not isinstance(field, models.ForeignKey):  # one-to-one fields are foreign keys too
             continue
         value = getattr(obj, field.attname)
         if value is None or not field.is_cached(obj) or field.get_limit_choices_to():
@@ -126,7 +126,7 @@ def _validate_constraints(obj: models.Model, *, exclude: set[str], unique: bool)
                     continue
                 constraint.validate(model_class, obj, exclude=exclude)
             except ValidationError as e:
-                fields = getattr(constraint, "fields", ())
+                fields: tuple[str, ...] = tuple(getattr(constraint, "fields", ()))
                 if getattr(e, "code", None) == "unique" and len(fields) == 1:
                     errors.setdefault(fields[0], []).append(e)
                 else:
@@ -193,7 +193,11 @@ def _field_value(obj: models.Model, name: str, exclude: set[str]) -> Any:
         field = obj._meta.get_field(name)
     except Exception:
         return _UNDECIDED
-    if not getattr(field, "concrete", False) or field.model is not type(obj)._meta.concrete_model:
+    if (
+        not isinstance(field, models.Field)
+        or not field.concrete
+        or field.model is not type(obj)._meta.concrete_model
+    ):
         return _UNDECIDED
     if name in exclude:
         return _SKIP
@@ -209,7 +213,7 @@ def _lookup_in_python(obj: models.Model, lookup: str, rhs: Any, exclude: set[str
     if value is _SKIP or value is _UNDECIDED:
         return value
     if isinstance(rhs, F):
-        rhs = _field_value(obj, rhs.name, exclude)
+        rhs = _field_value(obj, str(rhs.name), exclude)  # type: ignore[attr-defined]  # F keeps its name; the stubs omit it
         if rhs is _SKIP or rhs is _UNDECIDED:
             return rhs
     elif rhs is None or hasattr(rhs, "resolve_expression"):

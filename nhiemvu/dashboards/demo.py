@@ -203,7 +203,7 @@ def _seed_plan(
                 ProgressReport(
                     task=t,
                     period=m,
-                    organisation_id=t.lead_unit_id,
+                    organisation=t.lead_unit,
                     status=ReportStatus.ACCEPTED,
                     percent_done=Decimal(min(100, 8 * (k + 1)))
                     if not varied

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.reporting.status import TaskStatus
 
@@ -128,28 +129,28 @@ def _page_from_query(request: HttpRequest) -> PageScope:
 
 @login_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the user may see, or `?plan=`: what is late, what will be late, and whose it is."""
     return _render(request, PageScope("overview"))
 
 
 @login_required
 @require_GET
-def leader(request: HttpRequest, official_id: int | None = None) -> HttpResponse:
+def leader(request: AuthenticatedHttpRequest, official_id: int | None = None) -> HttpResponse:
     """A deputy director's tasks: their own page, or any leader's for director and planning-finance."""
     return _render(request, selectors.leader_scope(request.user, official_id))
 
 
 @login_required
 @require_GET
-def unit(request: HttpRequest, org_id: int) -> HttpResponse:
+def unit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     """A unit's tasks (led or supported) and its submission record."""
     return _render(request, selectors.unit_scope(request.user, org_id))
 
 
 @login_required
 @require_GET
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The tasks behind one number of a dashboard: the same filters, plus `show=` (overdue, due30, …).
 
     Its table is cached like a dashboard's body (same board, same stamp), per list, page and language.

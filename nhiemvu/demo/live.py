@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as Account
 from django.db import transaction
 from django.utils import timezone
 
@@ -191,7 +191,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 class _History:
     """Writes one report through the services, then moves its timestamps to the day it happened."""
 
-    def __init__(self, staff: dict[str, AbstractBaseUser], reviewer: AbstractBaseUser) -> None:
+    def __init__(self, staff: dict[str, Account], reviewer: Account) -> None:
         self.staff = staff
         self.reviewer = reviewer
 
@@ -212,7 +212,9 @@ class _History:
     ) -> ProgressReport:
         user = self.staff[unit]
         report = report_start(task=task, period=period, user=user)
-        values = {t.pk: (v, None) for t, v in zip(task.targets.all(), figures, strict=True)}
+        values: dict[int, tuple[Decimal | None, Decimal | None]] = {
+            t.pk: (v, None) for t, v in zip(task.targets.all(), figures, strict=True)
+        }
         report = report_save_draft(
             report=report,
             user=user,
@@ -266,7 +268,7 @@ def _build(department: Organisation, planning_division: Organisation, year: int,
     deadlines = {"done": windows[1].ends_on + dt.timedelta(days=10), "overdue": windows[-2].ends_on}
     User = get_user_model()
     units: dict[str, Organisation] = {}
-    staff: dict[str, AbstractBaseUser] = {}
+    staff: dict[str, Account] = {}
     for key, spec in UNITS.items():
         unit, _ = Organisation.objects.get_or_create(
             parent=department, name=spec.name, defaults={"kind": OrganisationKind.SUB_DEPARTMENT}
@@ -298,7 +300,7 @@ def _build(department: Organisation, planning_division: Organisation, year: int,
     tasks = {t.code: t for t in plan.tasks.all()}
     n = len(closed)
     for i, period in enumerate(closed, start=1):
-        last = i == n
+        is_last = i == n
         sent_on = period.due_on - dt.timedelta(days=1)
         share = Decimal(i) / 12
         # 1. Forest planting: a little behind a straight line, with an obstacle on seedlings.
@@ -370,7 +372,7 @@ def _build(department: Organisation, planning_division: Organisation, year: int,
                     addressed_to="UBND tỉnh",
                 )
             ]
-            if last
+            if is_last
             else None,
         )
         # 5. Forest-law violations: the last report was returned with a comment.
@@ -382,10 +384,10 @@ def _build(department: Organisation, planning_division: Organisation, year: int,
             (share * 100).quantize(Decimal("0.1")),
             f"Số vụ vi phạm giảm {format_vn(Decimal('1.5') * i)}% so với cùng kỳ.",
             sent_on=sent_on,
-            review="return" if last else "accept",
+            review="return" if is_last else "accept",
         )
         # 6. New-rural communes: the unit has not yet reported the last period.
-        if not last:
+        if not is_last:
             history.report(
                 tasks["6"],
                 period,

@@ -57,17 +57,20 @@ def chart_bars(report: PeriodReport) -> tuple[str, list[Bar]]:
         bars = [Bar(b.agency, b.attainment) for b in report.plans if b.attainment is not None]
         return "Mức độ đạt chỉ tiêu bình quân theo cơ quan, đơn vị", bars[:MAX_BARS]
     if len(tasks) <= MAX_BARS:
-        bars = [Bar(f"{t.code}. {t.title}", t.attainment) for t in tasks]  # type: ignore[arg-type]
+        bars = [Bar(f"{t.code}. {t.title}", t.attainment) for t in tasks if t.attainment is not None]
         return "Mức độ đạt chỉ tiêu theo nhiệm vụ", bars
     by_unit: dict[str, list[Decimal]] = {}
     for t in tasks:
-        by_unit.setdefault(t.lead_unit or "Chưa giao đơn vị chủ trì", []).append(t.attainment)  # type: ignore[arg-type]
-    bars = [Bar(unit, sum(v) / len(v)) for unit, v in by_unit.items()]
+        if t.attainment is not None:
+            by_unit.setdefault(t.lead_unit or "Chưa giao đơn vị chủ trì", []).append(t.attainment)
+    bars = [Bar(unit, sum(v, Decimal(0)) / len(v)) for unit, v in by_unit.items()]
     bars.sort(key=lambda b: b.value)
     return "Mức độ đạt chỉ tiêu bình quân theo đơn vị chủ trì", bars[:MAX_BARS]
 
 
-def _shorten(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:  # type: ignore[no-untyped-def]
+def _shorten(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int
+) -> str:
     if draw.textlength(text, font=font) <= width:
         return text
     while text and draw.textlength(text + "…", font=font) > width:

@@ -189,7 +189,7 @@ class PeriodReport:
     signer_prefix: str
     signer_title: str
     signer_name: str
-    status_labels: dict[str, str] = field(default_factory=lambda: dict(TaskStatus.choices))
+    status_labels: dict[str, str] = field(default_factory=lambda: {k: str(v) for k, v in TaskStatus.choices})
 
     @property
     def tasks(self) -> list[TaskLine]:
@@ -298,7 +298,7 @@ def _plan_block(index: int, period: ReportingPeriod, snapshot: Snapshot) -> _Blo
         starts_on=period.starts_on,
         ends_on=period.ends_on,
         counts=counts,
-        attainment=(sum(levels) / len(levels)).quantize(Decimal("0.1")) if levels else None,
+        attainment=(sum(levels, Decimal(0)) / len(levels)).quantize(Decimal("0.1")) if levels else None,
         tasks=lines,
     )
     unit_periods = [p for p in own if p.reporting and period.starts_on <= p.ends_on <= period.ends_on]

@@ -22,8 +22,10 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 from nhiemvu.lib.vnnumbers import format_vn
 
@@ -72,7 +74,7 @@ def _text_width_cm(text: str, size: float, bold: bool) -> float:
     return len(text) * size * 0.5 / 72 * 2.54
 
 
-def _set_fonts(rpr_parent) -> None:  # type: ignore[no-untyped-def]
+def _set_fonts(rpr_parent: BaseOxmlElement) -> None:
     """Times New Roman for every script slot: Word picks East Asian or complex-script slots for some Vietnamese."""
     rpr = rpr_parent.find(qn("w:rPr"))
     if rpr is None:
@@ -164,13 +166,20 @@ def _page(doc: DocxDocument) -> None:
         run._r.append(element)
 
 
-def _style(paragraph, name: str):  # type: ignore[no-untyped-def]
+def _style(paragraph: Paragraph, name: str) -> Paragraph:
     """Set a paragraph's style by id: python-docx looks a name up by scanning every style, per call."""
     paragraph._p.style = _STYLE_IDS[name]
     return paragraph
 
 
-def _para(container, text: str = "", style: str = "NV Nội dung", *, bold: bool = False, italic: bool = False):  # type: ignore[no-untyped-def]
+def _para(
+    container: DocxDocument | _Cell,
+    text: str = "",
+    style: str = "NV Nội dung",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+) -> Paragraph:
     paragraph = _style(container.add_paragraph(), style)
     if text:
         run = paragraph.add_run(text)
@@ -181,7 +190,7 @@ def _para(container, text: str = "", style: str = "NV Nội dung", *, bold: bool
     return paragraph
 
 
-def _rule(container, width_cm: float, available_cm: float) -> None:  # type: ignore[no-untyped-def]
+def _rule(container: DocxDocument | _Cell, width_cm: float, available_cm: float) -> None:
     """A centred horizontal line: the top border of an empty paragraph narrowed by its indents."""
     paragraph = _style(container.add_paragraph(), "NV Giữa")
     indent = max((available_cm - width_cm) / 2, 0)
@@ -264,7 +273,7 @@ def _pct(part: int, whole: int) -> str:
     return format_vn(Decimal(part) * 100 / whole, 1) if whole else "0"
 
 
-def _cell_text(cell, text: str, style: str = "NV Bảng", *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _cell_text(cell: _Cell, text: str, style: str = "NV Bảng", *, bold: bool = False) -> None:
     paragraph = _style(cell.paragraphs[0], style)
     if text:
         run = paragraph.add_run(text)
@@ -453,7 +462,7 @@ def _attention(doc: DocxDocument, report: PeriodReport) -> None:
     if silent:
         parts.append(f"{format_vn(silent)} nhiệm vụ chưa có số liệu để đánh giá tiến độ")
     _para(doc, f"Có {', '.join(parts[:-1]) + ' và ' if len(parts) > 1 else ''}{parts[-1]}:")
-    columns = (
+    columns: tuple[tuple[str, float], ...] = (
         ("STT", 1.2),
         ("Nhiệm vụ", 5.3),
         ("Đơn vị chủ trì", 3.0),

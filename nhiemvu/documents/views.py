@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.reporting.models import ReportingPeriod
 
@@ -25,7 +26,7 @@ def _download(rendered: RenderedReport) -> HttpResponse:
 
 
 @login_required
-def period_report(request: HttpRequest, period_pk: int, fmt: str) -> HttpResponse:
+def period_report(request: AuthenticatedHttpRequest, period_pk: int, fmt: str) -> HttpResponse:
     """The period's consolidated report as .docx, .xlsx or .pdf (director, planning-finance, province)."""
     if fmt not in FORMATS:
         raise Http404
@@ -40,7 +41,7 @@ def period_report(request: HttpRequest, period_pk: int, fmt: str) -> HttpRespons
 
 
 @login_required
-def provincial_report(request: HttpRequest) -> HttpResponse:
+def provincial_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Provincial reviewers: one report over the same period of several agencies' plans."""
     scope = access_scope(request.user)
     if not may_report_province(scope):

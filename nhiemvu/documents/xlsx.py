@@ -63,6 +63,8 @@ def _percent(value: Decimal | None) -> Decimal | None:
 def render_xlsx(report: PeriodReport) -> bytes:
     """The .xlsx bytes of a consolidated report."""
     wb = Workbook()
+    first = wb.active
+    assert isinstance(first, Worksheet)  # a new workbook opens on one empty worksheet
     provincial = report.provincial
     agency_col = [("Cơ quan", 24.0, None)] if provincial else []
 
@@ -94,7 +96,7 @@ def render_xlsx(report: PeriodReport) -> bytes:
                 ]
             )
     _sheet(
-        wb.active,
+        first,
         "Chỉ tiêu",
         [
             *agency_col,

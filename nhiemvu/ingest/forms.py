@@ -41,7 +41,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, issuers: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuer"].queryset = issuers  # type: ignore[attr-defined]
+        self.fields["issuer"].queryset = issuers  # type: ignore[attr-defined]  # a ModelChoiceField, declared above
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -79,7 +79,7 @@ class IssuerForm(forms.Form):
 
     def __init__(self, *args: Any, issuers: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuer"].queryset = issuers  # type: ignore[attr-defined]
+        self.fields["issuer"].queryset = issuers  # type: ignore[attr-defined]  # a ModelChoiceField, declared above
 
 
 class DocumentForm(forms.Form):
@@ -172,7 +172,7 @@ class TargetForm(forms.Form):
     change = forms.ChoiceField(label=_("Loại"), choices=Change.choices, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.is_blank():
             return data
         if not data.get("name"):
@@ -202,7 +202,7 @@ class MilestoneForm(forms.Form):
     unit = forms.CharField(label=_("Đơn vị tính"), max_length=80, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("text") and (data.get("due") or data.get("value") is not None):
             self.add_error("text", _("Mốc tiến độ cần có nội dung."))
         return data
@@ -216,7 +216,7 @@ class MatchForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = choices  # type: ignore[attr-defined]
+        self.fields["choice"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField, declared above
 
 
 ReferenceFormSet = formset_factory(ReferenceForm, extra=1, can_delete=True)

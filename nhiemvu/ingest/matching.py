@@ -223,8 +223,8 @@ class OrganisationMatcher:
     ) -> OrganisationMatcher:
         parents = organisation_parent_map() if parents is None else parents
         root = issuer.pk
-        while parents.get(root) is not None:
-            root = parents[root]  # type: ignore[assignment]
+        while (up := parents.get(root)) is not None:
+            root = up
         tree = organisation_descendant_ids(root, parents)
         orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=tree).order_by("name")}
         matcher = cls(
@@ -272,8 +272,8 @@ class OfficialMatcher:
     ) -> OfficialMatcher:
         parents = organisation_parent_map() if parents is None else parents
         root = issuer.pk
-        while parents.get(root) is not None:
-            root = parents[root]  # type: ignore[assignment]
+        while (up := parents.get(root)) is not None:
+            root = up
         tree = organisation_descendant_ids(root, parents)
         officials = list(
             Official.objects.filter(organisation_id__in=tree)

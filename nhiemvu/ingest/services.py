@@ -223,7 +223,7 @@ def _where(plan_json: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
             "year": ("Năm kế hoạch", "The plan year"),
             "title": ("Trích yếu", "Title"),
             "signer": ("Người ký", "Signer"),
-        }.get(rest[0], (f"Văn bản, mục «{rest[0]}»", f"Document, {rest[0]}"))
+        }.get(str(rest[0]), (f"Văn bản, mục «{rest[0]}»", f"Document, {rest[0]}"))
     if head == "references" and isinstance(rest[0], int):
         return f"Văn bản dẫn chiếu {rest[0] + 1}", f"Reference {rest[0] + 1}"
     if head == "tasks" and isinstance(rest[0], int):
@@ -498,8 +498,8 @@ class _Resolver:
     def _create_external(self, name: str) -> Organisation:
         """An outside body, filed at the top of the tree (the province) as a partner, not a unit."""
         root = self.issuer
-        while root.parent_id is not None:
-            root = root.parent  # type: ignore[assignment]
+        while root.parent is not None:
+            root = root.parent
         existing = Organisation.objects.filter(parent=root, name=name, kind=OrganisationKind.EXTERNAL).first()
         if existing is not None:
             return existing
@@ -516,7 +516,7 @@ class _Resolver:
             and self.issuer.parent_id is not None
             and self.issuer.kind == OrganisationKind.DEPARTMENT
         ):
-            parent = self.issuer.parent  # type: ignore[assignment]
+            parent = self.issuer.parent  # type: ignore[assignment]  # parent_id checked just above
         existing = Organisation.objects.filter(parent=parent, name=name).first()
         if existing is not None:
             # "Create new" for a name already under this parent: the database allows one, use it.
@@ -736,17 +736,17 @@ def _write_tasks(plan: Plan, data: _Plan, resolver: _Resolver, references: dict[
         for f in plan.findings.select_related("task")
     }
     plan.findings.all().delete()
-    for item in data.findings:
+    for found in data.findings:
         finding = Finding(
             plan=plan,
-            task=by_code.get(item.task) if item.task else None,
-            code=item.code[:40],
-            excerpt=item.excerpt,
-            message=item.message,
+            task=by_code.get(found.task) if found.task else None,
+            code=found.code[:40],
+            excerpt=found.excerpt,
+            message=found.message,
             # A person's verdict on a finding survives re-importing the same document.
-            status=old_status.get((item.code, item.task, item.excerpt), FindingStatus.OPEN),
+            status=old_status.get((found.code, found.task, found.excerpt), FindingStatus.OPEN),
         )
-        _save(finding, f"Phát hiện {item.code}", f"Finding {item.code}")
+        _save(finding, f"Phát hiện {found.code}", f"Finding {found.code}")
 
 
 def _fill_target(row: Target, item: _Target, order: int) -> Target:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nhiemvu.core.errors import DomainError
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import organisation_parent_map
 from nhiemvu.plans.models import Plan
 from nhiemvu.plans.selectors import plans_visible_to
@@ -49,7 +50,7 @@ def _require_importer(request: HttpRequest) -> None:
 
 
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_importer(request)
     from nhiemvu.ingest.parsing import ExtractionError, extract_bytes
 
@@ -150,7 +151,7 @@ def _pending_or_where_it_went(request: HttpRequest, pk: int) -> ImportSession | 
 
 
 @login_required
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_importer(request)
     session = _pending_or_where_it_went(request, pk)
     if isinstance(session, HttpResponse):
@@ -163,7 +164,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_importer(request)
     session = _pending_or_where_it_went(request, pk)
     if isinstance(session, HttpResponse):
@@ -213,7 +214,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_issuer(request: HttpRequest, pk: int) -> HttpResponse:
+def change_issuer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Another issuing body for a staged plan; the review is shown again, matched in its tree."""
     _require_importer(request)
     session = import_session_get(request.user, pk)
@@ -232,7 +233,7 @@ def change_issuer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def discard(request: HttpRequest, pk: int) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_importer(request)
     session = import_session_get(request.user, pk)
     import_session_discard(session=session)

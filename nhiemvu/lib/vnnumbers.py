@@ -166,7 +166,7 @@ def format_vn(number: float | int | str | Decimal | None, places: int | None = N
             value = value.quantize(Decimal(1))
     sign = "-" if value < 0 else ""
     whole, _, fraction = f"{abs(value):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

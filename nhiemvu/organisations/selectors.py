@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Account
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 
 from .models import Membership, Official, Organisation, OrganisationKind, Role
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever made the request: a signed-in account or the anonymous visitor.
+User = Account | AnonymousUser
 
 
 def organisation_parent_map() -> dict[int, int | None]:
@@ -22,7 +24,9 @@ def organisation_parent_map() -> dict[int, int | None]:
     return dict(Organisation.objects.values_list("id", "parent_id"))
 
 
-def organisation_family_ids(org_ids: Iterable[int], parents: dict[int, int | None] | None = None) -> set[int]:
+def organisation_family_ids(
+    org_ids: Iterable[int], parents: Mapping[int, int | None] | None = None
+) -> set[int]:
     """The given organisations with all their ancestors and descendants."""
     parents = organisation_parent_map() if parents is None else parents
     start = set(org_ids)
@@ -47,7 +51,7 @@ def organisation_family_ids(org_ids: Iterable[int], parents: dict[int, int | Non
     return family
 
 
-def organisation_descendant_ids(org_id: int, parents: dict[int, int | None] | None = None) -> set[int]:
+def organisation_descendant_ids(org_id: int, parents: Mapping[int, int | None] | None = None) -> set[int]:
     """The organisation and everything under it."""
     parents = organisation_parent_map() if parents is None else parents
     found = {org_id}
@@ -105,7 +109,7 @@ class AccessScope:
         return not (self.superuser or self.department_orgs or self.leader_official_ids or self.unit_orgs)
 
 
-def _department_of(org_id: int, parents: dict[int, int | None], kinds: dict[int, str]) -> int:
+def _department_of(org_id: int, parents: Mapping[int, int | None], kinds: dict[int, str]) -> int:
     """The nearest department (Sở) at or above a body; the body itself if there is none."""
     current: int | None = org_id
     while current is not None:
@@ -141,7 +145,7 @@ def access_scope(user: User) -> AccessScope:
             cache.set(key, (version, scope), seconds)
     else:
         scope = _compute_access_scope(user)
-    user._nhiemvu_scope = scope  # type: ignore[union-attr]
+    user._nhiemvu_scope = scope  # type: ignore[attr-defined]  # a memo for this request, on the user object
     return scope
 
 
@@ -161,7 +165,7 @@ def scope_changed() -> None:
     transaction.on_commit(lambda: cache.set(SCOPE_VERSION_KEY, secrets.token_hex(8), None))
 
 
-def _compute_access_scope(user: User) -> AccessScope:
+def _compute_access_scope(user: Account) -> AccessScope:
     if user.is_superuser:
         return AccessScope(superuser=True, read_only=False)
     memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from nhiemvu.core.models import TimeStampedModel
 from nhiemvu.organisations.models import Official, Organisation
 
-AMOUNT = {"max_digits": 20, "decimal_places": 4}
+
+class AmountOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# Every quantity in a plan or a report: up to 16 digits before the point, 4 after.
+AMOUNT: AmountOptions = {"max_digits": 20, "decimal_places": 4}
 
 
 class DocumentKind(models.TextChoices):

@@ -6,16 +6,17 @@ They live with the plans because they show tasks; `organisations` itself knows n
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import organisations_visible_to
 
 from .selectors import organisation_tasks
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = (
         organisations_visible_to(request.user).select_related("parent").order_by("parent_id", "name")
     )
@@ -23,7 +24,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(organisations_visible_to(request.user).select_related("parent"), pk=pk)
     return render(
         request,

@@ -68,15 +68,15 @@ def _d(day: dt.date) -> str:
 
 
 def _staff_by_unit(
-    org_ids: Iterable[int], today: dt.date, role: str = Role.UNIT_STAFF
-) -> dict[int, list[int]]:
+    org_ids: Iterable[int | None], today: dt.date, role: str = Role.UNIT_STAFF
+) -> dict[int | None, list[int]]:
     """Active users holding `role` in each organisation, as of today."""
     rows = Membership.objects.filter(
         organisation_id__in=set(org_ids), role=role, user__is_active=True
     ).filter(
         Q(starts_on__isnull=True) | Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
-    result: dict[int, list[int]] = defaultdict(list)
+    result: dict[int | None, list[int]] = defaultdict(list)
     for org_id, user_id in rows.order_by("user_id").values_list("organisation_id", "user_id").distinct():
         result[org_id].append(user_id)
     return result
@@ -116,7 +116,7 @@ def report_due(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candi
         )
     )
     staff = _staff_by_unit({t.lead_unit_id for t in tasks}, today)
-    result = []
+    result: list[Candidate] = []
     for period in periods:
         days_left = (period.due_on - today).days
         words = {"period": period.label, "due": _d(period.due_on), "days": abs(days_left)}
@@ -184,11 +184,11 @@ def report_returned(plan: Plan, today: dt.date) -> list[Candidate]:
     ):
         events[event.report_id] = event  # the latest return wins
     staff = _staff_by_unit({r.organisation_id for r in reports}, today)
-    result = []
+    result: list[Candidate] = []
     for report in reports:
-        event = events.get(report.pk)
-        if event is not None:
-            result += _review_notice(report, event, staff.get(report.organisation_id, []))
+        returned = events.get(report.pk)
+        if returned is not None:
+            result += _review_notice(report, returned, staff.get(report.organisation_id, []))
     return result
 
 
@@ -263,7 +263,7 @@ def deadlines(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candid
         ).values_list("task_id", flat=True)
     )
     staff = _staff_by_unit({t.lead_unit_id for t in tasks.values()}, today)
-    result = []
+    result: list[Candidate] = []
 
     def add(task: Task, kind: str, key: str, subject: str, body: str) -> None:
         url = reverse("reporting:task-detail", args=[task.pk])
@@ -395,9 +395,11 @@ def obstacles_unanswered(
             lines.append(_("Đề nghị: %(to)s") % {"to": obstacle.addressed_to})
         body = "\n".join(lines)
         url = reverse("reporting:task-detail", args=[task.pk])
+        # The query keeps only obstacles whose task's leader has an active account.
+        assert task.leader is not None and task.leader.user_id is not None
         result.append(
             Candidate(
-                task.leader.user_id,  # type: ignore[union-attr]
+                task.leader.user_id,
                 NotificationKind.OBSTACLE_ESCALATION,
                 f"obstacle_escalation:obstacle={obstacle.pk}",
                 subject,
@@ -475,16 +477,17 @@ def units_late_twice(plan: Plan, today: dt.date) -> list[Candidate]:
         sent = first_sent.get((task.pk, period.pk))
         return sent is None or sent > period.due_on
 
-    units: dict[int, list[Task]] = defaultdict(list)
+    units: dict[int | None, list[Task]] = defaultdict(list)
     for task in tasks:
-        units[task.lead_unit_id].append(task)  # type: ignore[index]
+        units[task.lead_unit_id].append(task)
     directors = _staff_by_unit([plan.issuer_id], today, role=Role.DIRECTOR).get(plan.issuer_id, [])
-    result = []
+    result: list[Candidate] = []
     for unit_tasks in units.values():
         late_now = [t for t in unit_tasks if late(t, latest)]
         if not late_now or not any(late(t, previous) for t in unit_tasks):
             continue
         unit = unit_tasks[0].lead_unit
+        assert unit is not None  # the tasks were chosen with a lead unit
         words = {
             "unit": unit,
             "previous": previous.label,
@@ -506,7 +509,7 @@ def units_late_twice(plan: Plan, today: dt.date) -> list[Candidate]:
             ]
         )
         url = reverse("reporting:submissions", args=[latest.pk])
-        key = f"unit_late_twice:unit={unit.pk}:period={latest.pk}"  # type: ignore[union-attr]
+        key = f"unit_late_twice:unit={unit.pk}:period={latest.pk}"
         result.extend(
             Candidate(user_id, NotificationKind.UNIT_LATE_TWICE, key, subject, body, url)
             for user_id in directors

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as Account
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -37,12 +37,12 @@ def notification_get(user: User, pk: int) -> Notification:
     return get_object_or_404(notifications_for(user), pk=pk)
 
 
-def email_mode_of(user: User) -> str:
+def email_mode_of(user: Account) -> str:
     preference = NotificationPreference.objects.filter(user_id=user.pk).first()
     return preference.email if preference else EmailMode.IMMEDIATE
 
 
-def units_of(user: User) -> QuerySet[Organisation]:
+def units_of(user: Account) -> QuerySet[Organisation]:
     """Units whose calendar the user may manage: those where they are unit staff."""
     return (
         Organisation.objects.filter(memberships__user_id=user.pk, memberships__role=Role.UNIT_STAFF)
@@ -51,7 +51,7 @@ def units_of(user: User) -> QuerySet[Organisation]:
     )
 
 
-def feeds_for(user: User) -> QuerySet[CalendarFeed]:
+def feeds_for(user: Account) -> QuerySet[CalendarFeed]:
     """The user's own feeds and their units' feeds, live and revoked."""
     unit_ids = Membership.objects.filter(user_id=user.pk, role=Role.UNIT_STAFF).values("organisation_id")
     return (
@@ -61,7 +61,7 @@ def feeds_for(user: User) -> QuerySet[CalendarFeed]:
     )
 
 
-def feed_get(user: User, pk: int) -> CalendarFeed:
+def feed_get(user: Account, pk: int) -> CalendarFeed:
     return get_object_or_404(feeds_for(user), pk=pk)
 
 
@@ -150,7 +150,7 @@ def _task_events(tasks: QuerySet[Task]) -> list[CalendarEvent]:
         events.append(
             CalendarEvent(
                 uid=f"milestone-{milestone.pk}@nhiemvu",
-                day=milestone.due,  # type: ignore[arg-type]
+                day=milestone.due,  # type: ignore[arg-type]  # the query keeps dated milestones only
                 summary=(
                     _("Mốc tiến độ nhiệm vụ %(code)s: %(text)s") % {"code": task.code, "text": milestone.text}
                 )[:250],
@@ -169,7 +169,7 @@ def feed_events(feed: CalendarFeed) -> list[CalendarEvent]:
     Only active plans: a draft may still change and a closed one is history.
     """
     if feed.owner_user is not None:
-        user: AbstractBaseUser = feed.owner_user
+        user: Account = feed.owner_user
         plans = plans_visible_to(user).filter(status=PlanStatus.ACTIVE)
         tasks = tasks_visible_to(user).filter(plan__status=PlanStatus.ACTIVE)
     else:

@@ -26,10 +26,11 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as Account
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
@@ -129,7 +130,7 @@ def notifications_create(*, candidates: Iterable[Candidate]) -> list[Notificatio
 
 
 @transaction.atomic
-def notification_mark_read(*, notification: Notification, user: AbstractBaseUser) -> Notification:
+def notification_mark_read(*, notification: Notification, user: Account) -> Notification:
     if notification.recipient_id != user.pk:
         raise ReminderError("Thông báo không phải của bạn.", message_en="Not your notification.")
     if notification.read_at is None:
@@ -139,12 +140,12 @@ def notification_mark_read(*, notification: Notification, user: AbstractBaseUser
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+def notifications_mark_all_read(*, user: Account) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic
-def preference_set(*, user: AbstractBaseUser, email: str) -> NotificationPreference:
+def preference_set(*, user: Account, email: str) -> NotificationPreference:
     preference, _ = NotificationPreference.objects.get_or_create(user=user)
     preference.email = email
     try:
@@ -307,7 +308,7 @@ def digests_send(*, now: dt.datetime | None = None) -> int:
                     _message("digest", user.email, {"user": user, "notifications": rows, "day": today}),
                     digest_id=digest.pk,
                 )
-                transaction.on_commit(lambda item=item: _deliver([item]))  # type: ignore[misc]
+                transaction.on_commit(partial(_deliver, [item]))
         except IntegrityError:
             continue  # another worker sent this user's digest today
         sent += 1
@@ -335,15 +336,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def may_manage_unit_feed(user: AbstractBaseUser, organisation: Organisation) -> bool:
+def may_manage_unit_feed(user: Account, organisation: Organisation) -> bool:
     """Unit staff of the unit itself manage its calendar."""
     return Membership.objects.filter(user=user, organisation=organisation, role=Role.UNIT_STAFF).exists()
 
 
 @transaction.atomic
-def feed_create(
-    *, user: AbstractBaseUser, organisation: Organisation | None = None
-) -> tuple[CalendarFeed, str]:
+def feed_create(*, user: Account, organisation: Organisation | None = None) -> tuple[CalendarFeed, str]:
     """A new secret feed for the user, or for their unit; the token is returned here and never again."""
     if organisation is not None and not may_manage_unit_feed(user, organisation):
         raise ReminderError(
@@ -351,7 +350,7 @@ def feed_create(
         )
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed(
-        owner_user=None if organisation is not None else user,  # type: ignore[misc]
+        owner_user=None if organisation is not None else user,
         owner_organisation=organisation,
         token_hash=token_hash(token),
         created_by=user,
@@ -361,14 +360,14 @@ def feed_create(
     return feed, token
 
 
-def feed_may_manage(feed: CalendarFeed, user: AbstractBaseUser) -> bool:
+def feed_may_manage(feed: CalendarFeed, user: Account) -> bool:
     if feed.owner_user_id is not None:
         return feed.owner_user_id == user.pk
     return feed.owner_organisation is not None and may_manage_unit_feed(user, feed.owner_organisation)
 
 
 @transaction.atomic
-def feed_revoke(*, feed: CalendarFeed, user: AbstractBaseUser) -> CalendarFeed:
+def feed_revoke(*, feed: CalendarFeed, user: Account) -> CalendarFeed:
     if not feed_may_manage(feed, user):
         raise ReminderError("Bạn không được thu hồi lịch này.", message_en="You may not revoke this feed.")
     feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)

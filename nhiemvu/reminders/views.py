@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from nhiemvu.core.errors import DomainError
+from nhiemvu.core.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .ical import render_calendar
@@ -32,7 +33,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.notifications_for(request.user), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -48,9 +49,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get(request.user, pk)
-    services.notification_mark_read(notification=notification, user=request.user)  # type: ignore[arg-type]
+    services.notification_mark_read(notification=notification, user=request.user)
     if request.POST.get("open") and notification.url:
         return redirect(notification.url)
     return _back(request, reverse("reminders:notification-list"))
@@ -58,8 +59,8 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_all_read(user=request.user)  # type: ignore[arg-type]
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=request.user)
     messages.success(
         request,
         ngettext(
@@ -72,10 +73,10 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def preference_update(request: HttpRequest) -> HttpResponse:
+def preference_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     email = request.POST.get("email", "")
     try:
-        services.preference_set(user=request.user, email=email)  # type: ignore[arg-type]
+        services.preference_set(user=request.user, email=email)
     except DomainError as exc:
         messages.error(request, exc.localized_message)
     else:
@@ -84,7 +85,7 @@ def preference_update(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def feed_list(request: HttpRequest) -> HttpResponse:
+def feed_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     new = request.session.pop(NEW_FEED_SESSION_KEY, None)
     new_url = request.build_absolute_uri(reverse("reminders:feed-ics", args=[new["token"]])) if new else ""
     return render(
@@ -101,12 +102,12 @@ def feed_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def feed_create(request: HttpRequest) -> HttpResponse:
+def feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = None
     if request.POST.get("organisation"):
         organisation = get_object_or_404(selectors.units_of(request.user), pk=request.POST["organisation"])
     try:
-        feed, token = services.feed_create(user=request.user, organisation=organisation)  # type: ignore[arg-type]
+        feed, token = services.feed_create(user=request.user, organisation=organisation)
     except DomainError as exc:
         messages.error(request, exc.localized_message)
         return redirect("reminders:feed-list")
@@ -117,10 +118,10 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def feed_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     feed = selectors.feed_get(request.user, pk)
     try:
-        services.feed_revoke(feed=feed, user=request.user)  # type: ignore[arg-type]
+        services.feed_revoke(feed=feed, user=request.user)
     except DomainError as exc:
         messages.error(request, exc.localized_message)
     else:

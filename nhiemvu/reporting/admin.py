@@ -41,7 +41,7 @@ class VisibleOnlyMixin:
     visible_kind: str = "task"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
+        qs: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]  # mixed into a ModelAdmin
         if request.user.is_superuser:
             return qs
         if self.visible_kind == "plan":
@@ -51,7 +51,7 @@ class VisibleOnlyMixin:
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         # Django's admin redirects to its index for a missing object, which tells a curious
         # user that the ID exists elsewhere; the site's rule is a plain 404.
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]  # mixed into a ModelAdmin
         if obj is None:
             raise Http404
         return obj
@@ -159,20 +159,17 @@ class ReportingPeriodAdmin(VisibleOnlyMixin, admin.ModelAdmin):
 
 class TargetValueInline(ReadOnlyInline):
     model = TargetValue
-    fields = ["target", "actual", "estimate"]
-    readonly_fields = fields
+    fields = readonly_fields = ("target", "actual", "estimate")
 
 
 class ObstacleInline(ReadOnlyInline):
     model = Obstacle
-    fields = ["description", "needs", "addressed_to", "status", "answer", "answered_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("description", "needs", "addressed_to", "status", "answer", "answered_at")
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["download", "content_type", "size", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("download", "content_type", "size", "created_at")
 
     @admin.display(description=_("Tệp"))
     def download(self, obj: Attachment) -> str:
@@ -182,8 +179,7 @@ class AttachmentInline(ReadOnlyInline):
 
 class ReviewEventInline(ReadOnlyInline):
     model = ReviewEvent
-    fields = ["at", "actor", "from_status", "to_status", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "actor", "from_status", "to_status", "comment")
 
 
 # Moves between statuses go through the workflow table in the services, never through a field.

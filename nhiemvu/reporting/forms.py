@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.core.forms import DayFirstDateField, LocalizedDecimalField, LocalizedNumberInput
-from nhiemvu.plans.models import Task
+from nhiemvu.plans.models import Target, Task
 
 from .models import ProgressReport
 from .services import ObstacleInput, ReportInput
@@ -56,7 +57,7 @@ class ReportForm(forms.Form):
         met = [m.pk for m in report.milestones_met.all()] if saved else []
         super().__init__(*args, **kwargs)
         self.task = task
-        self.target_rows = []
+        self.target_rows: list[tuple[Target, BoundField, BoundField]] = []
         for target in task.targets.all():
             value = values.get(target.pk)
             actual = f"actual_{target.pk}"

@@ -6,9 +6,10 @@ They live with reporting because they show progress; `plans` itself knows nothin
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans import selectors
 
@@ -18,12 +19,12 @@ from .snapshot import tasks_progress
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "plans/plan_list.html", {"plans": selectors.plan_list(request.user)})
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     plan = selectors.plan_get(request.user, pk, scope)
     tree = selectors.plan_task_tree(plan, request.user, scope)

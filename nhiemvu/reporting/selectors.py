@@ -137,8 +137,8 @@ def my_tasks(
         period=period, task__in=tasks, organisation_id__in=scope.unit_orgs
     ).order_by("version")
     by_task: dict[int, ProgressReport] = {}
-    for report in reports:
-        by_task[report.task_id] = report
+    for row in reports:
+        by_task[row.task_id] = row
     rows = []
     for task in tasks:
         report = by_task.get(task.pk)

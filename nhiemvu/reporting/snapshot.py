@@ -93,7 +93,7 @@ class TaskProgress:
         values = [min(t.attainment, Decimal(100)) for t in self.targets if t.attainment is not None]
         if not values:
             return self.percent_done
-        return (sum(values) / len(values)).quantize(Decimal("0.1"))
+        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
 
 
 def latest_accepted_reports(
@@ -141,8 +141,8 @@ def tasks_progress(
     today = today or timezone.localdate()
     latest = latest_accepted_reports([t.pk for t in tasks], as_of=as_of, plan_ids=plan_ids)
     met_ids: dict[int, set[int]] = {}
-    for task_id, report in latest.items():
-        met_ids[task_id] = {m.pk for m in report.milestones_met.all()}
+    for task_id, accepted in latest.items():
+        met_ids[task_id] = {m.pk for m in accepted.milestones_met.all()}
     result: dict[int, TaskProgress] = {}
     for task in tasks:
         report = latest.get(task.pk)
@@ -530,13 +530,15 @@ def _periods(plan_ids: list[int]) -> tuple[PeriodFacts, ...]:
     )
 
 
-def _series(rows: Iterable[tuple[int, dt.date, int, Decimal]]) -> dict[int, list[forecast.Point]]:
+def _series(rows: Iterable[tuple[int, dt.date, int, Decimal | None]]) -> dict[int, list[forecast.Point]]:
     """One point per key and period, the latest version winning (a correction replaces its period's figure).
 
     Rows come ordered by key, period end, version.
     """
     series: dict[int, list[forecast.Point]] = defaultdict(list)
     for key, day, _version, value in rows:
+        if value is None:  # the queries leave blanks out; the type cannot say so
+            continue
         points = series[key]
         if points and points[-1].day == day:
             points[-1] = forecast.Point(day, value)
@@ -733,7 +735,7 @@ def _task_state(
         leader_id=task.leader_id,
         leader=str(task.leader) if task.leader_id else "",
         lead_unit_id=task.lead_unit_id,
-        lead_unit=task.lead_unit.name if task.lead_unit_id else "",
+        lead_unit=task.lead_unit.name if task.lead_unit else "",
         deadline=task.deadline,
         status=TaskStatus(item.status),
         percent_done=item.percent_done,

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nhiemvu.core.errors import DomainError
+from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import AccessScope, access_scope
 from nhiemvu.plans.models import Plan, Task
 from nhiemvu.plans.selectors import plan_get
@@ -41,7 +43,7 @@ def _plan_and_period(request: HttpRequest, plans: list[Plan]) -> tuple[Plan | No
 
 
 @login_required
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Unit staff: what the unit owes this period, what is late, one form per task."""
     scope = access_scope(request.user)
     plans = list(selectors.plans_carried_by(scope))
@@ -84,7 +86,7 @@ def _report_for_form(scope: AccessScope, task: Task, period: ReportingPeriod) ->
 
 
 @login_required
-def report_edit(request: HttpRequest, task_pk: int, period_pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, task_pk: int, period_pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     task = selectors.task_for_report(request.user, task_pk, scope)
     period = get_object_or_404(ReportingPeriod, pk=period_pk, plan_id=task.plan_id)
@@ -107,7 +109,7 @@ def report_edit(request: HttpRequest, task_pk: int, period_pk: int) -> HttpRespo
                     user=request.user,
                     revision=form.cleaned_data["revision"],
                     data=form.to_input(),
-                    uploads=[(f.name, f.read()) for f in request.FILES.getlist("attachments")],
+                    uploads=[(f.name or "", f.read()) for f in request.FILES.getlist("attachments")],
                     submit=action == "submit",
                     scope=scope,
                 )
@@ -135,7 +137,7 @@ def report_edit(request: HttpRequest, task_pk: int, period_pk: int) -> HttpRespo
 
 
 @login_required
-def submissions(request: HttpRequest, period_pk: int) -> HttpResponse:
+def submissions(request: AuthenticatedHttpRequest, period_pk: int) -> HttpResponse:
     """Planning-finance: who has and has not reported in a period; accept or return in one step."""
     scope = access_scope(request.user)
     period = selectors.period_get(request.user, period_pk, scope)
@@ -165,7 +167,7 @@ def submissions(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     report = selectors.report_get(request.user, pk, scope)
     form = ReviewForm(request.POST)
@@ -195,7 +197,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     task = selectors.task_get(request.user, pk, scope)
     task = selectors.tasks_with_plan_data(task.plan_id).get(pk=task.pk)
@@ -219,7 +221,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def obstacle_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def obstacle_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The leader's direction on an obstacle, from the task page; back to the obstacle."""
     scope = access_scope(request.user)
     obstacle = get_object_or_404(
@@ -258,7 +260,7 @@ def obstacle_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def period_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def period_list(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse:
     scope = access_scope(request.user)
     plan = plan_get(request.user, plan_pk, scope)
     manage = access.may_manage_periods(scope, plan.issuer_id)
@@ -334,7 +336,7 @@ class _FormInvalid(Exception):
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     scope = access_scope(request.user)
     attachment = get_object_or_404(
         Attachment.objects.filter(report__in=selectors.reports_visible_to(request.user, scope)), pk=pk

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
@@ -14,18 +13,18 @@ from nhiemvu.organisations.selectors import access_scope, organisations_visible_
 from ..builders import organisation_out
 from ..pagination import paginate
 from ..schemas import Id, MeOut, OrganisationFilter, OrganisationOut, Page
-from .common import READ_ERRORS, token_of
+from .common import READ_ERRORS, ApiRequest, token_of
 
 router = Router(tags=["organisations"])
 
 
 @router.get("/me", response={200: MeOut, **READ_ERRORS}, summary="The token's user and what it may do")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: ApiRequest) -> dict[str, Any]:
     user = request.user
     token = token_of(request)
     return {
         "user": user.get_username(),
-        "full_name": user.get_full_name(),  # type: ignore[union-attr]
+        "full_name": user.get_full_name(),
         "token": token.name,
         "scope": token.scope,
         "roles": sorted(access_scope(user).roles),
@@ -34,12 +33,12 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/organisations", response={200: Page[OrganisationOut], **READ_ERRORS})
-def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) -> dict[str, Any]:
+def organisation_list(request: ApiRequest, filters: Query[OrganisationFilter]) -> dict[str, Any]:
     organisations = organisations_visible_to(request.user).order_by("name", "pk")
     organisations = filters.filter(organisations)
     return paginate(request, organisations, filters, lambda rows: [organisation_out(o) for o in rows])
 
 
 @router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **READ_ERRORS})
-def organisation_detail(request: HttpRequest, organisation_id: Id) -> dict[str, Any]:
+def organisation_detail(request: ApiRequest, organisation_id: Id) -> dict[str, Any]:
     return organisation_out(get_object_or_404(organisations_visible_to(request.user), pk=organisation_id))

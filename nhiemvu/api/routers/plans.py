@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from nhiemvu.ingest.parsing import MAX_BYTES, ExtractionError, extract_bytes
@@ -25,30 +24,30 @@ from ..export import plan_export
 from ..files import upload_name
 from ..pagination import paginate
 from ..schemas import Id, Page, PlanDetailOut, PlanFilter, PlanImportIn, PlanImportOut, PlanOut
-from .common import READ_ERRORS, WRITE_ERRORS
+from .common import READ_ERRORS, WRITE_ERRORS, ApiRequest
 
 router = Router(tags=["plans"])
 
 
-def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def _detail(request: ApiRequest, pk: int) -> dict[str, Any]:
     plan = plan_list(request.user).select_related("compiler").get(pk=pk)
     return plan_detail_out(plan, list(plan_findings(plan)))
 
 
 @router.get("/plans", response={200: Page[PlanOut], **READ_ERRORS})
-def plan_index(request: HttpRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
+def plan_index(request: ApiRequest, filters: Query[PlanFilter]) -> dict[str, Any]:
     plans = plan_list(request.user).order_by("-year", "title", "pk")
     plans = filters.filter(plans)
     return paginate(request, plans, filters, lambda rows: [plan_out(p) for p in rows])
 
 
-def _importer_check(request: HttpRequest) -> None:
+def _importer_check(request: ApiRequest) -> None:
     # The web answers 404 to anyone but Planning-Finance on the import pages; so does the API.
     if not user_may_import(request.user):
         raise ApiError(404, *NOT_FOUND)
 
 
-def _issuer(request: HttpRequest, issuer_id: int | None) -> Organisation:
+def _issuer(request: ApiRequest, issuer_id: int | None) -> Organisation:
     if issuer_id is None:
         issuer = import_default_issuer(request.user)
     else:
@@ -63,7 +62,7 @@ def _issuer(request: HttpRequest, issuer_id: int | None) -> Organisation:
     return issuer
 
 
-def _update_target(request: HttpRequest, plan_id: int | None) -> Plan | None:
+def _update_target(request: ApiRequest, plan_id: int | None) -> Plan | None:
     if plan_id is None:
         return None
     scope = access_scope(request.user)
@@ -78,7 +77,7 @@ def _update_target(request: HttpRequest, plan_id: int | None) -> Plan | None:
     return plan
 
 
-def _import_response(request: HttpRequest, plan: Plan, created: bool) -> Status[dict[str, Any]]:
+def _import_response(request: ApiRequest, plan: Plan, created: bool) -> Status[dict[str, Any]]:
     return Status(201 if created else 200, {"plan": _detail(request, plan.pk), "created": created})
 
 
@@ -87,7 +86,7 @@ def _import_response(request: HttpRequest, plan: Plan, created: bool) -> Status[
     response={200: PlanImportOut, 201: PlanImportOut, **WRITE_ERRORS},
     summary="Import a plan JSON (201), or replace an existing plan's content with `update_plan` (200)",
 )
-def plan_import(request: HttpRequest, payload: PlanImportIn) -> Status[dict[str, Any]]:
+def plan_import(request: ApiRequest, payload: PlanImportIn) -> Status[dict[str, Any]]:
     _importer_check(request)
     issuer = _issuer(request, payload.issuer)
     update_plan = _update_target(request, payload.update_plan)
@@ -109,7 +108,7 @@ def plan_import(request: HttpRequest, payload: PlanImportIn) -> Status[dict[str,
     summary="Extract a plan from a .docx, .pdf, .txt or .md file and import it",
 )
 def plan_import_file(
-    request: HttpRequest,
+    request: ApiRequest,
     file: File[UploadedFile],
     issuer: Form[Id | None] = None,
     update_plan: Form[Id | None] = None,
@@ -142,7 +141,7 @@ def plan_import_file(
 
 # Registered after /plans/import: Django tries URL patterns in order and `{plan_id}` would take "import".
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, **READ_ERRORS})
-def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+def plan_detail(request: ApiRequest, plan_id: Id) -> dict[str, Any]:
     plan_get(request.user, plan_id)
     return _detail(request, plan_id)
 
@@ -153,7 +152,7 @@ def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     summary="The plan as plan JSON (shared/spec/plan-json.md)",
     by_alias=True,
 )
-def plan_export_json(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+def plan_export_json(request: ApiRequest, plan_id: Id) -> dict[str, Any]:
     plan = plan_get(request.user, plan_id)
     return plan_export(plan)
 
@@ -168,7 +167,7 @@ def plan_export_json(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
         "`409 plan_closed`."
     ),
 )
-def plan_activate(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+def plan_activate(request: ApiRequest, plan_id: Id) -> dict[str, Any]:
     scope = access_scope(request.user)
     plan = plan_get(request.user, plan_id, scope)
     # The web's period page answers 404 to anyone who does not manage the plan's periods.

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
@@ -53,7 +53,7 @@ from ..schemas import (
     ReportUpdateIn,
     ReviewIn,
 )
-from .common import READ_ERRORS, WRITE_ERRORS
+from .common import READ_ERRORS, WRITE_ERRORS, ApiRequest
 
 router = Router(tags=["reporting"])
 
@@ -61,7 +61,7 @@ router = Router(tags=["reporting"])
 # Periods -----------------------------------------------------------------------------------------
 
 
-def _periods(request: HttpRequest) -> QuerySet[ReportingPeriod]:
+def _periods(request: ApiRequest) -> QuerySet[ReportingPeriod]:
     return (
         ReportingPeriod.objects.filter(plan__in=plans_visible_to(request.user))
         .select_related("plan")
@@ -74,25 +74,25 @@ def _periods_out(rows: list[ReportingPeriod]) -> list[dict[str, Any]]:
 
 
 @router.get("/periods", response={200: Page[PeriodOut], **READ_ERRORS})
-def period_list(request: HttpRequest, filters: Query[PeriodFilter]) -> dict[str, Any]:
+def period_list(request: ApiRequest, filters: Query[PeriodFilter]) -> dict[str, Any]:
     periods = _periods(request)
     periods = filters.filter(periods)
     return paginate(request, periods, filters, _periods_out)
 
 
 @router.get("/periods/{period_id}", response={200: PeriodOut, **READ_ERRORS})
-def period_detail(request: HttpRequest, period_id: Id) -> dict[str, Any]:
+def period_detail(request: ApiRequest, period_id: Id) -> dict[str, Any]:
     return _periods_out([period_get(request.user, period_id)])[0]
 
 
 @router.post("/periods/{period_id}/lock", response={200: PeriodOut, **WRITE_ERRORS})
-def period_lock(request: HttpRequest, period_id: Id) -> dict[str, Any]:
+def period_lock(request: ApiRequest, period_id: Id) -> dict[str, Any]:
     period = services.period_lock(period=period_get(request.user, period_id), user=request.user)
     return _periods_out([period_get(request.user, period.pk)])[0]
 
 
 @router.post("/periods/{period_id}/unlock", response={200: PeriodOut, **WRITE_ERRORS})
-def period_unlock(request: HttpRequest, period_id: Id) -> dict[str, Any]:
+def period_unlock(request: ApiRequest, period_id: Id) -> dict[str, Any]:
     period = services.period_unlock(period=period_get(request.user, period_id), user=request.user)
     return _periods_out([period_get(request.user, period.pk)])[0]
 
@@ -100,7 +100,7 @@ def period_unlock(request: HttpRequest, period_id: Id) -> dict[str, Any]:
 # Reports -----------------------------------------------------------------------------------------
 
 
-def _reports(request: HttpRequest) -> QuerySet[ProgressReport]:
+def _reports(request: ApiRequest) -> QuerySet[ProgressReport]:
     return (
         reports_visible_to(request.user)
         .select_related("task", "period")
@@ -114,7 +114,7 @@ def _reports(request: HttpRequest) -> QuerySet[ProgressReport]:
     )
 
 
-def _report(request: HttpRequest, pk: int) -> dict[str, Any]:
+def _report(request: ApiRequest, pk: int) -> dict[str, Any]:
     return report_out(get_object_or_404(_reports(request), pk=pk))
 
 
@@ -149,14 +149,14 @@ def _current_input(report: ProgressReport) -> ReportInput:
 
 
 @router.get("/reports", response={200: Page[ReportOut], **READ_ERRORS})
-def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> dict[str, Any]:
+def report_list(request: ApiRequest, filters: Query[ReportFilter]) -> dict[str, Any]:
     reports = _reports(request)
     reports = filters.filter(reports)
     return paginate(request, reports, filters, lambda rows: [report_out(r) for r in rows])
 
 
 @router.get("/reports/{report_id}", response={200: ReportOut, **READ_ERRORS})
-def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
+def report_detail(request: ApiRequest, report_id: Id) -> dict[str, Any]:
     return _report(request, report_id)
 
 
@@ -165,7 +165,7 @@ def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     response={200: ReportOut, 201: ReportOut, **WRITE_ERRORS},
     summary="Start the unit's report on a task for a period (201), or get its open one (200)",
 )
-def report_create(request: HttpRequest, payload: ReportCreateIn) -> Status[dict[str, Any]]:
+def report_create(request: ApiRequest, payload: ReportCreateIn) -> Status[dict[str, Any]]:
     scope = access_scope(request.user)
     task = task_get(request.user, payload.task, scope)
     period = get_object_or_404(ReportingPeriod, pk=payload.period, plan_id=task.plan_id)
@@ -188,7 +188,7 @@ def report_create(request: HttpRequest, payload: ReportCreateIn) -> Status[dict[
     response={200: ReportOut, **WRITE_ERRORS},
     summary="Update a draft or returned report; fields left out keep their value",
 )
-def report_update(request: HttpRequest, report_id: Id, payload: ReportUpdateIn) -> dict[str, Any]:
+def report_update(request: ApiRequest, report_id: Id, payload: ReportUpdateIn) -> dict[str, Any]:
     scope = access_scope(request.user)
     report = get_object_or_404(_reports(request), pk=report_id)
     data = _input(payload, _current_input(report), set(payload.model_fields_set))
@@ -199,14 +199,14 @@ def report_update(request: HttpRequest, report_id: Id, payload: ReportUpdateIn) 
 
 
 @router.post("/reports/{report_id}/submit", response={200: ReportOut, **WRITE_ERRORS})
-def report_submit(request: HttpRequest, report_id: Id) -> dict[str, Any]:
+def report_submit(request: ApiRequest, report_id: Id) -> dict[str, Any]:
     report = report_get(request.user, report_id)
     services.report_submit(report=report, user=request.user)
     return _report(request, report.pk)
 
 
 @router.post("/reports/{report_id}/accept", response={200: ReportOut, **WRITE_ERRORS})
-def report_accept(request: HttpRequest, report_id: Id, payload: ReviewIn) -> dict[str, Any]:
+def report_accept(request: ApiRequest, report_id: Id, payload: ReviewIn) -> dict[str, Any]:
     report = report_get(request.user, report_id)
     services.report_accept(report=report, user=request.user, comment=payload.comment)
     return _report(request, report.pk)
@@ -217,7 +217,7 @@ def report_accept(request: HttpRequest, report_id: Id, payload: ReviewIn) -> dic
     response={200: ReportOut, **WRITE_ERRORS},
     summary="Return a submitted report to its unit; the comment (why) is required",
 )
-def report_return(request: HttpRequest, report_id: Id, payload: ReviewIn) -> dict[str, Any]:
+def report_return(request: ApiRequest, report_id: Id, payload: ReviewIn) -> dict[str, Any]:
     report = report_get(request.user, report_id)
     if not payload.comment.strip():
         raise ApiError(
@@ -233,20 +233,20 @@ def report_return(request: HttpRequest, report_id: Id, payload: ReviewIn) -> dic
 # Attachments -------------------------------------------------------------------------------------
 
 
-def _attachments(request: HttpRequest) -> QuerySet[Attachment]:
+def _attachments(request: ApiRequest) -> QuerySet[Attachment]:
     # The web's download page reads through the same filter: the files of the reports one may see.
     return Attachment.objects.filter(report__in=reports_visible_to(request.user)).order_by("pk")
 
 
 @router.get("/reports/{report_id}/attachments", response={200: Page[AttachmentOut], **READ_ERRORS})
-def attachment_list(request: HttpRequest, report_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
+def attachment_list(request: ApiRequest, report_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
     report = report_get(request.user, report_id)
     attachments = Attachment.objects.filter(report=report).order_by("pk")
     return paginate(request, attachments, page, lambda rows: [attachment_out(a) for a in rows])
 
 
 @router.get("/attachments/{attachment_id}", response={200: AttachmentOut, **READ_ERRORS})
-def attachment_detail(request: HttpRequest, attachment_id: Id) -> dict[str, Any]:
+def attachment_detail(request: ApiRequest, attachment_id: Id) -> dict[str, Any]:
     return attachment_out(get_object_or_404(_attachments(request), pk=attachment_id))
 
 
@@ -266,7 +266,7 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
         }
     },
 )
-def attachment_download(request: HttpRequest, attachment_id: Id) -> FileResponse:
+def attachment_download(request: ApiRequest, attachment_id: Id) -> FileResponse:
     attachment = get_object_or_404(_attachments(request), pk=attachment_id)
     return FileResponse(
         attachment_open(attachment),  # a file lost from storage: 404 attachment_file_missing
@@ -301,7 +301,7 @@ def attachment_download(request: HttpRequest, attachment_id: Id) -> FileResponse
         }
     },
 )
-def attachment_upload(request: HttpRequest, report_id: Id) -> Status[dict[str, Any]]:
+def attachment_upload(request: ApiRequest, report_id: Id) -> Status[dict[str, Any]]:
     # The file is read here rather than declared as a parameter: a declared one is validated
     # before the report is looked up, and another unit's report must be a 404 whatever was sent.
     file = request.FILES.get("file")
@@ -327,7 +327,7 @@ def attachment_upload(request: HttpRequest, report_id: Id) -> Status[dict[str, A
 # Obstacles ---------------------------------------------------------------------------------------
 
 
-def _obstacles(request: HttpRequest) -> QuerySet[Obstacle]:
+def _obstacles(request: ApiRequest) -> QuerySet[Obstacle]:
     return (
         Obstacle.objects.filter(report__in=reports_visible_to(request.user))
         .select_related("report", "answered_by")
@@ -336,14 +336,14 @@ def _obstacles(request: HttpRequest) -> QuerySet[Obstacle]:
 
 
 @router.get("/obstacles", response={200: Page[ObstacleOut], **READ_ERRORS})
-def obstacle_list(request: HttpRequest, filters: Query[ObstacleFilter]) -> dict[str, Any]:
+def obstacle_list(request: ApiRequest, filters: Query[ObstacleFilter]) -> dict[str, Any]:
     obstacles = _obstacles(request)
     obstacles = filters.filter(obstacles)
     return paginate(request, obstacles, filters, lambda rows: [obstacle_out(o) for o in rows])
 
 
 @router.get("/obstacles/{obstacle_id}", response={200: ObstacleOut, **READ_ERRORS})
-def obstacle_detail(request: HttpRequest, obstacle_id: Id) -> dict[str, Any]:
+def obstacle_detail(request: ApiRequest, obstacle_id: Id) -> dict[str, Any]:
     return obstacle_out(get_object_or_404(_obstacles(request), pk=obstacle_id))
 
 
@@ -352,7 +352,7 @@ def obstacle_detail(request: HttpRequest, obstacle_id: Id) -> dict[str, Any]:
     response={200: ObstacleOut, **WRITE_ERRORS},
     summary="The leader's direction on an obstacle of a submitted or accepted report; again replaces it",
 )
-def obstacle_answer(request: HttpRequest, obstacle_id: Id, payload: ObstacleAnswerIn) -> dict[str, Any]:
+def obstacle_answer(request: ApiRequest, obstacle_id: Id, payload: ObstacleAnswerIn) -> dict[str, Any]:
     obstacle = services.obstacle_answer(
         obstacle=get_object_or_404(_obstacles(request), pk=obstacle_id),
         user=request.user,

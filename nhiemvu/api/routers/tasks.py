@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
@@ -17,12 +16,12 @@ from nhiemvu.reporting.snapshot import latest_accepted_reports, tasks_progress
 from ..builders import target_out, task_detail_out, task_out
 from ..pagination import paginate
 from ..schemas import Id, Page, TargetFilter, TargetOut, TaskDetailOut, TaskFilter, TaskOut
-from .common import READ_ERRORS
+from .common import READ_ERRORS, ApiRequest
 
 router = Router(tags=["tasks"])
 
 
-def _tasks(request: HttpRequest) -> QuerySet[Task]:
+def _tasks(request: ApiRequest) -> QuerySet[Task]:
     return (
         tasks_visible_to(request.user)
         .select_related("leader", "lead_unit", "plan")
@@ -36,7 +35,7 @@ def _tasks(request: HttpRequest) -> QuerySet[Task]:
 
 
 @router.get("/tasks", response={200: Page[TaskOut], **READ_ERRORS})
-def task_list(request: HttpRequest, filters: Query[TaskFilter]) -> dict[str, Any]:
+def task_list(request: ApiRequest, filters: Query[TaskFilter]) -> dict[str, Any]:
     tasks = _tasks(request)
     tasks = filters.filter(tasks)
 
@@ -54,12 +53,12 @@ def task_list(request: HttpRequest, filters: Query[TaskFilter]) -> dict[str, Any
 
 
 @router.get("/tasks/{task_id}", response={200: TaskDetailOut, **READ_ERRORS})
-def task_detail(request: HttpRequest, task_id: Id) -> dict[str, Any]:
+def task_detail(request: ApiRequest, task_id: Id) -> dict[str, Any]:
     task = get_object_or_404(_tasks(request), pk=task_id)
     return task_detail_out(task, tasks_progress([task])[task.pk])
 
 
-def _targets(request: HttpRequest) -> QuerySet[Target]:
+def _targets(request: ApiRequest) -> QuerySet[Target]:
     return Target.objects.filter(task__in=tasks_visible_to(request.user)).order_by(
         "task__plan_id", "task__order", "order", "pk"
     )
@@ -72,13 +71,13 @@ def _targets_out(rows: list[Target]) -> list[dict[str, Any]]:
 
 
 @router.get("/targets", response={200: Page[TargetOut], **READ_ERRORS})
-def target_list(request: HttpRequest, filters: Query[TargetFilter]) -> dict[str, Any]:
+def target_list(request: ApiRequest, filters: Query[TargetFilter]) -> dict[str, Any]:
     targets = _targets(request)
     targets = filters.filter(targets)
     return paginate(request, targets, filters, _targets_out)
 
 
 @router.get("/targets/{target_id}", response={200: TargetOut, **READ_ERRORS})
-def target_detail(request: HttpRequest, target_id: Id) -> dict[str, Any]:
+def target_detail(request: ApiRequest, target_id: Id) -> dict[str, Any]:
     target = get_object_or_404(_targets(request), pk=target_id)
     return _targets_out([target])[0]

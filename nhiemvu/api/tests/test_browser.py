@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 import pytest
 from django.test import Client
 
@@ -12,7 +17,7 @@ from .conftest import Api
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_user_makes_a_token_and_reads_the_docs_without_any_outside_request(page) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_makes_a_token_and_reads_the_docs_without_any_outside_request(page: Page) -> None:
     build_cast()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))

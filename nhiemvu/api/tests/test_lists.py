@@ -182,7 +182,7 @@ def test_a_list_costs_the_same_queries_for_many_rows_as_for_few(
     for n in range(3):
         plan = make_plan(cycle.cast, tasks=4, title=f"Kế hoạch {n}")
         periods_generate(plan=plan)
-        accepted(cycle, plan.tasks.get(code="1"))  # type: ignore[arg-type]
+        accepted(cycle, plan.tasks.get(code="1"))
     many = queries(planner, path)
     # Token, scope (memberships, tree), COUNT, page, prefetches: a constant, not one per row.
     assert many == few, (path, few, many)

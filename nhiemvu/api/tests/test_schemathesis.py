@@ -86,7 +86,7 @@ def real_ids(cycle: Cycle) -> dict[str, int]:
     return {
         "plan_id": cycle.plan.pk,
         "task_id": task.pk,
-        "target_id": task.targets.first().pk,  # type: ignore[union-attr]
+        "target_id": task.targets.first().pk,  # type: ignore[union-attr]  # the plan was made with targets
         "period_id": cycle.june.pk,
         "report_id": report.pk,
         "obstacle_id": Obstacle.objects.get(report=report).pk,

@@ -10,6 +10,8 @@ A later migration that adds a column to AuditEntry must recreate the SQLite trig
 """
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 MESSAGE = "Nhật ký thay đổi không được sửa hay xóa. / The audit trail cannot be changed or deleted."
 
@@ -62,17 +64,17 @@ END;
 SQLITE_DOWN = "DROP TRIGGER IF EXISTS audit_entry_immutable;"
 
 
-def _run(schema_editor, by_vendor):  # type: ignore[no-untyped-def]
+def _run(schema_editor: BaseDatabaseSchemaEditor, by_vendor: dict[str, str]) -> None:
     for statement in by_vendor.get(schema_editor.connection.vendor, "").split("\n---\n"):
         if statement.strip():
             schema_editor.execute(statement, params=None)
 
 
-def up(apps, schema_editor):  # type: ignore[no-untyped-def]
+def up(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, {"postgresql": POSTGRES_UP, "sqlite": SQLITE_UP})
 
 
-def down(apps, schema_editor):  # type: ignore[no-untyped-def]
+def down(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, {"postgresql": POSTGRES_DOWN, "sqlite": SQLITE_DOWN})
 
 

@@ -3,6 +3,14 @@ after; planning-finance and the director read their department's part, nobody ed
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Model
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 import datetime as dt
 from decimal import Decimal
 
@@ -31,14 +39,14 @@ URL = "/audit/"
 CREATE, UPDATE, DELETE = AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE, AuditEntry.Action.DELETE
 
 
-def entries_for(obj: object) -> list[AuditEntry]:
-    ct = ContentType.objects.get_for_model(obj)  # type: ignore[arg-type]
-    return list(AuditEntry.objects.filter(content_type=ct, object_id=obj.pk).order_by("pk"))  # type: ignore[attr-defined]
+def entries_for(obj: Model) -> list[AuditEntry]:
+    ct = ContentType.objects.get_for_model(obj)
+    return list(AuditEntry.objects.filter(content_type=ct, object_id=obj.pk).order_by("pk"))
 
 
-def as_user(user: object) -> Client:
+def as_user(user: AbstractBaseUser) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
+    client.force_login(user)  # type: ignore[arg-type]  # Cast's users are AbstractUser: force_login wants User
     return client
 
 
@@ -234,7 +242,7 @@ def test_the_admin_offers_no_add_change_or_delete_even_to_a_superuser(cast: Cast
 
 
 @pytest.mark.browser
-def test_planning_finance_follows_a_target_change_in_the_browser(page, cast: Cast) -> None:  # type: ignore[no-untyped-def]
+def test_planning_finance_follows_a_target_change_in_the_browser(page: Page, cast: Cast) -> None:
     plan = make_plan(cast, tasks=1, targets_per_task=1)
     target = Target.objects.get(task__plan=plan)
     target.value = Decimal(2500)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import template
 from django.utils import formats, numberformat
@@ -24,7 +25,7 @@ def format_number(value: object) -> str:
     number = number.normalize()
     if number == number.to_integral_value():
         number = number.quantize(Decimal(1))
-    places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
+    places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]  # an int for a finite number
     return numberformat.format(
         number,
         formats.get_format("DECIMAL_SEPARATOR"),
@@ -41,14 +42,14 @@ def num(value: object) -> str:
 
 
 @register.filter
-def target_value(target: object) -> str:
+def target_value(target: Any) -> str:
     """`≥ 64,2 %`, `5–7 doanh nghiệp`, `giảm 10 %` for a Target."""
     comparator = getattr(target, "comparator", "=")
     unit = getattr(target, "unit", "") or ""
     if comparator == "range":
-        figure = f"{format_number(target.value)}–{format_number(target.max_value)}"  # type: ignore[attr-defined]
+        figure = f"{format_number(target.value)}–{format_number(target.max_value)}"
     else:
-        figure = COMPARATOR_SIGNS.get(comparator, "") + format_number(target.value)  # type: ignore[attr-defined]
+        figure = COMPARATOR_SIGNS.get(comparator, "") + format_number(target.value)
     change = getattr(target, "change", "")
     prefix = {"increase": _("tăng"), "decrease": _("giảm")}.get(change, "")
     return f"{prefix} {figure} {unit}".strip()

@@ -6,12 +6,14 @@ import json
 
 import pytest
 from django.db import OperationalError
-from django.test import RequestFactory
+from django.http.response import HttpResponseBase
+from django.test import Client, RequestFactory
 
 from nhiemvu.core.views import server_error
+from nhiemvu.testing import Cast
 
 
-def fail_with(exc: Exception, path: str):  # type: ignore[no-untyped-def]
+def fail_with(exc: Exception, path: str) -> HttpResponseBase:
     request = RequestFactory().get(path)
     try:
         raise exc
@@ -46,7 +48,9 @@ def test_any_other_failure_is_a_plain_500_without_details(path: str) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged in"])
-def test_an_unknown_address_is_a_404_page_in_the_users_language(client, cast, logged_in: bool) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_address_is_a_404_page_in_the_users_language(
+    client: Client, cast: Cast, logged_in: bool
+) -> None:
     if logged_in:
         client.force_login(cast.unit_staff)
     response = client.get("/khong-co-trang-nay/")

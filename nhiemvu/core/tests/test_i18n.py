@@ -7,6 +7,11 @@ Official documents, e-mails and calendar feeds stay Vietnamese whatever the read
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 import ast
 import gettext
 import io
@@ -279,7 +284,7 @@ def test_emails_and_calendar_feeds_stay_vietnamese_in_english(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_picking_english_in_the_header_switches_the_interface(page) -> None:  # type: ignore[no-untyped-def]
+def test_picking_english_in_the_header_switches_the_interface(page: Page) -> None:
     cast = build_cast()
     plan = make_plan(cast, tasks=2, targets_per_task=1)
     browser_login(page, "khtc")

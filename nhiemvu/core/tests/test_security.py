@@ -17,8 +17,10 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from nhiemvu.reporting.errors import AttachmentError
 from nhiemvu.reporting.services import attachment_check
@@ -28,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[3]
 TEMPLATES = ROOT / "templates"
 
 
-def _policy(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def _policy(response: HttpResponseBase) -> dict[str, list[str]]:
     header = response.headers["Content-Security-Policy"]
     directives = {}
     for part in header.split(";"):
@@ -100,7 +102,7 @@ def test_check_deploy_is_clean_in_production() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _try_login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def _try_login(client: Client, username: str, password: str) -> HttpResponseBase:
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
@@ -183,7 +185,7 @@ def test_attachments_are_judged_by_content_not_by_name(name: str, data: bytes) -
         attachment_check(name=name, data=data)
 
 
-def test_an_attachment_over_the_size_limit_is_refused(settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_attachment_over_the_size_limit_is_refused(settings: Settings) -> None:
     settings.MAX_ATTACHMENT_BYTES = 1024
     with pytest.raises(AttachmentError):
         attachment_check(name="lon.pdf", data=b"%PDF-1.7" + b"0" * 2048)

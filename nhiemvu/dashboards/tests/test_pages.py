@@ -108,7 +108,7 @@ def test_a_deputy_sees_their_own_leader_page_and_not_another_leaders(client, cas
     login(client, cast.deputy)
     response = client.get(reverse("dashboards:leader"))
     assert response.status_code == 200 and response.context["board"].total == 3
-    director_official = cast.director.official.pk  # type: ignore[attr-defined]
+    director_official = cast.director.official.pk
     assert client.get(reverse("dashboards:leader-detail", args=[director_official])).status_code == 404
 
 

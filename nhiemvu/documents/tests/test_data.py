@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from nhiemvu.documents.access import period_queryset
-from nhiemvu.documents.data import ReportOptions, build_report
-from nhiemvu.documents.tests.conftest import REPORT_DATE, build_quarter, grow
+from nhiemvu.documents.data import PeriodReport, ReportOptions, build_report
+from nhiemvu.documents.tests.conftest import REPORT_DATE, Quarter, build_quarter, grow
 from nhiemvu.reporting.status import TaskStatus
 
 
-def _build(quarter):  # type: ignore[no-untyped-def]
+def _build(quarter: Quarter) -> PeriodReport:
     return build_report(
         [period_queryset().get(pk=quarter.period.pk)], options=ReportOptions(date=REPORT_DATE)
     )

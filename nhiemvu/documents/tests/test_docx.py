@@ -7,23 +7,26 @@ import io
 
 import pytest
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from docx.table import _Cell
 from PIL import Image
 
 from nhiemvu.documents.access import period_queryset
 from nhiemvu.documents.data import ReportOptions, build_report
 from nhiemvu.documents.docx import render_docx
+from nhiemvu.documents.tests.conftest import Quarter
 from nhiemvu.reporting.models import TargetValue
 
 
 @pytest.fixture
-def document(quarter):  # type: ignore[no-untyped-def]
+def document(quarter: Quarter) -> DocxDocument:
     period = period_queryset().get(pk=quarter.period.pk)
     report = build_report([period], options=ReportOptions(date=dt.date(2024, 1, 5)))
     return Document(io.BytesIO(render_docx(report)))
 
 
-def _texts(cell) -> list[str]:  # type: ignore[no-untyped-def]
+def _texts(cell: _Cell) -> list[str]:
     return [p.text for p in cell.paragraphs if p.text]
 
 
@@ -146,7 +149,7 @@ def test_options_fill_the_number_and_the_signer(quarter):
     assert _texts(document.tables[-1].rows[0].cells[1]) == ["GIÁM ĐỐC", "Lý Việt Hưng"]
 
 
-def test_the_attention_section_counts_risk_and_missing_figures_apart(document):  # type: ignore[no-untyped-def]
+def test_the_attention_section_counts_risk_and_missing_figures_apart(document: DocxDocument) -> None:
     """Task 2 is projected short of its target, task 3 has no figure at all: two different things."""
     texts = [p.text for p in document.paragraphs]
     heading = texts.index("III. NHIỆM VỤ CHẬM TIẾN ĐỘ, CÓ NGUY CƠ CHẬM TIẾN ĐỘ")

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from nhiemvu.documents.access import period_queryset
 from nhiemvu.documents.data import ReportOptions, build_report
-from nhiemvu.documents.tests.conftest import REPORT_DATE
+from nhiemvu.documents.tests.conftest import REPORT_DATE, Quarter
 from nhiemvu.documents.xlsx import render_xlsx
 from nhiemvu.plans.models import Target
 
 
 @pytest.fixture
-def workbook(quarter):  # type: ignore[no-untyped-def]
+def workbook(quarter: Quarter) -> Workbook:
     period = period_queryset().get(pk=quarter.period.pk)
     return load_workbook(
         io.BytesIO(render_xlsx(build_report([period], options=ReportOptions(date=REPORT_DATE))))
     )
 
 
-def _rows(ws) -> list[dict]:  # type: ignore[no-untyped-def]
+def _rows(ws: Worksheet) -> list[dict[Any, Any]]:
     header = [c.value for c in ws[1]]
     return [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
 

@@ -43,7 +43,15 @@ def _int(s: str | None, default: int | None = None) -> int | None:
         return default
 
 
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"))
+_ROMAN: tuple[tuple[int, str], ...] = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+)
 _ROMAN += ((40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
 
@@ -97,7 +105,7 @@ class _Num:
 def _level(el) -> _Level:
     return _Level(
         fmt=_val(el, "numFmt") or "decimal",
-        text=_val(el, "lvlText") if el.find(W + "lvlText") is not None else "",
+        text=_val(el, "lvlText") or "",
         start=_int(_val(el, "start"), 1) or 0,
         legal=el.find(W + "isLgl") is not None,
     )

@@ -596,7 +596,7 @@ def _pdf_blocks(data: bytes) -> list[Block]:
                 tables: list[PdfTable] = []
                 if ruled:
                     tables, chars = _page_tables(page, chars, curves, layout.height)
-                page_items = sorted(
+                page_items: list[PdfLine | PdfTable] = sorted(
                     [*_pdf_lines(chars, layout.height), *tables],
                     key=lambda i: i.top if isinstance(i, PdfTable) else i[2],
                 )

@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.contrib.auth.models import AbstractUser
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from nhiemvu.organisations.models import Membership, Role
 from nhiemvu.plans.models import PlanStatus, Task
@@ -87,7 +88,9 @@ def world(cycle: Cycle) -> World:  # noqa: F811
 
 
 @pytest.fixture
-def remind(django_capture_on_commit_callbacks) -> Callable[..., RoundResult]:  # type: ignore[no-untyped-def]
+def remind(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Callable[..., RoundResult]:
     """Run one round of `nhiemvu remind` at a frozen moment; e-mails go out as on a real commit."""
 
     def run(day: dt.date, hour: int = 8) -> RoundResult:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 import datetime as dt
 from io import StringIO
 
@@ -18,7 +23,7 @@ from .conftest import HANOI
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_unit_sees_the_bell_opens_the_list_and_marks_all_read(page) -> None:  # type: ignore[no-untyped-def]
+def test_a_unit_sees_the_bell_opens_the_list_and_marks_all_read(page: Page) -> None:
     cast = build_cast()
     plan = make_plan(cast, tasks=3, targets_per_task=1)
     plan.status = PlanStatus.ACTIVE

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 
 from nhiemvu.reminders.management.commands.remind import Command
 from nhiemvu.reminders.models import DigestEmail, EmailMode, Notification, NotificationPreference
-from nhiemvu.reminders.services import MAX_EMAIL_ATTEMPTS
+from nhiemvu.reminders.services import MAX_EMAIL_ATTEMPTS, RoundResult
 
 from .conftest import World, on
 
@@ -31,7 +33,7 @@ D = dt.date
 class FailingBackend(EmailBackend):
     """A mail server that refuses everything."""
 
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         raise ConnectionRefusedError("SMTP server down")
 
 
@@ -109,7 +111,7 @@ def test_the_loop_runs_rounds_until_told_to_stop(world: World, django_capture_on
     rounds = []
     original = command.handle_one
 
-    def counted():  # type: ignore[no-untyped-def]
+    def counted() -> RoundResult:
         try:
             rounds.append(original())
         finally:
@@ -117,7 +119,7 @@ def test_the_loop_runs_rounds_until_told_to_stop(world: World, django_capture_on
                 command.stopping.set()  # what SIGTERM does
         return rounds[-1]
 
-    command.handle_one = counted  # type: ignore[method-assign]
+    command.handle_one = counted  # type: ignore[method-assign]  # counts this one command's rounds
     with on(D(2023, 6, 16)), django_capture_on_commit_callbacks(execute=True):
         # The loop installs a SIGTERM handler, which only the main thread may do.
         assert threading.current_thread() is threading.main_thread()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from nhiemvu.reminders.models import EmailMode, Notification, NotificationPreference
+from nhiemvu.reminders.services import RoundResult
 from nhiemvu.testing import PASSWORD
 
 from .conftest import World
@@ -17,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def notified(world: World, remind) -> World:  # type: ignore[no-untyped-def]
+def notified(world: World, remind: Callable[..., RoundResult]) -> World:
     world.may_on_time()
     remind(dt.date(2023, 6, 13))
     remind(dt.date(2023, 6, 16))
@@ -50,7 +53,9 @@ def test_the_list_takes_a_fixed_number_of_queries(
         client.get(reverse("reminders:notification-list"))
 
 
-def test_a_page_without_the_bell_does_not_count(client: Client, django_assert_num_queries, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_without_the_bell_does_not_count(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, db: None
+) -> None:
     with django_assert_num_queries(0):
         client.get(reverse("login"))
 
@@ -71,11 +76,11 @@ def test_marking_one_and_then_all_as_read(notified: World, client: Client) -> No
 def test_someone_elses_notification_is_a_404(notified: World, client: Client) -> None:
     login(client, "ptnt")
     theirs = Notification.objects.filter(recipient=notified.cast.unit_staff).first()
-    assert client.post(reverse("reminders:notification-read", args=[theirs.pk])).status_code == 404  # type: ignore[union-attr]
+    assert client.post(reverse("reminders:notification-read", args=[theirs.pk])).status_code == 404  # type: ignore[union-attr]  # ptnt was notified
     assert client.get(reverse("reminders:notification-read", args=[1])).status_code in (404, 405)
 
 
-def test_anonymous_visitors_are_sent_to_the_login(client: Client, db) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_visitors_are_sent_to_the_login(client: Client, db: None) -> None:
     for name in ("reminders:notification-list", "reminders:feed-list"):
         assert client.get(reverse(name))["Location"].startswith("/login/")
 

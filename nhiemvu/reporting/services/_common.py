@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from nhiemvu.core.services import validated_save
@@ -22,7 +22,7 @@ def full_save(obj: Any, **clean: Any) -> None:
 
 
 def event(
-    report: ProgressReport, user: AbstractBaseUser | None, before: str, after: str, comment: str = ""
+    report: ProgressReport, user: User | None, before: str, after: str, comment: str = ""
 ) -> ReviewEvent:
     return ReviewEvent.objects.create(
         report=report, actor=user, at=timezone.now(), from_status=before, to_status=after, comment=comment

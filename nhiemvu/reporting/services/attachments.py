@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -84,7 +84,7 @@ def attachment_check(*, name: str, data: bytes) -> str:
 def attachment_add(
     *,
     report: ProgressReport,
-    user: AbstractBaseUser,
+    user: User,
     name: str,
     data: bytes,
     scope: AccessScope | None = None,
@@ -113,6 +113,7 @@ def attachment_add(
             full_save(attachment)
         except Exception:
             # Storage is not transactional: a refused row must not leave its file behind.
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
             raise
     return attachment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,7 +59,7 @@ def periods_generate(*, plan: Plan, due_working_days: int | None = None) -> list
 
 
 @transaction.atomic
-def period_lock(*, period: ReportingPeriod, user: AbstractBaseUser) -> ReportingPeriod:
+def period_lock(*, period: ReportingPeriod, user: User) -> ReportingPeriod:
     if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
         raise NotAllowedError(
             "Chỉ Phòng Kế hoạch – Tài chính được khóa kỳ báo cáo.", message_en="Not allowed."
@@ -67,13 +67,13 @@ def period_lock(*, period: ReportingPeriod, user: AbstractBaseUser) -> Reporting
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.locked_at is None:
         period.locked_at = timezone.now()
-        period.locked_by = user  # type: ignore[assignment]
+        period.locked_by = user
         period.save(update_fields=["locked_at", "locked_by", "updated_at"])
     return period
 
 
 @transaction.atomic
-def period_set_due(*, period: ReportingPeriod, due_on: dt.date, user: AbstractBaseUser) -> ReportingPeriod:
+def period_set_due(*, period: ReportingPeriod, due_on: dt.date, user: User) -> ReportingPeriod:
     """Planning-Finance moves one period's send-by date (the province may set its own date)."""
     if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
         raise NotAllowedError(
@@ -87,7 +87,7 @@ def period_set_due(*, period: ReportingPeriod, due_on: dt.date, user: AbstractBa
 
 
 @transaction.atomic
-def period_unlock(*, period: ReportingPeriod, user: AbstractBaseUser) -> ReportingPeriod:
+def period_unlock(*, period: ReportingPeriod, user: User) -> ReportingPeriod:
     if not access.may_manage_periods(access_scope(user), period.plan.issuer_id):
         raise NotAllowedError(
             "Chỉ Phòng Kế hoạch – Tài chính được mở khóa kỳ báo cáo.", message_en="Not allowed."

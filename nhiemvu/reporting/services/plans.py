@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from nhiemvu.organisations.selectors import access_scope
@@ -15,7 +15,7 @@ from .periods import periods_generate
 
 
 @transaction.atomic
-def plan_activate(*, plan: Plan, user: AbstractBaseUser) -> Plan:
+def plan_activate(*, plan: Plan, user: User) -> Plan:
     """Start tracking an imported plan: it becomes active and gets its reporting calendar."""
     if not access.may_manage_periods(access_scope(user), plan.issuer_id):
         raise NotAllowedError(

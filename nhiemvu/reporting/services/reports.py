@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -49,7 +49,7 @@ def report_start(
     *,
     task: Task,
     period: ReportingPeriod,
-    user: AbstractBaseUser,
+    user: User,
     scope: AccessScope | None = None,
     nested: bool = False,
 ) -> ProgressReport:
@@ -95,7 +95,7 @@ def report_start(
             is_lead=unit.is_lead,
             version=(previous.version + 1) if previous else 1,
             supersedes=previous,
-            created_by=user,  # type: ignore[misc]
+            created_by=user,
         )
         if previous is not None:
             report.percent_done = previous.percent_done
@@ -156,7 +156,7 @@ def _is_known_empty(report: ProgressReport, name: str) -> bool:
 def report_save_draft(
     *,
     report: ProgressReport,
-    user: AbstractBaseUser,
+    user: User,
     revision: int,
     data: ReportInput,
     scope: AccessScope | None = None,
@@ -255,7 +255,7 @@ def report_write(
     task: Task,
     period: ReportingPeriod,
     report: ProgressReport | None,
-    user: AbstractBaseUser,
+    user: User,
     revision: int,
     data: ReportInput,
     uploads: Sequence[tuple[str, bytes]] = (),
@@ -300,7 +300,8 @@ def report_write(
                 report_submit(report=report, user=user, scope=scope, nested=True)
     except Exception:
         for attachment in stored:
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
         raise
     return report
 
@@ -317,10 +318,10 @@ def _period_for_submission(period_id: int) -> tuple[str, bool]:
     opts = ReportingPeriod._meta
     qn = connection.ops.quote_name
     sql = "SELECT {}, {} FROM {} WHERE {} = %s".format(
-        qn(opts.get_field("label").column),
-        qn(opts.get_field("locked_at").column),
+        qn(str(opts.get_field("label").column)),
+        qn(str(opts.get_field("locked_at").column)),
         qn(opts.db_table),
-        qn(opts.pk.column),
+        qn(str(opts.pk.column)),
     )
     if connection.vendor == "postgresql":
         sql += " FOR SHARE"
@@ -334,7 +335,7 @@ def _period_for_submission(period_id: int) -> tuple[str, bool]:
 
 
 def report_submit(
-    *, report: ProgressReport, user: AbstractBaseUser, scope: AccessScope | None = None, nested: bool = False
+    *, report: ProgressReport, user: User, scope: AccessScope | None = None, nested: bool = False
 ) -> ProgressReport:
     """Send a draft or returned report to Planning-Finance; refused in a locked period.
 

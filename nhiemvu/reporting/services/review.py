@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,14 +19,14 @@ ANSWERABLE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 @transaction.atomic
 def report_accept(
-    *, report: ProgressReport, user: AbstractBaseUser, comment: str = "", scope: AccessScope | None = None
+    *, report: ProgressReport, user: User, comment: str = "", scope: AccessScope | None = None
 ) -> ProgressReport:
     return _review(report, user, scope, Action.ACCEPT, comment)
 
 
 @transaction.atomic
 def report_return(
-    *, report: ProgressReport, user: AbstractBaseUser, comment: str, scope: AccessScope | None = None
+    *, report: ProgressReport, user: User, comment: str, scope: AccessScope | None = None
 ) -> ProgressReport:
     if not comment.strip():
         raise ReportingError(
@@ -37,7 +37,7 @@ def report_return(
 
 
 def _review(
-    report: ProgressReport, user: AbstractBaseUser, scope: AccessScope | None, action: Action, comment: str
+    report: ProgressReport, user: User, scope: AccessScope | None, action: Action, comment: str
 ) -> ProgressReport:
     """What accepting and returning share: the move under the row lock, its event, the notice."""
     scope = access_scope(user) if scope is None else scope
@@ -60,7 +60,7 @@ def _review(
 def obstacle_answer(
     *,
     obstacle: Obstacle,
-    user: AbstractBaseUser,
+    user: User,
     answer: str,
     resolved: bool,
     scope: AccessScope | None = None,
@@ -94,7 +94,7 @@ def obstacle_answer(
     obstacle.answer = answer
     obstacle.status = ObstacleStatus.RESOLVED if resolved else ObstacleStatus.ANSWERED
     obstacle.answered_at = timezone.now()
-    obstacle.answered_by = user  # type: ignore[assignment]
+    obstacle.answered_by = user
     full_save(obstacle, fields=["answer", "status", "answered_at", "answered_by"])
     obstacle_id, at = obstacle.pk, obstacle.answered_at
     transaction.on_commit(

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 from decimal import Decimal
 
 import pytest
@@ -21,7 +26,7 @@ from nhiemvu.testing import browser_login, build_cast, make_plan
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_deputy_answers_an_obstacle_and_the_unit_sees_the_answer(page) -> None:  # type: ignore[no-untyped-def]
+def test_the_deputy_answers_an_obstacle_and_the_unit_sees_the_answer(page: Page) -> None:
     cast = build_cast()
     plan = make_plan(cast, tasks=1, targets_per_task=1)
     periods_generate(plan=plan)

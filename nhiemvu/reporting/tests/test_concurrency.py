@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from nhiemvu.core.errors import DomainError
 from nhiemvu.reporting.errors import PeriodLockedError
-from nhiemvu.reporting.models import ReportStatus, ReviewEvent
+from nhiemvu.reporting.models import ProgressReport, ReportingPeriod, ReportStatus, ReviewEvent
 from nhiemvu.reporting.services import (
     ReportInput,
     period_lock,
@@ -24,12 +24,12 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
-from nhiemvu.testing import build_cast, make_plan
+from nhiemvu.testing import Cast, build_cast, make_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def race(*actions):  # type: ignore[no-untyped-def]
+def race(*actions: Callable[[], object]) -> list[object]:
     """Run the actions in threads released together; return what each returned or raised."""
     barrier = threading.Barrier(len(actions))
     results: list[object] = [None] * len(actions)
@@ -52,7 +52,7 @@ def race(*actions):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def submitted():  # type: ignore[no-untyped-def]
+def submitted() -> tuple[Cast, ProgressReport]:
     cast = build_cast()
     plan = make_plan(cast, tasks=1, targets_per_task=1)
     periods_generate(plan=plan)
@@ -68,7 +68,7 @@ def submitted():  # type: ignore[no-untyped-def]
     return cast, report_submit(report=report, user=cast.unit_staff)
 
 
-def test_accepting_and_returning_at_once_lets_exactly_one_win(submitted) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_and_returning_at_once_lets_exactly_one_win(submitted: tuple[Cast, ProgressReport]) -> None:
     cast, report = submitted
     results = race(
         lambda: report_accept(report=report, user=cast.planning_finance),
@@ -81,7 +81,9 @@ def test_accepting_and_returning_at_once_lets_exactly_one_win(submitted) -> None
     assert ReviewEvent.objects.filter(report=report, from_status="submitted").count() == 1
 
 
-def test_two_saves_of_one_stale_draft_keep_one_and_refuse_the_other(submitted) -> None:  # type: ignore[no-untyped-def]
+def test_two_saves_of_one_stale_draft_keep_one_and_refuse_the_other(
+    submitted: tuple[Cast, ProgressReport],
+) -> None:
     cast, report = submitted
     report_return(report=report, user=cast.planning_finance, comment="Bổ sung")
     report.refresh_from_db()
@@ -113,7 +115,8 @@ class Held:
 
 
 def hold(action: Callable[[], object]) -> Held:
-    holding, release, outcome = threading.Event(), threading.Event(), []  # type: ignore[var-annotated]
+    holding, release = threading.Event(), threading.Event()
+    outcome: list[object] = []
 
     def run() -> None:
         try:
@@ -162,7 +165,7 @@ def released(held: Held) -> float:
 
 
 @pytest.fixture
-def drafts():  # type: ignore[no-untyped-def]
+def drafts() -> tuple[Cast, ReportingPeriod, list[ProgressReport]]:
     """Two drafts of the forest unit (tasks 1 and 3) in June, ready to submit."""
     cast = build_cast()
     plan = make_plan(cast, tasks=3, targets_per_task=1)
@@ -183,7 +186,9 @@ def drafts():  # type: ignore[no-untyped-def]
     return cast, june, reports
 
 
-def test_a_period_lock_waits_for_a_submission_under_way_and_lands_after_it(drafts) -> None:  # type: ignore[no-untyped-def]
+def test_a_period_lock_waits_for_a_submission_under_way_and_lands_after_it(
+    drafts: tuple[Cast, ReportingPeriod, list[ProgressReport]],
+) -> None:
     cast, june, (report, _) = drafts
     submitting = hold(lambda: report_submit(report=report, user=cast.unit_staff))
     locking, outcome = start(lambda: period_lock(period=june, user=cast.planning_finance))
@@ -197,7 +202,9 @@ def test_a_period_lock_waits_for_a_submission_under_way_and_lands_after_it(draft
     assert report.submitted_at < june.locked_at
 
 
-def test_a_submission_waits_for_a_period_lock_under_way_and_is_then_refused(drafts) -> None:  # type: ignore[no-untyped-def]
+def test_a_submission_waits_for_a_period_lock_under_way_and_is_then_refused(
+    drafts: tuple[Cast, ReportingPeriod, list[ProgressReport]],
+) -> None:
     cast, june, (report, _) = drafts
     locking = hold(lambda: period_lock(period=june, user=cast.planning_finance))
     submitting, outcome = start(lambda: report_submit(report=report, user=cast.unit_staff))
@@ -211,7 +218,9 @@ def test_a_submission_waits_for_a_period_lock_under_way_and_is_then_refused(draf
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time")
-def test_two_units_submitting_for_one_period_do_not_wait_for_each_other(drafts) -> None:  # type: ignore[no-untyped-def]
+def test_two_units_submitting_for_one_period_do_not_wait_for_each_other(
+    drafts: tuple[Cast, ReportingPeriod, list[ProgressReport]],
+) -> None:
     cast, _, (first, second) = drafts
     holding = hold(lambda: report_submit(report=first, user=cast.unit_staff))
     other, outcome = start(lambda: report_submit(report=second, user=cast.unit_staff))

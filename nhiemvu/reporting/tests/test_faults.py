@@ -106,7 +106,7 @@ def test_an_import_killed_inside_its_transaction_leaves_nothing(cast: Cast, tmp_
     try:
         deadline = time.monotonic() + 120
         while not _inside_the_transaction(process.pid):
-            assert process.poll() is None, process.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
+            assert process.poll() is None, process.stderr.read().decode()[-2000:]  # type: ignore[union-attr]  # started with stderr=PIPE
             assert time.monotonic() < deadline, "the import never started writing"
             time.sleep(0.02)
         time.sleep(0.3)  # well inside: some tasks written, most not

@@ -205,7 +205,7 @@ def download_attachment(client: Client, cycle: Cycle) -> Seen:
     )
     response = client.get(reverse("reporting:attachment", args=[attachment.pk]))
     if response.status_code == 200:
-        assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
+        assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]  # a FileResponse: streaming_content
     return Seen(response)
 
 

@@ -26,10 +26,10 @@ from nhiemvu.organisations.models import Organisation
 class _Operator(AnonymousUser):
     """The shell operator: sees everything, like a superuser, without being an account."""
 
-    is_superuser = True
+    is_superuser = True  # type: ignore[assignment]  # django-stubs: an AnonymousUser's is Literal[False]
 
     @property
-    def is_authenticated(self) -> bool:  # type: ignore[override]
+    def is_authenticated(self) -> bool:  # type: ignore[override]  # django-stubs: Literal[False] for AnonymousUser
         return True
 
 
