@@ -15,6 +15,7 @@ import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Min, Q
@@ -29,7 +30,7 @@ from nhiemvu.plans.selectors import plans_visible_to, tasks_visible_to
 from nhiemvu.reporting import forecast
 from nhiemvu.reporting.models import ReportingPeriod
 from nhiemvu.reporting.snapshot import DueItem, PeriodFacts, Snapshot, TaskState, snapshot_load
-from nhiemvu.reporting.status import DONE, TaskStatus
+from nhiemvu.reporting.status import TaskStatus
 
 SOON_DAYS = 30
 # Lists on the dashboard stop here; the count beside each links to the full list.
@@ -102,37 +103,26 @@ class TargetBar:
 
 @dataclass
 class TaskRow:
-    pk: int
-    code: str
-    title: str
-    plan_id: int
+    """A task as the dashboard lists it: the snapshot's `TaskState` (read through, attribute by
+    attribute: `row.code`, `row.is_done`, `row.late`) with what only a listing adds."""
+
+    state: TaskState
     plan_title: str
-    leader_id: int | None
-    leader: str
-    unit_id: int | None
-    unit: str
-    deadline: dt.date | None
-    status: str
-    status_label: str
-    attainment: Decimal | None
-    percent_done: Decimal | None
-    at_risk: bool = False
-    reason: str | Promise = ""
-    notes: list[str] = field(default_factory=list)
-    due_soon: bool = False
     has_obstacle: bool = False
-    # A target (or, without targets, the task's percent done) has no figure past a third of its window.
-    no_data: bool = False
-    no_data_reason: str | Promise = ""
-    late: bool = False  # its deadline or one of its milestones is overdue: what the "overdue" numbers count
+    due_soon: bool = False  # its deadline falls in the next SOON_DAYS
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "state":  # copy and pickle look for hooks before `state` is set
+            raise AttributeError(name)
+        return getattr(self.state, name)
 
     @property
-    def is_done(self) -> bool:
-        return self.status in DONE
+    def unit(self) -> str:
+        return self.state.lead_unit
 
     @property
-    def overdue(self) -> bool:
-        return self.status == TaskStatus.OVERDUE
+    def unit_id(self) -> int | None:
+        return self.state.lead_unit_id
 
 
 @dataclass
@@ -421,29 +411,7 @@ def dashboard_project(snapshot: Snapshot, filters: Filters, *, plans: list[tuple
 
 
 def _row(task: TaskState, snapshot: Snapshot, has_obstacle: bool) -> TaskRow:
-    return TaskRow(
-        pk=task.pk,
-        code=task.code,
-        title=task.title,
-        plan_id=task.plan_id,
-        plan_title=snapshot.plans[task.plan_id].title,
-        leader_id=task.leader_id,
-        leader=task.leader,
-        unit_id=task.lead_unit_id,
-        unit=task.lead_unit,
-        deadline=task.deadline,
-        status=task.status.value,
-        status_label=str(task.status.label),
-        attainment=task.mean_attainment,
-        percent_done=task.percent_done,
-        at_risk=task.at_risk,
-        reason=task.reason,
-        notes=list(task.notes),
-        has_obstacle=has_obstacle,
-        no_data=task.no_data,
-        no_data_reason=task.no_data_reason,
-        late=task.late,
-    )
+    return TaskRow(task, snapshot.plans[task.plan_id].title, has_obstacle)
 
 
 def _bars(task: TaskState) -> list[TargetBar]:

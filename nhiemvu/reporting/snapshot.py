@@ -308,6 +308,14 @@ class TaskState:
         return self.lead_unit_id is not None or bool(self.reported_in)
 
     @property
+    def status_label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def attainment(self) -> Decimal | None:
+        return self.mean_attainment
+
+    @property
     def is_done(self) -> bool:
         return self.status in DONE
 
