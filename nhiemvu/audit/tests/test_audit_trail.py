@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Model
 
 if TYPE_CHECKING:
@@ -44,9 +44,9 @@ def entries_for(obj: Model) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(content_type=ct, object_id=obj.pk).order_by("pk"))
 
 
-def as_user(user: AbstractBaseUser) -> Client:
+def as_user(user: User) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]  # Cast's users are AbstractUser: force_login wants User
+    client.force_login(user)
     return client
 
 

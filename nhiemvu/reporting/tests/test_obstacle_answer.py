@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -211,13 +211,13 @@ def test_a_correction_carries_the_obstacles_and_their_answers(cycle: Cycle) -> N
 # The task page ----------------------------------------------------------------------------------------
 
 
-def _client(user: AbstractUser) -> Client:
+def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def _page(user: AbstractUser, cycle: Cycle) -> str:
+def _page(user: User, cycle: Cycle) -> str:
     response = _client(user).get(reverse("reporting:task-detail", args=[cycle.forest_task.pk]))
     assert response.status_code == 200
     return response.content.decode()

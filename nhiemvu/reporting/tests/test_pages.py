@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -55,13 +55,13 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
     return settings.MEDIA_ROOT
 
 
-def staff_of(unit: Organisation, username: str) -> AbstractUser:
+def staff_of(unit: Organisation, username: str) -> User:
     user = get_user_model().objects.create_user(username=username, password="x")
     Membership.objects.create(user=user, organisation=unit, role=Role.UNIT_STAFF)
     return user
 
 
-def logged_in(user: AbstractUser) -> Client:
+def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -84,7 +84,7 @@ def fields(
 
 
 def report(
-    task: Task, period: ReportingPeriod, user: AbstractUser, status: str, narrative: str = "Đã làm"
+    task: Task, period: ReportingPeriod, user: User, status: str, narrative: str = "Đã làm"
 ) -> ProgressReport:
     """A lead report brought to `status` through the services, as the unit and Planning-Finance would."""
     draft = report_start(task=task, period=period, user=user)
@@ -408,7 +408,7 @@ def test_submissions_lists_every_task_with_its_status_and_the_counts(client: Cli
 # Query counts -------------------------------------------------------------------------------------
 
 
-def plan_with_reports(cast: Cast, rural_staff: AbstractUser, tasks: int) -> tuple[Plan, ReportingPeriod]:
+def plan_with_reports(cast: Cast, rural_staff: User, tasks: int) -> tuple[Plan, ReportingPeriod]:
     """A plan of `tasks` tasks, each with a June report in every state, accepted ones with figures."""
     plan = make_plan(cast, tasks=tasks, title=f"Kế hoạch {tasks} nhiệm vụ")
     periods_generate(plan=plan)

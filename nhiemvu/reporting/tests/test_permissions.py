@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -54,25 +54,25 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
     return settings.MEDIA_ROOT
 
 
-def add_rural_staff(cast: Cast) -> AbstractUser:
+def add_rural_staff(cast: Cast) -> User:
     user = get_user_model().objects.create_user(username="ptnt", password="x", last_name="Vũ Thị Nông")
     Membership.objects.create(user=user, organisation=cast.rural_unit, role=Role.UNIT_STAFF)
     return user
 
 
-def user_of(cycle: Cycle, role: str) -> AbstractUser | None:
+def user_of(cycle: Cycle, role: str) -> User | None:
     if role == "anonymous":
         return None
     if role == "rural_staff":
         return add_rural_staff(cycle.cast)
-    user: AbstractUser = getattr(cycle.cast, role)
+    user: User = getattr(cycle.cast, role)
     return user
 
 
 # What the actions need in place ------------------------------------------------------------------
 
 
-def draft(cycle: Cycle, task: Task | None = None, user: AbstractUser | None = None) -> ProgressReport:
+def draft(cycle: Cycle, task: Task | None = None, user: User | None = None) -> ProgressReport:
     task = task or cycle.forest_task
     user = user or cycle.cast.unit_staff
     report = report_start(task=task, period=cycle.june, user=user)
