@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User as Account
 
@@ -13,6 +14,8 @@ from nhiemvu.organisations.selectors import scope_changed
 from nhiemvu.plans.models import Plan
 
 PASSWORD = "nhiemvu-test-2023"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -140,6 +143,15 @@ def make_plan(
             )
         Milestone.objects.create(task=task, due=dt.date(2023, 6, 30), text="hoàn thành bước đầu", order=0)
     return plan
+
+
+def present(values: Iterable[T | None]) -> list[T]:
+    """The values, each checked to be there: figures a test knows are filled in, ready to sort."""
+    known = []
+    for value in values:
+        assert value is not None
+        known.append(value)
+    return known
 
 
 def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -38,6 +38,9 @@ from nhiemvu.reporting.services import (
     report_submit,
 )
 from nhiemvu.testing import Cast
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 from .conftest import Cycle
 
@@ -112,12 +115,12 @@ def report_fields(task: Task, action: str, revision: int = 0) -> dict[str, str]:
 
 @dataclass
 class Seen:
-    response: HttpResponse
+    response: TestResponse
     effect: bool | None = None  # a write: did it reach the database
     writes_shown: bool | None = None  # a page with write controls: were they there
 
 
-def has(response: HttpResponse, marker: str) -> bool:
+def has(response: TestResponse, marker: str) -> bool:
     return response.status_code == 200 and marker in response.content.decode()
 
 
@@ -205,7 +208,8 @@ def download_attachment(client: Client, cycle: Cycle) -> Seen:
     )
     response = client.get(reverse("reporting:attachment", args=[attachment.pk]))
     if response.status_code == 200:
-        assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]  # a FileResponse: streaming_content
+        assert isinstance(response, StreamingHttpResponse)  # a FileResponse
+        assert b"".join(response.streaming_content) == PDF
     return Seen(response)
 
 
