@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -152,6 +153,13 @@ def present(values: Iterable[T | None]) -> list[T]:
         assert value is not None
         known.append(value)
     return known
+
+
+def matched(pattern: str | re.Pattern[str], text: str, flags: int = 0) -> re.Match[str]:
+    """The first match of the pattern in the text, which the test expects to find."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, pattern
+    return match
 
 
 def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
