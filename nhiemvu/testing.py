@@ -6,13 +6,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import User as Account
 
 from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
 from nhiemvu.organisations.selectors import scope_changed
 from nhiemvu.plans.models import Plan
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PASSWORD = "nhiemvu-test-2023"
 
@@ -162,7 +165,7 @@ def matched(pattern: str | re.Pattern[str], text: str, flags: int = 0) -> re.Mat
     return match
 
 
-def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
+def browser_login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the real login form of a Playwright page."""
     page.goto("/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
