@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import User as Account
 
@@ -12,7 +14,12 @@ from nhiemvu.organisations.models import Membership, Official, Organisation, Org
 from nhiemvu.organisations.selectors import scope_changed
 from nhiemvu.plans.models import Plan
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 PASSWORD = "nhiemvu-test-2023"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -142,7 +149,23 @@ def make_plan(
     return plan
 
 
-def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
+def present(values: Iterable[T | None]) -> list[T]:
+    """The values, each checked to be there: figures a test knows are filled in, ready to sort."""
+    known = []
+    for value in values:
+        assert value is not None
+        known.append(value)
+    return known
+
+
+def matched(pattern: str | re.Pattern[str], text: str, flags: int = 0) -> re.Match[str]:
+    """The first match of the pattern in the text, which the test expects to find."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, pattern
+    return match
+
+
+def browser_login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the real login form of a Playwright page."""
     page.goto("/login/")
     page.get_by_label("Tên đăng nhập").fill(username)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from nhiemvu.api.services import api_token_create
@@ -49,7 +49,7 @@ class Api:
         return self.client.post(f"{API}{path}", data, headers=self._headers())
 
 
-def token_for(user: AbstractBaseUser, scope: str = "write", name: str = "Hệ thống quản lý văn bản") -> str:
+def token_for(user: User, scope: str = "write", name: str = "Hệ thống quản lý văn bản") -> str:
     return api_token_create(user=user, name=name, scope=scope)[1]
 
 
@@ -57,7 +57,7 @@ def token_for(user: AbstractBaseUser, scope: str = "write", name: str = "Hệ th
 def api_as() -> Any:
     """`api_as(user, scope)` → an Api client carrying a fresh token of that user."""
 
-    def make(user: AbstractBaseUser, scope: str = "write") -> Api:
+    def make(user: User, scope: str = "write") -> Api:
         return Api(Client(), token_for(user, scope))
 
     return make

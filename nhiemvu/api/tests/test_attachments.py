@@ -247,6 +247,7 @@ def test_a_file_lost_from_storage_is_a_404_with_its_own_code(unit: Api, cycle: C
     report = draft(cycle)
     assert upload(unit, report, "Biên bản họp.pdf").status_code == 201
     attachment = Attachment.objects.get()
+    assert attachment.file.name is not None
     attachment.file.storage.delete(attachment.file.name)
 
     response = unit.get(f"/attachments/{attachment.pk}/file")

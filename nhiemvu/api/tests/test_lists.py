@@ -123,7 +123,7 @@ def test_tasks_filter_by_plan_unit_leader_and_status(planner: Api, cycle: Cycle)
 def test_reports_filter_by_plan_unit_leader_status_and_period(planner: Api, cycle: Cycle) -> None:
     report = accepted(cycle)
     july = cycle.plan.periods.get(key="2023-07")
-    cases = [
+    cases: list[tuple[dict[str, Any], int]] = [
         ({"plan": cycle.plan.pk}, 1),
         ({"unit": cycle.cast.forest_unit.pk}, 1),
         ({"unit": cycle.cast.rural_unit.pk}, 0),

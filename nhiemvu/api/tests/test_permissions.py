@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -47,7 +47,7 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def add_rural_staff(cast: Cast) -> AbstractUser:
+def add_rural_staff(cast: Cast) -> User:
     user = get_user_model().objects.create_user(username="ptnt", password="x")
     Membership.objects.create(user=user, organisation=cast.rural_unit, role=Role.UNIT_STAFF)
     return user

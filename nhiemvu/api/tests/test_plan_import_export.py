@@ -112,7 +112,7 @@ def test_importing_the_same_document_twice_is_a_409_naming_the_plan(
 
 def test_a_plan_json_the_importer_refuses_is_a_422_with_the_importers_code(api_as: Any, cast: Cast) -> None:
     api: Api = api_as(cast.planning_finance)
-    plan = {
+    plan: dict[str, Any] = {
         "document": {"title": "Kế hoạch thử", "year": 2023},
         "tasks": [{"code": "1", "title": "Việc một", "targets": [{"name": "diện tích", "value": -5}]}],
     }

@@ -34,6 +34,7 @@ def _text(cycle: Cycle, query: str = "") -> str:  # noqa: F811
 
 def test_a_report_accepted_reads_with_labels_names_and_local_time(cycle: Cycle) -> None:  # noqa: F811
     task, target = cycle.forest_task, cycle.forest_task.targets.first()
+    assert target is not None
     user = cycle.cast.unit_staff
     with time_machine.travel(dt.datetime(2023, 6, 13, 2, 5, 7, 654321, tzinfo=dt.UTC), tick=False):
         draft = report_start(task=task, period=cycle.june, user=user)
@@ -59,6 +60,7 @@ def test_a_changed_leader_reads_as_names_not_ids(cycle: Cycle) -> None:  # noqa:
 
     task = cycle.forest_task
     before = task.leader
+    assert before is not None
     other = Official.objects.create(
         full_name="Hoàng Văn Minh", position="Phó Giám đốc Sở", organisation=cycle.cast.department
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Model
+from django.http import HttpResponseRedirect
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -44,9 +45,9 @@ def entries_for(obj: Model) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(content_type=ct, object_id=obj.pk).order_by("pk"))
 
 
-def as_user(user: AbstractBaseUser) -> Client:
+def as_user(user: User) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]  # Cast's users are AbstractUser: force_login wants User
+    client.force_login(user)
     return client
 
 
@@ -64,6 +65,7 @@ def test_creating_a_plan_records_each_object_under_the_department(cast: Cast) ->
     assert created.organisation_id == cast.department.pk
     assert created.changes_dict["title"] == ["None", "Kế hoạch thử nghiệm"]
     target = Target.objects.filter(task__plan=plan).first()
+    assert target is not None
     assert entries_for(target)[0].organisation_id == cast.department.pk
 
 
@@ -160,7 +162,8 @@ def test_only_planning_finance_and_the_director_read_the_trail(cast: Cast, role:
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client: Client) -> None:
     response = client.get(URL)
-    assert response.status_code == 302 and response.url.startswith("/login/")
+    assert response.status_code == 302 and isinstance(response, HttpResponseRedirect)
+    assert response.url.startswith("/login/")
 
 
 def test_a_department_sees_its_own_trail_and_not_another_department_s(cast: Cast) -> None:
@@ -191,7 +194,7 @@ def test_the_list_filters_by_model_object_user_action_and_dates(cast: Cast) -> N
         client = as_user(cast.director)
         ct = ContentType.objects.get_for_model(Target)
 
-        def count(**params: object) -> int:
+        def count(**params: int | str) -> int:
             return client.get(URL, params).content.decode().count('data-testid="audit-entry"')
 
         assert count(model=ct.pk) == 3  # two created, one changed

@@ -108,9 +108,15 @@ def _counts_of(env: dict[str, str]) -> dict[str, int]:
         return counts
     import psycopg
 
-    with psycopg.connect(url) as conn:
-        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-        return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+    with psycopg.connect(url) as pg:
+
+        def count(table: str) -> int:
+            row = pg.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()
+            assert row is not None  # COUNT(*) always returns a row
+            return int(row[0])
+
+        tables = [r[0] for r in pg.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        return {t: count(t) for t in tables}
 
 
 def test_a_round_trip_into_an_empty_database_finds_everything(
@@ -128,6 +134,7 @@ def test_a_round_trip_into_an_empty_database_finds_everything(
     assert result.returncode == 0, result.stderr
     restored = _counts_of(empty_target)
     assert {t: restored.get(t) for t in manifest.counts} == manifest.counts
+    assert filled.file.name is not None
     restored_file = Path(empty_target["MEDIA_ROOT"]) / filled.file.name
     assert restored_file.read_bytes() == b"%PDF-1.7\nbb\n"
     # The restored site works on it: Django sees the plan and its submitted report.

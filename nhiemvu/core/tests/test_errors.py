@@ -6,14 +6,14 @@ import json
 
 import pytest
 from django.db import OperationalError
-from django.http.response import HttpResponseBase
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from nhiemvu.core.views import server_error
 from nhiemvu.testing import Cast
 
 
-def fail_with(exc: Exception, path: str) -> HttpResponseBase:
+def fail_with(exc: Exception, path: str) -> HttpResponse:
     request = RequestFactory().get(path)
     try:
         raise exc

@@ -24,6 +24,7 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -270,7 +271,10 @@ def test_emails_and_calendar_feeds_stay_vietnamese_in_english(
     message = mail.outbox[0]
     assert "Kính gửi Hoàng Văn Lâm," in message.body
     assert "Dear" not in message.body
-    assert "Xem chi tiết" in message.alternatives[0][0]
+    assert isinstance(message, EmailMultiAlternatives)
+    html = message.alternatives[0][0]
+    assert isinstance(html, str)
+    assert "Xem chi tiết" in html
 
     _, token = feed_create(user=cast.unit_staff)
     feed = client.get(reverse("reminders:feed-ics", args=[token]), HTTP_ACCEPT_LANGUAGE="en")

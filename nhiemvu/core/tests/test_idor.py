@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import HttpResponseRedirect
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -298,4 +299,5 @@ def test_admin_object_pages_are_for_staff_only(ours: Ours) -> None:
         )
         url = url.replace("<id>", str(ours.cast.director.pk))
         response = client.get(url)
-        assert response.status_code == 302 and "/admin/login/" in response.url, url
+        assert response.status_code == 302 and isinstance(response, HttpResponseRedirect), url
+        assert "/admin/login/" in response.url, url

@@ -11,12 +11,14 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
@@ -25,6 +27,9 @@ from pytest_django.fixtures import Settings
 from nhiemvu.reporting.errors import AttachmentError
 from nhiemvu.reporting.services import attachment_check
 from nhiemvu.testing import PASSWORD, Cast
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATES = ROOT / "templates"
@@ -102,7 +107,7 @@ def test_check_deploy_is_clean_in_production() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _try_login(client: Client, username: str, password: str) -> HttpResponseBase:
+def _try_login(client: Client, username: str, password: str) -> TestResponse:
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
@@ -144,7 +149,8 @@ def test_a_session_ends_after_a_working_day_and_with_the_browser(client: Client,
         assert client.get(reverse("plans:plan-list")).status_code == 200
         clock.shift(dt.timedelta(hours=8, minutes=1))
         response = client.get(reverse("plans:plan-list"))
-        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert response.status_code == 302 and isinstance(response, HttpResponseRedirect)
+        assert response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("password", ["ngan", "1234567890", "password123", "kiemlam2023"])

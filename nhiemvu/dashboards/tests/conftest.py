@@ -30,6 +30,7 @@ def build_plan(cast: Cast, tasks: int) -> Plan:
     reports = []
     for task in plan.tasks.order_by("order"):
         pace = Decimal("0.5") if task.order % 2 == 0 else Decimal(1)
+        assert task.lead_unit_id is not None  # make_plan gives every task a lead unit
         for month in months:
             reports.append(
                 ProgressReport(

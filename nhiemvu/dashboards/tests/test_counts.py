@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from nhiemvu.dashboards.selectors import NOBODY, Filters, dashboard_build
+from nhiemvu.testing import matched
 
 from .conftest import build_mixed_plan
 
@@ -60,7 +61,7 @@ def test_before_a_third_of_its_window_silence_is_not_yet_judged(cast, mixed):
 def test_the_forecast_summary_counts_honestly_on_the_page(client, cast, mixed):
     client.force_login(cast.planning_finance)
     page = client.get(reverse("dashboards:overview")).content.decode()
-    summary = re.search(r'data-testid="forecast-summary">(.*?)</p>', page, re.S)[1]
+    summary = matched(r'data-testid="forecast-summary">(.*?)</p>', page, re.S)[1]
     assert (
         "5 chỉ tiêu có nguy cơ không đạt; 5 chỉ tiêu chưa có số liệu để đánh giá; 2 chỉ tiêu dự báo đạt; "
         "0 chỉ tiêu chưa đánh giá được" in summary
@@ -95,9 +96,9 @@ def test_a_leader_or_unit_that_is_neither_a_number_nor_none_is_ignored(client, c
     client.force_login(cast.director)
     response = client.get(reverse("dashboards:task-list") + "?leader=nobody&unit=-3")
     assert response.status_code == 200
-    assert int(LIST_COUNT.search(response.content.decode())[1]) == 8
+    assert int(matched(LIST_COUNT, response.content.decode())[1]) == 8
     response = client.get(reverse("dashboards:task-list") + "?leader=99999999999999999999")
-    assert int(LIST_COUNT.search(response.content.decode())[1]) == 0
+    assert int(matched(LIST_COUNT, response.content.decode())[1]) == 0
 
 
 def test_the_overdue_card_and_its_list_count_the_same_tasks(cast, mixed):
@@ -140,7 +141,7 @@ def test_every_number_on_a_dashboard_links_to_exactly_the_tasks_it_counts(client
         assert any("unit=none" in href for href, _ in links)
     for href, number in links:
         listing = client.get(href).content.decode()
-        assert int(LIST_COUNT.search(listing)[1]) == number, href
+        assert int(matched(LIST_COUNT, listing)[1]) == number, href
         assert listing.count('data-testid="task-row"') == number, href
 
 
@@ -157,7 +158,7 @@ def test_the_list_of_tasks_nobody_leads_runs_the_same_queries_as_any_list(
 def test_the_no_leader_row_links_to_the_tasks_without_a_leader(client, cast, mixed):
     client.force_login(cast.director)
     page = client.get(reverse("dashboards:overview")).content.decode()
-    row = re.search(r"<tr>\s*<td><em>Chưa phân công lãnh đạo</em></td>(.*?)</tr>", page, re.S)[1]
+    row = matched(r"<tr>\s*<td><em>Chưa phân công lãnh đạo</em></td>(.*?)</tr>", page, re.S)[1]
     href, number = _count_links(row)[0]
     assert "leader=none" in href and number == 2
     listing = client.get(href)
@@ -172,9 +173,9 @@ def test_leader_none_is_a_cache_entry_of_its_own(client, cast, mixed, settings):
     everyone = client.get(url).content.decode()
     nobody = client.get(url + "?leader=none").content.decode()
     unit_nobody = client.get(url + "?unit=none").content.decode()
-    assert LIST_COUNT.search(everyone)[1] == "8"
-    assert LIST_COUNT.search(nobody)[1] == "2"
-    assert LIST_COUNT.search(unit_nobody)[1] == "1"
+    assert matched(LIST_COUNT, everyone)[1] == "8"
+    assert matched(LIST_COUNT, nobody)[1] == "2"
+    assert matched(LIST_COUNT, unit_nobody)[1] == "1"
     assert cache.get("dashboards:stamp") is not None
     # And the filter menus offer the choice, selected.
     assert '<option value="none" selected>Chưa phân công lãnh đạo</option>' in nobody
@@ -183,15 +184,14 @@ def test_leader_none_is_a_cache_entry_of_its_own(client, cast, mixed, settings):
 def test_the_overdue_card_says_what_it_counts_and_matches_its_heading_on_the_page(client, cast, mixed):
     client.force_login(cast.director)
     page = client.get(reverse("dashboards:overview")).content.decode()
-    tile = re.search(r'data-testid="tile-overdue"><strong>(\d+)</strong> ([^<]+)</a>', page)
+    tile = matched(r'data-testid="tile-overdue"><strong>(\d+)</strong> ([^<]+)</a>', page)
     assert (tile[1], tile[2]) == ("7", "nhiệm vụ có việc quá hạn")
-    assert re.search(r'data-testid="overdue-tasks">\((\d+) nhiệm vụ\)', page)[1] == "7"
+    assert matched(r'data-testid="overdue-tasks">\((\d+) nhiệm vụ\)', page)[1] == "7"
     assert "Thời hạn, mốc đã qua mà chưa hoàn thành: 9" in page
 
 
 def test_a_finished_plan_leaves_the_default_dashboard_but_stays_one_click_away(client, cast) -> None:
     """A closed 2023 plan mixed into this year's chart and counts would tell the director nothing."""
-    import re
 
     from django.urls import reverse
 
@@ -207,7 +207,7 @@ def test_a_finished_plan_leaves_the_default_dashboard_but_stays_one_click_away(c
 
     def total(query: str = "") -> int:
         html = client.get(reverse("dashboards:overview") + query).content.decode()
-        return int(re.search(r'data-testid="count-total">(\d+)', html).group(1))
+        return int(matched(r'data-testid="count-total">(\d+)', html).group(1))
 
     assert total() == 3
     assert total(f"?plan={old.pk}") == 2

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -17,6 +15,7 @@ from nhiemvu.dashboards.demo import SCALES, seed_province
 from nhiemvu.dashboards.selectors import Filters, PageScope
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Task
+from nhiemvu.testing import matched
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +169,7 @@ def test_the_province_generator_makes_the_advertised_sizes():
     assert scale.agencies == 20
     assert scale.agencies * scale.plans_per_agency * scale.tasks_per_plan == 1000
     assert scale.agencies * scale.plans_per_agency * scale.tasks_per_plan * scale.targets_per_task == 3000
-    assert seed_province  # the generator bench/report.py calls
+    assert callable(seed_province)  # the generator bench/report.py calls
 
 
 def test_a_second_look_comes_from_the_cache_until_the_data_changes(client, cast, plan_of, today, settings):
@@ -295,7 +294,7 @@ def test_a_stale_task_list_is_served_at_once_and_rebuilt_in_the_background(clien
 
     def listed() -> int:
         html = client.get(url).content.decode()
-        return int(re.search(r'data-testid="list-count">\((\d+)\)', html)[1])
+        return int(matched(r'data-testid="list-count">\((\d+)\)', html)[1])
 
     assert listed() == 3
     Task.objects.filter(plan=plan, code="1").delete()

@@ -38,6 +38,7 @@ def accept(
     task: Task, period: ReportingPeriod, *, actuals: dict[int, Decimal], sent: dt.date, **fields
 ) -> ProgressReport:
     """An accepted lead report with its figures, written straight to the tables (the workflow has its own tests)."""
+    assert task.lead_unit is not None
     report = ProgressReport.objects.create(
         task=task,
         period=period,

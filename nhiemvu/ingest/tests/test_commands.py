@@ -58,6 +58,7 @@ def test_import_with_yes_creates_the_plan(cast: Cast, seed_plan_path: Path) -> N
     assert f"#{plan.pk}" in out
     assert plan.issuer == cast.department
     assert plan.tasks.count() > 0
+    assert plan.source_document is not None
     assert plan.source_document.content_hash
 
 

@@ -109,6 +109,7 @@ def test_confirming_the_review_creates_the_plan_and_goes_to_it(
     assert "Đã nhập kế hoạch" in response.content.decode()
     assert plan.issuer == cast.department and plan.created_by == cast.planning_finance
     assert plan.tasks.get(code="1.1").title.endswith("(đã sửa)")
+    assert plan.source_document is not None
     assert plan.source_document.content_hash == staged.content_hash
     staged.refresh_from_db()
     assert (staged.status, staged.plan) == (ImportStatus.COMMITTED, plan)

@@ -47,6 +47,7 @@ def test_it_creates_exactly_the_seed_plans_rows(cast: Cast, seed_gold: dict[str,
     assert plan.year == 2023
     # the document's own title, not the last task's heading
     assert plan.title == seed_gold["document"]["title"]
+    assert plan.source_document is not None
     assert plan.source_document.title == seed_gold["document"]["title"]
     assert (plan.starts_on, plan.ends_on) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     assert plan.status == "draft"
@@ -89,12 +90,14 @@ def test_it_matches_existing_units_and_creates_the_missing_ones(
     assert tasks["1.3"].lead_unit == cast.forest_unit
     assert tasks["3"].lead_unit == cast.forest_unit
     crops = tasks["1.2"].lead_unit
+    assert crops is not None
     assert (crops.name, crops.kind, crops.parent) == (
         "Chi cục Trồng trọt và Bảo vệ thực vật",
         OrganisationKind.SUB_DEPARTMENT,
         cast.department,
     )
     board = tasks["2"].lead_unit
+    assert board is not None
     assert (board.kind, board.parent) == (OrganisationKind.BOARD, cast.department)
 
 
@@ -104,8 +107,10 @@ def test_it_creates_each_leader_once_in_the_issuer(cast: Cast, seed_gold: dict[s
     leaders = {t.code: t.leader for t in plan.tasks.select_related("leader")}
     assert leaders["1"] is None
     assert leaders["1.1"] == leaders["2"]
-    assert (leaders["1.1"].full_name, leaders["1.1"].position) == ("Nguyễn Phúc Đạt", "Phó Giám đốc Sở")
-    assert leaders["1.1"].organisation == cast.department
+    deputy = leaders["1.1"]
+    assert deputy is not None
+    assert (deputy.full_name, deputy.position) == ("Nguyễn Phúc Đạt", "Phó Giám đốc Sở")
+    assert deputy.organisation == cast.department
     assert Official.objects.filter(organisation=cast.department).count() == 2 + 3
 
 
@@ -172,7 +177,9 @@ def test_it_stores_the_source_file_with_its_hash(cast: Cast, seed_gold: dict[str
     )
 
     doc = plan.source_document
+    assert doc is not None
     assert doc.content_hash == content_hash(data)
+    assert doc.file.name is not None
     assert doc.file.name.endswith(".txt")
     assert doc.file.read() == data
 
@@ -203,6 +210,7 @@ def test_it_imports_every_dev_gold_plan(
     assert Target.objects.filter(task__plan=plan).count() == targets
     assert Milestone.objects.filter(task__plan=plan).count() == milestones
     assert plan.findings.count() == findings
+    assert plan.source_document_id is not None
     assert SourceDocument.objects.exclude(pk=plan.source_document_id).count() == references
 
 

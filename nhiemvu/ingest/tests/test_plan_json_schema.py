@@ -65,7 +65,7 @@ def test_the_extractor_refuses_to_hand_out_a_plan_of_another_shape(
 
 
 def test_the_schema_is_the_specs_shape() -> None:
-    plan = {
+    plan: dict[str, Any] = {
         "schema": "nhiemvu.plan/1",
         "document": {
             "kind": "KH",
@@ -103,7 +103,7 @@ def test_the_schema_is_the_specs_shape() -> None:
         (("references",), [{"number": "58/QĐ-UBND"}]),  # a listed key is never left out
     ]:
         broken = copy.deepcopy(plan)
-        where = broken
+        where: Any = broken  # a JSON object, then the objects within it
         for key in path[:-1]:
             where = where[key]
         where[path[-1]] = bad
@@ -162,6 +162,7 @@ def test_an_invalid_plan_json_is_refused_in_vietnamese_and_english_and_writes_no
 
 @pytest.mark.django_db
 def test_a_plan_json_that_is_not_an_object_at_all_is_refused_in_both_languages(cast: Cast) -> None:
+    bad: dict[str, Any]
     for bad in ({"document": "KH"}, {"document": {"title": "Kế hoạch", "year": "năm nay"}}, {"tasks": {}}):
         with pytest.raises(PlanImportError) as raised:
             plan_import_commit(plan_json=bad, issuer=cast.department, user=None)

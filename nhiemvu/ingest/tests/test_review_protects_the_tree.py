@@ -100,6 +100,7 @@ def test_the_seed_plan_for_its_own_department_raises_no_warning(cast: Cast, seed
     from nhiemvu.ingest.parsing import extract_file
 
     province = cast.department.parent
+    assert province is not None
     province.name = "UBND tỉnh Lạng Sơn"
     province.save(update_fields=["name"])
     cast.department.aliases = ["Sở Nông nghiệp và PTNT"]
@@ -143,6 +144,7 @@ def test_confirmed_outside_bodies_stay_out_of_the_agencys_tree(
     nghiep_vu = Organisation.objects.get(name="Phòng Nghiệp vụ Y")
     assert nghiep_vu.parent_id == cast.department.pk  # what the reviewer left as a unit is one
     task = Task.objects.get(code="1")
+    assert task.lead_unit is not None
     assert task.lead_unit.name == "Bảo hiểm xã hội tỉnh"  # tasks still name their partners
     assert sorted(u.name for u in task.support_units.all()) == sorted(OUTSIDE[1:])
 
@@ -200,7 +202,7 @@ def test_findings_recheck_keeps_what_it_cannot_recompute() -> None:
         "document": {"year": 2024, "symbol": "KH-SYT", "number": None, "issued_on": None},
         "tasks": [{"code": "1", "parent": None, "deadline": "2025-03-31", "lead_unit": "A", "leader": None}],
     }
-    old = [
+    old: list[dict[str, Any]] = [
         {"code": "arithmetic_mismatch", "task": "1", "excerpt": "3 + 2 = 6", "message": ""},
         {"code": "arithmetic_mismatch", "task": "9", "excerpt": "gone", "message": ""},
         {"code": "blank_number", "task": None, "excerpt": "Số: /KH-SYT", "message": ""},

@@ -115,8 +115,8 @@ def test_what_the_reviewer_types_survives_an_error_and_is_stored_as_meant(
     task = Task.objects.get(code=shown["task-0-code"])
     assert task.deadline == dt.date(2025, 6, 30)
     assert Target.objects.filter(value=Decimal("1234567.891")).exists()
-    milestone = Milestone.objects.get(task__code=shown[f"{milestone}-task_code"], value=Decimal(8650))
-    assert milestone.due == dt.date(2025, 1, 5)
+    saved = Milestone.objects.get(task__code=shown[f"{milestone}-task_code"], value=Decimal(8650))
+    assert saved.due == dt.date(2025, 1, 5)
 
 
 def test_a_date_that_cannot_be_read_is_refused_in_vietnamese(client: Client, staged: ImportSession) -> None:

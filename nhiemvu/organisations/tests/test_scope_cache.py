@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
@@ -20,7 +20,7 @@ def scope_cache(settings):
     settings.ACCESS_SCOPE_CACHE_SECONDS = 3600
 
 
-def _next_request(user: AbstractBaseUser) -> AbstractBaseUser:
+def _next_request(user: User) -> User:
     """The user as the next request loads it: a fresh object, nothing kept on it."""
     return get_user_model().objects.get(pk=user.pk)
 

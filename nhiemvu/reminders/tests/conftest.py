@@ -12,11 +12,11 @@ from io import StringIO
 
 import pytest
 import time_machine
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from nhiemvu.organisations.models import Membership, Role
-from nhiemvu.plans.models import PlanStatus, Task
+from nhiemvu.plans.models import Plan, PlanStatus, Task
 from nhiemvu.reminders.management.commands.remind import Command
 from nhiemvu.reminders.services import RoundResult
 from nhiemvu.reporting.models import ProgressReport, ReportingPeriod
@@ -28,7 +28,7 @@ from nhiemvu.reporting.services import (
     report_submit,
 )
 from nhiemvu.reporting.tests.conftest import Cycle, cycle  # noqa: F401  (the fixture, re-exported)
-from nhiemvu.testing import _user
+from nhiemvu.testing import Cast, _user
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -45,15 +45,33 @@ class World:
     """The cycle fixture with its plan active and a staff member in the rural unit too."""
 
     cycle: Cycle
-    rural_staff: AbstractUser
+    rural_staff: User
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.cycle, name)
+    # The cycle's fields, read through the world.
+    @property
+    def cast(self) -> Cast:
+        return self.cycle.cast
+
+    @property
+    def plan(self) -> Plan:
+        return self.cycle.plan
+
+    @property
+    def forest_task(self) -> Task:
+        return self.cycle.forest_task
+
+    @property
+    def rural_task(self) -> Task:
+        return self.cycle.rural_task
+
+    @property
+    def june(self) -> ReportingPeriod:
+        return self.cycle.june
 
     def period(self, key: str) -> ReportingPeriod:
         return self.cycle.plan.periods.get(key=key)
 
-    def staff_of(self, task: Task) -> AbstractUser:
+    def staff_of(self, task: Task) -> User:
         return self.cycle.cast.unit_staff if task == self.cycle.forest_task else self.rural_staff
 
     def may_on_time(self) -> None:

@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 
@@ -71,7 +71,10 @@ def test_a_digest_user_gets_one_email_a_day_listing_the_days_notifications(world
     assert len(digests) == 1
     assert digests[0].subject == "[nhiemvu] Tổng hợp nhắc việc ngày 13/06/2023: 2 thông báo"
     assert "Sai đơn vị tính" in digests[0].body and "Còn 3 ngày đến hạn gửi báo cáo" in digests[0].body
-    assert "<ol>" in digests[0].alternatives[0][0]
+    assert isinstance(digests[0], EmailMultiAlternatives)
+    html = digests[0].alternatives[0][0]
+    assert isinstance(html, str)
+    assert "<ol>" in html
     # Later the same day: nothing more, even with a new notification pending (it waits for tomorrow).
     remind(D(2023, 6, 13), 17)
     remind(D(2023, 6, 16), 6)  # due today: pending

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from nhiemvu.reminders.models import Notification, NotificationKind, ReminderPolicy
 from nhiemvu.reporting.models import ObstacleStatus
@@ -31,7 +32,10 @@ def test_a_returned_report_tells_the_unit_with_the_reviewers_comment(world: Worl
         (["kiemlam@example.vn"], "[nhiemvu] Báo cáo Tháng 06/2023 bị trả lại: nhiệm vụ 1")
     ]
     assert "Ý kiến: Bổ sung số liệu diện tích rừng trồng" in returned[0].body
-    assert "Bổ sung số liệu diện tích rừng trồng" in returned[0].alternatives[0][0]
+    assert isinstance(returned[0], EmailMultiAlternatives)
+    html = returned[0].alternatives[0][0]
+    assert isinstance(html, str)
+    assert "Bổ sung số liệu diện tích rừng trồng" in html
     # Returned again after a resubmission: a second return is a second notification.
     with on(D(2023, 6, 15), 9):
         from nhiemvu.reporting.services import report_submit

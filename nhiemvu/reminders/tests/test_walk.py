@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from nhiemvu.reminders.models import Notification, NotificationKind
 
 from .conftest import World
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
 
 
-def sent(notifications: object = None) -> list[tuple[str, str]]:
+def sent(notifications: object = None) -> list[tuple[str, StrOrPromise]]:
     """(recipient address, subject) of every e-mail in the outbox, in order."""
     return [(m.to[0], m.subject) for m in mail.outbox]
 
@@ -48,7 +53,9 @@ def test_walking_june_each_unit_hears_three_days_before_on_the_day_and_when_late
     message = mail.outbox[0]
     assert "Nhiệm vụ 1. Nhiệm vụ số 1" in message.body
     assert f"/reporting/tasks/{world.forest_task.pk}/periods/{june.pk}/" in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     html, mimetype = message.alternatives[0]
+    assert isinstance(html, str)
     assert mimetype == "text/html" and "Kính gửi Hoàng Văn Lâm" in html
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
 

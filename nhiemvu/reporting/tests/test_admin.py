@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
@@ -34,12 +34,12 @@ def url(name: str, *args: Any) -> str:
 
 
 @pytest.fixture
-def superuser(cast: Cast) -> AbstractUser:
+def superuser(cast: Cast) -> User:
     return get_user_model().objects.create_superuser(username="quantri", password="x", email="qt@example.vn")
 
 
 @pytest.fixture
-def admin_client(client: Client, superuser: AbstractUser) -> Client:
+def admin_client(client: Client, superuser: User) -> Client:
     client.force_login(superuser)
     return client
 
@@ -74,7 +74,7 @@ def other_department_report(cast: Cast) -> ProgressReport:
     return report_start(task=task, period=period, user=cast.outsider)
 
 
-def staff_with_view_permissions(user: AbstractUser) -> AbstractUser:
+def staff_with_view_permissions(user: User) -> User:
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.user_permissions.set(
@@ -232,7 +232,7 @@ def test_the_plan_filter_offers_only_the_staff_users_own_plans(client: Client, c
 
 
 def test_locking_periods_in_the_admin_goes_through_the_service_and_records_who(
-    admin_client: Client, superuser: AbstractUser, cycle: Cycle
+    admin_client: Client, superuser: User, cycle: Cycle
 ) -> None:
     response = admin_client.post(
         url("reportingperiod_changelist"),

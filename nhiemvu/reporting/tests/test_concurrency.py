@@ -155,6 +155,13 @@ def start(action: Callable[[], object]) -> tuple[threading.Thread, list[object]]
     return thread, outcome
 
 
+def ended(outcome: list[object]) -> float:
+    """When the action's transaction ended: the time that follows its result in the outcome."""
+    at = outcome[1]
+    assert isinstance(at, float)
+    return at
+
+
 def released(held: Held) -> float:
     """Let the held transaction commit; when that was allowed."""
     held.thread.join(timeout=1)  # give a waiting rival time to be (wrongly) let through
@@ -195,10 +202,11 @@ def test_a_period_lock_waits_for_a_submission_under_way_and_lands_after_it(
     allowed_at = released(submitting)
     locking.join(timeout=30)
     assert not isinstance(outcome[0], DomainError), outcome
-    assert outcome[1] > allowed_at  # the lock waited for the submission to commit
+    assert ended(outcome) > allowed_at  # the lock waited for the submission to commit
     report.refresh_from_db()
     june.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and june.is_locked
+    assert report.submitted_at is not None and june.locked_at is not None
     assert report.submitted_at < june.locked_at
 
 
@@ -211,7 +219,7 @@ def test_a_submission_waits_for_a_period_lock_under_way_and_is_then_refused(
     allowed_at = released(locking)
     submitting.join(timeout=30)
     assert isinstance(outcome[0], PeriodLockedError), outcome
-    assert outcome[1] > allowed_at
+    assert ended(outcome) > allowed_at
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
     assert not ReviewEvent.objects.filter(report=report, to_status=ReportStatus.SUBMITTED).exists()

@@ -24,7 +24,9 @@ from .conftest import Cycle
 def _accepted(cycle: Cycle) -> ProgressReport:
     cast, task = cycle.cast, cycle.forest_task
     report = report_start(task=task, period=cycle.june, user=cast.unit_staff)
-    values = {t.pk: (Decimal(1), None) for t in task.targets.all()}
+    values: dict[int, tuple[Decimal | None, Decimal | None]] = {
+        t.pk: (Decimal(1), None) for t in task.targets.all()
+    }
     report = report_save_draft(
         report=report, user=cast.unit_staff, revision=0, data=ReportInput(values=values)
     )

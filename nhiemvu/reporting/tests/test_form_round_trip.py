@@ -121,6 +121,7 @@ def test_a_figure_typed_before_a_validation_error_is_shown_as_typed_and_saved_as
 ) -> None:
     client.force_login(cycle.cast.unit_staff)
     target = cycle.forest_task.targets.first()
+    assert target is not None
     data = {**_shown(client, cycle), f"actual_{target.pk}": typed, "percent_done": "150"}
     response = _post(client, cycle, data)
     assert response.status_code == 200  # refused: the share of work done is over 100 %
@@ -136,6 +137,7 @@ def test_saving_the_draft_twice_then_submitting_keeps_8650(client: Client, cycle
     """The user's report, step by step: 8.650 and 9.100 typed, Lưu nháp twice, Gửi báo cáo."""
     client.force_login(cycle.cast.unit_staff)
     target = cycle.forest_task.targets.first()
+    assert target is not None
     data = {**_shown(client, cycle), f"actual_{target.pk}": "8.650", f"estimate_{target.pk}": "9.100"}
     assert _post(client, cycle, data).status_code == 302
     for _ in range(2):
@@ -162,6 +164,7 @@ def test_a_figure_that_cannot_be_read_is_refused_with_a_vietnamese_message_and_n
 ) -> None:
     client.force_login(cycle.cast.unit_staff)
     target = cycle.forest_task.targets.first()
+    assert target is not None
     response = _post(client, cycle, {**_shown(client, cycle), f"actual_{target.pk}": typed})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -173,6 +176,7 @@ def test_in_english_figures_are_read_and_shown_the_english_way(client: Client, c
     client.force_login(cycle.cast.unit_staff)
     client.cookies["django_language"] = "en"
     target = cycle.forest_task.targets.first()
+    assert target is not None
     data = {**_shown(client, cycle), f"actual_{target.pk}": "8,650.5", "percent_done": "64.2"}
     assert _post(client, cycle, data).status_code == 302
     shown = _shown(client, cycle)

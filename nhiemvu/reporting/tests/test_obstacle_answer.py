@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -120,6 +120,7 @@ def test_an_answer_then_a_resolution_updates_the_same_obstacle(cycle: Cycle) -> 
     assert second.pk == first.pk
     obstacle = _seeds(report)
     assert (obstacle.status, obstacle.answer) == (ObstacleStatus.RESOLVED, "Đã cấp bổ sung 2 tỷ đồng")
+    assert obstacle.answered_at is not None and first.answered_at is not None
     assert obstacle.answered_at >= first.answered_at
     assert report.obstacles.get(description=FLOOD.description).status == ObstacleStatus.OPEN
 
@@ -211,13 +212,13 @@ def test_a_correction_carries_the_obstacles_and_their_answers(cycle: Cycle) -> N
 # The task page ----------------------------------------------------------------------------------------
 
 
-def _client(user: AbstractUser) -> Client:
+def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def _page(user: AbstractUser, cycle: Cycle) -> str:
+def _page(user: User, cycle: Cycle) -> str:
     response = _client(user).get(reverse("reporting:task-detail", args=[cycle.forest_task.pk]))
     assert response.status_code == 200
     return response.content.decode()
@@ -258,6 +259,7 @@ def test_the_deputy_answers_on_the_task_page_and_the_unit_sees_it(cycle: Cycle) 
     assert "Đã ghi ý kiến chỉ đạo về vướng mắc của nhiệm vụ 1." in response.content.decode()
     obstacle.refresh_from_db()
     assert (obstacle.status, obstacle.answer) == (ObstacleStatus.RESOLVED, "Giao Chi cục điều chuyển giống")
+    assert obstacle.answered_at is not None
     day = f"{obstacle.answered_at.astimezone():%d/%m/%Y}"
     page = _page(cycle.cast.unit_staff, cycle)
     assert "Giao Chi cục điều chuyển giống" in page and "Đã tháo gỡ" in page and day in page

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
-from django.http import HttpResponse
+from django.contrib.auth.models import User
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -38,6 +38,9 @@ from nhiemvu.reporting.services import (
     report_submit,
 )
 from nhiemvu.testing import Cast
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 from .conftest import Cycle
 
@@ -54,25 +57,25 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
     return settings.MEDIA_ROOT
 
 
-def add_rural_staff(cast: Cast) -> AbstractUser:
+def add_rural_staff(cast: Cast) -> User:
     user = get_user_model().objects.create_user(username="ptnt", password="x", last_name="Vũ Thị Nông")
     Membership.objects.create(user=user, organisation=cast.rural_unit, role=Role.UNIT_STAFF)
     return user
 
 
-def user_of(cycle: Cycle, role: str) -> AbstractUser | None:
+def user_of(cycle: Cycle, role: str) -> User | None:
     if role == "anonymous":
         return None
     if role == "rural_staff":
         return add_rural_staff(cycle.cast)
-    user: AbstractUser = getattr(cycle.cast, role)
+    user: User = getattr(cycle.cast, role)
     return user
 
 
 # What the actions need in place ------------------------------------------------------------------
 
 
-def draft(cycle: Cycle, task: Task | None = None, user: AbstractUser | None = None) -> ProgressReport:
+def draft(cycle: Cycle, task: Task | None = None, user: User | None = None) -> ProgressReport:
     task = task or cycle.forest_task
     user = user or cycle.cast.unit_staff
     report = report_start(task=task, period=cycle.june, user=user)
@@ -112,12 +115,12 @@ def report_fields(task: Task, action: str, revision: int = 0) -> dict[str, str]:
 
 @dataclass
 class Seen:
-    response: HttpResponse
+    response: TestResponse
     effect: bool | None = None  # a write: did it reach the database
     writes_shown: bool | None = None  # a page with write controls: were they there
 
 
-def has(response: HttpResponse, marker: str) -> bool:
+def has(response: TestResponse, marker: str) -> bool:
     return response.status_code == 200 and marker in response.content.decode()
 
 
@@ -205,7 +208,8 @@ def download_attachment(client: Client, cycle: Cycle) -> Seen:
     )
     response = client.get(reverse("reporting:attachment", args=[attachment.pk]))
     if response.status_code == 200:
-        assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]  # a FileResponse: streaming_content
+        assert isinstance(response, StreamingHttpResponse)  # a FileResponse
+        assert b"".join(response.streaming_content) == PDF
     return Seen(response)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import CheckConstraint, Model
 from django.test.utils import CaptureQueriesContext
 
 from nhiemvu.core.errors import DomainError
@@ -22,7 +23,7 @@ D = Decimal
 DAY = dt.date(2023, 6, 14)
 
 # (model, field values): every combination the constraints care about, NULLs included.
-ROWS: list[tuple[type, dict[str, Any]]] = [
+ROWS: list[tuple[type[Model], dict[str, Any]]] = [
     *[(ProgressReport, {"percent_done": p}) for p in (None, D(-1), D(0), D("99.99"), D(100), D("100.01"))],
     *[(ProgressReport, {"version": v}) for v in (0, 1, 2)],
     *[(ProgressReport, {"status": s}) for s in ("draft", "accepted", "archived", "")],
@@ -56,12 +57,15 @@ def database_verdicts(obj: Any) -> dict[str, bool]:
 
 
 @pytest.mark.parametrize(("model", "values"), ROWS)
-def test_python_and_the_database_agree_on_every_check_constraint(model: type, values: dict[str, Any]) -> None:
+def test_python_and_the_database_agree_on_every_check_constraint(
+    model: type[Model], values: dict[str, Any]
+) -> None:
     obj = model(**values)
     expected = database_verdicts(obj)
     assert expected, "the model has check constraints"
     for constraint in model._meta.constraints:
         if constraint.name in expected:
+            assert isinstance(constraint, CheckConstraint)
             verdict = _check_in_python(obj, constraint.condition, set())
             assert verdict in (True, False, None), (constraint.name, verdict)  # decided, no query
             assert (verdict is not False) == expected[constraint.name], constraint.name
@@ -69,7 +73,9 @@ def test_python_and_the_database_agree_on_every_check_constraint(model: type, va
 
 def test_a_constraint_over_an_excluded_field_is_skipped_as_django_skips_it() -> None:
     obj = TargetValue(actual=D(-1))
-    condition = TargetValue._meta.constraints[1].condition
+    constraint = TargetValue._meta.constraints[1]
+    assert isinstance(constraint, CheckConstraint)
+    condition = constraint.condition
     assert _check_in_python(obj, condition, {"actual"}) is not False
 
 

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 def _scorer():
     spec = importlib.util.spec_from_file_location("plan_score", SCORER)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -241,7 +241,7 @@ def test_an_auto_numbered_stt_column():
     for text in ("KẾ HOẠCH", "Công tác cải cách hành chính năm 2024", "I. NHIỆM VỤ CỤ THỂ"):
         d.add_paragraph(text)
     t = d.add_table(rows=4, cols=4)
-    rows = [
+    rows: list[list[str | None]] = [
         ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian hoàn thành"],
         [None, "Rà soát 100% thủ tục hành chính", "Văn phòng", "Quý II/2024"],
         [None, "Số hóa hồ sơ", "Bộ phận một cửa", "Tháng 10/2024"],

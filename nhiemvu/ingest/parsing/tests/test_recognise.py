@@ -82,12 +82,12 @@ def test_it_reads_targets_from_a_task_heading(title, expected):
     assert _t(title) == expected
 
 
-DEV_LEADERS = [
+DEV_LEADERS: list[tuple[str, dict[str, str | None] | None]] = [
     ("Đồng chí Nguyễn Phúc Đạt, Phó Giám đốc Sở.", {"name": "Nguyễn Phúc Đạt", "title": "Phó Giám đốc Sở"}),
     ("Đ/c Trần Quốc Hưng, PGĐ Sở.", {"name": "Trần Quốc Hưng", "title": "PGĐ Sở"}),
     ("Đồng chí Nguyễn Quang Vinh, Giám đốc Sở.", {"name": "Nguyễn Quang Vinh", "title": "Giám đốc Sở"}),
 ]
-GENERAL_LEADERS = [
+GENERAL_LEADERS: list[tuple[str, dict[str, str | None] | None]] = [
     ("Ông Lê Văn Tám - Phó Chủ tịch UBND huyện", {"name": "Lê Văn Tám", "title": "Phó Chủ tịch UBND huyện"}),
     ("đ/c Hà Thị Mai (Phó Giám đốc)", {"name": "Hà Thị Mai", "title": "Phó Giám đốc"}),
     ("Nguyễn Văn An", {"name": "Nguyễn Văn An", "title": None}),
@@ -117,7 +117,7 @@ def test_it_splits_support_units(text, expected):
     assert units(text) == expected
 
 
-DEV_REFERENCES = [
+DEV_REFERENCES: list[tuple[str, list[tuple[str, str | None]]]] = [
     (
         "Thực hiện Quyết định số 58/QĐ-UBND ngày 17/01/2023 của Chủ tịch UBND tỉnh",
         [("58/QĐ-UBND", "2023-01-17")],
@@ -182,7 +182,7 @@ def test_it_finds_the_issuer(front, preamble, expected):
     assert issuer(front, preamble) == expected
 
 
-DEV_REPORTING = [
+DEV_REPORTING: list[tuple[str, str | None, list[str]]] = [
     (
         "3. Phòng Kế hoạch – Tài chính chịu trách nhiệm theo dõi, đôn đốc, tổng hợp kết quả thực hiện các nhiệm vụ "
         "theo tháng, quý của năm, báo cáo lãnh đạo Sở.",

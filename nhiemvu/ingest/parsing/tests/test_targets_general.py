@@ -90,6 +90,7 @@ def test_a_chi_tieu_column_of_a_task_table():
         ["1", "Phát triển hợp tác xã", "Thành lập mới 04 HTX", "Phòng Kinh tế", "Quý IV/2024"],
     ]
     blocks = table_blocks(rows)
+    assert blocks[0].cells is not None
     assert blocks[0].cells["targets"] == "Thành lập mới 04 HTX"
     plan_text = "KẾ HOẠCH\nCông tác năm 2024\nII. NHIỆM VỤ\n"
     md_table = "\n".join("| " + " | ".join(r) + " |" for r in [rows[0], ["---"] * 5, rows[1]])

@@ -15,7 +15,7 @@ from nhiemvu.lib.vndates import find_periods, parse_deadline, quarter_end, recur
 from nhiemvu.lib.vnnumbers import comparator_after, comparator_before, parse_number, parse_range
 from nhiemvu.lib.vntext import new_tone_placement, normalise, unaccent
 
-DEV_NUMBERS = [
+DEV_NUMBERS: list[tuple[str, float | None]] = [
     ("1.000", 1000),
     ("9.000", 9000),
     ("64,2", 64.2),
@@ -44,14 +44,19 @@ def test_it_reads_vietnamese_numbers(text, expected):
     assert parse_number(text) == expected
 
 
-DEV_RANGES = [
+DEV_RANGES: list[tuple[str, tuple[float, float] | None]] = [
     ("5-7", (5, 7)),
     ("10-15", (10, 15)),
     ("từ 80 đến 90", (80, 90)),
     ("8,5-9%", (8.5, 9)),
     ("5-10%", (5, 10)),
 ]
-GENERAL_RANGES = [("từ 2 đến 3", (2, 3)), ("1.000 - 1.500", (1000, 1500)), ("7-5", None), ("abc", None)]
+GENERAL_RANGES: list[tuple[str, tuple[float, float] | None]] = [
+    ("từ 2 đến 3", (2, 3)),
+    ("1.000 - 1.500", (1000, 1500)),
+    ("7-5", None),
+    ("abc", None),
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), DEV_RANGES + GENERAL_RANGES)
