@@ -114,8 +114,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After authentication: the audit trail records request.user as the actor of every change.
-    "auditlog.middleware.AuditlogMiddleware",
+    # After authentication: the audit trail records request.user as the actor of every change,
+    # and the socket's address (or a trusted proxy's last hop, FORWARDED_ALLOW_IPS) as where from.
+    "nhiemvu.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -334,6 +335,8 @@ CONTENT_SECURITY_POLICY = {
 # Our own entry model (nhiemvu.audit.AuditEntry) adds the owning organisation, so that each
 # department's planning-finance division and director see their own trail and no one else's.
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# Reverse proxies whose X-Forwarded-For the audit trail believes (as gunicorn's setting of the same name).
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "")
 # auditlog's own migrations create its default table even when swapped out; left empty, that
 # table's foreign key to content types breaks PostgreSQL's TRUNCATE (tests' flush). Its only
 # model is swapped, so without migrations the app has nothing to create.

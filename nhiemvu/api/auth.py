@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from nhiemvu.audit.middleware import actor_is
+
 from .errors import ApiError
 from .models import ApiToken
 from .selectors import api_token_by_secret
@@ -35,4 +37,5 @@ class TokenAuth(HttpBearer):
             )
         api_token_touch(token=row)
         request.user = row.user
+        actor_is(row.user)  # the audit context was set before the token was known
         return row

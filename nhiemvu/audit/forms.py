@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -38,6 +39,25 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "—"), *models]  # type: ignore[attr-defined]  # a ChoiceField, declared above
         self.fields["actor"].choices = [("", "—"), *actors]  # type: ignore[attr-defined]  # a ChoiceField, declared above
+
+    # The trail starts with the system; a date outside these years is a typing slip, and a day
+    # next to date.min or date.max cannot be turned into a moment with a time zone (it was a 500).
+    EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+    def _within(self, name: str) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data.get(name)
+        if day is not None and not self.EARLIEST <= day <= self.LATEST:
+            raise forms.ValidationError(
+                _("Hãy chọn một ngày từ %(first)s đến %(last)s.")
+                % {"first": f"{self.EARLIEST:%d/%m/%Y}", "last": f"{self.LATEST:%d/%m/%Y}"}
+            )
+        return day
+
+    def clean_date_from(self) -> dt.date | None:
+        return self._within("date_from")
+
+    def clean_date_to(self) -> dt.date | None:
+        return self._within("date_to")
 
     def filters(self) -> AuditFilters | None:
         """The filters to apply; None when what was asked for can't be answered."""

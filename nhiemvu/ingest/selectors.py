@@ -22,8 +22,21 @@ def user_may_import(user: User) -> bool:
 
 
 def import_issuer_choices(user: User) -> QuerySet[Organisation]:
-    """Bodies the user may import a plan for: the ones visible to them."""
-    return organisations_visible_to(user).order_by("name")
+    """Bodies the user may import a plan for, in their own name only: the department whose
+    planning-finance they are, and its own units (a unit's roadmap); every body for a superuser.
+
+    Never a sibling department or the province: a plan imported there would belong to that body,
+    out of its author's sight (issue 22). The services check the same rule (`may_import_for`).
+    """
+    scope = access_scope(user)
+    if scope.superuser:
+        return organisations_visible_to(user).order_by("name")
+    return Organisation.objects.filter(pk__in=scope.review_orgs).order_by("name")
+
+
+def may_import_for(user: User, issuer: Organisation) -> bool:
+    scope = access_scope(user)
+    return scope.superuser or issuer.pk in scope.review_orgs
 
 
 def import_default_issuer(user: User) -> Organisation | None:

@@ -43,7 +43,7 @@ from nhiemvu.plans.models import (
 
 from .matching import OfficialMatcher, OrganisationMatcher, guess_kind, looks_outside
 from .models import ImportSession, ImportStatus
-from .selectors import plan_find_existing
+from .selectors import may_import_for, plan_find_existing
 
 NEW = "new"
 EXTERNAL = "external"  # a decision: record the name as an outside body, not a unit of the agency
@@ -83,6 +83,24 @@ class DuplicatePlanError(PlanImportError):
             message_en=f"This document was already imported as plan #{plan.pk}; update that plan instead.",
         )
         self.plan = plan
+
+
+class IssuerNotAllowedError(PlanImportError):
+    """A plan is imported in the importer's own name: their department or one of its units."""
+
+    code = "invalid_issuer"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Chỉ được nhập kế hoạch của chính cơ quan mình (sở và các đơn vị trực thuộc).",
+            message_en="You may import plans only for your own department and its units.",
+        )
+
+
+def refuse_foreign_issuer(user: Any, issuer: Organisation) -> None:
+    """The web, the API and every service share this rule; the console (`user` None) is the operator's."""
+    if user is not None and not may_import_for(user, issuer):
+        raise IssuerNotAllowedError()
 
 
 class ImportSessionClosedError(DomainError):
@@ -633,6 +651,7 @@ def plan_import_commit(
     Re-importing the same file or a document with the same number and date raises
     DuplicatePlanError unless `update_plan` says which plan to update.
     """
+    refuse_foreign_issuer(user, issuer)
     data = _read(plan_json)
     digest = content_hash(source_bytes) if source_bytes is not None else ""
     if update_plan is None:
@@ -777,6 +796,7 @@ def import_session_stage(
     *, user: Any, issuer: Organisation, file_name: str, data: bytes, plan_json: dict[str, Any]
 ) -> ImportSession:
     """Keep an extracted plan and its file for review; the bulky source text is stored apart."""
+    refuse_foreign_issuer(user, issuer)
     plan_json = dict(plan_json)
     source_text = plan_json.pop("source_text", None) or ""
     session = ImportSession(
@@ -832,9 +852,10 @@ def import_session_commit(
 
 
 @transaction.atomic
-def import_session_set_issuer(*, session: ImportSession, issuer: Organisation) -> ImportSession:
+def import_session_set_issuer(*, session: ImportSession, issuer: Organisation, user: Any) -> ImportSession:
     """Change the body the staged plan is imported for: its units and officials are matched anew
     in that body's tree when the review is shown again."""
+    refuse_foreign_issuer(user, issuer)
     session = ImportSession.objects.select_for_update().get(pk=session.pk)
     if session.status != ImportStatus.PENDING:
         raise ImportSessionClosedError(

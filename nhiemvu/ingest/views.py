@@ -222,7 +222,9 @@ def change_issuer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Hãy chọn một cơ quan ban hành trong danh sách."))
         return redirect("ingest:review", pk=session.pk)
-    session = import_session_set_issuer(session=session, issuer=form.cleaned_data["issuer"])
+    session = import_session_set_issuer(
+        session=session, issuer=form.cleaned_data["issuer"], user=request.user
+    )
     messages.info(
         request,
         _("Cơ quan ban hành: %(issuer)s. Các đơn vị, cán bộ đã được đối chiếu lại trong cơ quan này.")

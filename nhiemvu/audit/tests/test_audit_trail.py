@@ -261,3 +261,15 @@ def test_planning_finance_follows_a_target_change_in_the_browser(page: Page, cas
     text = rows.first.inner_text()
     assert "1000" in text.replace(".", "") and "2500" in text.replace(".", "")
     assert "Sửa" in text
+
+
+@pytest.mark.parametrize(
+    "query", ["date_from=0001-01-01", "date_to=9999-12-31", "date_from=01/01/0001&date_to=31/12/9999"]
+)
+def test_a_date_at_the_ends_of_the_calendar_is_refused_not_a_500(cast: Cast, query: str) -> None:
+    """Issue 22, item 5: the far ends of the calendar raised an overflow; now the form says which years."""
+    client = Client()
+    client.force_login(cast.planning_finance)
+    response = client.get(f"{reverse('audit:log-list')}?{query}")
+    assert response.status_code == 200
+    assert "Hãy chọn một ngày từ 01/01/2000 đến 31/12/2100." in response.content.decode()

@@ -326,21 +326,35 @@ def test_an_issuer_outside_the_users_tree_is_refused(client: Client, cast: Cast,
 def test_the_issuer_can_be_changed_on_review_and_the_plan_is_imported_for_it(
     client: Client, cast: Cast, staged: ImportSession
 ) -> None:
+    """Within the importer's own department: a unit's own roadmap is imported for the unit."""
     review = client.get(reverse("ingest:review", args=[staged.pk])).content.decode()
     assert form_data(review, "issuer-form")["issuer"] == str(cast.department.pk)
 
     response = client.post(
-        reverse("ingest:issuer", args=[staged.pk]), {"issuer": cast.province.pk}, follow=True
+        reverse("ingest:issuer", args=[staged.pk]), {"issuer": cast.forest_unit.pk}, follow=True
     )
 
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("ingest:review", args=[staged.pk])
-    assert f"Cơ quan ban hành: {cast.province.name}" in html
-    assert form_data(html, "issuer-form")["issuer"] == str(cast.province.pk)
+    assert f"Cơ quan ban hành: {cast.forest_unit.name}" in html
+    assert form_data(html, "issuer-form")["issuer"] == str(cast.forest_unit.pk)
     data = review_form_data(html)
     data["mode"] = "create"
     client.post(reverse("ingest:confirm", args=[staged.pk]), data)
-    assert Plan.objects.get().issuer == cast.province
+    assert Plan.objects.get().issuer == cast.forest_unit
+
+
+@pytest.mark.parametrize("body", ["province", "other_department"])
+def test_the_province_and_a_sibling_department_are_not_the_importers_to_choose(
+    client: Client, cast: Cast, staged: ImportSession, body: str
+) -> None:
+    """Issue 22: a plan imported in another body's name would vanish from its author's sight."""
+    review = client.get(reverse("ingest:review", args=[staged.pk])).content.decode()
+    other = getattr(cast, body)
+    assert f'value="{other.pk}"' not in review.split('data-testid="issuer-form"', 1)[1].split("</form>", 1)[0]
+    client.post(reverse("ingest:issuer", args=[staged.pk]), {"issuer": other.pk})
+    staged.refresh_from_db()
+    assert staged.issuer == cast.department
 
 
 def test_an_issuer_the_user_may_not_import_for_is_refused_on_review(
