@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from nhiemvu.core.errors import DomainError
 from nhiemvu.ingest.parsing import ExtractionError
-from nhiemvu.ingest.services import DuplicatePlanError
+from nhiemvu.ingest.services import DocumentTakenError, DuplicatePlanError
 from nhiemvu.reporting.errors import (
     AcceptedReportError,
     AttachmentMissingError,
@@ -49,6 +49,7 @@ NOT_FOUND = ("not_found", "Không tìm thấy hoặc bạn không có quyền tr
 CONFLICTS: tuple[type[DomainError], ...] = (
     ConflictError,
     DuplicatePlanError,
+    DocumentTakenError,
     AcceptedReportError,
     TransitionError,
     PeriodLockedError,

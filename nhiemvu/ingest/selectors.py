@@ -79,33 +79,38 @@ def import_session_get(user: User, pk: int) -> ImportSession:
     )
 
 
-def plan_find_by_hash(content_hash: str) -> Plan | None:
-    """The plan imported from a file with these exact bytes, if any."""
+def plan_find_by_hash(content_hash: str, issuer: Organisation | None = None) -> Plan | None:
+    """The plan imported from a file with these exact bytes, if any (of `issuer`'s plans, given one)."""
     if not content_hash:
         return None
+    plans = Plan.objects.filter(issuer=issuer) if issuer is not None else Plan.objects.all()
     return (
-        Plan.objects.select_related("source_document", "issuer")
+        plans.select_related("source_document", "issuer")
         .filter(source_document__content_hash=content_hash)
         .order_by("pk")
         .first()
     )
 
 
-def plan_find_by_number(number: str | None, issued_on: dt.date | None) -> Plan | None:
+def plan_find_by_number(
+    number: str | None, issued_on: dt.date | None, issuer: Organisation | None = None
+) -> Plan | None:
     """The plan whose document has this number and issue date (a re-import of the same plan)."""
     if not number or issued_on is None:
         return None
+    plans = Plan.objects.filter(issuer=issuer) if issuer is not None else Plan.objects.all()
     return (
-        Plan.objects.select_related("source_document", "issuer")
+        plans.select_related("source_document", "issuer")
         .filter(source_document__number=number, source_document__issued_on=issued_on)
         .order_by("pk")
         .first()
     )
 
 
-def plan_find_existing(plan_json: dict[str, Any], content_hash: str) -> Plan | None:
-    """The plan an import would duplicate: same file bytes, or same document number and date."""
-    found = plan_find_by_hash(content_hash)
+def plan_find_existing(plan_json: dict[str, Any], content_hash: str, issuer: Organisation) -> Plan | None:
+    """The plan of `issuer` an import would duplicate: same file bytes, or same document number and
+    date. Only the issuer's own plans: another body's plan is neither a reason to refuse nor named."""
+    found = plan_find_by_hash(content_hash, issuer)
     if found is not None:
         return found
     document = plan_json.get("document") or {}
@@ -114,4 +119,4 @@ def plan_find_existing(plan_json: dict[str, Any], content_hash: str) -> Plan | N
         date = dt.date.fromisoformat(issued_on) if isinstance(issued_on, str) else None
     except ValueError:
         date = None
-    return plan_find_by_number(document.get("number"), date)
+    return plan_find_by_number(document.get("number"), date, issuer)

@@ -85,6 +85,21 @@ class DuplicatePlanError(PlanImportError):
         self.plan = plan
 
 
+class DocumentTakenError(PlanImportError):
+    """The document is the basis of a plan of another body: the plan cannot be imported twice."""
+
+    code = "document_taken"
+
+    def __init__(self, number: str, issued_on: dt.date | None) -> None:
+        day = f" ngày {issued_on:%d/%m/%Y}" if issued_on else ""
+        day_en = f" of {issued_on:%d/%m/%Y}" if issued_on else ""
+        super().__init__(
+            f"Văn bản số {number}{day} đã được nhập thành kế hoạch của một cơ quan khác. "
+            "Nếu đây là kế hoạch của cơ quan mình, hãy liên hệ quản trị hệ thống.",
+            message_en=f"Document {number}{day_en} is already another body's plan; ask the administrators.",
+        )
+
+
 class IssuerNotAllowedError(PlanImportError):
     """A plan is imported in the importer's own name: their department or one of its units."""
 
@@ -608,18 +623,30 @@ def _plan_document(data: _Plan, *, issuer: Organisation, update_plan: Plan | Non
     doc: SourceDocument | None = update_plan.source_document if update_plan is not None else None
     if doc is None and data.number:
         doc = SourceDocument.objects.filter(number=data.number, issued_on=data.issued_on).first()
-        if doc is not None and update_plan is None and Plan.objects.filter(source_document=doc).exists():
-            raise DuplicatePlanError(Plan.objects.get(source_document=doc))
+        backing = Plan.objects.filter(source_document=doc).first() if doc is not None else None
+        if backing is not None and update_plan is None:
+            if backing.issuer_id == issuer.pk:
+                raise DuplicatePlanError(backing)
+            # Another body's plan stands on this very document: say so without naming it.
+            raise DocumentTakenError(data.number, data.issued_on)
+    fields = {
+        "kind": data.kind,
+        "number": data.number[:80],
+        "symbol": data.symbol[:60],
+        "issued_on": data.issued_on,
+        "place": data.place[:80],
+        "issuer": issuer,
+        "issuer_name": data.issuer_name[:255],
+        "title": data.title,
+    }
     if doc is None:
-        doc = SourceDocument()
-    doc.kind = data.kind
-    doc.number = data.number[:80]
-    doc.symbol = data.symbol[:60]
-    doc.issued_on = data.issued_on
-    doc.place = data.place[:80]
-    doc.issuer = issuer
-    doc.issuer_name = data.issuer_name[:255]
-    doc.title = data.title
+        return SourceDocument(**fields)
+    others_cite = doc.implementing_tasks.exclude(plan__issuer=issuer).exists()
+    if doc.issuer_id == issuer.pk or (doc.issuer_id is None and not others_cite):
+        for name, value in fields.items():
+            setattr(doc, name, value)
+    # Else a document other bodies cite (or another body issued) is theirs too: linked as it
+    # stands, never rewritten by this import (issue 22).
     return doc
 
 
@@ -655,7 +682,7 @@ def plan_import_commit(
     data = _read(plan_json)
     digest = content_hash(source_bytes) if source_bytes is not None else ""
     if update_plan is None:
-        existing = plan_find_existing(plan_json, digest)
+        existing = plan_find_existing(plan_json, digest, issuer)
         if existing is not None:
             raise DuplicatePlanError(existing)
     else:
@@ -830,7 +857,7 @@ def import_session_commit(
         raise ImportSessionClosedError(
             "Lượt nhập này đã được xử lý.", message_en="This import has already been committed or discarded."
         )
-    existing = plan_find_existing(plan_json, session.content_hash)
+    existing = plan_find_existing(plan_json, session.content_hash, session.issuer)
     if existing is not None and not update:
         raise DuplicatePlanError(existing)
     plan = plan_import_commit(

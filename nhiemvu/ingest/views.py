@@ -158,7 +158,7 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return session
     organisations, officials = _matchers(session)
     forms = ReviewForms.build(session.plan_json, organisations=organisations, officials=officials)
-    existing = plan_find_existing(session.plan_json, session.content_hash)
+    existing = plan_find_existing(session.plan_json, session.content_hash, session.issuer)
     return _render_review(request, session, forms, existing=existing)
 
 
@@ -173,7 +173,7 @@ def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     forms = ReviewForms.build(
         session.plan_json, organisations=organisations, officials=officials, data=request.POST
     )
-    existing = plan_find_existing(session.plan_json, session.content_hash)
+    existing = plan_find_existing(session.plan_json, session.content_hash, session.issuer)
     if not forms.is_valid():
         return _render_review(request, session, forms, existing=existing)
     try:
@@ -188,7 +188,7 @@ def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "confirm_issuer"
     ):
         return _render_review(request, session, forms, existing=existing, issuer_unconfirmed=True)
-    existing = plan_find_existing(plan_json, session.content_hash)
+    existing = plan_find_existing(plan_json, session.content_hash, session.issuer)
     update = request.POST.get("mode") == "update"
     try:
         if existing is not None and not plans_visible_to(request.user).filter(pk=existing.pk).exists():

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         plan_json.pop("source_text", None)
 
         issuer = self._issuer(options.get("issuer"), (plan_json.get("document") or {}).get("issuer") or "")
-        existing = plan_find_existing(plan_json, content_hash(data))
+        existing = plan_find_existing(plan_json, content_hash(data), issuer)
         if existing is not None and not options["update"]:
             raise CommandError(
                 f"Văn bản này đã được nhập thành kế hoạch #{existing.pk} «{existing.title}». "
