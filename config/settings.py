@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in responses are not stored by browsers or proxies (issue 22).
+    "nhiemvu.core.middleware.PrivateResponsesMiddleware",
     # After authentication: the audit trail records request.user as the actor of every change,
     # and the socket's address (or a trusted proxy's last hop, FORWARDED_ALLOW_IPS) as where from.
     "nhiemvu.audit.middleware.AuditMiddleware",

@@ -59,6 +59,12 @@ def api_token_revoke(*, token: ApiToken, user: Account) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(*, user_id: int) -> int:
+    """Revoke every live token of a user: what a password change does, since a token is as good as
+    the password to whoever holds it (issue 22). The number revoked."""
+    return ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def api_token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> None:
     """Record the last use, at most once a minute: no write on every request of a busy integration."""
     now = now or timezone.now()

@@ -162,3 +162,22 @@ def test_revoking_twice_keeps_the_first_time(cast: Cast) -> None:
     first = api_token_revoke(token=row, user=cast.unit_staff).revoked_at
     assert first is not None and first <= timezone.now()
     assert api_token_revoke(token=row, user=cast.unit_staff).revoked_at == first
+
+
+def test_a_password_change_revokes_the_users_tokens(cast: Cast) -> None:
+    """Issue 22, item 5: a token is as good as the password; a new password ends the old tokens."""
+    from nhiemvu.api.models import ApiToken
+
+    from .conftest import API, token_for
+
+    secret = token_for(cast.planning_finance)
+    other = token_for(cast.unit_staff)
+    client = Client()
+    assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    cast.planning_finance.set_password("một mật khẩu mới dài hơn")
+    cast.planning_finance.save()
+    assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {other}"}).status_code == 200
+    assert ApiToken.objects.filter(user=cast.planning_finance, revoked_at__isnull=True).count() == 0
+    cast.planning_finance.save(update_fields=["last_login"])  # a login is not a password change
+    assert ApiToken.objects.filter(user=cast.unit_staff, revoked_at__isnull=True).count() == 1

@@ -195,3 +195,16 @@ def test_an_attachment_over_the_size_limit_is_refused(settings: Settings) -> Non
     settings.MAX_ATTACHMENT_BYTES = 1024
     with pytest.raises(AttachmentError):
         attachment_check(name="lon.pdf", data=b"%PDF-1.7" + b"0" * 2048)
+
+
+def test_signed_in_pages_are_not_stored_by_browsers_or_proxies(cast: Cast) -> None:
+    """Issue 22, item 5: `no-store` on what a signed-in user sees."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(cast.planning_finance)
+    for url in (reverse("plans:plan-list"), reverse("dashboards:overview"), reverse("audit:log-list")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
