@@ -17,13 +17,10 @@ from nhiemvu.core.http import AuthenticatedHttpRequest
 from . import selectors, services
 from .models import TokenScope
 
-NEW_TOKEN_SESSION_KEY = "api_new_token"
-
 
 @never_cache
 @login_required
-def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    new = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+def token_list(request: AuthenticatedHttpRequest, new: dict[str, object] | None = None) -> HttpResponse:
     return render(
         request,
         "api/token_list.html",
@@ -48,9 +45,8 @@ def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.localized_message)
         return redirect("api-tokens:token-list")
-    # Shown once, on the next page; after that only its hash exists.
-    request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "token": secret}
-    return redirect("api-tokens:token-list")
+    # Shown once, in this response, and stored nowhere: not in the session either (issue 22).
+    return token_list(request, new={"id": token.pk, "token": secret})
 
 
 @login_required

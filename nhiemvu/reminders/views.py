@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,8 +23,6 @@ from nhiemvu.core.http import AuthenticatedHttpRequest
 from . import selectors, services
 from .ical import render_calendar
 from .models import EmailMode
-
-NEW_FEED_SESSION_KEY = "reminders_new_feed"
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -85,8 +85,7 @@ def preference_update(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def feed_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    new = request.session.pop(NEW_FEED_SESSION_KEY, None)
+def feed_list(request: AuthenticatedHttpRequest, new: dict[str, Any] | None = None) -> HttpResponse:
     new_url = request.build_absolute_uri(reverse("reminders:feed-ics", args=[new["token"]])) if new else ""
     return render(
         request,
@@ -111,9 +110,8 @@ def feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.localized_message)
         return redirect("reminders:feed-list")
-    # The token is shown once, on the next page, and then exists only as its hash.
-    request.session[NEW_FEED_SESSION_KEY] = {"id": feed.pk, "token": token}
-    return redirect("reminders:feed-list")
+    # Shown once, in this response, and stored nowhere but as its hash: not in the session either.
+    return feed_list(request, new={"id": feed.pk, "token": token})
 
 
 @login_required

@@ -181,3 +181,15 @@ def test_a_password_change_revokes_the_users_tokens(cast: Cast) -> None:
     assert ApiToken.objects.filter(user=cast.planning_finance, revoked_at__isnull=True).count() == 0
     cast.planning_finance.save(update_fields=["last_login"])  # a login is not a password change
     assert ApiToken.objects.filter(user=cast.unit_staff, revoked_at__isnull=True).count() == 1
+
+
+def test_a_new_tokens_secret_is_never_written_to_the_session(client: Client, cast: Cast) -> None:
+    """Issue 22, item 5: the secret is in the one response that shows it, and in no session row."""
+    from django.contrib.sessions.models import Session
+
+    client.force_login(cast.unit_staff)
+    response = client.post(reverse("api-tokens:token-create"), {"name": "VB", "scope": "read"})
+    assert response.status_code == 200 and 'data-testid="new-token-value"' in response.content.decode()
+    row = ApiToken.objects.get(user=cast.unit_staff)
+    stored = " ".join(s.session_data + str(s.get_decoded()) for s in Session.objects.all())
+    assert f"nv_{row.prefix}_" not in stored

@@ -135,3 +135,14 @@ def test_only_a_units_staff_make_or_revoke_its_feed(world: World, client: Client
     client.post(reverse("reminders:feed-revoke", args=[feed.pk]))
     feed.refresh_from_db()
     assert feed.revoked_at is not None
+
+
+def test_a_new_feeds_address_is_never_written_to_the_session(world: World, client: Client) -> None:
+    """Issue 22, item 5: the calendar address is a secret too; only its hash is kept."""
+    from django.contrib.sessions.models import Session
+
+    client.login(username="kiemlam", password=PASSWORD)
+    response = client.post(reverse("reminders:feed-create"), {"organisation": world.cast.forest_unit.pk})
+    url = response.context["new_feed_url"]
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert token and all(token not in str(s.get_decoded()) for s in Session.objects.all())
