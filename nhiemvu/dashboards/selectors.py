@@ -339,11 +339,11 @@ def dashboard_project(snapshot: Snapshot, filters: Filters, *, plans: list[tuple
     obstacles = [o for o in snapshot.obstacles if o.task_id in ids]
     with_obstacle = {o.task_id for o in obstacles}
     soon = day + dt.timedelta(days=SOON_DAYS)
+    window = (day - dt.timedelta(days=TIMELINE_BEFORE), day + dt.timedelta(days=TIMELINE_AFTER))
     rows, bars, overdue, due_soon, timeline = [], [], [], [], []
     for task in tasks:
         row = _row(task, snapshot, task.pk in with_obstacle)
         bars.extend(_bars(task))
-        window = (day - dt.timedelta(days=TIMELINE_BEFORE), day + dt.timedelta(days=TIMELINE_AFTER))
         timeline += [
             d for d in task.due_items if d.kind == "milestone" and d.day and window[0] <= d.day <= window[1]
         ]

@@ -345,13 +345,15 @@ def _task_line(plan_index: int, agency: str, task: TaskState) -> TaskLine:
 def _leader_groups(blocks: list[_Block], snapshots: dict[int, Snapshot]) -> list[LeaderGroup]:
     """Open obstacles and proposals of the reports inside each plan's window, by the leader in charge."""
     groups: dict[str, LeaderGroup] = {}
+    # The snapshot lists obstacles newest period first; the report reads them in time order. Sorted
+    # once per snapshot: the plans of a provincial report share one.
+    in_time_order = {id(s): sorted(s.obstacles, key=lambda o: o.period_ends_on) for s in snapshots.values()}
     for b in blocks:
         tasks = {t.pk: t for t in b.tasks}
         snapshot = snapshots[b.period.plan_id]
         inside = b.period.starts_on, b.period.ends_on
 
-        # The snapshot lists obstacles newest period first; the report reads them in time order.
-        for o in sorted(snapshot.obstacles, key=lambda o: o.period_ends_on):
+        for o in in_time_order[id(snapshot)]:
             if o.task_id in tasks and inside[0] <= o.period_ends_on <= inside[1]:
                 _group(groups, tasks[o.task_id]).obstacles.append(
                     ObstacleLine(

@@ -79,17 +79,16 @@ def import_session_get(user: User, pk: int) -> ImportSession:
     )
 
 
+def _plans_of(issuer: Organisation | None) -> QuerySet[Plan]:
+    plans = Plan.objects.filter(issuer=issuer) if issuer is not None else Plan.objects.all()
+    return plans.select_related("source_document", "issuer")
+
+
 def plan_find_by_hash(content_hash: str, issuer: Organisation | None = None) -> Plan | None:
     """The plan imported from a file with these exact bytes, if any (of `issuer`'s plans, given one)."""
     if not content_hash:
         return None
-    plans = Plan.objects.filter(issuer=issuer) if issuer is not None else Plan.objects.all()
-    return (
-        plans.select_related("source_document", "issuer")
-        .filter(source_document__content_hash=content_hash)
-        .order_by("pk")
-        .first()
-    )
+    return _plans_of(issuer).filter(source_document__content_hash=content_hash).order_by("pk").first()
 
 
 def plan_find_by_number(
@@ -98,9 +97,8 @@ def plan_find_by_number(
     """The plan whose document has this number and issue date (a re-import of the same plan)."""
     if not number or issued_on is None:
         return None
-    plans = Plan.objects.filter(issuer=issuer) if issuer is not None else Plan.objects.all()
     return (
-        plans.select_related("source_document", "issuer")
+        _plans_of(issuer)
         .filter(source_document__number=number, source_document__issued_on=issued_on)
         .order_by("pk")
         .first()

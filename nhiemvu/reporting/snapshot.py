@@ -24,6 +24,7 @@ accepted correction replaced is left out, so nothing is listed twice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -328,7 +329,7 @@ class TaskState:
         """Its deadline or one of its milestones has passed undone: what the "overdue" numbers count."""
         return self.overdue or (not self.is_done and any(m.missed for m in self.milestones))
 
-    @property
+    @functools.cached_property  # read twice per task by the dashboard; the dataclass is frozen
     def due_items(self) -> list[DueItem]:
         """Its milestones, then its deadline ("Hoàn thành nhiệm vụ"), each with whether it was missed."""
         items = [
