@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early, so that every response (error pages and static files included) carries the policy.
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body: one over MAX_REQUEST_BYTES is refused by its Content-Length.
+    "nhiemvu.core.uploads.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -257,8 +259,31 @@ STORAGES = {
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Each file a unit attaches to a report (minutes, photos, spreadsheets).
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# How many files a unit may attach in one submission of the report form.
+MAX_ATTACHMENTS_PER_REQUEST = env_int("MAX_ATTACHMENTS_PER_REQUEST", 5)
+# The whole body of any request: refused by its Content-Length before a byte of it is read (a 413),
+# so a 400 MB post costs the server nothing. Room for the largest legitimate request (a plan, or a
+# report with its attachments) plus the form fields; the reverse proxy should say the same
+# (client_max_body_size in deploy/nginx.conf).
+MAX_REQUEST_BYTES = env_int(
+    "MAX_REQUEST_BYTES",
+    max(MAX_UPLOAD_BYTES, MAX_ATTACHMENTS_PER_REQUEST * MAX_ATTACHMENT_BYTES) + 1024 * 1024,
+)
+# Form fields and JSON bodies, files not counted: a plan posted as JSON to the API may carry its
+# source text, so as much as a plan file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded files over 1 MB are spooled to a temporary file, not held in memory; the bounded handler
+# first stops keeping a file's bytes once it is past the largest file any form accepts.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "nhiemvu.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Reading an uploaded plan runs in a child process with its own budget: a document that inflates
+# to a huge tree, or takes long to parse, is refused without holding a server worker for minutes.
+EXTRACT_SECONDS = env_int("EXTRACT_SECONDS", 30)
+EXTRACT_MEMORY_MB = env_int("EXTRACT_MEMORY_MB", 1024)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

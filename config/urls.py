@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -30,5 +28,5 @@ urlpatterns = [
     path("api/v1/", include("nhiemvu.api.urls")),
     path("account/tokens/", include("nhiemvu.api.web_urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (attachments, imported plans) have no URL of their own in any mode: they are
+# served only by views that check who may read them (reporting:attachment, plans:plan-document).

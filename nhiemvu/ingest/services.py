@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -43,6 +44,7 @@ from nhiemvu.plans.models import (
 
 from .matching import OfficialMatcher, OrganisationMatcher, guess_kind, looks_outside
 from .models import ImportSession, ImportStatus
+from .parsing.bounded import extract_bounded
 from .selectors import may_import_for, plan_find_existing
 
 NEW = "new"
@@ -120,6 +122,18 @@ def refuse_foreign_issuer(user: Any, issuer: Organisation) -> None:
 
 class ImportSessionClosedError(DomainError):
     code = "import_session_closed"
+
+
+def plan_extract_upload(data: bytes, file_name: str) -> dict[str, Any]:
+    """The plan JSON of a file uploaded through the web or the API, read in a child process within
+    EXTRACT_SECONDS and EXTRACT_MEMORY_MB (`parsing.bounded`); ExtractionError says why not."""
+    return extract_bounded(
+        data,
+        file_name,
+        max_bytes=settings.MAX_UPLOAD_BYTES,
+        seconds=settings.EXTRACT_SECONDS,
+        memory_mb=settings.EXTRACT_MEMORY_MB,
+    )
 
 
 def content_hash(data: bytes) -> str:

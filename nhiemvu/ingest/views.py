@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from .findings import finding_sentence, issuer_warnings
 from .forms import IssuerForm, ReviewForms, UploadForm
 from .matching import OfficialMatcher, OrganisationMatcher
 from .models import ImportSession
+from .parsing import ExtractionError
 from .selectors import (
     import_default_issuer,
     import_issuer_choices,
@@ -40,6 +40,7 @@ from .services import (
     import_session_revise,
     import_session_set_issuer,
     import_session_stage,
+    plan_extract_upload,
 )
 
 
@@ -52,8 +53,6 @@ def _require_importer(request: HttpRequest) -> None:
 @login_required
 def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_importer(request)
-    from nhiemvu.ingest.parsing import ExtractionError, extract_bytes
-
     issuers = import_issuer_choices(request.user)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, issuers=issuers)
@@ -61,7 +60,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             upload_file = form.cleaned_data["file"]
             data = upload_file.read()
             try:
-                plan_json = extract_bytes(data, upload_file.name, max_bytes=settings.MAX_UPLOAD_BYTES)
+                plan_json = plan_extract_upload(data, upload_file.name)
             except ExtractionError as exc:
                 english = (get_language() or "").startswith("en")
                 form.add_error("file", exc.message_en if english else exc.message_vi)

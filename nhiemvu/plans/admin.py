@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Finding, Milestone, Plan, SourceDocument, Target, Task
 
@@ -11,7 +12,14 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["number", "symbol", "title", "issuer_name"]
     autocomplete_fields = ["issuer"]
-    readonly_fields = ["content_hash"]
+    # The imported file is downloaded from its plan's page (which checks who may read it); /media/
+    # has no URL, so the admin shows its stored name only.
+    exclude = ["file"]
+    readonly_fields = ["stored_file", "content_hash"]
+
+    @admin.display(description=_("Tệp gốc"))
+    def stored_file(self, obj: SourceDocument) -> str:
+        return obj.file.name or "—"
 
 
 class TaskInline(admin.TabularInline):

@@ -10,4 +10,5 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="plan-list"),
     path("<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("<int:pk>/document/", views.plan_document_download, name="plan-document"),
 ]

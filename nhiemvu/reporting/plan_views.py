@@ -5,8 +5,10 @@ They live with reporting because they show progress; `plans` itself knows nothin
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
 from nhiemvu.core.http import AuthenticatedHttpRequest
@@ -44,3 +46,18 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "manages_periods": reporting_access.may_manage_periods(scope, plan.issuer_id),
         },
     )
+
+
+@login_required
+def plan_document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The file the plan was imported from, to whoever may see the plan; uploaded files are served
+    only through views like this one (never as /media/ URLs), in every mode."""
+    plan = selectors.plan_get(request.user, pk)
+    document = plan.source_document
+    if document is None or not document.file.name:
+        raise Http404
+    try:
+        opened = document.file.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    return FileResponse(opened, as_attachment=True, filename=PurePath(document.file.name).name)

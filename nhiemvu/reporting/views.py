@@ -109,7 +109,7 @@ def report_edit(request: AuthenticatedHttpRequest, task_pk: int, period_pk: int)
                     user=request.user,
                     revision=form.cleaned_data["revision"],
                     data=form.to_input(),
-                    uploads=[(f.name or "", f.read()) for f in request.FILES.getlist("attachments")],
+                    uploads=services.attachment_uploads_read(request.FILES.getlist("attachments")),
                     submit=action == "submit",
                     scope=scope,
                 )

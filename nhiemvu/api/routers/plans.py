@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from nhiemvu.ingest.parsing import MAX_BYTES, ExtractionError, extract_bytes
+from nhiemvu.ingest.parsing import ExtractionError
 from nhiemvu.ingest.selectors import import_default_issuer, import_issuer_choices, user_may_import
-from nhiemvu.ingest.services import plan_import_commit
+from nhiemvu.ingest.services import plan_extract_upload, plan_import_commit
 from nhiemvu.lib.plan_json import PlanJSON
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.organisations.selectors import access_scope
@@ -118,14 +119,15 @@ def plan_import_file(
     target = _update_target(request, update_plan)
     # The name only hints at the type and names the stored copy.
     name = upload_name(file, default="plan", max_length=200)
-    if (file.size or 0) > MAX_BYTES:
+    limit = settings.MAX_UPLOAD_BYTES
+    if (file.size or 0) > limit:  # before a byte is read
         raise ExtractionError(
             "too_large",
-            f"Tệp quá lớn; giới hạn là {MAX_BYTES // (1024 * 1024)} MB",
-            f"The file is too large; the limit is {MAX_BYTES // (1024 * 1024)} MB",
+            f"Tệp quá lớn; giới hạn là {limit // (1024 * 1024)} MB",
+            f"The file is too large; the limit is {limit // (1024 * 1024)} MB",
         )
     data = file.read()
-    plan_json = extract_bytes(data, name)
+    plan_json = plan_extract_upload(data, name)
     plan_json.pop("source_text", None)
     with transaction.atomic():
         plan = plan_import_commit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zoneinfo
 from collections import Counter
@@ -107,17 +108,23 @@ def test_the_demo_command_serves_where_it_says_and_links_follow(seed_plan_path: 
     """`PORT=8101 make demo`: the address printed, and the site URL used in e-mails and feeds."""
     monkeypatch.setenv("PORT", "8101")
     monkeypatch.delenv("NHIEMVU_SITE_URL", raising=False)
+    executed: list[list[str]] = []
+    # Where the command would replace itself with gunicorn: the command line is kept instead.
     monkeypatch.setattr(
-        "django.core.management.commands.runserver.Command.handle", lambda self, *a, **k: None
+        "nhiemvu.core.management.commands.serve.os.execv", lambda path, argv: executed.append(argv)
     )
     out = StringIO()
     original = settings.NHIEMVU_SITE_URL
     try:
         call_command("demo", "--plan", str(seed_plan_path), stdout=out)
         assert "http://127.0.0.1:8101/" in out.getvalue()
-        assert settings.NHIEMVU_SITE_URL == "http://127.0.0.1:8101"
+        [argv] = executed
+        assert argv[argv.index("--bind") + 1] == "127.0.0.1:8101" and "config.wsgi:application" in argv
+        # gunicorn's workers read the address from the environment they inherit.
+        assert os.environ["NHIEMVU_SITE_URL"] == settings.NHIEMVU_SITE_URL == "http://127.0.0.1:8101"
         from nhiemvu.reminders.services import site_url
 
         assert site_url() == "http://127.0.0.1:8101"
     finally:
         settings.NHIEMVU_SITE_URL = original
+        os.environ.pop("NHIEMVU_SITE_URL", None)

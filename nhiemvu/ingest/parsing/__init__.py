@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .bounded import extract_bounded
 from .errors import ExtractionError
 from .outline import render_outline
 
-__all__ = ["ExtractionError", "extract_bytes", "extract_file", "render_outline"]
+__all__ = ["ExtractionError", "extract_bounded", "extract_bytes", "extract_file", "render_outline"]
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -25,6 +26,12 @@ def extract_bytes(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
         return extract(data, filename, max_bytes)
     except ExtractionError:
         raise
+    except MemoryError as e:
+        raise ExtractionError(
+            "too_complex",
+            "Tệp quá phức tạp để đọc (vượt giới hạn bộ nhớ)",
+            "The file is too complex to read (over the memory limit)",
+        ) from e
     except RecursionError as e:
         raise ExtractionError(
             "corrupt", "Tệp có cấu trúc bất thường", "The file has an abnormal structure"

@@ -38,10 +38,12 @@ BINARY_MAGICS: tuple[bytes, ...] = (
     b"MM\x00*",
 )
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
-# A real plan's document.xml is a few MB at most; anything that inflates past this, or inflates
-# a hundredfold, is treated as a zip bomb before python-docx is allowed to open it.
-MAX_UNZIPPED = 100 * 1024 * 1024
-MAX_RATIO = 200
+# A real plan's XML is a few MB at most (a 140-row assignment table about 3 MB); anything that
+# inflates past these, or inflates a hundredfold, is treated as a zip bomb before python-docx is
+# allowed to open it (it builds a tree of some ten times the XML's size, at a few MB a second).
+MAX_UNZIPPED = 64 * 1024 * 1024
+MAX_XML = 20 * 1024 * 1024
+MAX_RATIO = 100
 
 
 @dataclass(slots=True)
@@ -249,8 +251,9 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
             "corrupt", "Tệp .docx bị hỏng (không mở được)", "The .docx file is corrupt (cannot be opened)"
         ) from e
     total = sum(i.file_size for i in infos)
+    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
     packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+    if total > MAX_UNZIPPED or xml > MAX_XML or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise _fail(
             "zip_bomb",
             "Tệp .docx giải nén ra dung lượng bất thường (nghi tệp độc hại)",
@@ -326,7 +329,7 @@ def _docx_blocks(data: bytes) -> list[Block]:
                     rows.append(cells)
                 blocks += table_blocks(rows)
         return blocks
-    except ExtractionError:
+    except (ExtractionError, MemoryError):
         raise
     except Exception as e:  # python-docx raises many types (KeyError, XMLSyntaxError, ValueError...)
         raise _fail(
@@ -619,7 +622,7 @@ def _pdf_blocks(data: bytes) -> list[Block]:
                         page_items.pop(0)
                 items += page_items
                 page.close()  # drops the page's cached layout and objects: pages are read one by one
-    except ExtractionError:
+    except (ExtractionError, MemoryError):
         raise
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, TypeError...
         # pdfplumber wraps what pdfminer raises while opening the file in a PdfminerException.

@@ -3,7 +3,7 @@
     periods.py       periods_generate, period_lock, period_unlock, period_set_due
     reports.py       report_start, report_save_draft, report_submit, report_write (the form's save)
     review.py        report_accept, report_return, obstacle_answer
-    attachments.py   attachment_check, attachment_add
+    attachments.py   attachment_uploads_read, attachment_check, attachment_add
     plans.py         plan_activate
 
 Import from here: `from nhiemvu.reporting.services import report_submit`. Reads are in
@@ -18,6 +18,7 @@ from .attachments import (
     MAX_UNZIPPED_RATIO,
     attachment_add,
     attachment_check,
+    attachment_uploads_read,
     sniff_content_type,
 )
 from .periods import period_lock, period_set_due, period_unlock, periods_generate
@@ -40,6 +41,7 @@ __all__ = [
     "ReportInput",
     "attachment_add",
     "attachment_check",
+    "attachment_uploads_read",
     "obstacle_answer",
     "period_lock",
     "period_set_due",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from nhiemvu.organisations.selectors import AccessScope, access_scope
@@ -60,18 +62,40 @@ def sniff_content_type(data: bytes) -> str | None:
     return None
 
 
+def _too_large(name: str) -> AttachmentError:
+    limit = settings.MAX_ATTACHMENT_BYTES
+    return AttachmentError(
+        f"Tệp «{name}» lớn hơn {limit // (1024 * 1024)} MB.",
+        message_en=f"{name} is larger than the {limit // (1024 * 1024)} MB limit.",
+    )
+
+
+def attachment_uploads_read(files: Sequence[UploadedFile]) -> list[tuple[str, bytes]]:
+    """The (name, bytes) of a form's uploaded files, each size checked before a byte is read.
+
+    A file past the largest any form takes arrived without its bytes (core.uploads); either way
+    one over the attachment limit is refused here by its size, never read into memory.
+    """
+    most = settings.MAX_ATTACHMENTS_PER_REQUEST
+    if len(files) > most:
+        raise AttachmentError(
+            f"Mỗi lần lưu chỉ đính kèm được tối đa {most} tệp; hãy gửi phần còn lại ở lần lưu sau.",
+            message_en=f"At most {most} files can be attached at a time.",
+        )
+    for upload in files:
+        if (upload.size or 0) > settings.MAX_ATTACHMENT_BYTES:
+            raise _too_large(upload.name or "")
+    return [(upload.name or "", upload.read()) for upload in files]
+
+
 def attachment_check(*, name: str, data: bytes) -> str:
     """The content type of an acceptable attachment, or AttachmentError; writes nothing.
 
     Views check every file of a POST first, so a refused third file doesn't leave the first
     two written to storage by a transaction that then rolls back.
     """
-    limit = settings.MAX_ATTACHMENT_BYTES
-    if len(data) > limit:
-        raise AttachmentError(
-            f"Tệp «{name}» lớn hơn {limit // (1024 * 1024)} MB.",
-            message_en=f"{name} is larger than the limit.",
-        )
+    if len(data) > settings.MAX_ATTACHMENT_BYTES:
+        raise _too_large(name)
     content_type = sniff_content_type(data)
     if content_type is None:
         raise AttachmentError(

@@ -21,14 +21,19 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("NHIEMVU_THREADS", "2")))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        argv = [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", options["bind"],
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        ]  # fmt: skip
+        argv = gunicorn_argv(bind=options["bind"], workers=options["workers"], threads=options["threads"])
         self.stdout.write(f"gunicorn on http://{options['bind']}/")
         sys.stdout.flush()
         os.execv(sys.executable, argv)
+
+
+def gunicorn_argv(*, bind: str, workers: int, threads: int) -> list[str]:
+    """The command line of gunicorn serving the site (the demo serves with it too)."""
+    return [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", bind,
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--access-logfile", "-",
+        "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]  # fmt: skip

@@ -60,6 +60,8 @@ class Command(BaseCommand):
         address = f"http://{options['addrport']}"
         if not os.environ.get("NHIEMVU_SITE_URL"):
             # Links in e-mails and calendar feeds point where this demo actually answers.
-            settings.NHIEMVU_SITE_URL = address
+            os.environ["NHIEMVU_SITE_URL"] = settings.NHIEMVU_SITE_URL = address
         self.stdout.write(f"Mở {address}/ — Ctrl+C để dừng.")
-        call_command("runserver", options["addrport"], use_reloader=False)
+        # The production server, not Django's development one: the demo behaves as a real install
+        # does (request limits, no /media/ URLs, several workers); two workers suit a laptop.
+        call_command("serve", bind=options["addrport"], workers=2)

@@ -1,0 +1,102 @@
+"""Extract a plan in a child process with a budget of seconds and memory.
+
+A document can be small and still expensive: a .docx of half a megabyte whose XML inflates to a
+hundred, a PDF whose pages draw millions of objects. The web and the API read an uploaded plan
+here, so such a file costs one short-lived child process, which the kernel stops at its CPU and
+address-space limits and the parent at its wall-clock limit, and never a server worker for minutes.
+The console (`nhiemvu extract`, `nhiemvu import`) reads in its own process, as before.
+
+    python -m nhiemvu.ingest.parsing.bounded NAME MAX_BYTES SECONDS MEMORY_MB < file > plan.json
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+
+from .errors import ExtractionError
+
+__all__ = ["extract_bounded"]
+
+# Exit statuses of the child beside 0 (the plan JSON on stdout).
+REFUSED = 3  # an ExtractionError, as JSON on stdout
+OVER_BUDGET = 4  # out of memory inside Python
+# The wall-clock budget is the CPU budget plus this, for a child waiting on the disk or a busy core.
+WALL_SLACK_SECONDS = 10
+
+
+def over_budget(seconds: int, memory_mb: int) -> ExtractionError:
+    return ExtractionError(
+        "too_complex",
+        f"Tệp quá phức tạp để đọc (cần hơn {seconds} giây hoặc {memory_mb} MB bộ nhớ). "
+        "Hãy kiểm tra lại tệp, hoặc lưu lại thành .docx/.pdf gọn hơn rồi tải lên.",
+        f"The file is too complex to read (over {seconds} s or {memory_mb} MB of memory). "
+        "Check the file, or save a leaner .docx/.pdf and upload that.",
+    )
+
+
+def extract_bounded(data: bytes, filename: str, *, max_bytes: int, seconds: int, memory_mb: int) -> dict:
+    """The plan JSON of `data`, read in a child process limited to `seconds` of CPU and `memory_mb`."""
+    command = [
+        sys.executable, "-m", "nhiemvu.ingest.parsing.bounded",
+        filename, str(max_bytes), str(seconds), str(memory_mb),
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(
+            command, input=data, capture_output=True, timeout=seconds + WALL_SLACK_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired as exc:  # run() has killed the child
+        raise over_budget(seconds, memory_mb) from exc
+    if done.returncode == 0:
+        plan: dict = json.loads(done.stdout)
+        return plan
+    if done.returncode == REFUSED:
+        refusal = json.loads(done.stdout)
+        raise ExtractionError(refusal["code"], refusal["message_vi"], refusal["message_en"])
+    # OVER_BUDGET, or killed by the kernel (SIGXCPU at the CPU limit, SIGKILL, SIGSEGV when an
+    # allocation in C fails): the document cost more than its budget.
+    raise over_budget(seconds, memory_mb)
+
+
+def _hit_ceiling(exc: BaseException, memory: int) -> bool:
+    """Whether a refusal came from the memory limit: lxml and pdfminer report a failed allocation
+    as their own errors ("unknown error"), so the chain of causes and the peak address space are
+    both looked at."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, MemoryError):
+            return True
+        cause = cause.__cause__
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmPeak:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return peak_kb * 1024 > 0.8 * memory
+
+
+def _child(argv: list[str]) -> int:
+    filename, max_bytes, seconds, memory_mb = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    from . import extract_bytes
+
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    try:
+        plan = extract_bytes(data, filename, max_bytes=max_bytes)
+    except ExtractionError as exc:
+        if exc.code == "too_complex" or _hit_ceiling(exc, memory):
+            return OVER_BUDGET
+        json.dump({"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en}, sys.stdout)
+        return REFUSED
+    except MemoryError:
+        return OVER_BUDGET
+    json.dump(plan, sys.stdout, ensure_ascii=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))
