@@ -306,6 +306,10 @@ REMINDERS_DIGEST_HOUR = env_int("REMINDERS_DIGEST_HOUR", 7)
 if not 0 <= REMINDERS_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured(f"REMINDERS_DIGEST_HOUR={REMINDERS_DIGEST_HOUR} must be 0–23")
 
+# Wrong API tokens tolerated from one address within the window before it is refused (429).
+API_FAILED_TOKEN_LIMIT = env_int("API_FAILED_TOKEN_LIMIT", 20)
+API_FAILED_TOKEN_WINDOW = env_int("API_FAILED_TOKEN_WINDOW", 15 * 60)
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

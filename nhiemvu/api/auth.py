@@ -2,14 +2,21 @@
 
 No session authentication on the API: a browser's cookie would make every write a CSRF risk,
 and an integration has no session anyway.
+
+Guessing is throttled: an address that presents API_FAILED_TOKEN_LIMIT wrong tokens within
+API_FAILED_TOKEN_WINDOW seconds gets `429 too_many_failed_tokens` for every token, right or wrong,
+until the window has passed. The count lives in the cache: shared by every worker and server with
+CACHE_URL (Redis); per process with the embedded default.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from nhiemvu.audit.middleware import actor_is
+from nhiemvu.audit.middleware import actor_is, client_address
 
 from .errors import ApiError
 from .models import ApiToken
@@ -25,8 +32,23 @@ class TokenAuth(HttpBearer):
     openapi_bearerFormat = "nv_<prefix>_<secret>"
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        failures_key = f"api-token-failures:{client_address(request) or 'unknown'}"
+        window = settings.API_FAILED_TOKEN_WINDOW
+        if cache.get(failures_key, 0) >= settings.API_FAILED_TOKEN_LIMIT:
+            raise ApiError(
+                429,
+                "too_many_failed_tokens",
+                f"Quá nhiều khóa API sai từ địa chỉ này; hãy thử lại sau {window // 60} phút.",
+                f"Too many wrong API tokens from this address; try again in {window // 60} minutes.",
+                headers={"Retry-After": str(window)},
+            )
         row = api_token_by_secret(token)
         if row is None:
+            cache.add(failures_key, 0, timeout=window)  # the window starts at the first failure
+            try:
+                cache.incr(failures_key)
+            except ValueError:  # expired between the two calls
+                cache.set(failures_key, 1, timeout=window)
             return None
         if request.method not in SAFE_METHODS and not row.may_write:
             raise ApiError(

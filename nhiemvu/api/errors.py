@@ -31,7 +31,13 @@ class ApiError(Exception):
     """A refusal the API itself decides (bad token, read-only token, a reference in a body)."""
 
     def __init__(
-        self, status: int, code: str, message: str, message_en: str = "", details: Any = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        message_en: str = "",
+        details: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message_en or message)
         self.status, self.code, self.message, self.message_en, self.details = (
@@ -41,6 +47,7 @@ class ApiError(Exception):
             message_en,
             details,
         )
+        self.headers = headers or {}
 
 
 NOT_FOUND = ("not_found", "Không tìm thấy hoặc bạn không có quyền truy cập.", "Not found.")
@@ -74,7 +81,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return _json(api, request, exc.status, error_body(exc.code, exc.message, exc.message_en, exc.details))
+        response = _json(
+            api, request, exc.status, error_body(exc.code, exc.message, exc.message_en, exc.details)
+        )
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -9,14 +9,17 @@ from nhiemvu.core.http import AuthenticatedHttpRequest
 from ..models import ApiToken
 from ..schemas import ErrorOut
 
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# 429: the address sent too many wrong tokens (auth.TokenAuth); 413: the body is over MAX_REQUEST_BYTES.
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {
     400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    413: ErrorOut,
     422: ErrorOut,
+    429: ErrorOut,
 }
 
 

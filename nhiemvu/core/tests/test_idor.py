@@ -8,6 +8,7 @@ until it is added here with its expected answer.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.http import HttpResponseRedirect
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nhiemvu.api.services import api_token_create
 from nhiemvu.ingest.services import import_session_stage
-from nhiemvu.plans.models import Plan
+from nhiemvu.plans.models import Plan, SourceDocument
 from nhiemvu.reminders.models import Notification, NotificationKind
 from nhiemvu.reminders.services import feed_create
 from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod
@@ -92,6 +94,11 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def ours(cast: Cast) -> Ours:
     plan = make_plan(cast, tasks=1, targets_per_task=1)
+    # The file the plan was imported from, downloadable through plans:plan-document.
+    plan.source_document = SourceDocument(number="05/KH-SNN", issued_on=dt.date(2023, 1, 5))
+    plan.source_document.file.save("ke-hoach.txt", ContentFile(b"KE HOACH"), save=False)
+    plan.source_document.save()
+    plan.save(update_fields=["source_document"])
     periods_generate(plan=plan)
     task = plan.tasks.get()
     period = plan.periods.get(key="2023-06")
@@ -157,6 +164,7 @@ WEB: dict[str, Case] = {
         GET, _r("organisations:organisation-detail", lambda o: o.cast.forest_unit.pk), DIRECTORY
     ),
     "plans:plan-detail": Case(GET, _r("plans:plan-detail", lambda o: o.plan_pk)),
+    "plans:plan-document": Case(GET, _r("plans:plan-document", lambda o: o.plan_pk)),
     "ingest:review": Case(GET, _r("ingest:review", lambda o: o.session_pk)),
     "ingest:confirm": Case(POST, _r("ingest:confirm", lambda o: o.session_pk)),
     "ingest:discard": Case(POST, _r("ingest:discard", lambda o: o.session_pk)),
