@@ -15,9 +15,11 @@ AUDITED_MODELS = [
     "plans.Task",
     "plans.Target",
     "plans.Milestone",
+    "reporting.ReportingPeriod",  # send-by dates moved, periods locked and unlocked: by whom, when
     "reporting.ProgressReport",
     "reporting.TargetValue",
     "reporting.Obstacle",
+    "reporting.Attachment",
     "organisations.Membership",
     "organisations.Official",
     "organisations.Organisation",
@@ -43,7 +45,7 @@ def owning_organisation_id(instance: Model) -> int | None:
     """
     from nhiemvu.organisations.models import Membership, Official, Organisation
     from nhiemvu.plans.models import Milestone, Plan, Target, Task
-    from nhiemvu.reporting.models import Obstacle, ProgressReport, TargetValue
+    from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod, TargetValue
 
     obj: Any = instance
     path: tuple[str, ...]
@@ -56,12 +58,12 @@ def owning_organisation_id(instance: Model) -> int | None:
         return obj.issuer_id
     # The services write under a report or task they have loaded with its plan: take the issuer
     # from there rather than ask the database on every audited row.
-    if isinstance(obj, Task):
+    if isinstance(obj, Task | ReportingPeriod):
         path, found = ("plan",), Plan.objects.filter(pk=obj.plan_id).values_list("issuer_id", flat=True)
     elif isinstance(obj, Target | Milestone | ProgressReport):
         path = ("task", "plan")
         found = Task.objects.filter(pk=obj.task_id).values_list("plan__issuer_id", flat=True)
-    elif isinstance(obj, TargetValue | Obstacle):
+    elif isinstance(obj, TargetValue | Obstacle | Attachment):
         path = ("report", "task", "plan")
         found = ProgressReport.objects.filter(pk=obj.report_id).values_list(
             "task__plan__issuer_id", flat=True

@@ -22,6 +22,7 @@ from .models import (
     Obstacle,
     ProgressReport,
     ReportingPeriod,
+    ReportStatus,
     ReviewEvent,
     TargetValue,
 )
@@ -67,8 +68,23 @@ def period_get(user: User, pk: int, scope: AccessScope | None = None) -> Reporti
     )
 
 
+def others_unsent(scope: AccessScope) -> Q:
+    """Reports another unit has not sent: its drafts, a correction being prepared among them.
+
+    An unsent report is the unit's working copy: its figures are not the unit's word until sent.
+    Only the unit's own staff read it; Planning-Finance, the director and deputies, the support
+    units and provincial reviewers see that it is being drafted (its status on the submissions
+    page) but not what it says, on the web and through the API alike. A returned report was sent
+    once and stays readable to those who read it then.
+    """
+    if scope.superuser:
+        return Q(pk__in=[])
+    return Q(status=ReportStatus.DRAFT) & ~Q(organisation_id__in=scope.unit_orgs)
+
+
 def reports_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[ProgressReport]:
-    return ProgressReport.objects.filter(task__in=tasks_visible_to(user, scope))
+    scope = access_scope(user) if scope is None else scope
+    return ProgressReport.objects.filter(task__in=tasks_visible_to(user, scope)).exclude(others_unsent(scope))
 
 
 def report_get(user: User, pk: int, scope: AccessScope | None = None) -> ProgressReport:
@@ -97,10 +113,12 @@ def task_for_report(user: User, pk: int, scope: AccessScope | None = None) -> Ta
     )
 
 
-def task_history(task: Task) -> QuerySet[ProgressReport]:
-    """All reports on a task, newest period first, with their review events."""
+def task_history(task: Task, scope: AccessScope) -> QuerySet[ProgressReport]:
+    """The reports on a task the user may read (`others_unsent`), newest period first, with their
+    review events."""
     return (
-        task.reports.select_related("period", "organisation", "supersedes", "created_by")
+        task.reports.exclude(others_unsent(scope))
+        .select_related("period", "organisation", "supersedes", "created_by")
         .prefetch_related(
             Prefetch("events", queryset=ReviewEvent.objects.select_related("actor").order_by("at", "id")),
             Prefetch("values", queryset=TargetValue.objects.select_related("target")),

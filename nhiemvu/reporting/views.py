@@ -210,7 +210,7 @@ def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "task": task,
             "progress": progress,
-            "history": selectors.task_history(task),
+            "history": selectors.task_history(task, scope),
             "period": period,
             "may_report": unit is not None and period is not None,
             "may_answer": access.may_answer_obstacle(scope, task),

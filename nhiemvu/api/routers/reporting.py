@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
@@ -318,8 +317,8 @@ def attachment_upload(request: ApiRequest, report_id: Id) -> Status[dict[str, An
             "Send the file in the `file` field.",
         )
     name = upload_name(file, default="tep", max_length=255)  # it only labels the file
-    # One byte past the limit is all the service's size check needs; the rest is never read.
-    data = file.read(settings.MAX_ATTACHMENT_BYTES + 1)
+    # Its size is checked before a byte is read (a file past every limit arrived without its bytes).
+    [(_, data)] = services.attachment_uploads_read([file])
     attachment = services.attachment_add(report=report, user=request.user, name=name, data=data, scope=scope)
     return Status(201, attachment_out(attachment))
 
