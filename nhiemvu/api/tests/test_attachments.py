@@ -18,6 +18,7 @@ from nhiemvu.reporting.models import Attachment, ProgressReport, ReportStatus
 from nhiemvu.reporting.services import (
     attachment_add,
     report_accept,
+    report_return,
     report_submit,
 )
 
@@ -64,7 +65,7 @@ def upload(api: Api, report: ProgressReport, name: str = "bien-ban.pdf", data: b
     return api.upload(f"/reports/{report.pk}/attachments", {"file": SimpleUploadedFile(name, data)})
 
 
-def test_a_unit_attaches_a_file_to_its_draft_and_anyone_who_sees_the_report_downloads_it(
+def test_a_unit_attaches_a_file_to_its_draft_and_anyone_who_sees_the_sent_report_downloads_it(
     unit: Api, planner: Api, cycle: Cycle
 ) -> None:
     report = draft(cycle)
@@ -83,6 +84,9 @@ def test_a_unit_attaches_a_file_to_its_draft_and_anyone_who_sees_the_report_down
     }
     assert body["uploaded_at"].startswith(str(attachment.created_at.year))
 
+    # An unsent draft is the unit's own (README): Planning-Finance reads its files once it is sent.
+    assert planner.get(f"/attachments/{attachment.pk}/file").status_code == 404
+    report_submit(report=report, user=cycle.cast.unit_staff)
     for api in (unit, planner):
         listed = api.get(f"/reports/{report.pk}/attachments").json()
         assert (listed["count"], [a["id"] for a in listed["results"]]) == (1, [attachment.pk])
@@ -177,7 +181,9 @@ def test_a_submitted_report_takes_no_file_and_answers_404_as_the_web_does(unit: 
 def test_who_sees_the_report_but_does_not_write_it_cannot_attach(
     api_as: Any, cycle: Cycle, role: str
 ) -> None:
-    report = draft(cycle)
+    # Returned: sent once, so they read it, and open to edits, so attaching is the unit's to do.
+    report = report_submit(report=draft(cycle), user=cycle.cast.unit_staff)
+    report = report_return(report=report, user=cycle.cast.planning_finance, comment="Bổ sung biên bản")
     api: Api = api_as(getattr(cycle.cast, role))
     assert api.get(f"/reports/{report.pk}/attachments").status_code == 200
     refused = upload(api, report)
@@ -227,7 +233,8 @@ def test_another_organisations_attachments_are_the_same_404_as_missing_ones(
 
 
 def test_the_list_costs_the_same_queries_for_many_files_as_for_one(planner: Api, cycle: Cycle) -> None:
-    report = draft(cycle)
+    report = report_submit(report=draft(cycle), user=cycle.cast.unit_staff)
+    report = report_return(report=report, user=cycle.cast.planning_finance, comment="Bổ sung biên bản")
     attachment_add(report=report, user=cycle.cast.unit_staff, name="1.pdf", data=PDF)
     planner.get("/me")  # the token's first use writes last_used_at; measure the steady state
 

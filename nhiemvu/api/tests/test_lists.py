@@ -202,6 +202,8 @@ def test_every_other_list_filter_narrows_to_the_matching_rows(planner: Api, cycl
         task=other_task, period=other.periods.get(key="2023-06"), user=cycle.cast.unit_staff
     )
     Obstacle.objects.create(report=other_report, description="Thiếu giống", needs="", addressed_to="")
+    # Sent, so Planning-Finance reads it (an unsent draft is the unit's own).
+    other_report = report_submit(report=other_report, user=cycle.cast.unit_staff)
     cast = cycle.cast
 
     def rows(path: str, **params: Any) -> list[dict[str, Any]]:

@@ -40,10 +40,20 @@ def test_the_deputy_answers_then_resolves_and_the_unit_reads_it(api_as: Any, cyc
     assert report["obstacles"][0]["answered_at"] is None
 
 
-def test_an_obstacle_of_a_draft_is_a_409(api_as: Any, cycle: Cycle) -> None:
-    report = _report(api_as(cycle.cast.unit_staff), cycle, submit=False)
+def test_an_obstacle_of_an_unsent_draft_is_a_404_and_of_a_returned_report_a_409(
+    api_as: Any, cycle: Cycle
+) -> None:
+    """The deputy does not read the unit's draft (README), so its obstacles are not found; a
+    returned report was read, and is the unit's to change: its obstacles wait for the resubmission."""
+    unit = api_as(cycle.cast.unit_staff)
+    report = _report(unit, cycle, submit=False)
     obstacle_id = report["obstacles"][0]["id"]
-    response = api_as(cycle.cast.deputy).post(f"/obstacles/{obstacle_id}/answer", {"answer": "Đồng ý"})
+    deputy = api_as(cycle.cast.deputy)
+    assert deputy.post(f"/obstacles/{obstacle_id}/answer", {"answer": "Đồng ý"}).status_code == 404
+    unit.post(f"/reports/{report['id']}/submit")
+    planner = api_as(cycle.cast.planning_finance)
+    assert planner.post(f"/reports/{report['id']}/return", {"comment": "Bổ sung"}).status_code == 200
+    response = deputy.post(f"/obstacles/{obstacle_id}/answer", {"answer": "Đồng ý"})
     assert response.status_code == 409
     assert response.json()["code"] == "obstacle_not_answerable"
     assert Obstacle.objects.get(pk=obstacle_id).answer == ""

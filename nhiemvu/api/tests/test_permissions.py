@@ -131,9 +131,15 @@ def attach(api: Api, cycle: Cycle) -> Seen:
     return Seen(response.status_code, Attachment.objects.filter(report=report).exists())
 
 
-def download_attachment(api: Api, cycle: Cycle) -> Seen:
-    attachment = attachment_add(report=draft(cycle), user=cycle.cast.unit_staff, name="bb.pdf", data=PDF)
-    return Seen(api.get(f"/attachments/{attachment.pk}/file").status_code)
+def download_attachment(*, sent: bool) -> Callable[[Api, Cycle], Seen]:
+    def act(api: Api, cycle: Cycle) -> Seen:
+        report = draft(cycle)
+        attachment = attachment_add(report=report, user=cycle.cast.unit_staff, name="bb.pdf", data=PDF)
+        if sent:
+            report_submit(report=report, user=cycle.cast.unit_staff)
+        return Seen(api.get(f"/attachments/{attachment.pk}/file").status_code)
+
+    return act
 
 
 def activate_plan(api: Api, cycle: Cycle) -> Seen:
@@ -174,7 +180,8 @@ ACTIONS: dict[str, Callable[[Api, Cycle], Seen]] = {
     "view the period": view(lambda c: f"/periods/{c.june.pk}"),
     "lock a period": lock_period,
     "attach a file to a draft of task 1": attach,
-    "download an attachment of task 1": download_attachment,
+    "download an attachment of task 1's unsent draft": download_attachment(sent=False),
+    "download an attachment of task 1's sent report": download_attachment(sent=True),
     "activate the plan": activate_plan,
     "answer an obstacle of task 1": answer_obstacle,
 }
@@ -205,7 +212,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "view the period":                    (OK,        OK,        OK,        OK,        OK,        NOT_FOUND, OK,        UNAUTHENTICATED),
     "lock a period":                      (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
     "attach a file to a draft of task 1": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
-    "download an attachment of task 1":   (OK,        OK,        OK,        OK,        OK,        NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
+    "download an attachment of task 1's unsent draft": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
+    "download an attachment of task 1's sent report":  (OK,        OK,        OK,        OK, OK,        NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
     "activate the plan":                  (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
     "answer an obstacle of task 1":       (OK,        OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED),
 }  # fmt: skip

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.http import HttpResponseRedirect
 from django.test import Client
@@ -23,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nhiemvu.api.services import api_token_create
 from nhiemvu.ingest.services import import_session_stage
+from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
 from nhiemvu.plans.models import Plan, SourceDocument
 from nhiemvu.reminders.models import Notification, NotificationKind
 from nhiemvu.reminders.services import feed_create
@@ -266,14 +268,40 @@ def _state(ours: Ours) -> tuple[object, ...]:
     )
 
 
+def far_planner() -> User:
+    """Planning-Finance of a department in another province: the strongest role outside our body."""
+    province = Organisation.objects.create(
+        name="UBND tỉnh Cao Bằng", kind=OrganisationKind.PROVINCE_COMMITTEE
+    )
+    department = Organisation.objects.create(
+        parent=province, name="Sở Nông nghiệp tỉnh Cao Bằng", kind=OrganisationKind.DEPARTMENT
+    )
+    division = Organisation.objects.create(parent=department, name="Phòng KH-TC Cao Bằng", kind="division")
+    user = User.objects.create_user(username="khtc.caobang", password="x")
+    Membership.objects.create(user=user, organisation=division, role=Role.PLANNING_FINANCE)
+    return user
+
+
+@pytest.mark.parametrize(
+    "who", ["unit staff of a sibling department", "planning-finance of another province"]
+)
 @pytest.mark.parametrize("name", TABLE)
-def test_the_outsider_gets_404_for_our_objects(ours: Ours, name: str) -> None:
+def test_the_outsider_gets_404_for_our_objects(ours: Ours, name: str, who: str) -> None:
+    """Every object URL, read or write, on the web and the API: another body gets a 404 and
+    changes nothing, whether a unit officer next door or Planning-Finance of another province."""
     case = TABLE[name]
     client = Client()
-    client.force_login(ours.cast.outsider)
+    if who.startswith("unit staff"):
+        outsider, token = ours.cast.outsider, ours.outsider_token
+    else:
+        outsider = far_planner()
+        token = api_token_create(user=outsider, name="Hệ thống Cao Bằng", scope="write")[1]
+    client.force_login(outsider)
     before = _state(ours)
-    response = _call(client, case, ours, ours.outsider_token if name.startswith("api:") else None)
-    if case.outsider == DIRECTORY:
+    response = _call(client, case, ours, token if name.startswith("api:") else None)
+    if case.outsider == DIRECTORY and who.startswith("planning-finance"):
+        assert response.status_code == NOT_FOUND  # another province's directory is not theirs
+    elif case.outsider == DIRECTORY:
         assert response.status_code == 200
         body = response.content.decode()
         assert "Nhiệm vụ số 1" not in body and "Kế hoạch thử nghiệm" not in body

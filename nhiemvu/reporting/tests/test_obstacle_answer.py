@@ -334,7 +334,8 @@ def test_a_refused_answer_is_told_in_the_interface_language_only(
     client: Client, cycle: Cycle, language: str, says: str, never: str
 ) -> None:
     """One language per message: the service's refusal reaches the page as `localized_message`."""
-    obstacle = _seeds(_draft(cycle))
+    returned = report_return(report=_submitted(cycle), user=cycle.cast.planning_finance, comment="Bổ sung")
+    obstacle = _seeds(returned)
     client.force_login(cycle.cast.deputy)
     client.cookies["django_language"] = language
     response = client.post(

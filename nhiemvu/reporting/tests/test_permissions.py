@@ -202,15 +202,23 @@ def lock_period(client: Client, cycle: Cycle) -> Seen:
     return Seen(response, effect=cycle.june.is_locked)
 
 
-def download_attachment(client: Client, cycle: Cycle) -> Seen:
-    attachment = attachment_add(
-        report=draft(cycle), user=cycle.cast.unit_staff, name="Biên bản kiểm tra.pdf", data=PDF
-    )
-    response = client.get(reverse("reporting:attachment", args=[attachment.pk]))
-    if response.status_code == 200:
-        assert isinstance(response, StreamingHttpResponse)  # a FileResponse
-        assert b"".join(response.streaming_content) == PDF
-    return Seen(response)
+def download_attachment(*, sent: bool) -> Callable[[Client, Cycle], Seen]:
+    """An unsent draft's files are its unit's alone (README, "Unsent drafts are the unit's own")."""
+
+    def act(client: Client, cycle: Cycle) -> Seen:
+        report = draft(cycle)
+        attachment = attachment_add(
+            report=report, user=cycle.cast.unit_staff, name="Biên bản kiểm tra.pdf", data=PDF
+        )
+        if sent:
+            report_submit(report=report, user=cycle.cast.unit_staff)
+        response = client.get(reverse("reporting:attachment", args=[attachment.pk]))
+        if response.status_code == 200:
+            assert isinstance(response, StreamingHttpResponse)  # a FileResponse
+            assert b"".join(response.streaming_content) == PDF
+        return Seen(response)
+
+    return act
 
 
 ACTIONS: dict[str, Callable[[Client, Cycle], Seen]] = {
@@ -226,7 +234,8 @@ ACTIONS: dict[str, Callable[[Client, Cycle], Seen]] = {
     "return a report with a comment": review("return", "Bổ sung số liệu diện tích", ReportStatus.RETURNED),
     "view the period calendar": view_periods,
     "lock a period": lock_period,
-    "download an attachment": download_attachment,
+    "download an attachment of an unsent draft": download_attachment(sent=False),
+    "download an attachment of a sent report": download_attachment(sent=True),
 }
 
 ROLES = [
@@ -253,7 +262,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "return a report with a comment":   (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN),
     "view the period calendar":         (READ_ONLY, READ_ONLY, OK,        READ_ONLY, READ_ONLY, NOT_FOUND, READ_ONLY, LOGIN),
     "lock a period":                    (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN),
-    "download an attachment":           (OK,        OK,        OK,        OK,        OK,        NOT_FOUND, NOT_FOUND, LOGIN),
+    "download an attachment of an unsent draft": (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN),
+    "download an attachment of a sent report":   (OK,        OK,        OK,        OK, OK,        NOT_FOUND, NOT_FOUND, LOGIN),
 }  # fmt: skip
 ROWS = [
     (role, action, expected)

@@ -37,7 +37,7 @@ def test_the_departments_people_download_the_original_and_the_plan_page_links_it
         assert f'href="{url}"' in client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
         response = client.get(url)
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == b"PK\x03\x04 the original"
+        assert response.getvalue() == b"PK\x03\x04 the original"
         assert "attachment" in response["Content-Disposition"]
         assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
 

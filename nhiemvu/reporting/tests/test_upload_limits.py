@@ -39,6 +39,11 @@ class Unread:
     readline = read
 
 
+def unread_body() -> dict[str, Any]:
+    """The WSGI environ entry carrying a body that must not be read."""
+    return {"wsgi.input": Unread()}
+
+
 @pytest.mark.parametrize("path", ["/reporting/", "/import/", "/api/v1/plans/import/file"])
 def test_a_body_over_the_request_limit_is_refused_without_reading_it(path: str, settings: Any) -> None:
     length = 400 * MB
@@ -47,7 +52,7 @@ def test_a_body_over_the_request_limit_is_refused_without_reading_it(path: str, 
         path,
         CONTENT_LENGTH=str(length),
         CONTENT_TYPE="multipart/form-data; boundary=x",
-        **{"wsgi.input": Unread()},
+        **unread_body(),
     )
     assert response.status_code == 413
     limit_mb = settings.MAX_REQUEST_BYTES // MB
@@ -62,7 +67,7 @@ def test_a_body_over_the_request_limit_is_refused_without_reading_it(path: str, 
 
 
 def test_a_malformed_content_length_is_a_400_not_a_read() -> None:
-    response = Client().generic("POST", "/reporting/", CONTENT_LENGTH="-5", **{"wsgi.input": Unread()})
+    response = Client().generic("POST", "/reporting/", CONTENT_LENGTH="-5", **unread_body())
     assert response.status_code == 400
 
 
