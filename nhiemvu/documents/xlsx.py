@@ -40,6 +40,8 @@ def _sheet(
         cell.border = Border(bottom=THIN)
     for row in rows:
         ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        for cell in ws[ws.max_row]:
+            _inert(cell)
     body_font = Font(name=FONT, size=11)
     wrap = Alignment(vertical="top", wrap_text=True)
     for index, (_, width, number_format) in enumerate(columns, 1):
@@ -54,6 +56,20 @@ def _sheet(
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 2)}"
     ws.row_dimensions[1].height = 32
+
+
+# What makes a spreadsheet read a cell as a formula (or a DDE command, once someone edits it).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: Any) -> None:
+    """A string a user wrote stays text however it begins: openpyxl would store "=1+1" or
+    "=HYPERLINK(…)" as a live formula. The cell is typed as a string and marked with Excel's
+    quote prefix, so it does not evaluate when opened nor when someone edits it and presses
+    Enter; numbers and dates are left as they are."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _percent(value: Decimal | None) -> Decimal | None:
