@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Ends a session idle or old past its limits (SESSION_IDLE_SECONDS, SESSION_ABSOLUTE_SECONDS).
+    "nhiemvu.core.sessions.SessionLifetimeMiddleware",
     # Signed-in responses are not stored by browsers or proxies (issue 22).
     "nhiemvu.core.middleware.PrivateResponsesMiddleware",
     # After authentication: the audit trail records request.user as the actor of every change,
@@ -142,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "nhiemvu.core.sessions.session_limits",
                 "nhiemvu.organisations.context_processors.nav",
                 "nhiemvu.reminders.context_processors.bell",
             ],
@@ -198,7 +201,7 @@ SESSION_ENGINE = (
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -310,7 +313,15 @@ if not 0 <= REMINDERS_DIGEST_HOUR <= 23:
 API_FAILED_TOKEN_LIMIT = env_int("API_FAILED_TOKEN_LIMIT", 20)
 API_FAILED_TOKEN_WINDOW = env_int("API_FAILED_TOKEN_WINDOW", 15 * 60)
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
+# Shared office computers (ASVS V3.3): a session ends after 30 minutes without activity (typing in a
+# page counts; the page warns two minutes before) and a working day (8 hours) after sign-in,
+# whatever happens.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_IDLE_WARNING_SECONDS = env_int("SESSION_IDLE_WARNING_SECONDS", 2 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# How stale a session's "last seen" may get before it is written again: one write a minute per user.
+SESSION_SEEN_RESOLUTION_SECONDS = env_int("SESSION_SEEN_RESOLUTION_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -27,6 +27,7 @@ urlpatterns = [
     path("audit/", include("nhiemvu.audit.urls")),
     path("api/v1/", include("nhiemvu.api.urls")),
     path("account/tokens/", include("nhiemvu.api.web_urls")),
+    path("account/", include("nhiemvu.core.account_urls")),
 ]
 # Uploaded files (attachments, imported plans) have no URL of their own in any mode: they are
 # served only by views that check who may read them (reporting:attachment, plans:plan-document).

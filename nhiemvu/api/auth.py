@@ -16,7 +16,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from nhiemvu.audit.middleware import actor_is, client_address
+from nhiemvu.audit.middleware import actor_is
+from nhiemvu.core.http import client_address
 
 from .errors import ApiError
 from .models import ApiToken

@@ -15,18 +15,9 @@ from typing import Any
 
 from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
-from django.conf import settings
 from django.http import HttpRequest
 
-
-def client_address(request: HttpRequest) -> str | None:
-    peer = request.META.get("REMOTE_ADDR")
-    trusted = settings.FORWARDED_ALLOW_IPS
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and peer and ("*" in trusted or peer in trusted):
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        return hops[-1] if hops else peer
-    return peer
+from nhiemvu.core.http import client_address
 
 
 class AuditMiddleware(AuditlogMiddleware):

@@ -9,7 +9,10 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Cơ quan, đơn vị")
 
     def ready(self) -> None:
+        from django.db import transaction
         from django.db.models.signals import post_delete, post_save
+
+        from nhiemvu.core.sessions import sessions_end
 
         from .models import Membership, Official, Organisation
         from .selectors import scope_changed
@@ -26,3 +29,11 @@ class OrganisationsConfig(AppConfig):
             post_delete.connect(
                 changed, sender=model, weak=False, dispatch_uid=f"scope-{model._meta.label}-delete"
             )
+
+        def role_changed(instance: Membership, **kwargs: object) -> None:
+            # A privilege change: the person signs in again, under a new session key (ASVS 3.2.1).
+            user = instance.user
+            transaction.on_commit(lambda: sessions_end(user))
+
+        post_save.connect(role_changed, sender=Membership, weak=False, dispatch_uid="sessions-role-save")
+        post_delete.connect(role_changed, sender=Membership, weak=False, dispatch_uid="sessions-role-delete")

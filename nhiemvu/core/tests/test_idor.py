@@ -17,12 +17,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 from django.http import HttpResponseRedirect
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nhiemvu.api.services import api_token_create
+from nhiemvu.core.models import UserSession
 from nhiemvu.ingest.services import import_session_stage
 from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
 from nhiemvu.plans.models import Plan, SourceDocument
@@ -86,6 +88,7 @@ class Ours:
     session_pk: int
     token_pk: int
     outsider_token: str
+    user_session_pk: int  # one of the unit officer's signed-in sessions (the account page)
 
 
 @pytest.fixture(autouse=True)
@@ -125,6 +128,9 @@ def ours(cast: Cast) -> Ours:
         plan_json={"tasks": []},
     )
     token, _ = api_token_create(user=cast.unit_staff, name="Hệ thống văn bản", scope="write")
+    signed_in = SessionStore()
+    signed_in.create()
+    user_session = UserSession.objects.create(user=cast.unit_staff, session_key=signed_in.session_key)
     return Ours(
         cast=cast,
         plan_pk=plan.pk,
@@ -139,6 +145,7 @@ def ours(cast: Cast) -> Ours:
         session_pk=session.pk,
         token_pk=token.pk,
         outsider_token=api_token_create(user=cast.outsider, name="Sở Y tế", scope="write")[1],
+        user_session_pk=user_session.pk,
     )
 
 
@@ -167,6 +174,7 @@ WEB: dict[str, Case] = {
     ),
     "plans:plan-detail": Case(GET, _r("plans:plan-detail", lambda o: o.plan_pk)),
     "plans:plan-document": Case(GET, _r("plans:plan-document", lambda o: o.plan_pk)),
+    "account:session-end": Case(POST, _r("account:session-end", lambda o: o.user_session_pk)),
     "ingest:review": Case(GET, _r("ingest:review", lambda o: o.session_pk)),
     "ingest:confirm": Case(POST, _r("ingest:confirm", lambda o: o.session_pk)),
     "ingest:discard": Case(POST, _r("ingest:discard", lambda o: o.session_pk)),
@@ -265,6 +273,7 @@ def _state(ours: Ours) -> tuple[object, ...]:
         Plan.objects.values_list("status", "updated_at").get(pk=ours.plan_pk),
         sorted(Attachment.objects.filter(report=ours.report).values_list("pk", "file")),
         Obstacle.objects.values_list("status", "answer", "answered_at").get(pk=ours.obstacle_pk),
+        UserSession.objects.filter(pk=ours.user_session_pk).exists(),
     )
 
 

@@ -1,0 +1,97 @@
+"""The signed-in person's own account: their sessions (ended one by one or all at once) and password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import sessions
+from .http import AuthenticatedHttpRequest
+
+
+@login_required
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/account.html",
+        {"sessions": sessions.sessions_of(request.user), "current": request.session.session_key},
+    )
+
+
+@login_required
+@require_POST
+def session_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """End one of the user's other sessions (a computer at the office left signed in)."""
+    row = sessions.sessions_of(request.user).filter(pk=pk).exclude(session_key=request.session.session_key)
+    key = row.values_list("session_key", flat=True).first()
+    if key is None:
+        raise Http404
+    sessions.session_end(request.user, key)
+    messages.success(request, _("Đã đăng xuất phiên đó."))
+    return redirect("account:account")
+
+
+@login_required
+@require_POST
+def sessions_end_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Sign out everywhere: every other session ends; with `everywhere`, this one too."""
+    count = sessions.sessions_end(request.user, keep=request.session.session_key)
+    if request.POST.get("everywhere"):
+        logout(request)  # this session too, through Django so the response carries no stale cookie
+        return redirect("login")
+    messages.success(request, _("Đã đăng xuất %(count)s phiên khác.") % {"count": count})
+    return redirect("account:account")
+
+
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How long the page's session has left; asking is not activity (core.sessions). A session that
+    has ended (here, by the middleware, or elsewhere) answers `expired`."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"expired": "signed_out"})
+    return JsonResponse({"idle_left": sessions.idle_left(request)})
+
+
+@login_required
+def keepalive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The page's "continue working": the request itself is the activity the middleware notes."""
+    return HttpResponse(status=204)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's login (which rotates the session key); says why when a session ended by itself."""
+
+    template_name = "core/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["expired"] = sessions.expired_message(self.request.GET.get("expired"))
+        return context
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; every session ends with the old password (other computers are signed
+    out), and the one the change was made from carries on under a new key."""
+
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("account:account")
+    form_class = PasswordChangeForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        form.save()  # ends every session of the user (core.sessions.end_sessions_on_account_change)
+        update_session_auth_hash(self.request, form.user)  # this one continues, under a new key
+        sessions.session_register(self.request, form.user)
+        messages.success(
+            self.request,
+            _("Đã đổi mật khẩu. Các phiên đăng nhập khác và các mã truy cập API đã bị thu hồi."),
+        )
+        return redirect(self.get_success_url())
