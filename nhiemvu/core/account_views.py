@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import sessions
-from .http import AuthenticatedHttpRequest
+from .http import AuthenticatedHttpRequest, client_address
+from .throttle import count_attempt, throttled
 
 
 @login_required
@@ -78,13 +84,33 @@ class SignInView(auth_views.LoginView):
         return context
 
 
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The current password is guessed no faster than at the sign-in form: after AXES_FAILURE_LIMIT
+    wrong ones, the form refuses for AXES_COOLOFF_TIME without checking (a stolen session must not
+    become a way to try passwords)."""
+
+    def clean_old_password(self) -> str:
+        subject = str(self.user.pk)
+        if throttled("password-change", subject):
+            raise ValidationError(
+                _("Đã nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
+                % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+                code="throttled",
+            )
+        try:
+            return str(super().clean_old_password())
+        except ValidationError:
+            count_attempt("password-change", subject)
+            raise
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change; every session ends with the old password (other computers are signed
     out), and the one the change was made from carries on under a new key."""
 
     template_name = "core/password_change.html"
     success_url = reverse_lazy("account:account")
-    form_class = PasswordChangeForm
+    form_class = ThrottledPasswordChangeForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         form.save()  # ends every session of the user (core.sessions.end_sessions_on_account_change)
@@ -95,3 +121,47 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             _("Đã đổi mật khẩu. Các phiên đăng nhập khác và các mã truy cập API đã bị thu hồi."),
         )
         return redirect(self.get_success_url())
+
+
+def _send_reset(form: PasswordResetForm, options: dict[str, Any]) -> None:
+    try:
+        form.save(**options)
+    finally:
+        connections.close_all()  # this thread's own database connection
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Password reset by e-mail, telling nothing about who has an account: the answer is the same
+    page whether the address is known or not, and it is sent before the e-mail is (in a thread), so
+    the time it takes says nothing either. Requests are throttled per address and per e-mail."""
+
+    template_name = "core/password_reset_form.html"
+    email_template_name = "core/password_reset_email.txt"
+    subject_template_name = "core/password_reset_subject.txt"
+    success_url = reverse_lazy("account:password-reset-done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = form.cleaned_data["email"].strip().lower()
+        address = client_address(self.request) or "unknown"
+        if not (throttled("password-reset-address", address) or throttled("password-reset-email", email)):
+            count_attempt("password-reset-address", address)
+            count_attempt("password-reset-email", email)
+            site = urlsplit(settings.NHIEMVU_SITE_URL)
+            options = {
+                "domain_override": site.netloc,
+                "use_https": site.scheme == "https",
+                "token_generator": self.token_generator,
+                "from_email": self.from_email,
+                "email_template_name": self.email_template_name,
+                "subject_template_name": self.subject_template_name,
+                "extra_email_context": {"site_name": "nhiemvu"},
+            }
+            sender = threading.Thread(target=_send_reset, args=(form, options), daemon=True)
+            sender.start()
+            RESET_SENDERS.append(sender)
+            del RESET_SENDERS[:-20]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+# The latest reset senders, so a test (or a shutdown) can wait for them.
+RESET_SENDERS: list[threading.Thread] = []

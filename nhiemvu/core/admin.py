@@ -37,7 +37,6 @@ class UserSessionAdmin(admin.ModelAdmin):
     list_display = ["user", "ip", "user_agent", "created_at", "last_seen"]
     search_fields = ["user__username", "ip"]
     readonly_fields = ["user", "session_key", "ip", "user_agent", "created_at", "last_seen"]
-    exclude: list[str] = []
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

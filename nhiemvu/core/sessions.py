@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import User
 from django.db import models
+from django.db.models.functions import Now
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -90,7 +91,7 @@ def sessions_of(user: User) -> models.QuerySet[Any]:
 
     from .models import UserSession
 
-    live = Session.objects.filter(expire_date__gt=models.functions.Now()).values("session_key")
+    live = Session.objects.filter(expire_date__gt=Now()).values("session_key")
     return UserSession.objects.filter(user=user, session_key__in=live).order_by("-last_seen")
 
 
@@ -160,9 +161,7 @@ class SessionLifetimeMiddleware:
             from .models import UserSession
 
             session[SEEN] = now
-            UserSession.objects.filter(session_key=session.session_key).update(
-                last_seen=models.functions.Now()
-            )
+            UserSession.objects.filter(session_key=session.session_key).update(last_seen=Now())
         return self.get_response(request)
 
 

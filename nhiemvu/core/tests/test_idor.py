@@ -130,6 +130,7 @@ def ours(cast: Cast) -> Ours:
     token, _ = api_token_create(user=cast.unit_staff, name="Hệ thống văn bản", scope="write")
     signed_in = SessionStore()
     signed_in.create()
+    assert signed_in.session_key is not None
     user_session = UserSession.objects.create(user=cast.unit_staff, session_key=signed_in.session_key)
     return Ours(
         cast=cast,

@@ -58,6 +58,9 @@ def test_a_revoked_membership_is_gone_on_the_next_request(
     assert client.get(url).status_code == 200  # the scope is now cached
     with django_capture_on_commit_callbacks(execute=True):
         Membership.objects.filter(user=cast.unit_staff).get().delete()
+    # A change of role ends the person's sessions (core.sessions); signed in again, the scope is new.
+    assert client.get(url).status_code == 302
+    client.force_login(cast.unit_staff)
     assert client.get(url).status_code == 404
 
 
