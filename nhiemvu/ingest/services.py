@@ -743,8 +743,9 @@ def plan_import_commit(
     if source_bytes is not None:
         # Storage writes are not transactional: store the file last, once every row has passed
         # validation, so a refused import leaves no orphan file behind.
-        doc.file.save(Path(source_name).name or f"{digest[:16]}.bin", ContentFile(source_bytes), save=False)
-        doc.save(update_fields=["file", "updated_at"])
+        doc.file_name = (Path(source_name).name or f"{digest[:16]}.bin")[:255]
+        doc.file.save(doc.file_name, ContentFile(source_bytes), save=False)
+        doc.save(update_fields=["file", "file_name", "updated_at"])
     return plan
 
 

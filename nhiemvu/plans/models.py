@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 from typing import TypedDict
 
 from django.conf import settings
@@ -41,6 +44,12 @@ class DocumentKind(models.TextChoices):
     OTHER = "", _("Khác")
 
 
+def document_path(instance: SourceDocument, filename: str) -> str:
+    """A random name keeping only the extension: the name the file came with is `file_name`."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"documents/{dt.date.today():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
 class SourceDocument(TimeStampedModel):
     """An official document: a plan's own source file, or one a task cites (`231/KH-UBND`).
 
@@ -65,7 +74,8 @@ class SourceDocument(TimeStampedModel):
         _("Tên cơ quan ban hành (như ghi trên văn bản)"), max_length=255, blank=True
     )
     title = models.TextField(_("Trích yếu"), blank=True)
-    file = models.FileField(_("Tệp gốc"), upload_to="documents/%Y/", blank=True)
+    file = models.FileField(_("Tệp gốc"), upload_to=document_path, blank=True)
+    file_name = models.CharField(_("Tên tệp gốc"), max_length=255, blank=True)
     content_hash = models.CharField(_("Mã băm nội dung (SHA-256)"), max_length=64, blank=True, db_index=True)
 
     class Meta:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -293,7 +296,10 @@ class Obstacle(TimeStampedModel):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"reports/{instance.report.period.plan_id}/{instance.report_id}/{filename}"
+    """A random name under the report's folder, keeping only the checked extension: nothing the
+    user typed reaches the file system (the name they gave is `original_name`)."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"reports/{instance.report.period.plan_id}/{instance.report_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Attachment(TimeStampedModel):

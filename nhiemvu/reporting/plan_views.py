@@ -60,4 +60,6 @@ def plan_document_download(request: AuthenticatedHttpRequest, pk: int) -> FileRe
         opened = document.file.open("rb")
     except OSError as exc:
         raise Http404 from exc
-    return FileResponse(opened, as_attachment=True, filename=PurePath(document.file.name).name)
+    return FileResponse(
+        opened, as_attachment=True, filename=document.file_name or PurePath(document.file.name).name
+    )

@@ -4,7 +4,9 @@ A document can be small and still expensive: a .docx of half a megabyte whose XM
 hundred, a PDF whose pages draw millions of objects. The web and the API read an uploaded plan
 here, so such a file costs one short-lived child process, which the kernel stops at its CPU and
 address-space limits and the parent at its wall-clock limit, and never a server worker for minutes.
-The console (`nhiemvu extract`, `nhiemvu import`) reads in its own process, as before.
+The console (`nhiemvu extract`, `nhiemvu import`) reads in its own process, as before. A PDF
+with active content (script, embedded files) is refused here too, since the file is kept and
+offered for download.
 
     python -m nhiemvu.ingest.parsing.bounded NAME MAX_BYTES SECONDS MEMORY_MB < file > plan.json
 """
@@ -60,6 +62,20 @@ def extract_bounded(data: bytes, filename: str, *, max_bytes: int, seconds: int,
     raise over_budget(seconds, memory_mb)
 
 
+def refuse_active_pdf(data: bytes) -> None:
+    """An uploaded plan is kept and offered for download: a PDF with script, embedded files or
+    launch actions is refused like an attachment would be (lib.pdfactive)."""
+    from nhiemvu.lib.pdfactive import pdf_active_content
+
+    if data.startswith(b"%PDF") and (active := pdf_active_content(data)):
+        raise ExtractionError(
+            "pdf_active",
+            f"Tệp PDF có nội dung chạy được ({active}: mã lệnh, tệp nhúng hoặc lệnh mở chương trình). "
+            "Hãy in lại thành PDF thường (In → Lưu dưới dạng PDF) rồi tải lên.",
+            f"The PDF has active content ({active}); print it to a plain PDF and upload that.",
+        )
+
+
 def _hit_ceiling(exc: BaseException, memory: int) -> bool:
     """Whether a refusal came from the memory limit: lxml and pdfminer report a failed allocation
     as their own errors ("unknown error"), so the chain of causes and the peak address space are
@@ -86,6 +102,7 @@ def _child(argv: list[str]) -> int:
 
     data = sys.stdin.buffer.read(max_bytes + 1)
     try:
+        refuse_active_pdf(data)
         plan = extract_bytes(data, filename, max_bytes=max_bytes)
     except ExtractionError as exc:
         if exc.code == "too_complex" or _hit_ceiling(exc, memory):

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from nhiemvu.lib.pdfactive import pdf_active_content
 from nhiemvu.organisations.selectors import AccessScope, access_scope
 
 from .. import access
@@ -102,6 +103,12 @@ def attachment_check(*, name: str, data: bytes) -> str:
             f"Tệp «{name}» không phải PDF, Word (.docx), Excel (.xlsx) hay ảnh PNG/JPEG.",
             message_en=f"{name} is not a PDF, .docx, .xlsx, PNG or JPEG file.",
         )
+    if content_type == "application/pdf" and (active := pdf_active_content(data)):
+        raise AttachmentError(
+            f"Tệp «{name}» là PDF có nội dung chạy được ({active}: mã lệnh, tệp nhúng hoặc lệnh mở chương "
+            "trình). Hãy in lại thành PDF thường (In → Lưu dưới dạng PDF) rồi đính kèm.",
+            message_en=f"{name} is a PDF with active content ({active}); print it to a plain PDF and attach that.",
+        )
     return content_type
 
 
@@ -128,11 +135,11 @@ def attachment_add(
         if not access.may_edit(scope, report):
             raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
         content_type = attachment_check(name=name, data=data)
-        stem = name.rsplit(".", 1)[0][:80] or "tep"
         attachment = Attachment(
             report=report, original_name=name[:255], content_type=content_type, size=len(data)
         )
-        attachment.file.save(f"{stem}{ALLOWED_TYPES[content_type]}", ContentFile(data), save=False)
+        # Stored under a random name (models.attachment_path); the user's name is only shown.
+        attachment.file.save(f"tep{ALLOWED_TYPES[content_type]}", ContentFile(data), save=False)
         try:
             full_save(attachment)
         except Exception:
