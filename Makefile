@@ -22,8 +22,8 @@ PORT ?= 8000
 demo: install
 	$(BIN)/nhiemvu demo --addrport 127.0.0.1:$(PORT)
 
-## test: lint, migrations, types, deploy checks, the whole suite on SQLite then on PostgreSQL
-test: install lint typecheck check-deploy test-sqlite test-postgres
+## test: lint, migrations, types, deploy checks, the dependency audit, the whole suite on SQLite then on PostgreSQL
+test: install lint typecheck check-deploy audit test-sqlite test-postgres
 
 lint:
 	$(BIN)/ruff check .
@@ -46,6 +46,25 @@ test-postgres:
 
 serve: install
 	$(BIN)/nhiemvu serve
+
+# lock: the exact versions of the production dependencies, each with its files' hashes, from
+# pyproject.toml (commit requirements.lock with the pyproject change; a test checks they agree).
+.PHONY: lock install-prod audit
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
+
+# install-prod: the production install: every file checked against requirements.lock's hashes,
+# nothing resolved at install time, then nhiemvu itself without its dependencies.
+install-prod:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps .
+
+# audit: the pinned dependencies against known vulnerabilities (.ci/audit.py; AUDIT_STRICT=1 where
+# the registry's vulnerability data is reachable).
+audit: install
+	$(BIN)/python .ci/audit.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .mypy_cache
