@@ -6,34 +6,24 @@ memory (VmHWM) is watched; and a unit officer, signed in, attaches a 48 MB file 
 from __future__ import annotations
 
 import itertools
-import os
 import secrets
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
 from django.conf import settings
 
-from nhiemvu.core.management.commands.serve import gunicorn_argv
 from nhiemvu.testing import PASSWORD, form_data
+
+from .servers import Server, gunicorn_server
 
 MB = 1024 * 1024
 BIG = 400 * MB
 # What a worker may grow by while 400 MB go past it: buffers and a temporary file's pages, no body.
 BOUND = 40 * MB
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _peak_rss(pid: int) -> int:
@@ -77,74 +67,10 @@ def _zeros(total: int, chunk: int = MB) -> Iterator[bytes]:
         yield block
 
 
-SEED = """
-from nhiemvu.testing import build_cast, make_plan
-from nhiemvu.reporting.services import periods_generate
-cast = build_cast()
-plan = make_plan(cast, tasks=1)
-periods_generate(plan=plan)
-task = plan.tasks.get()
-print(cast.unit_staff.username, task.pk, plan.periods.get(key="2023-06").pk)
-"""
-
-
-@dataclass
-class Server:
-    port: int
-    worker: int
-    username: str
-    form_path: str  # the report form of the unit officer's task for June 2023
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """gunicorn started exactly as `nhiemvu serve` starts it, one worker, on a fresh SQLite file."""
-    database = tmp_path_factory.mktemp("server") / "db.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "development",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "MEDIA_ROOT": str(database.parent / "media"),
-    }
-    nhiemvu = [sys.executable, "-m", "nhiemvu"]
-    subprocess.run([*nhiemvu, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
-    seeded = subprocess.run(
-        [*nhiemvu, "shell", "-c", SEED],
-        env=env,
-        check=True,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-    )
-    username, task, period = seeded.stdout.strip().splitlines()[-1].split()
-    port = _free_port()
-    argv = gunicorn_argv(bind=f"127.0.0.1:{port}", workers=1, threads=2)
-    master = subprocess.Popen(
-        argv, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 30
-        worker = 0
-        while time.monotonic() < deadline and master.poll() is None:
-            children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
-            pids = children.read_text().split() if children.exists() else []
-            if pids:
-                worker = int(pids[0])
-                try:
-                    reply, _ = _request(port, "GET /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                except OSError:
-                    reply = b""
-                if reply.startswith(b"HTTP/1.1 200"):
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"gunicorn did not start: {master.stderr.read(4000) if master.stderr else ''!r}")
-        yield Server(port, worker, username, f"/reporting/tasks/{task}/periods/{period}/")
-    finally:
-        master.terminate()
-        master.wait(timeout=30)
+    with gunicorn_server(tmp_path_factory.mktemp("server")) as running:
+        yield running
 
 
 def test_a_400_mb_body_is_answered_413_before_it_is_sent(server: Server) -> None:
