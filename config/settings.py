@@ -284,6 +284,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Optional virus scan of every upload by ClamAV's daemon: the path of its local socket (clamd's
+# LocalSocket), e.g. /run/clamav/clamd.ctl. Unset: no scan. Set but not answering: uploads refused.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 30)
 # Reading an uploaded plan runs in a child process with its own budget: a document that inflates
 # to a huge tree, or takes long to parse, is refused without holding a server worker for minutes.
 EXTRACT_SECONDS = env_int("EXTRACT_SECONDS", 30)

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from nhiemvu.core.antivirus import UNAVAILABLE_EN, UNAVAILABLE_VI, ScanUnavailable, virus_found
 from nhiemvu.core.errors import DomainError
 from nhiemvu.core.services import validated_save
 from nhiemvu.lib.plan_json import DocumentIn, PersonIn, PlanJSONIn, ReportingIn, ValidationError
@@ -44,6 +45,7 @@ from nhiemvu.plans.models import (
 
 from .matching import OfficialMatcher, OrganisationMatcher, guess_kind, looks_outside
 from .models import ImportSession, ImportStatus
+from .parsing import ExtractionError
 from .parsing.bounded import extract_bounded
 from .selectors import may_import_for, plan_find_existing
 
@@ -125,8 +127,19 @@ class ImportSessionClosedError(DomainError):
 
 
 def plan_extract_upload(data: bytes, file_name: str) -> dict[str, Any]:
-    """The plan JSON of a file uploaded through the web or the API, read in a child process within
-    EXTRACT_SECONDS and EXTRACT_MEMORY_MB (`parsing.bounded`); ExtractionError says why not."""
+    """The plan JSON of a file uploaded through the web or the API, scanned for viruses when
+    CLAMD_SOCKET is set, then read in a child process within EXTRACT_SECONDS and EXTRACT_MEMORY_MB
+    (`parsing.bounded`); ExtractionError says why not."""
+    try:
+        virus = virus_found(data)
+    except ScanUnavailable as exc:
+        raise ExtractionError("scan_unavailable", UNAVAILABLE_VI, UNAVAILABLE_EN) from exc
+    if virus:
+        raise ExtractionError(
+            "infected",
+            f"Phần mềm diệt virus phát hiện mã độc trong tệp ({virus}); tệp không được lưu.",
+            f"The file was found to carry malware ({virus}); it was not saved.",
+        )
     return extract_bounded(
         data,
         file_name,

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from nhiemvu.core.antivirus import UNAVAILABLE_EN, UNAVAILABLE_VI, ScanUnavailable, virus_found
 from nhiemvu.lib.pdfactive import pdf_active_content
 from nhiemvu.organisations.selectors import AccessScope, access_scope
 
@@ -102,6 +103,15 @@ def attachment_check(*, name: str, data: bytes) -> str:
         raise AttachmentError(
             f"Tệp «{name}» không phải PDF, Word (.docx), Excel (.xlsx) hay ảnh PNG/JPEG.",
             message_en=f"{name} is not a PDF, .docx, .xlsx, PNG or JPEG file.",
+        )
+    try:
+        virus = virus_found(data)
+    except ScanUnavailable as exc:
+        raise AttachmentError(UNAVAILABLE_VI, message_en=UNAVAILABLE_EN) from exc
+    if virus:
+        raise AttachmentError(
+            f"Tệp «{name}» bị phần mềm diệt virus phát hiện có mã độc ({virus}); tệp không được lưu.",
+            message_en=f"{name} was found to carry malware ({virus}); it was not saved.",
         )
     if content_type == "application/pdf" and (active := pdf_active_content(data)):
         raise AttachmentError(
