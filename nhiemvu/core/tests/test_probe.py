@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
 
 from nhiemvu.api.services import api_token_create
 from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
@@ -168,3 +168,20 @@ def test_script_in_every_free_text_field_comes_back_escaped(cast: Cast, path: st
     html = response.content.decode()
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in html or "&lt;script&gt;" in html
+
+
+def test_script_payloads_in_the_exports_are_inert_data(cast: Cast) -> None:
+    """The calendar feed and the API carry the payload as data, typed so that no browser renders it
+    as a page (.docx and .xlsx: documents/tests/test_injection.py)."""
+    from nhiemvu.reminders.services import feed_create
+
+    _our_department(cast, {k: f"{k} {SCRIPT}" for k in ("plan", "task", "narrative", "obstacle", "proposal")})
+    _, token = feed_create(user=cast.unit_staff)
+    ics = Client().get(reverse("reminders:feed-ics", args=[token]))
+    assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+    assert ics["X-Content-Type-Options"] == "nosniff"
+    api_token = api_token_create(user=cast.planning_finance, name="probe", scope="read")[1]
+    listed = Client().get("/api/v1/tasks", headers={"Authorization": f"Bearer {api_token}"})
+    assert listed["Content-Type"] == "application/json; charset=utf-8"
+    assert listed["X-Content-Type-Options"] == "nosniff"
+    assert any(SCRIPT in task["title"] for task in listed.json()["results"]), "kept as written, as data"
