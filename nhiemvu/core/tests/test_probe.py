@@ -20,7 +20,6 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from nhiemvu.api.services import api_token_create
-from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
 from nhiemvu.reporting.models import Obstacle
 from nhiemvu.reporting.services import (
     ObstacleInput,
@@ -33,7 +32,7 @@ from nhiemvu.reporting.services import (
 )
 from nhiemvu.testing import Cast, make_plan
 
-from .test_idor import _walk
+from .test_idor import _walk, far_planner
 
 pytestmark = pytest.mark.django_db
 
@@ -70,19 +69,6 @@ def _our_department(cast: Cast, text: dict[str, str]) -> None:
     report_accept(report=report, user=cast.planning_finance)
 
 
-def _far_planner() -> User:
-    province = Organisation.objects.create(
-        name="UBND tỉnh Cao Bằng", kind=OrganisationKind.PROVINCE_COMMITTEE
-    )
-    department = Organisation.objects.create(
-        parent=province, name="Sở Nông nghiệp tỉnh Cao Bằng", kind=OrganisationKind.DEPARTMENT
-    )
-    division = Organisation.objects.create(parent=department, name="Phòng KH-TC Cao Bằng", kind="division")
-    user = User.objects.create_user(username="khtc.caobang", password="x")
-    Membership.objects.create(user=user, organisation=division, role=Role.PLANNING_FINANCE)
-    return user
-
-
 def _routes_without_parameters() -> list[tuple[str, str]]:
     return [
         (name, "/" + route.lstrip("^").rstrip("$"))
@@ -105,7 +91,7 @@ def test_no_list_or_page_shows_an_outsider_a_word_of_our_department(cast: Cast, 
             "proposal": MARKERS[4],
         },
     )
-    outsider = cast.outsider if who.startswith("unit officer") else _far_planner()
+    outsider = cast.outsider if who.startswith("unit officer") else far_planner()
     shown = _markers_shown(outsider)
     assert not any(shown.values()), {route: found for route, found in shown.items() if found}
     assert len(shown) > 25, "the walk found the site's lists"
