@@ -114,7 +114,7 @@ def server_figures() -> None:
             (
                 "45 MB form under the limit, parsed",
                 "POST /i18n/setlang/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                f"Cookie: csrftoken={token}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                f"Cookie: __Host-csrftoken={token}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
                 f"Content-Length: {length}\r\n\r\n",
                 itertools.chain([form], itertools.repeat(block, 45), [tail]),
             ),

@@ -169,7 +169,7 @@ def browser_login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the real login form of a Playwright page."""
     page.goto("/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/login/" not in url)
 

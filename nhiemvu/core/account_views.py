@@ -13,10 +13,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,11 +118,44 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         form.save()  # ends every session of the user (core.sessions.end_sessions_on_account_change)
         update_session_auth_hash(self.request, form.user)  # this one continues, under a new key
         sessions.session_register(self.request, form.user)
+        notify_password_changed(self.request, form.user)
         messages.success(
             self.request,
             _("Đã đổi mật khẩu. Các phiên đăng nhập khác và các mã truy cập API đã bị thu hồi."),
         )
         return redirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset link page; the person is told by e-mail that the password changed."""
+
+    template_name = "core/password_reset_confirm.html"
+    success_url = reverse_lazy("account:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        notify_password_changed(self.request, form.user)
+        return response
+
+
+def notify_password_changed(request: HttpRequest, user: Any) -> None:
+    """An e-mail to the account's address whenever its password changes (ASVS 2.2.3): if it was not
+    them, they know at once and whom to tell."""
+    if not user.email:
+        return
+    when = timezone.localtime().strftime("%H:%M ngày %d/%m/%Y")
+    send_mail(
+        _("nhiemvu: mật khẩu tài khoản vừa được đổi"),
+        _(
+            "Mật khẩu tài khoản nhiemvu «%(username)s» vừa được đổi lúc %(when)s, từ địa chỉ %(address)s. "
+            "Mọi phiên đăng nhập cũ và mã truy cập API đã bị thu hồi.\n\n"
+            "Nếu không phải anh/chị đổi, hãy báo ngay cho quản trị hệ thống hoặc Phòng Kế hoạch – Tài chính."
+        )
+        % {"username": user.get_username(), "when": when, "address": client_address(request) or "?"},
+        None,
+        [user.email],
+        fail_silently=True,  # the change is made; a mail server hiccup must not undo or hide it
+    )
 
 
 def _send_reset(form: PasswordResetForm, options: dict[str, Any]) -> None:

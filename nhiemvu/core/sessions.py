@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import cache
 from importlib import import_module
 from typing import Any
 
@@ -132,6 +133,12 @@ def _expired(request: HttpRequest, reason: str, *, quiet: bool) -> HttpResponse:
     return HttpResponseRedirect(login)
 
 
+@cache
+def _script_paths() -> tuple[str, str]:
+    """The paths of the page's own session requests (static/js/session.js), reversed once."""
+    return reverse("account:session-status"), reverse("account:keepalive")
+
+
 class SessionLifetimeMiddleware:
     """After authentication: end a session idle or old past its limits; note activity once a minute."""
 
@@ -145,8 +152,9 @@ class SessionLifetimeMiddleware:
         session = request.session
         # The page's own requests (static/js/session.js) are answered in JSON when the session has
         # ended; asking how long is left is not activity, "continue working" is.
-        quiet = request.path == reverse("account:session-status")
-        scripted = quiet or request.path == reverse("account:keepalive")
+        status, keepalive = _script_paths()
+        quiet = request.path == status
+        scripted = quiet or request.path == keepalive
         now = int(time.time())
         started = session.get(STARTED)
         seen = session.get(SEEN)

@@ -11,3 +11,12 @@ document.addEventListener("change", function (event) {
     window.location.assign(event.target.value);
   }
 });
+
+// "Hiện mật khẩu": show the form's password fields while typing them (ASVS 2.1.12).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("[data-show-passwords]")) {
+    event.target.form.querySelectorAll('input[autocomplete$="password"]').forEach(function (input) {
+      input.type = event.target.checked ? "text" : "password";
+    });
+  }
+});

@@ -91,6 +91,7 @@ def test_a_reset_answers_the_same_for_a_known_and_an_unknown_address_and_the_lin
     new = "mot cau dai de nho 2026"
     done = client.post(form_url, {"new_password1": new, "new_password2": new}, follow=True)
     assert 'data-testid="password-reset-complete"' in done.content.decode()
+    assert "vừa được đổi" in str(mail.outbox[-1].body), "the person is told the password changed"
     assert Client().login(username="khtc", password=new)
     assert elsewhere.get("/plans/").status_code == 302, "the sessions of the old password ended"
     again = client.get(link.group(1), follow=True).content.decode()

@@ -50,25 +50,31 @@ def test_a_page_carries_every_protective_header_and_cookies_are_secure(productio
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "Server" not in headers or "Django" not in headers["Server"]
-    csrf = _cookies(page)["csrftoken"]
+    csrf = _cookies(page)["__Host-csrftoken"]
+    assert "Path=/" in csrf and "Domain" not in csrf
     assert "Secure" in csrf and "HttpOnly" in csrf and "SameSite=Lax" in csrf
 
     # The cookies are Secure, so a client on this plain-HTTP loopback would not send them: the test
     # sends them itself, as the browser does over the proxy's HTTPS.
-    token = browser.cookies["csrftoken"]
+    token = browser.cookies["__Host-csrftoken"]
     origin = f"https://127.0.0.1:{production.port}"
     signed_in = requests.post(
         f"{base}/login/",
         data={"username": production.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={**HTTPS, "Referer": f"{origin}/login/", "Origin": origin, "Cookie": f"csrftoken={token}"},
+        headers={
+            **HTTPS,
+            "Referer": f"{origin}/login/",
+            "Origin": origin,
+            "Cookie": f"__Host-csrftoken={token}",
+        },
         allow_redirects=False,
         timeout=30,
     )
     assert signed_in.status_code == 302, signed_in.text[:300]
-    session = _cookies(signed_in)["sessionid"]
+    session = _cookies(signed_in)["__Host-sessionid"]
     assert "Secure" in session and "HttpOnly" in session and "SameSite=Lax" in session
     assert "expires" not in session.lower(), "a browser-session cookie, gone when the browser closes"
-    key = SimpleCookie(session)["sessionid"].value
-    plans = requests.get(f"{base}/plans/", headers={**HTTPS, "Cookie": f"sessionid={key}"}, timeout=30)
+    key = SimpleCookie(session)["__Host-sessionid"].value
+    plans = requests.get(f"{base}/plans/", headers={**HTTPS, "Cookie": f"__Host-sessionid={key}"}, timeout=30)
     assert plans.status_code == 200 and plans.url.endswith("/plans/")
     assert "no-store" in plans.headers["Cache-Control"] and "private" in plans.headers["Cache-Control"]

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -161,6 +162,10 @@ def test_a_new_password_signs_out_the_other_computers_and_keeps_this_one(cast: C
         follow=True,
     )
     assert "Đã đổi mật khẩu." in response.content.decode()
+    [notice] = mail.outbox  # the person is told, in case it was not them (ASVS 2.2.3)
+    assert (
+        notice.to == ["khtc@example.vn"] and "khtc" in str(notice.body) and "vừa được đổi" in str(notice.body)
+    )
     assert signed_out(elsewhere) and not signed_out(here)
     assert UserSession.objects.filter(session_key=here.cookies["sessionid"].value).exists()
     assert UserSession.objects.count() == 1

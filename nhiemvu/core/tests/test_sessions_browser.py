@@ -48,3 +48,14 @@ def test_the_page_warns_keeps_the_session_on_request_and_ends_it_when_left_alone
     page.wait_for_url("**/login/**", timeout=15000)
     assert "expired=idle" in page.url
     assert "không thao tác" in page.get_by_test_id("session-expired").inner_text()
+
+
+def test_the_password_can_be_shown_while_typed(page: Page) -> None:
+    page.goto("/login/")
+    field = page.get_by_label("Mật khẩu", exact=True)
+    field.fill("trong rung 8.650 ha")
+    assert field.get_attribute("type") == "password"
+    page.get_by_test_id("show-passwords").check()
+    assert field.get_attribute("type") == "text" and field.input_value() == "trong rung 8.650 ha"
+    page.get_by_test_id("show-passwords").uncheck()
+    assert field.get_attribute("type") == "password"

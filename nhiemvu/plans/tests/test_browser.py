@@ -26,7 +26,7 @@ def test_a_wrong_password_gets_a_vietnamese_message(page) -> None:
     build_cast()
     page.goto("/login/")
     page.get_by_label("Tên đăng nhập").fill("giamdoc")
-    page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+    page.get_by_label("Mật khẩu", exact=True).fill("sai-mat-khau")
     page.get_by_role("button", name="Đăng nhập").click()
     assert page.get_by_role("alert").inner_text().startswith("Tên đăng nhập hoặc mật khẩu không đúng")
 
