@@ -20,3 +20,19 @@ document.addEventListener("change", function (event) {
     });
   }
 });
+
+// The new password's length against the rule (ASVS 2.1.8): length is what the policy asks for.
+document.addEventListener("input", function (event) {
+  if (!event.target.matches('input[autocomplete="new-password"]')) {
+    return;
+  }
+  var meter = event.target.form.querySelector("[data-password-meter]");
+  var first = event.target.form.querySelector('input[autocomplete="new-password"]');
+  if (!meter || event.target !== first) {
+    return;
+  }
+  var length = Array.from(first.value).length;
+  var enough = length >= parseInt(meter.dataset.min, 10);
+  meter.textContent = (enough ? meter.dataset.enough : meter.dataset.short).replace("{n}", String(length));
+  meter.classList.toggle("nv-error", !enough);
+});

@@ -59,3 +59,14 @@ def test_the_password_can_be_shown_while_typed(page: Page) -> None:
     assert field.get_attribute("type") == "text" and field.input_value() == "trong rung 8.650 ha"
     page.get_by_test_id("show-passwords").uncheck()
     assert field.get_attribute("type") == "password"
+
+
+def test_the_new_password_shows_its_length_against_the_rule(page: Page) -> None:
+    build_cast()
+    browser_login(page, "kiemlam")
+    page.goto("/account/password/")
+    page.get_by_label("Mật khẩu mới", exact=True).fill("ngắn quá")
+    meter = page.get_by_test_id("password-meter")
+    assert meter.inner_text() == "Mới 8 ký tự: cần ít nhất 12."
+    page.get_by_label("Mật khẩu mới", exact=True).fill("trồng rừng 8.650 ha")
+    assert meter.inner_text() == "19 ký tự: đủ dài."
