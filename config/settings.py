@@ -263,6 +263,9 @@ STORAGES = {
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Each file a unit attaches to a report (minutes, photos, spreadsheets).
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# What one report may hold in all (so what one unit can store, reports being bounded by the plan).
+MAX_ATTACHMENTS_PER_REPORT = env_int("MAX_ATTACHMENTS_PER_REPORT", 20)
+MAX_ATTACHMENT_BYTES_PER_REPORT = env_int("MAX_ATTACHMENT_BYTES_PER_REPORT", 100 * 1024 * 1024)
 # How many files a unit may attach in one submission of the report form.
 MAX_ATTACHMENTS_PER_REQUEST = env_int("MAX_ATTACHMENTS_PER_REQUEST", 5)
 # The whole body of any request: refused by its Content-Length before a byte of it is read (a 413),

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, Sum
 
 from nhiemvu.core.antivirus import UNAVAILABLE_EN, UNAVAILABLE_VI, ScanUnavailable, virus_found
 from nhiemvu.lib.pdfactive import pdf_active_content
@@ -122,6 +123,26 @@ def attachment_check(*, name: str, data: bytes) -> str:
     return content_type
 
 
+def refuse_over_quota(report: ProgressReport, *, name: str, size: int) -> None:
+    """A report holds at most MAX_ATTACHMENTS_PER_REPORT files and MAX_ATTACHMENT_BYTES_PER_REPORT
+    bytes: reports are bounded by the plan (a task, a period, a unit), so this bounds what any one
+    unit can store (ASVS 12.1.3). Called under the report's row lock."""
+    stored = report.attachments.aggregate(files=Count("pk"), size=Sum("size"))
+    files, total = stored["files"] or 0, stored["size"] or 0
+    if files + 1 > settings.MAX_ATTACHMENTS_PER_REPORT:
+        raise AttachmentError(
+            f"Báo cáo đã có {files} tệp đính kèm, tối đa {settings.MAX_ATTACHMENTS_PER_REPORT}; "
+            f"«{name}» không được thêm. Hãy gộp các tệp (ví dụ thành một PDF).",
+            message_en=f"The report already has {files} attachments, the most it may hold.",
+        )
+    if total + size > settings.MAX_ATTACHMENT_BYTES_PER_REPORT:
+        limit = settings.MAX_ATTACHMENT_BYTES_PER_REPORT // (1024 * 1024)
+        raise AttachmentError(
+            f"Các tệp đính kèm của báo cáo sẽ vượt {limit} MB nếu thêm «{name}». Hãy nén hoặc bớt tệp.",
+            message_en=f"Adding {name} would take the report's attachments over {limit} MB.",
+        )
+
+
 def attachment_add(
     *,
     report: ProgressReport,
@@ -145,6 +166,7 @@ def attachment_add(
         if not access.may_edit(scope, report):
             raise NotAllowedError("Bạn không được đính kèm tệp vào báo cáo này.", message_en="Not allowed.")
         content_type = attachment_check(name=name, data=data)
+        refuse_over_quota(report, name=name, size=len(data))
         attachment = Attachment(
             report=report, original_name=name[:255], content_type=content_type, size=len(data)
         )

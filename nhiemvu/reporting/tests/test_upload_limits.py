@@ -134,3 +134,29 @@ def test_uploaded_files_have_no_media_url_even_in_debug(settings: Any) -> None:
         importlib.reload(config.urls)
         clear_url_caches()
     assert reverse("reporting:attachment", args=[1])
+
+
+@pytest.mark.django_db
+def test_a_report_holds_a_bounded_number_and_size_of_files(
+    client: Client, cycle: Cycle, settings: Any
+) -> None:
+    """ASVS 12.1.3: one unit cannot fill the storage; the refusal says what to do."""
+    settings.MAX_ATTACHMENTS_PER_REPORT = 3
+    settings.MAX_ATTACHMENT_BYTES_PER_REPORT = 2 * MB
+    task = cycle.forest_task
+    client.force_login(cycle.cast.unit_staff)
+    url = form_url(task, cycle.june)
+
+    def save(files: list[SimpleUploadedFile]) -> str:
+        report = ProgressReport.objects.filter(task=task).first()
+        data = fields(task, revision=report.revision if report else 0, narrative="Kèm biên bản")
+        data["attachments"] = files
+        response = client.post(url, data)
+        return response.content.decode() if response.status_code == 200 else ""
+
+    assert save([SimpleUploadedFile(f"bb{n}.pdf", PDF) for n in range(3)]) == ""
+    assert "tối đa 3" in save([SimpleUploadedFile("bb4.pdf", PDF)])
+    assert Attachment.objects.count() == 3
+    settings.MAX_ATTACHMENTS_PER_REPORT = 10
+    assert "sẽ vượt 2 MB" in save([SimpleUploadedFile("lon.pdf", PDF + b"0" * (2 * MB))])
+    assert Attachment.objects.count() == 3
