@@ -50,6 +50,11 @@ def finding_sentence(finding: dict[str, Any], plan: dict[str, Any]) -> str:
     if code in missing:
         words["what"] = missing[code]
         return _("Nhiệm vụ %(task)s chưa ghi %(what)s, trong khi các nhiệm vụ khác đều có.") % words
+    if code == "no_tasks":
+        return _(
+            "Không tìm thấy nhiệm vụ nào được đánh số trong văn bản. Hãy nhập các nhiệm vụ ở ô «Thêm nhiệm vụ» "
+            "cuối trang, lưu để kiểm tra lại, rồi mới xác nhận."
+        )
     if code == "blank_number":
         return _("Văn bản để trống số (chỉ có ký hiệu «%(excerpt)s»).") % words
     if code == "blank_date":
@@ -69,7 +74,9 @@ def findings_recheck(findings: list[dict[str, Any]], plan: dict[str, Any]) -> li
     kept = [
         f
         for f in findings
-        if f.get("code") not in _RECHECKED and (not f.get("task") or f.get("task") in codes)
+        if f.get("code") not in _RECHECKED
+        and (not f.get("task") or f.get("task") in codes)
+        and not (f.get("code") == "no_tasks" and tasks)  # tasks were added by hand
     ]
     document = plan.get("document") or {}
     year = document.get("year")

@@ -141,7 +141,12 @@ class TaskForm(forms.Form):
     # Code and parent are the keys of the outline (and of an update in place): shown, not edited.
     code = forms.CharField(widget=forms.HiddenInput)
     parent = forms.CharField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label=_("Nội dung nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
+    # The spare row at the end, where a person adds a task the document did not number (or, for a
+    # document with none, every task): left blank, it is ignored.
+    spare = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(
+        label=_("Nội dung nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     leader_name = forms.CharField(label=_("Lãnh đạo chỉ đạo"), max_length=120, required=False)
     leader_title = forms.CharField(label=_("Chức vụ"), max_length=160, required=False)
     lead_unit = forms.CharField(label=_("Đơn vị chủ trì"), max_length=255, required=False)
@@ -158,6 +163,16 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         code = self["code"].value() or ""
         self.fields["title"].widget.attrs["data-testid"] = f"task-title-{code}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("title") and not data.get("spare") and not data.get("DELETE"):
+            self.add_error("title", _("Nhiệm vụ cần có nội dung."))
+        return data
+
+    def is_unused_spare(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("spare")) and not data.get("title")
 
 
 class TargetForm(forms.Form):
@@ -302,7 +317,9 @@ class ReviewForms:
                 ],
             ),
             tasks=TaskFormSet(
-                data if bound else None, prefix="task", initial=[_task_initial(t) for t in tasks]
+                data if bound else None,
+                prefix="task",
+                initial=[*(_task_initial(t) for t in tasks), _spare_task(tasks)],
             ),
             targets=TargetFormSet(
                 data if bound else None,
@@ -373,6 +390,7 @@ class ReviewForms:
             rows.append(
                 {
                     "form": form,
+                    "spare": form["spare"].value() in (True, "True", "true", "on", "1"),
                     "code": code,
                     "depth": str(code).count("."),
                     "targets": targets.get(code, []),
@@ -454,7 +472,7 @@ class ReviewForms:
         tasks = []
         for f in self.tasks:
             c = f.cleaned_data
-            if c.get("DELETE"):
+            if c.get("DELETE") or f.is_unused_spare():
                 continue
             code = c["code"]
             leader = (
@@ -504,6 +522,12 @@ def _org_default(name: str, matched: Organisation | None) -> str:
     if matched is not None:
         return str(matched.pk)
     return EXTERNAL if looks_outside(name, guess_kind(name)) else NEW
+
+
+def _spare_task(tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The blank row for a task added by hand: the next top-level number."""
+    tops = [int(t["code"]) for t in tasks if str(t.get("code", "")).isdigit()]
+    return {"code": str(max(tops, default=0) + 1), "parent": "", "spare": True}
 
 
 def _task_initial(task: dict[str, Any]) -> dict[str, Any]:

@@ -707,6 +707,12 @@ def plan_import_commit(
     """
     refuse_foreign_issuer(user, issuer)
     data = _read(plan_json)
+    if not data.tasks:
+        raise PlanImportError(
+            "Kế hoạch chưa có nhiệm vụ nào để theo dõi. Hãy thêm nhiệm vụ (ô «Thêm nhiệm vụ» trên trang "
+            "xem lại) rồi xác nhận.",
+            message_en="The plan has no tasks to track: add them (the 'add a task' row on the review page) first.",
+        )
     digest = content_hash(source_bytes) if source_bytes is not None else ""
     if update_plan is None:
         existing = plan_find_existing(plan_json, digest, issuer)

@@ -71,10 +71,25 @@ _PERIOD_RE = re.compile(
 
 _DAY_MONTH_RE = re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![\d/.-])")
 
+# Deadline cells of assignment tables: "6/2025", "06/2025" (a month), "2025" (a year),
+# "2025 - 2026", "giai đoạn 2021 - 2025" (the last year). Only in a deadline cell or label.
+_MONTH_YEAR_RE = re.compile(r"(?<![\d/.])(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d{2})(?![\d/])")
+_YEARS_ONLY_RE = re.compile(
+    r"^\s*(?:(?:trong\s+)?(?:năm|giai\s+đoạn)\s+)?(?:từ\s+(?:năm\s+)?)?(?P<first>(?:19|20)\d{2})"
+    r"(?:\s*(?:-|–|—|đến)\s*(?:năm\s+)?(?P<last>(?:19|20)\d{2}))?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
 _RECURRENCE = (
     (re.compile(r"\b(?:hằng|hàng|mỗi)\s+tháng\b|\bđịnh\s+kỳ\s+tháng\b", re.IGNORECASE), "monthly"),
     (re.compile(r"\b(?:hằng|hàng|mỗi)\s+quý\b|\bđịnh\s+kỳ\s+quý\b", re.IGNORECASE), "quarterly"),
-    (re.compile(r"\b(?:hằng|hàng|mỗi)\s+năm\b|\bđịnh\s+kỳ\s+năm\b", re.IGNORECASE), "yearly"),
+    (
+        re.compile(
+            r"\b(?:hằng|hàng|mỗi)\s+năm\b|\bđịnh\s+kỳ\s+năm\b|\b(?:những|các)\s+năm\s+tiếp\s+theo\b",
+            re.IGNORECASE,
+        ),
+        "yearly",
+    ),
     (re.compile(r"\bthường\s+xuyên\b|\bliên\s+tục\b|\bhằng\s+ngày\b", re.IGNORECASE), "ongoing"),
 )
 
@@ -209,6 +224,15 @@ def parse_deadline(text: str | None, default_year: int | None) -> tuple[date | N
     ((datetime.date(2024, 6, 30), None), (None, 'quarterly'))
     >>> parse_deadline("Quý 2/2023", 2023), parse_deadline("Cả năm", 2023), parse_deadline("Trước 30/6", 2023)
     ((datetime.date(2023, 6, 30), None), (datetime.date(2023, 12, 31), None), (datetime.date(2023, 6, 30), None))
+
+    The forms of assignment tables' cells:
+
+    >>> parse_deadline("6/2025", 2025), parse_deadline("06/2025", 2025), parse_deadline("2025", 2024)
+    ((datetime.date(2025, 6, 30), None), (datetime.date(2025, 6, 30), None), (datetime.date(2025, 12, 31), None))
+    >>> parse_deadline("2025 - 2026", 2025), parse_deadline("Giai đoạn 2026-2030", 2026)
+    ((datetime.date(2026, 12, 31), None), (datetime.date(2030, 12, 31), None))
+    >>> parse_deadline("2025 và những năm tiếp theo", 2025), parse_deadline("13/2025", 2025)
+    ((None, 'yearly'), (None, None))
     """
     if not text:
         return None, None
@@ -217,6 +241,13 @@ def parse_deadline(text: str | None, default_year: int | None) -> tuple[date | N
         return None, recurrence
     periods = find_periods(text)
     dues = [d for d in (p.due(default_year) for p in periods) if d]
+    if not dues:
+        for m in _MONTH_YEAR_RE.finditer(text):
+            month, year = int(m["m"]), int(m["y"])
+            if 1 <= month <= 12:
+                dues.append(date(year, month, calendar.monthrange(year, month)[1]))
+    if not dues and (years := _YEARS_ONLY_RE.match(text)):
+        dues.append(date(int(years["last"] or years["first"]), 12, 31))
     if not dues and default_year:
         # A deadline cell may give a bare day/month ("Trước 30/6", "30/9"): the plan's year is meant.
         # Only here: in running text "07/11 xã" is a ratio, not a date.

@@ -128,6 +128,13 @@ def plan_import_file(
         )
     data = file.read()
     plan_json = plan_extract_upload(data, name)
+    if not plan_json["tasks"]:
+        # The web opens the review so a person can add tasks; the API has no review to open.
+        raise ExtractionError(
+            "no_tasks",
+            "Không tìm thấy nhiệm vụ nào được đánh số trong văn bản; hãy nhập qua trang Nhập kế hoạch để thêm nhiệm vụ.",
+            "No numbered tasks were found in the document; import it through the web to add them by hand.",
+        )
     plan_json.pop("source_text", None)
     with transaction.atomic():
         plan = plan_import_commit(

@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(plan, ensure_ascii=False, indent=2))
     else:
         print(render_outline(plan))
-    return 0
+    return 0 if plan["tasks"] else 3  # 3: read, but no numbered task in it
 
 
 if __name__ == "__main__":

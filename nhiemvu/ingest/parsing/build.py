@@ -150,6 +150,14 @@ def _year_of(excerpt: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+NO_TASKS_FINDING = {
+    "code": "no_tasks",
+    "task": None,
+    "excerpt": None,
+    "message": "no numbered tasks were found in the document",
+}
+
+
 def extract(data: bytes, filename: str, max_bytes: int) -> dict:
     if len(data) > max_bytes:
         raise ExtractionError(
@@ -163,13 +171,18 @@ def extract(data: bytes, filename: str, max_bytes: int) -> dict:
     if not blocks:
         raise ExtractionError("empty", "Tệp không có nội dung văn bản", "The file has no text")
     seg = segment(blocks)
-    if not seg.tasks:
+    plan = build_plan(seg)
+    if not seg.tasks and plan["document"]["year"] is None:
+        # Neither tasks nor a year: nothing that makes a plan.
         raise ExtractionError(
             "no_tasks",
             "Không tìm thấy nhiệm vụ nào được đánh số trong văn bản",
             "No numbered tasks were found in the document",
         )
-    plan = build_plan(seg)
+    if not seg.tasks:
+        # Read, but nothing to track: the plan JSON all the same (document, references, reporting,
+        # recipients), so a person can add the tasks by hand on the review screen.
+        plan["findings"].insert(0, NO_TASKS_FINDING)
     # The output check: what leaves the extractor has the spec's shape (nhiemvu.lib.plan_json).
     problem = plan_json_problem(plan)
     if problem is not None:

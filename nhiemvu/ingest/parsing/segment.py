@@ -33,7 +33,8 @@ _FIELD_RE = re.compile(
     ),
     re.IGNORECASE,
 )
-_ROW_CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?$")
+# A table row's STT: any length ("140"), with sub-numbers ("2.1").
+_ROW_CODE_RE = re.compile(r"^\d{1,4}(?:\.\d{1,3}){0,3}\.?$")
 
 
 @dataclass(slots=True)
@@ -181,8 +182,10 @@ class _TaskBuilder:
 
     def row(self, cells: dict[str, str]) -> None:
         code = cells.get("code", "").strip().rstrip(".")
+        if not code and self._continues(cells):
+            return
         if not _ROW_CODE_RE.match(code + "."):
-            return  # group rows (I, II, A, B) and unnumbered rows are not tasks
+            return  # group rows (I, II, A, B) and unnumbered headings are not tasks
         parts = code.split(".")
         parent = ".".join(parts[:-1]) or None
         node = TaskNode(
@@ -194,6 +197,28 @@ class _TaskBuilder:
                 node.fields[name] = cells[name].strip()
         self._add(node)
         self.current = None  # prose after a table belongs to no row
+
+    def _continues(self, cells: dict[str, str]) -> bool:
+        """A row with an empty STT cell under a numbered row is that row cut by a page break: its
+        cells are appended to the row above. A row holding only a heading in capitals is a group
+        heading instead, and is left out."""
+        previous = self.tasks[-1] if self.tasks else None
+        if previous is None or not previous.from_table:
+            return False
+        filled = {name: text.strip() for name, text in cells.items() if name != "code" and text.strip()}
+        if not filled:
+            return True  # an empty row: nothing to lose
+        title = filled.get("title", "")
+        if set(filled) == {"title"} and title.isupper():
+            return False
+        if title:
+            previous.title = f"{previous.title} {_clean_title(title)}".strip()
+        for name in ("leader", "lead_unit", "support_units", "deadline", "product", "targets"):
+            if name in filled:
+                glue = "\n" if name == "support_units" else " "
+                joined = glue.join(p for p in (previous.fields.get(name, ""), filled[name]) if p)
+                previous.fields[name] = joined
+        return True
 
     def finish(self) -> list[TaskNode]:
         # A lettered item is a task only when it carries its own assignment; otherwise its text

@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+NO_TASKS_STATUS = 3
+
 
 def plan_for_output(plan: dict[str, Any]) -> dict[str, Any]:
     """The plan JSON without the bulky source text and per-task excerpts (kept for the review screen)."""
@@ -38,3 +40,7 @@ class Command(BaseCommand):
             self.stdout.write(render_outline(plan))
         else:
             self.stdout.write(json.dumps(plan_for_output(plan), ensure_ascii=False, indent=2))
+        if not plan["tasks"]:
+            # Read, nothing to track: status 3, so a script tells it from "could not read" (2).
+            self.stderr.write("Không tìm thấy nhiệm vụ được đánh số / No numbered tasks were found")
+            raise SystemExit(NO_TASKS_STATUS)

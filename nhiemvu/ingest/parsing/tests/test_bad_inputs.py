@@ -149,10 +149,17 @@ def test_a_broken_pdf_is_corrupt():
     _assert_error(e, "corrupt")
 
 
-def test_a_document_without_tasks_has_no_tasks():
+def test_a_document_without_tasks_still_gives_its_plan_json_with_a_finding():
+    """plan-json.md: read, nothing to track: the JSON with `tasks: []` and a `no_tasks` finding."""
     text = "KẾ HOẠCH\nTổ chức hội nghị năm 2024\nI. MỤC ĐÍCH\nNâng cao nhận thức.\n"
+    plan = extract_bytes(text.encode(), "x.txt")
+    assert plan["tasks"] == [] and plan["document"]["year"] == 2024
+    assert [f["code"] for f in plan["findings"]] == ["no_tasks"]
+
+
+def test_a_text_with_neither_tasks_nor_a_year_is_refused():
     with pytest.raises(ExtractionError) as e:
-        extract_bytes(text.encode(), "x.txt")
+        extract_bytes("Công văn gửi các đơn vị.\nKhông có nhiệm vụ nào.".encode(), "x.txt")
     _assert_error(e, "no_tasks")
 
 

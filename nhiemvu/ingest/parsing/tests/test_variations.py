@@ -204,7 +204,8 @@ GENERAL_DEADLINES = [
     ("trong tháng 6 năm 2023", 2023, (date(2023, 6, 30), None)),
     ("Tháng 12", 2024, (date(2024, 12, 31), None)),
     ("năm 2023", 2023, (date(2023, 12, 31), None)),
-    ("Năm 2023 và các năm tiếp theo", 2023, (date(2023, 12, 31), None)),
+    # plan-json.md, "Real-world shapes": the following years make it a yearly task, not a deadline.
+    ("Năm 2023 và các năm tiếp theo", 2023, (None, "yearly")),
     ("Cả năm", 2023, (date(2023, 12, 31), None)),
     ("Trong năm 2024", 2024, (date(2024, 12, 31), None)),
     ("6 tháng đầu năm", 2023, (date(2023, 6, 30), None)),
