@@ -3,6 +3,7 @@ so and offers a row to add tasks by hand; confirming without any is refused; the
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -67,10 +68,10 @@ def test_the_review_says_there_are_no_tasks_and_a_task_added_by_hand_is_imported
     final["mode"] = "create"
     client.post(reverse("ingest:confirm", args=[session.pk]), final)
     task = Plan.objects.get().tasks.get()
-    assert (task.code, task.lead_unit.name if task.lead_unit else None, task.deadline.isoformat()) == (
+    assert (task.code, task.lead_unit.name if task.lead_unit else None, task.deadline) == (
         "1",
         "Chi cục Kiểm lâm",
-        "2024-06-30",
+        dt.date(2024, 6, 30),
     )
 
 
