@@ -17,12 +17,23 @@ from .vocab import DOC_KINDS
 __all__ = ["SCHEMA", "build_plan", "extract"]
 
 
+_TITLE_PERIOD_RE = re.compile(
+    r"giai\s+đoạn\s+(?:(?:19|20)\d{2})\s*[-–—]\s*(?P<last>(?:19|20)\d{2})|năm\s+(?P<year>(?:19|20)\d{2})(?![\d/-])",
+    re.IGNORECASE,
+)
+
+
 def _plan_year(seg: Segments, issued_year: int | None) -> int | None:
-    for text in (seg.title or "", " ".join(seg.preamble[:3])):
-        years = [int(y) for y in re.findall(r"năm\s+(\d{4})(?![\d/-])", text)]
-        if years:
-            return years[-1] if issued_year is None else min(years, key=lambda y: abs(y - issued_year))
-    return issued_year
+    """The plan's year (plan-json.md, "Real-world shapes"): the title's own period ("năm 2024", the
+    last year of "giai đoạn 2021 - 2025"), else the issue date's year; never the date of a document
+    the plan cites. Only a plan with neither falls back to the years its opening lines name."""
+    years = [int(m["last"] or m["year"]) for m in _TITLE_PERIOD_RE.finditer(seg.title or "")]
+    if years:
+        return years[-1] if issued_year is None else min(years, key=lambda y: abs(y - issued_year))
+    if issued_year is not None:
+        return issued_year
+    years = [int(y) for y in re.findall(r"năm\s+(\d{4})(?![\d/-])", " ".join(seg.preamble[:3]))]
+    return years[-1] if years else None
 
 
 def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> dict:
@@ -88,7 +99,7 @@ def build_plan(seg: Segments) -> dict:
     place, issued, date_blank, date_excerpt = rec.place_and_date(front)
     plan_year = _plan_year(seg, issued.year if issued else _year_of(date_excerpt))
     preamble_text = " ".join([seg.title or "", *seg.preamble])
-    kind = DOC_KINDS.get(seg.kind_word or "") or (symbol.split("-")[0] if symbol else None)
+    kind = DOC_KINDS.get(seg.kind_word or "") or (re.split(r"[-/]", symbol)[0] if symbol else None)
     findings: list[dict] = []
     if symbol and number is None:
         findings.append(

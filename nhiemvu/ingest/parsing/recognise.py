@@ -37,6 +37,10 @@ _NUMBER_LINE_RE = re.compile(
     """,
     re.VERBOSE,
 )
+# "Số 3260-KH/ĐĐQH15", "Số: 125-KH/TU": the Party's form, no colon needed, the kind after a dash.
+_PARTY_NUMBER_RE = re.compile(
+    r"Số\s*[:.]?\s*(?P<num>\d[\d.]*)-(?P<kind>[A-ZĐ]{1,6})/(?P<org>[A-ZĐ][A-ZĐa-zđ0-9&-]*)"
+)
 _PLACE_DATE_RE = re.compile(
     r"""^(?P<place>[^\d,;:]{2,40}?)\s*,\s*
         ngày\s*(?P<d>\d{1,2})?\s*
@@ -51,6 +55,8 @@ def doc_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
 
     >>> doc_number(["Số: 58/KH-UBND"]), doc_number(["Số:        /KH-SGDĐT"])
     (('58/KH-UBND', 'KH-UBND', 'Số: 58/KH-UBND'), (None, 'KH-SGDĐT', 'Số: /KH-SGDĐT'))
+    >>> doc_number(["ĐẢNG ĐOÀN QUỐC HỘI | Số 3260-KH/ĐĐQH15"])
+    ('3260-KH/ĐĐQH15', 'KH/ĐĐQH15', 'Số 3260-KH/ĐĐQH15')
     """
     for line in lines:
         m = _NUMBER_LINE_RE.search(line)
@@ -59,6 +65,11 @@ def doc_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
             num = m.group("num")
             excerpt = f"Số: {num}/{sym}" if num else f"Số: /{sym}"
             return (f"{num}/{sym}" if num else None), sym, excerpt
+        m = _PARTY_NUMBER_RE.search(line)
+        if m:
+            # The Party's numbering: the kind before the slash ("3260-KH/ĐĐQH15").
+            symbol = f"{m['kind']}/{m['org']}"
+            return f"{m['num']}-{symbol}", symbol, m.group(0).strip()
     return None, None, None
 
 
