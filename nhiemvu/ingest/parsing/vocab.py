@@ -69,6 +69,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         r"lãnh\s+đạo(?:\s+sở|\s+ubnd|\s+ủy\s+ban)?(?:\s+trực\s+tiếp)?\s+(?:chỉ\s+đạo|phụ\s+trách|theo\s+dõi)",
         r"lãnh\s+đạo\s+(?:sở\s+)?phụ\s+trách",
         r"người\s+chỉ\s+đạo",
+        # "Phụ trách: Đ/c Lâm Văn Sơn, PCT UBND xã": a person (an honorific follows), not a unit
+        r"(?:người\s+)?phụ\s+trách(?=\s*[:：]\s*(?:đ\s*/\s*c|đồng\s+chí|ông|bà)\b)",
     ),
     "lead_unit": (
         r"(?:đơn\s+vị|cơ\s+quan|bộ\s+phận|phòng)\s+chủ\s+trì(?:\s*,?\s*(?:tham\s+mưu\s+)?(?:thực\s+hiện|tham\s+mưu(?:\s+thực\s+hiện)?))?",
