@@ -286,18 +286,39 @@ def leader(value: str | None) -> dict | None:
     return {"name": name, "title": title or None}
 
 
+# The words an agency's name starts with: a comma between two of them separates two agencies.
+_AGENCY_HEAD_RE = re.compile(
+    r"^(?:Sở|Phòng|Ban|UBND|Ủy\s+ban|Công\s+an|Chi\s+cục|Cục|Trung\s+tâm|Văn\s+phòng|Hội|Đoàn|Bộ|"
+    r"Liên\s+minh|Liên\s+đoàn|Bảo\s+hiểm|Ngân\s+hàng|Kho\s+bạc|Viện|Trường|Hạt|Đài|Báo|Tỉnh\s+đoàn|"
+    r"Mặt\s+trận|Thanh\s+tra|Chi\s+nhánh|Công\s+ty|Hợp\s+tác\s+xã|Tòa\s+án|Huyện\s+ủy|Tỉnh\s+ủy|"
+    r"Thành\s+ủy|Đảng\s+ủy|Công\s+chức|Bệnh\s+viện|Quỹ|Tổng\s+cục|Vụ)\b"
+)
+
+
 def units(value: str | None) -> list[str]:
-    """Support units: a list split on ";" (commas stay: "UBND các xã, thị trấn" is one unit).
+    """Support units: a list split on ";" and lines, and on commas only between agencies' names
+    (commas inside one stay: "UBND các xã, thị trấn" is one unit; "Sở Tài chính, Sở Nội vụ" two).
 
     >>> units("Sở Tài chính; Sở Kế hoạch và Đầu tư.")
     ['Sở Tài chính', 'Sở Kế hoạch và Đầu tư']
     >>> units("UBND các huyện, thành phố")
     ['UBND các huyện, thành phố']
+    >>> units("Sở Tài chính, Sở Nội vụ, UBND các huyện, thị xã, thành phố")
+    ['Sở Tài chính', 'Sở Nội vụ', 'UBND các huyện, thị xã, thành phố']
     """
     if not value:
         return []
-    parts = re.split(r"\s*;\s*|\n+", value)
-    return [p.strip().strip(".;,").strip() for p in parts if p.strip().strip(".;,").strip()]
+    out: list[str] = []
+    for part in re.split(r"\s*;\s*|\n+", value):
+        merged: list[str] = []
+        for piece in (p.strip() for p in part.split(",")):
+            # A piece that does not start an agency's name continues the one before it.
+            if merged and not _AGENCY_HEAD_RE.match(piece):
+                merged[-1] = f"{merged[-1]}, {piece}"
+            else:
+                merged.append(piece)
+        out += [m.strip().strip(".;,").strip() for m in merged]
+    return [u for u in out if u]
 
 
 def unit(value: str | None) -> str | None:
