@@ -823,6 +823,13 @@ def milestones(text: str, plan_year: int | None) -> list[MilestoneHit]:
 # -------------------------------------------------------------------------------------------- reporting
 
 
+_REPORTED_TO_RE = re.compile(
+    r"\bvề\s+(?P<org>(?:Bộ|Sở|Phòng|Văn\s+phòng|UBND|Ủy\s+ban|Ban|Cục|Vụ|Trung\s+tâm)\b[^()]*?)"
+    r"\s*(?:\([^)]*\))?\s*(?:để|nhằm)\s+(?:theo\s+dõi,\s*)?tổng\s+hợp"
+)
+_LEADING_ADVERB_RE = re.compile(r"^(?:định\s+kỳ|hằng\s+(?:tháng|quý|năm))[^,]{0,30},\s*", re.IGNORECASE)
+
+
 def reporting(lines: list[str]) -> dict:
     """Who compiles progress and how often, from "Tổ chức thực hiện".
 
@@ -831,6 +838,10 @@ def reporting(lines: list[str]) -> dict:
     {'compiler': 'Phòng Kế hoạch – Tài chính', 'frequencies': ['monthly', 'quarterly']}
     >>> reporting(["2. Văn phòng Sở chủ trì theo dõi, tổng hợp, báo cáo định kỳ hằng tháng (trước ngày 20) và 6 tháng."])
     {'compiler': 'Văn phòng Sở', 'frequencies': ['monthly', 'half-yearly']}
+    >>> reporting(["Định kỳ 6 tháng, các đơn vị báo cáo kết quả về Bộ Công Thương (qua Vụ Kế hoạch) để tổng hợp."])
+    {'compiler': 'Bộ Công Thương', 'frequencies': ['half-yearly']}
+    >>> reporting(["Định kỳ, Văn phòng Sở tổng hợp, báo cáo kết quả thực hiện hằng quý."])
+    {'compiler': 'Văn phòng Sở', 'frequencies': ['quarterly']}
     """
     best = None
     for line in lines:
@@ -841,9 +852,13 @@ def reporting(lines: list[str]) -> dict:
     if best is None:
         return {"compiler": None, "frequencies": []}
     text = re.sub(r"^\s*(?:\d+[.)]|[-–+•])\s*", "", best)
+    # "… báo cáo kết quả về Bộ X (qua Vụ Y) để tổng hợp": the body reported to compiles.
+    sent_to = _REPORTED_TO_RE.search(text)
+    # "Định kỳ, Văn phòng Sở tổng hợp …": the leading adverb is not part of the compiler's name.
+    subject = _LEADING_ADVERB_RE.sub("", text)
     verbs = "|".join(re.escape(v) for v in COMPILER_VERBS)
-    m = re.search(rf"\s(?:{verbs})(?=[\s,])", text)  # lower-case verbs only: names are capitalised
-    compiler = text[: m.start()].strip(" ,") if m else None
+    m = re.search(rf"\s(?:{verbs})(?=[\s,])", subject)  # lower-case verbs only: names are capitalised
+    compiler = sent_to["org"].strip(" ,") if sent_to else (subject[: m.start()].strip(" ,") if m else None)
     if compiler and not any(
         compiler.casefold().startswith(h + " ")
         for h in (
