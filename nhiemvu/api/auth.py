@@ -12,12 +12,12 @@ CACHE_URL (Redis); per process with the embedded default.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from nhiemvu.audit.middleware import actor_is
 from nhiemvu.core.http import client_address
+from nhiemvu.core.throttle import count_attempt, throttled
 
 from .errors import ApiError
 from .models import ApiToken
@@ -33,9 +33,9 @@ class TokenAuth(HttpBearer):
     openapi_bearerFormat = "nv_<prefix>_<secret>"
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        failures_key = f"api-token-failures:{client_address(request) or 'unknown'}"
+        address = client_address(request) or "unknown"
         window = settings.API_FAILED_TOKEN_WINDOW
-        if cache.get(failures_key, 0) >= settings.API_FAILED_TOKEN_LIMIT:
+        if throttled("api-token", address, limit=settings.API_FAILED_TOKEN_LIMIT):
             raise ApiError(
                 429,
                 "too_many_failed_tokens",
@@ -45,11 +45,7 @@ class TokenAuth(HttpBearer):
             )
         row = api_token_by_secret(token)
         if row is None:
-            cache.add(failures_key, 0, timeout=window)  # the window starts at the first failure
-            try:
-                cache.incr(failures_key)
-            except ValueError:  # expired between the two calls
-                cache.set(failures_key, 1, timeout=window)
+            count_attempt("api-token", address, window=window)
             return None
         if request.method not in SAFE_METHODS and not row.may_write:
             raise ApiError(
