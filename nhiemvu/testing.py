@@ -112,6 +112,21 @@ def build_cast() -> Cast:
     )
 
 
+def build_far_planner() -> tuple[Account, Organisation]:
+    """Planning-Finance of a department in another province, and that department: the strongest
+    role outside the cast's body, for tests of what crosses between bodies."""
+    province = Organisation.objects.create(
+        name="UBND tỉnh Cao Bằng", kind=OrganisationKind.PROVINCE_COMMITTEE
+    )
+    department = Organisation.objects.create(
+        parent=province, name="Sở Nông nghiệp tỉnh Cao Bằng", kind=OrganisationKind.DEPARTMENT
+    )
+    division = Organisation.objects.create(parent=department, name="Phòng KH-TC Cao Bằng", kind="division")
+    user = Account.objects.create_user(username="khtc.caobang", password=PASSWORD)
+    Membership.objects.create(user=user, organisation=division, role=Role.PLANNING_FINANCE)
+    return user, department
+
+
 def make_plan(
     cast: Cast, *, tasks: int = 3, targets_per_task: int = 2, title: str = "Kế hoạch thử nghiệm"
 ) -> Plan:

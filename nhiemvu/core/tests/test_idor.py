@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 from django.http import HttpResponseRedirect
@@ -26,7 +25,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from nhiemvu.api.services import api_token_create
 from nhiemvu.core.models import UserSession
 from nhiemvu.ingest.services import import_session_stage
-from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
 from nhiemvu.plans.models import Plan, SourceDocument
 from nhiemvu.reminders.models import Notification, NotificationKind
 from nhiemvu.reminders.services import feed_create
@@ -40,7 +38,7 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
-from nhiemvu.testing import Cast, make_plan
+from nhiemvu.testing import Cast, build_far_planner, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -292,20 +290,6 @@ def _state(ours: Ours) -> tuple[object, ...]:
     )
 
 
-def far_planner() -> User:
-    """Planning-Finance of a department in another province: the strongest role outside our body."""
-    province = Organisation.objects.create(
-        name="UBND tỉnh Cao Bằng", kind=OrganisationKind.PROVINCE_COMMITTEE
-    )
-    department = Organisation.objects.create(
-        parent=province, name="Sở Nông nghiệp tỉnh Cao Bằng", kind=OrganisationKind.DEPARTMENT
-    )
-    division = Organisation.objects.create(parent=department, name="Phòng KH-TC Cao Bằng", kind="division")
-    user = User.objects.create_user(username="khtc.caobang", password="x")
-    Membership.objects.create(user=user, organisation=division, role=Role.PLANNING_FINANCE)
-    return user
-
-
 @pytest.mark.parametrize(
     "who", ["unit staff of a sibling department", "planning-finance of another province"]
 )
@@ -318,7 +302,7 @@ def test_the_outsider_gets_404_for_our_objects(ours: Ours, name: str, who: str) 
     if who.startswith("unit staff"):
         outsider, token = ours.cast.outsider, ours.outsider_token
     else:
-        outsider = far_planner()
+        outsider = build_far_planner()[0]
         token = api_token_create(user=outsider, name="Hệ thống Cao Bằng", scope="write")[1]
     client.force_login(outsider)
     before = _state(ours)

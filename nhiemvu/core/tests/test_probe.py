@@ -30,9 +30,9 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
-from nhiemvu.testing import Cast, make_plan
+from nhiemvu.testing import Cast, build_far_planner, make_plan
 
-from .test_idor import _walk, far_planner
+from .test_idor import _walk
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_no_list_or_page_shows_an_outsider_a_word_of_our_department(cast: Cast, 
             "proposal": MARKERS[4],
         },
     )
-    outsider = cast.outsider if who.startswith("unit officer") else far_planner()
+    outsider = cast.outsider if who.startswith("unit officer") else build_far_planner()[0]
     shown = _markers_shown(outsider)
     assert not any(shown.values()), {route: found for route, found in shown.items() if found}
     assert len(shown) > 25, "the walk found the site's lists"

@@ -15,9 +15,9 @@ from django.urls import reverse
 from nhiemvu.api.tests.conftest import Api, api_as  # noqa: F401 — the API client fixture
 from nhiemvu.ingest.models import ImportSession
 from nhiemvu.ingest.services import IssuerNotAllowedError, import_session_stage, plan_import_commit
-from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
+from nhiemvu.organisations.models import Organisation
 from nhiemvu.plans.models import Plan, SourceDocument
-from nhiemvu.testing import PASSWORD, Cast
+from nhiemvu.testing import Cast, build_far_planner
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +31,7 @@ def gold(shared_dir: Path) -> dict[str, Any]:
 @pytest.fixture
 def far_planner(cast: Cast) -> tuple[User, Organisation]:
     """Planning-finance of a department in another province."""
-    province = Organisation.objects.create(
-        name="UBND tỉnh Cao Bằng", kind=OrganisationKind.PROVINCE_COMMITTEE
-    )
-    department = Organisation.objects.create(
-        parent=province, name="Sở Nông nghiệp tỉnh Cao Bằng", kind=OrganisationKind.DEPARTMENT
-    )
-    division = Organisation.objects.create(parent=department, name="Phòng KH-TC Cao Bằng", kind="division")
-    user = User.objects.create_user(username="khtc.caobang", password=PASSWORD)
-    Membership.objects.create(user=user, organisation=division, role=Role.PLANNING_FINANCE)
-    return user, department
+    return build_far_planner()
 
 
 def _foreign(cast: Cast, far: tuple[User, Organisation]) -> dict[str, Organisation]:
