@@ -94,7 +94,7 @@ def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> d
 
 def build_plan(seg: Segments) -> dict:
     """The plan JSON of ``../shared/spec/plan-json.md`` from segmented text."""
-    front = seg.front or seg.all_text[:8]
+    front = rec.letterhead(seg.front or seg.all_text[:8])
     number, symbol, number_excerpt = rec.doc_number(front)
     place, issued, date_blank, date_excerpt = rec.place_and_date(front)
     plan_year = _plan_year(seg, issued.year if issued else _year_of(date_excerpt))

@@ -50,6 +50,42 @@ _PLACE_DATE_RE = re.compile(
 )
 
 
+_MOTTO_RE = re.compile(
+    r"(c[ộo]ng\s+h[òo]a\s+x[ãa]\s+h[ộo]i\s+ch[ủu]\s+ngh[ĩi]a\s+vi[ệe]t\s+nam"
+    r"|đ[ộo]c\s+l[ậa]p\s*[-–—]\s*t[ựu]\s+do\s*[-–—]\s*h[ạa]nh\s+ph[úu]c"
+    r"|đ[ảa]ng\s+c[ộo]ng\s+s[ảa]n\s+vi[ệe]t\s+nam)",
+    re.IGNORECASE,
+)
+_MARKERS_RE = re.compile(r"^[\s#>*_|]+|[\s*_|]+$")
+
+
+def letterhead(front: list[str]) -> list[str]:
+    """The letterhead's lines as a person reads them, whatever the copy did to it: the national motto
+    and the Party's on lines of their own, cells of a web copy ("A | B") apart, markdown markers
+    gone, and a place-date line that follows the number on the same line split from it.
+
+    >>> letterhead(["CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 45/NQ-CP Hà Nội, ngày 10 tháng 3 năm 2025"])
+    ['CHÍNH PHỦ', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Số: 45/NQ-CP', 'Hà Nội, ngày 10 tháng 3 năm 2025']
+    >>> letterhead(["| **SỞ Y TẾ** | **Độc lập - Tự do - Hạnh phúc** |"])
+    ['SỞ Y TẾ', 'Độc lập - Tự do - Hạnh phúc']
+    """
+    out: list[str] = []
+    for raw in front:
+        for cell in raw.split("|"):
+            pieces = _MOTTO_RE.split(cell)  # the motto is a group: kept as a piece
+            for piece in pieces:
+                piece = _MARKERS_RE.sub("", piece).strip(" -–")
+                if not piece:
+                    continue
+                m = _NUMBER_LINE_RE.search(piece) or _PARTY_NUMBER_RE.search(piece)
+                tail = piece[m.end() :].strip(" ,;") if m else ""
+                if m and _PLACE_DATE_RE.search(tail):
+                    out += [piece[: m.end()].strip(), tail]
+                else:
+                    out.append(piece)
+    return out
+
+
 def doc_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
     """(number, symbol, excerpt) from the "Số: .../KH-..." line; number is None when left blank.
 
@@ -107,7 +143,12 @@ def _letterhead_issuer(front: list[str]) -> str | None:
             continue
         letters = [c for c in line if c.isalpha()]
         if letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and not line.startswith("-"):
-            lines.append(line.strip())
+            line = line.strip()
+            if lines and (re.match(r"^(?:VÀ|&|-|–)\s", line) or re.search(r"(?:\sVÀ|[-–&,])$", lines[-1])):
+                # A name wrapped over two lines ("BỘ LAO ĐỘNG - THƯƠNG BINH" / "VÀ XÃ HỘI").
+                lines[-1] = f"{lines[-1]} {line}"
+            else:
+                lines.append(line)
     if not lines:
         return None
     issuer = lines[-1]
@@ -129,9 +170,9 @@ def issuer(front: list[str], preamble_text: str) -> str | None:
     """
     head = _letterhead_issuer(front)
     if head:
-        m = re.search(re.escape(head), preamble_text, re.IGNORECASE)
-        if m:
-            return m.group(0)
+        for m in re.finditer(re.escape(head), preamble_text, re.IGNORECASE):
+            if not m.group(0).isupper():  # as the body text writes it, not another capitals line
+                return m.group(0)
     verbs = "|".join(ISSUER_VERBS)
     for m in re.finditer(
         rf"([^,.;:]+?)\s+(?:{verbs})\s+(?:và\s+\w+\s+)?kế\s+hoạch", preamble_text, re.IGNORECASE
@@ -171,13 +212,26 @@ def _title_case(caps: str) -> str:
     """Sentence case for an upper-case body name: place names after an area word keep capitals, and
     so do acronyms (every Vietnamese syllable has a vowel, so a word without one is an acronym).
 
+    The name after a body word starts with a capital, and so does each part joined by "và" or a
+    dash: "Sở Tài nguyên và Môi trường", "Bộ Lao động - Thương binh và Xã hội".
+
     >>> _title_case("PHÒNG NÔNG NGHIỆP VÀ PTNT"), _title_case("ỦY BAN NHÂN DÂN HUYỆN ĐỨC HÒA")
-    ('Phòng nông nghiệp và PTNT', 'Ủy ban nhân dân huyện Đức Hòa')
+    ('Phòng Nông nghiệp và PTNT', 'Ủy ban nhân dân huyện Đức Hòa')
+    >>> _title_case("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"), _title_case("CHÍNH PHỦ")
+    ('Bộ Lao động - Thương binh và Xã hội', 'Chính phủ')
     """
     words = caps.split()
+    low_text = " ".join(words).lower()
+    head = max((h for h in _NAMED_HEADS if low_text.startswith(h + " ")), key=len, default=None)
     out: list[str] = []
     place = False
+    named = head is not None  # a body with a name of its own: its parts start with a capital
+    capital = False
     i = 0
+    if head:
+        n = len(head.split())
+        out += [w.lower() for w in words[:n]]
+        i, capital = n, True
     while i < len(words):
         w, low = words[i], words[i].lower()
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
@@ -186,16 +240,27 @@ def _title_case(caps: str) -> str:
             place = True
             i += 2
             continue
-        if low in ADMIN_AREAS:
+        if low in ADMIN_AREAS and not (low == "xã" and nxt == "hội"):
             out.append(low)
             place = True
+        elif named and low in ("và", "-", "–"):
+            out.append(low)
+            capital = True
+            i += 1
+            continue
         elif _is_acronym(w):
             out.append(w)
         else:
-            out.append(w.capitalize() if place else low)
+            out.append(w.capitalize() if place or capital else low)
+        capital = False
         i += 1
     text = " ".join(out)
     return text[:1].upper() + text[1:]
+
+
+# Body words followed by a name of the body's own ("Sở" + "Tài nguyên và Môi trường"); the People's
+# Committee is followed by its area instead.
+_NAMED_HEADS = tuple(h for h in BODY_HEADS if h not in ("ubnd", "ủy ban nhân dân"))
 
 
 # -------------------------------------------------------------------------------------------- references
@@ -906,7 +971,7 @@ def recipients(closing: list[str]) -> list[str]:
     """
     out = []
     for line in closing:
-        m = re.match(r"^\s*[-–+•]\s*(.+)$", line)
+        m = re.match(r"^\s*[-–+•*]\s*(.+)$", line)
         if not m:
             continue
         item = _NOTE_RE.sub(" ", m.group(1)).strip().rstrip(";.,").strip()
@@ -927,7 +992,7 @@ def signer(closing: list[str]) -> dict | None:
     >>> signer(["- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Thành Đông"])
     {'name': 'Nguyễn Thành Đông', 'title': 'PHÓ CHỦ TỊCH'}
     """
-    lines = [ln.strip() for ln in closing if ln.strip() and not re.match(r"^\s*[-–+•]", ln)]
+    lines = [ln.strip() for ln in closing if ln.strip() and not re.match(r"^\s*[-–+•*]", ln)]
     lines = [ln for ln in lines if not re.fullmatch(r"\(.*\)", ln)]  # "(Đã ký)", "(ký, đóng dấu)"
     for i in range(len(lines) - 1, -1, -1):
         if _looks_like_name(lines[i]) and not lines[i].isupper():

@@ -33,6 +33,17 @@ _FIELD_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# Where a line that runs several field lines together ("Phó Giám đốc Sở. Chủ trì: Phòng X. Phối hợp:
+# Y. Thời gian hoàn thành: Tháng 12/2022", as PDF text often has it) is cut: after a full stop or a
+# semicolon, before a capitalised label and its colon.
+_RUN_ON_LABEL_RE = re.compile(
+    r"(?<=[.;])\s+(?=(?:{})\s*[:：])".format(
+        "|".join(
+            alt for name in ("leader", "lead_unit", "support_units", "deadline") for alt in FIELD_LABELS[name]
+        )
+    ),
+    re.IGNORECASE,
+)
 # A table row's STT: any length ("140"), with sub-numbers ("2.1").
 _ROW_CODE_RE = re.compile(r"^\d{1,4}(?:\.\d{1,3}){0,3}\.?$")
 
@@ -122,6 +133,36 @@ def _is_kind_line(text: str) -> str | None:
     return None
 
 
+_AUTHORITY_WORDS = (
+    "chính phủ",
+    "thủ tướng",
+    "bộ trưởng",
+    "chủ tịch",
+    "ủy ban nhân dân",
+    "hội đồng nhân dân",
+    "ban chấp hành",
+    "ban thường vụ",
+    "giám đốc",
+)
+
+
+def _is_authority_line(line: str, title: list[str]) -> bool:
+    """A line in capitals under a title written in ordinary case, or one naming who issues the
+    document ("CHÍNH PHỦ", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"), is not part of the title.
+
+    >>> _is_authority_line("CHÍNH PHỦ", ["Ban hành Chương trình hành động năm 2025"])
+    True
+    >>> _is_authority_line("NĂM 2025", ["THỰC HIỆN NHIỆM VỤ TRỌNG TÂM"])
+    False
+    """
+    text = line.strip().strip("*#").strip()
+    if not text.isupper():
+        return False
+    if any(not t.strip("*# ").isupper() for t in title):
+        return True
+    return len(text.split()) <= 10 and text.casefold().startswith(_AUTHORITY_WORDS)
+
+
 def _clean_title(title: str) -> str:
     return title.strip().strip("*").strip().rstrip(":;.").strip()
 
@@ -153,6 +194,11 @@ class _TaskBuilder:
         return n == last + 1 or (last == 0 and n <= 1) or (parent is None and not self.tasks)
 
     def line(self, text: str) -> None:
+        cuts = [m.end() for m in _RUN_ON_LABEL_RE.finditer(text) if text[m.end()].isupper()]
+        if cuts:
+            for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
+                self.line(text[a:b].strip())
+            return
         m = _NUMBERED_RE.match(text)
         if m:
             code = (m.group("code") or m.group("code2") or m.group("ncode")).rstrip(".")
@@ -257,18 +303,31 @@ def segment(blocks: list[Block]) -> Segments:
                 break
             if title and len(t) > 200:
                 break
-            title.append(t)
+            if title and _is_authority_line(t, title):
+                # "CHÍNH PHỦ" under a resolution's title: who resolves, not part of the title.
+                break
+            title.append(_clean_title(t) if title else t.strip().strip("*").strip())
             i += 1
-        seg.title = " ".join(title) or None
+        seg.title = " ".join(title).strip("* ") or None
         start = i
     builder = _TaskBuilder()
     state = "preamble"
     for b in blocks[start:]:
         t = b.text
         if b.cells is not None:
-            if state in ("tasks", "appendix", "preamble"):
+            if state == "closing":
+                state = "appendix"  # a task table after the signature: an annex without its heading
+            if state in ("tasks", "appendix", "preamble", "attached"):
                 builder.row(b.cells)
             continue
+        if state == "closing" and (_is_kind_line(t) or section_of(t)):
+            # The signature is behind us: the document goes on (a decision's attached plan, an
+            # annex), and its bullets are not recipients.
+            if _is_kind_line(t):
+                state = "attached"
+                seg.appendix.append(t)
+                continue
+            state = "attached"
         if state != "closing" and re.match(r"^nơi\s+nhận\b", t, re.IGNORECASE):
             state = "closing"
             rest = re.sub(r"^nơi\s+nhận\s*:?\s*", "", t, flags=re.IGNORECASE)
@@ -286,6 +345,9 @@ def segment(blocks: list[Block]) -> Segments:
             seg.appendix.append(t)
             continue
         kind = section_of(t)
+        if state == "attached" and not kind:
+            seg.appendix.append(t)  # the attached document's title and preamble
+            continue
         if kind:
             state = kind
             builder.current = None

@@ -175,7 +175,7 @@ def test_it_reads_place_and_a_blank_date():
             "Ủy ban nhân dân huyện Tam Nông",
         ),  # dev
         ([], "Sở Công Thương ban hành Kế hoạch", "Sở Công Thương"),  # general
-        (["UBND HUYỆN ĐỨC HÒA", "PHÒNG NÔNG NGHIỆP VÀ PTNT"], "", "Phòng nông nghiệp và PTNT"),  # general
+        (["UBND HUYỆN ĐỨC HÒA", "PHÒNG NÔNG NGHIỆP VÀ PTNT"], "", "Phòng Nông nghiệp và PTNT"),  # general
     ],
 )
 def test_it_finds_the_issuer(front, preamble, expected):
