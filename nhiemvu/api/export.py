@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from nhiemvu.ingest.parsing.recognise import REFERENCE_RE
 from nhiemvu.lib.plan_json import SCHEMA
 from nhiemvu.organisations.models import Organisation
-from nhiemvu.plans.models import Finding, Milestone, Plan, SourceDocument, Target, Task
+from nhiemvu.plans.models import Finding, Milestone, Plan, PlanTarget, SourceDocument, Target, Task
 
 from .numbers import number
 
@@ -92,6 +92,10 @@ def plan_export(plan: Plan) -> dict[str, Any]:
         },
         "references": references,
         "tasks": [_task(task, support.get(task.pk, [])) for task in tasks],
+        "targets": [
+            {**_target(t), "lead_unit": t.lead_unit.name if t.lead_unit else None}
+            for t in PlanTarget.objects.filter(plan=plan).select_related("lead_unit").order_by("order", "pk")
+        ],
         "reporting": {
             "compiler": compiler.name if compiler else None,
             "frequencies": list(plan.reporting_frequencies or []),
@@ -109,6 +113,17 @@ def plan_export(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _target(t: Target | PlanTarget) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "unit": _or_none(t.unit),
+        "comparator": t.comparator,
+        "value": number(t.value),
+        "max": number(t.max_value),
+        "change": _or_none(t.change),
+    }
+
+
 def _task(task: Task, support_units: list[str]) -> dict[str, Any]:
     return {
         "code": task.code,
@@ -121,17 +136,7 @@ def _task(task: Task, support_units: list[str]) -> dict[str, Any]:
         "support_units": support_units,
         "deadline": task.deadline.isoformat() if task.deadline else None,
         "recurrence": _or_none(task.recurrence),
-        "targets": [
-            {
-                "name": t.name,
-                "unit": _or_none(t.unit),
-                "comparator": t.comparator,
-                "value": number(t.value),
-                "max": number(t.max_value),
-                "change": _or_none(t.change),
-            }
-            for t in task.targets.all()
-        ],
+        "targets": [_target(t) for t in task.targets.all()],
         "milestones": [
             {
                 "due": m.due.isoformat() if m.due else None,

@@ -185,6 +185,8 @@ class TargetForm(forms.Form):
     value = LocalizedDecimalField(label=_("Giá trị"), min_value=0)
     max = LocalizedDecimalField(label=_("Tối đa"), min_value=0)
     change = forms.ChoiceField(label=_("Loại"), choices=Change.choices, required=False)
+    # Only for the plan's own targets (task_code PLAN_LEVEL): the unit in charge of one.
+    lead_unit = forms.CharField(label=_("Đơn vị chủ trì"), max_length=255, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -207,6 +209,10 @@ class TargetForm(forms.Form):
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return not data.get("name") and data.get("value") is None and data.get("max") is None
+
+
+# The task code a target row of the plan as a whole carries on the review screen: no task has it.
+PLAN_LEVEL = "*"
 
 
 class MilestoneForm(forms.Form):
@@ -251,6 +257,8 @@ def plan_names(plan: dict[str, Any]) -> tuple[list[str], list[str]]:
             bucket.append(name)
 
     add(orgs, (plan.get("reporting") or {}).get("compiler"))
+    for target in plan.get("targets") or []:
+        add(orgs, target.get("lead_unit") if isinstance(target, dict) else None)
     for task in plan.get("tasks") or []:
         add(orgs, task.get("lead_unit"))
         for unit in task.get("support_units") or []:
@@ -325,12 +333,16 @@ class ReviewForms:
                 data if bound else None,
                 prefix="target",
                 initial=[
-                    row
-                    for t in tasks
-                    for row in [
-                        *(_target_initial(t["code"], x) for x in t.get("targets") or []),
-                        _blank(t["code"]),
-                    ]
+                    *(_target_initial(PLAN_LEVEL, x) for x in plan.get("targets") or []),
+                    _blank(PLAN_LEVEL),
+                    *(
+                        row
+                        for t in tasks
+                        for row in [
+                            *(_target_initial(t["code"], x) for x in t.get("targets") or []),
+                            _blank(t["code"]),
+                        ]
+                    ),
                 ],
             ),
             milestones=MilestoneFormSet(
@@ -399,6 +411,10 @@ class ReviewForms:
             )
         return rows
 
+    def plan_target_rows(self) -> list[Any]:
+        """The target forms of the plan as a whole (the last one blank, to add one)."""
+        return [form for form in self.targets if form["task_code"].value() == PLAN_LEVEL]
+
     def to_json(self, base: dict[str, Any]) -> dict[str, Any]:
         """The staged plan JSON with every edit applied (call after is_valid), checked against the
         plan JSON schema (nhiemvu.lib.plan_json); a PlanImportError if it does not conform."""
@@ -441,6 +457,7 @@ class ReviewForms:
                     "value": _number(c["value"]),
                     "max": _number(c["max"]),
                     "change": c["change"] or None,
+                    **({"lead_unit": c["lead_unit"] or None} if c["task_code"] == PLAN_LEVEL else {}),
                 }
             )
         milestones: dict[str, list[dict[str, Any]]] = {}
@@ -494,6 +511,7 @@ class ReviewForms:
                 }
             )
         plan["tasks"] = tasks
+        plan["targets"] = targets.get(PLAN_LEVEL, [])
         plan["findings"] = [
             {**f, "task": None if f.get("task") in deleted else f.get("task")}
             for f in base.get("findings") or []
@@ -554,6 +572,7 @@ def _target_initial(code: str, target: dict[str, Any]) -> dict[str, Any]:
         "value": target.get("value"),
         "max": target.get("max"),
         "change": target.get("change") or "",
+        "lead_unit": target.get("lead_unit") or "",
     }
 
 

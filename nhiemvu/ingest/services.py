@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -37,6 +37,7 @@ from nhiemvu.plans.models import (
     Milestone,
     Plan,
     PlanStatus,
+    PlanTarget,
     Recurrence,
     SourceDocument,
     Target,
@@ -167,6 +168,11 @@ class _Target:
 
 
 @dataclass
+class _PlanTarget(_Target):
+    lead_unit: str = ""
+
+
+@dataclass
 class _Milestone:
     due: dt.date | None
     text: str
@@ -222,6 +228,7 @@ class _Plan:
     frequencies: list[str]
     recipients: list[str]
     findings: list[_Finding]
+    targets: list[_PlanTarget] = field(default_factory=list)
 
 
 def _text(value: Any) -> str:
@@ -497,6 +504,13 @@ def _read(plan_json: dict[str, Any]) -> _Plan:
         frequencies=frequencies,
         recipients=_unique(_text(r) for r in parsed.recipients),
         findings=findings,
+        targets=[
+            _PlanTarget(
+                **vars(_target(raw, f"Chỉ tiêu chung {j}", f"Plan target {j}")),
+                lead_unit=_text(raw.lead_unit),
+            )
+            for j, raw in enumerate(parsed.targets, start=1)
+        ],
     )
 
 
@@ -758,6 +772,15 @@ def plan_import_commit(
 
     references = _reference_documents(data.references)
     _write_tasks(plan, data, resolver, references)
+    _sync_children(
+        list(plan.plan_targets.order_by("order", "pk")),
+        data.targets,
+        lambda row, t, i: _fill_target(
+            row or PlanTarget(plan=plan), t, i, lead_unit=resolver.organisation(t.lead_unit)
+        ),
+        "Chỉ tiêu chung",
+        "Plan target",
+    )
 
     if source_bytes is not None:
         # Storage writes are not transactional: store the file last, once every row has passed
@@ -829,7 +852,12 @@ def _write_tasks(plan: Plan, data: _Plan, resolver: _Resolver, references: dict[
         _save(finding, f"Phát hiện {found.code}", f"Finding {found.code}")
 
 
-def _fill_target(row: Target, item: _Target, order: int) -> Target:
+_TargetRow = TypeVar("_TargetRow", Target, PlanTarget)
+
+
+def _fill_target(row: _TargetRow, item: _Target, order: int, **extra: Any) -> _TargetRow:
+    for name, value in extra.items():
+        setattr(row, name, value)
     row.name = item.name[:500]
     row.unit = item.unit[:80]
     row.comparator = item.comparator

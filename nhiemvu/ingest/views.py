@@ -115,6 +115,7 @@ def _render_review(
         "session": session,
         "forms": forms,
         "task_rows": rows,
+        "plan_target_rows": forms.plan_target_rows(),
         "org_rows": org_rows,
         "official_rows": official_rows,
         "plan_findings": [f for f in findings if not f.get("task")],

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Finding, Milestone, Plan, SourceDocument, Target, Task
+from .models import Finding, Milestone, Plan, PlanTarget, SourceDocument, Target, Task
 
 
 @admin.register(SourceDocument)
@@ -36,13 +36,20 @@ class FindingInline(admin.TabularInline):
     extra = 0
 
 
+class PlanTargetInline(admin.TabularInline):
+    model = PlanTarget
+    fields = ["name", "unit", "comparator", "value", "max_value", "change", "lead_unit", "order"]
+    extra = 0
+    autocomplete_fields = ["lead_unit"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "issuer", "status"]
     list_filter = ["status", "year"]
     search_fields = ["title"]
     autocomplete_fields = ["issuer", "compiler", "source_document"]
-    inlines = [TaskInline, FindingInline]
+    inlines = [TaskInline, PlanTargetInline, FindingInline]
 
 
 class TargetInline(admin.TabularInline):

@@ -281,15 +281,11 @@ class Change(models.TextChoices):
     DECREASE = "decrease", _("Giảm")
 
 
-class Target(TimeStampedModel):
-    """A quantified result a task must reach (chỉ tiêu): `trên 1.000 ha`, `64,2% trở lên`, `5–7 doanh nghiệp`.
+class Quantity(TimeStampedModel):
+    """What a target is, wherever it belongs: a name, a measure, a comparator and a value
+    (`trên 1.000 ha`, `64,2% trở lên`, `5–7 doanh nghiệp`). A relative target (`giảm 10% so với
+    năm 2023`) stores the change and its baseline."""
 
-    A relative target (`giảm 10% so với năm 2023`) stores the change and its baseline.
-    """
-
-    task = models.ForeignKey(
-        Task, verbose_name=_("Nhiệm vụ"), on_delete=models.CASCADE, related_name="targets"
-    )
     name = models.CharField(_("Tên chỉ tiêu"), max_length=500)
     unit = models.CharField(_("Đơn vị tính"), max_length=80, blank=True)
     comparator = models.CharField(
@@ -304,32 +300,29 @@ class Target(TimeStampedModel):
     order = models.PositiveIntegerField(_("Thứ tự"), default=0)
 
     class Meta:
-        verbose_name = _("chỉ tiêu")
-        verbose_name_plural = _("chỉ tiêu")
-        # By the task's id, not "task": that would follow Task's own ordering and join the task
-        # and plan tables into every query of targets (prefetches included) just to sort them.
-        ordering = ["task_id", "order"]
+        abstract = True
+        # "%(class)s": the task's targets keep the names "target_…" they always had.
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__gte=0),
-                name="target_value_not_negative",
+                name="%(class)s_value_not_negative",
                 violation_error_message=_("Giá trị chỉ tiêu không được âm."),
             ),
             models.CheckConstraint(
                 condition=~Q(comparator="range") | Q(max_value__isnull=False, max_value__gt=F("value")),
-                name="target_range_has_max_above_value",
+                name="%(class)s_range_has_max_above_value",
                 violation_error_message=_(
                     "Chỉ tiêu dạng khoảng cần giá trị tối đa lớn hơn giá trị tối thiểu."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(comparator="range") | Q(max_value__isnull=True),
-                name="target_max_only_for_range",
+                name="%(class)s_max_only_for_range",
                 violation_error_message=_("Chỉ chỉ tiêu dạng khoảng mới có giá trị tối đa."),
             ),
             models.CheckConstraint(
                 condition=Q(comparator__in=Comparator.values),
-                name="target_comparator_known",
+                name="%(class)s_comparator_known",
                 violation_error_message=_("Phép so sánh không hợp lệ."),
             ),
         ]
@@ -340,6 +333,43 @@ class Target(TimeStampedModel):
     @property
     def value_display(self) -> Decimal:
         return self.value.normalize() if self.value is not None else self.value
+
+
+class Target(Quantity):
+    """A quantified result a task must reach (chỉ tiêu)."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("Nhiệm vụ"), on_delete=models.CASCADE, related_name="targets"
+    )
+
+    class Meta(Quantity.Meta):
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        # By the task's id, not "task": that would follow Task's own ordering and join the task
+        # and plan tables into every query of targets (prefetches included) just to sort them.
+        ordering = ["task_id", "order"]
+
+
+class PlanTarget(Quantity):
+    """A target of the plan as a whole, under no task: an item of its "Chỉ tiêu" list or a row of
+    its "Danh mục các chỉ tiêu" annex, with the unit in charge where the row names one."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("Kế hoạch"), on_delete=models.CASCADE, related_name="plan_targets"
+    )
+    lead_unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("Đơn vị chủ trì"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_targets",
+    )
+
+    class Meta(Quantity.Meta):
+        verbose_name = _("chỉ tiêu chung của kế hoạch")
+        verbose_name_plural = _("chỉ tiêu chung của kế hoạch")
+        ordering = ["plan_id", "order"]
 
 
 class Milestone(TimeStampedModel):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 
-from .models import Finding, Plan, Task
+from .models import Finding, Plan, PlanTarget, Task
 
 
 def _task_filter(scope: AccessScope) -> Q:
@@ -119,6 +119,11 @@ def plan_task_tree(plan: Plan, user: User, scope: AccessScope | None = None) -> 
         parent = nodes.get(t.parent_id) if t.parent_id else None
         (parent.children if parent else roots).append(nodes[t.id])
     return roots
+
+
+def plan_targets(plan: Plan) -> QuerySet[PlanTarget]:
+    """The plan's own targets (under no task), in the document's order."""
+    return plan.plan_targets.select_related("lead_unit").order_by("order", "pk")
 
 
 def plan_findings(plan: Plan) -> QuerySet[Finding]:

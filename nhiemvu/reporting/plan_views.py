@@ -41,6 +41,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "tree": tree,
             "findings": selectors.plan_findings(plan),
+            "plan_targets": selectors.plan_targets(plan),
             "period": period_current(plan),
             "sees_whole_plan": scope.sees_whole_plan_of(plan.issuer_id),
             "manages_periods": reporting_access.may_manage_periods(scope, plan.issuer_id),

@@ -149,6 +149,7 @@ def build_plan(seg: Segments) -> dict:
         },
         "references": refs,
         "tasks": tasks,
+        "targets": rec.plan_targets(seg.goal_lines, seg.goal_rows),
         "reporting": rec.reporting(seg.organisation),
         "recipients": rec.recipients(seg.closing),
         "findings": findings,

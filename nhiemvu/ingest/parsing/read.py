@@ -219,10 +219,53 @@ def _column_roles(header: list[str]) -> dict[int, str] | None:
     return None
 
 
+def _target_roles(header: list[str]) -> dict[int, str] | None:
+    """Column index -> role when ``header`` heads a table of plan targets ("Danh mục các chỉ tiêu":
+    STT | Chỉ tiêu | Đơn vị tính | Kế hoạch năm 2025 | Cơ quan chủ trì), else None.
+
+    >>> _target_roles(["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm 2025", "Cơ quan chủ trì"])
+    {1: 'target_name', 2: 'target_unit', 3: 'target_value', 4: 'lead_unit'}
+    >>> _target_roles(["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian hoàn thành"]) is None
+    True
+    """
+    roles: dict[int, str] = {}
+    for i, cell in enumerate(header):
+        low = " ".join(cell.casefold().split()).strip(" .:()")
+        if low in ("đvt", "đơn vị tính", "đơn vị") or low.startswith("đơn vị tính"):
+            roles[i] = "target_unit"
+        elif "chủ trì" in low:
+            roles[i] = "lead_unit"
+        elif (
+            "target_name" not in roles.values() and "chỉ tiêu" in low and "target_unit" not in roles.values()
+        ):
+            roles[i] = "target_name"
+        elif (
+            "target_value" not in roles.values()
+            and "target_unit" in roles.values()
+            and re.search(r"kế\s+hoạch|mục\s+tiêu|chỉ\s+tiêu|năm\s+\d{4}|giá\s+trị|phấn\s+đấu|\d{4}", low)
+        ):
+            roles[i] = "target_value"
+    if {"target_name", "target_unit", "target_value"} <= set(roles.values()):
+        return roles
+    return None
+
+
 def table_blocks(rows: list[list[str]]) -> list[Block]:
-    """A task table becomes one Block per row (with cells by role); any other table (letterhead,
-    signature) becomes its cells' lines, left to right, row by row."""
+    """A task table becomes one Block per row (with cells by role), and so does a table of plan
+    targets; any other table (letterhead, signature) becomes its cells' lines, left to right."""
     for h, header in enumerate(rows[:3]):
+        roles = _target_roles(header)
+        if roles:
+            out = [
+                Block(line) for row in rows[:h] for cell in row for line in cell.split("\n") if line.strip()
+            ]
+            for row in rows[h + 1 :]:
+                cells = {role: " ".join(row[i].split()) for i, role in roles.items() if i < len(row)}
+                if cells.get("target_name") and cells.get("target_value"):
+                    out.append(Block(cells["target_name"], cells))
+                elif any(cells.values()):
+                    out.append(Block(" ".join(v for v in cells.values() if v)))  # a group row
+            return out
         roles = _column_roles(header)
         if roles:
             out = [

@@ -132,7 +132,7 @@ def place_and_date(lines: list[str]) -> tuple[str | None, date | None, bool, str
 
 
 def _letterhead_issuer(front: list[str]) -> str | None:
-    lines = []
+    lines: list[str] = []
     for line in front:
         low = line.casefold()
         if (
@@ -814,6 +814,69 @@ def task_targets(title: str, body: list[str], cell: str | None = None) -> list[d
             if key not in seen:
                 seen.add(key)
                 out.append(t)
+    return out
+
+
+_VALUE_CELL_RE = re.compile(
+    rf"(?P<before>.*?)(?P<n1>{NUMBER_PATTERN})(?:\s*(?:[-–—]|đến)\s*(?P<n2>{NUMBER_PATTERN}))?(?P<after>.*)",
+    re.VERBOSE | re.DOTALL,
+)
+_SIGNS = {"≥": ">=", ">=": ">=", ">": ">", "≤": "<=", "<=": "<=", "<": "<"}
+_ITEM_PREFIX_RE = re.compile(r"^(?:[-–+•*]|\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*")
+
+
+def _target_row(cells: dict[str, str]) -> dict | None:
+    """A row of a table of targets: name, unit and a value cell ("≥ 95", "trên 90", "5 - 7")."""
+    m = _VALUE_CELL_RE.match(cells.get("target_value", ""))
+    value = parse_number(m["n1"]) if m else None
+    if m is None or value is None:
+        return None
+    hi = parse_number(m["n2"]) if m["n2"] else None
+    before = m["before"].strip()
+    if hi is not None and hi > value:
+        comparator = "range"
+    else:
+        hi = None
+        sign = _SIGNS.get(before[-2:].strip()) or _SIGNS.get(before[-1:]) if before else None
+        comparator = sign or comparator_before(before) or comparator_after(m["after"]) or "="
+    change = next(
+        (
+            kind
+            for word, kind in CHANGE_WORDS.items()
+            if re.search(rf"(?<!\w){word}(?!\w)", before, re.IGNORECASE)
+        ),
+        None,
+    )
+    measure = cells.get("target_unit", "").strip() or ("%" if "%" in m["after"] else "")
+    return {
+        "name": cells["target_name"].strip().rstrip(";.,"),
+        "unit": measure,
+        "comparator": comparator,
+        "value": value,
+        "max": hi,
+        "change": change,
+        "lead_unit": unit(cells.get("lead_unit")),
+    }
+
+
+def plan_targets(lines: list[str], rows: list[dict[str, str]]) -> list[dict]:
+    """The plan's own targets, which belong to no task: those the items of its "Chỉ tiêu" list
+    ask for, then the rows of a table of targets, each once.
+
+    >>> [(t["name"], t["value"], t["unit"], t["comparator"]) for t in plan_targets(
+    ...     ["- Tỷ lệ che phủ rừng đạt 64,2% trở lên;"],
+    ...     [{"target_name": "Trồng rừng mới", "target_unit": "ha", "target_value": "≥ 9.000"}])]
+    [('Tỷ lệ che phủ rừng', 64.2, '%', '>='), ('Trồng rừng mới', 9000, 'ha', '>=')]
+    """
+    out: list[dict] = []
+    seen: set[tuple] = set()
+    found = [t | {"lead_unit": None} for line in lines for t in targets(_ITEM_PREFIX_RE.sub("", line))]
+    found += [t for t in map(_target_row, rows) if t is not None]
+    for t in found:
+        key = (t["name"].casefold(), t["value"], t["max"], t["unit"].casefold())
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
     return out
 
 

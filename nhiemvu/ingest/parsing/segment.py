@@ -44,6 +44,12 @@ _RUN_ON_LABEL_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# Headings that announce the plan's own targets, and the shapes of sub-headings and list items.
+_GOALS_HEADING_RE = re.compile(r"chỉ\s+tiêu|mục\s+tiêu(?!\s+chung)", re.IGNORECASE)
+_SUBHEADING_RE = re.compile(
+    r"^(?P<n>\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*\S[^.;]{0,80}:?$", re.IGNORECASE
+)
+_ITEM_START_RE = re.compile(r"^(?:[-–+•*]|\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*\S")
 # A table row's STT: any length ("140"), with sub-numbers ("2.1").
 _ROW_CODE_RE = re.compile(r"^\d{1,4}(?:\.\d{1,3}){0,3}\.?$")
 
@@ -77,6 +83,10 @@ class Segments:
     closing: list[str] = field(default_factory=list)
     appendix: list[str] = field(default_factory=list)
     all_text: list[str] = field(default_factory=list)
+    # Plan-level targets: the items of a "Chỉ tiêu"/"Mục tiêu" section or sub-heading, and the rows
+    # of a table of targets ("Danh mục các chỉ tiêu").
+    goal_lines: list[str] = field(default_factory=list)
+    goal_rows: list[dict[str, str]] = field(default_factory=list)
 
 
 def field_of(line: str) -> tuple[str, str] | None:
@@ -314,6 +324,9 @@ def segment(blocks: list[Block]) -> Segments:
     state = "preamble"
     for b in blocks[start:]:
         t = b.text
+        if b.cells is not None and "target_name" in b.cells:
+            seg.goal_rows.append(b.cells)
+            continue
         if b.cells is not None:
             if state == "closing":
                 state = "appendix"  # a task table after the signature: an annex without its heading
@@ -350,8 +363,20 @@ def segment(blocks: list[Block]) -> Segments:
             continue
         if kind:
             state = kind
+            if kind == "purpose" and _GOALS_HEADING_RE.search(t):
+                state = "goals"
             builder.current = None
             builder.last_child[None] = 0 if not builder.tasks else builder.last_child.get(None, 0)
+            continue
+        if state == "purpose" and _GOALS_HEADING_RE.search(t) and _SUBHEADING_RE.match(t):
+            state = "goals"  # "2. Chỉ tiêu cụ thể" under "I. MỤC ĐÍCH, YÊU CẦU"
+            continue
+        if state == "goals":
+            heading = _SUBHEADING_RE.match(t)
+            if heading and not _GOALS_HEADING_RE.search(t) and not re.search(r"\d", t[heading.end("n") :]):
+                state = "purpose"  # a sub-heading of something else ("3. Yêu cầu", "1. Mục tiêu chung")
+            elif _ITEM_START_RE.match(t):
+                seg.goal_lines.append(t)
             continue
         if state == "preamble":
             seg.preamble.append(t)
