@@ -89,3 +89,33 @@ def test_a_foreign_plan_is_flagged_and_its_partners_stay_outside_the_tree(page, 
     page.goto(review_url)  # what *Back* asks for after confirming: the plan, not a 404
     page.get_by_test_id("task-tree").wait_for()
     assert "Kế hoạch này đã được nhập" in page.content()
+
+
+def test_a_plan_target_typed_the_vietnamese_way_survives_recheck_and_confirm(page, tmp_path: Path) -> None:
+    from nhiemvu.ingest.parsing.tests.test_plan_targets import HEAD, PURPOSE, TASKS
+
+    build_cast()
+    browser_login(page, "khtc")
+    plan_file = tmp_path / "ke-hoach-du-lich.txt"
+    plan_file.write_text(HEAD + PURPOSE + TASKS, encoding="utf-8")
+    upload(page, plan_file)
+    section = page.get_by_test_id("plan-targets")
+    names = section.locator("input[name$='-name']")
+    assert "Tổng thu từ du lịch" in [names.nth(i).input_value() for i in range(names.count())]
+    spare = section.locator("tr.nv-spare")
+    spare.locator("input[name$='-name']").fill("Diện tích rừng trồng mới")
+    spare.locator("input[name$='-unit']").fill("ha")
+    spare.locator("select[name$='-comparator']").select_option(">=")
+    spare.locator("input[name$='-value']").fill("8.650")
+    spare.locator("input[name$='-lead_unit']").fill("Chi cục Kiểm lâm")
+    page.get_by_test_id("confirm-issuer").check()
+    page.get_by_test_id("recheck").click()
+    page.get_by_test_id("review-form").wait_for()
+    values = page.get_by_test_id("plan-targets").locator("input[name$='-value']")
+    assert "8.650" in [values.nth(i).input_value() for i in range(values.count())]
+    page.get_by_test_id("confirm-issuer").check()
+    page.get_by_test_id("confirm").click()
+    page.get_by_test_id("task-tree").wait_for()
+    assert "≥ 8.650 ha" in page.get_by_test_id("plan-targets").inner_text()
+    added = Plan.objects.get().plan_targets.get(name="Diện tích rừng trồng mới")
+    assert (added.value, added.comparator, added.lead_unit.name) == (8650, ">=", "Chi cục Kiểm lâm")
