@@ -59,6 +59,14 @@ def finding_sentence(finding: dict[str, Any], plan: dict[str, Any]) -> str:
         return _("Văn bản để trống số (chỉ có ký hiệu «%(excerpt)s»).") % words
     if code == "blank_date":
         return _("Văn bản để trống ngày hoặc tháng ban hành («%(excerpt)s»).") % words
+    if code == "unreadable_row":
+        return (
+            _(
+                "Nhiệm vụ %(task)s: dòng «%(excerpt)s» của bảng không đọc được đầy đủ (số thứ tự lạ, trùng, hoặc "
+                "thiếu nội dung); đã giữ lại phần đọc được, hãy đối chiếu với văn bản."
+            )
+            % words
+        )
     if code == "arithmetic_mismatch":
         return _("Nhiệm vụ %(task)s: các con số trong «%(excerpt)s» không khớp nhau.") % words
     if task:

@@ -71,6 +71,21 @@ def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> d
             }
         )
     findings += arithmetic_findings(node.code, node.text, targets)
+    if node.unreadable:
+        # No numbered row is dropped: one read only in part is a task with what could be read.
+        kind, written = node.unreadable
+        findings.append(
+            {
+                "code": "unreadable_row",
+                "task": node.code,
+                "excerpt": f"STT {written}",
+                "message": {
+                    "number": f"the table row numbered {written!r} is kept as task {node.code}",
+                    "duplicate": f"a second table row numbered {written!r} is kept as task {node.code}",
+                    "no_title": f"the table row numbered {written!r} has no task text",
+                }[kind],
+            }
+        )
     return {
         "code": node.code,
         "parent": node.parent,

@@ -50,6 +50,8 @@ _SUBHEADING_RE = re.compile(
     r"^(?P<n>\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*\S[^.;]{0,80}:?$", re.IGNORECASE
 )
 _ITEM_START_RE = re.compile(r"^(?:[-–+•*]|\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*\S")
+# The number a malformed STT cell starts with ("12a", "15*", "3 (bổ sung)").
+_ROW_CODE_START_RE = re.compile(r"^(\d{1,4}(?:\.\d{1,3}){0,3})(?!\d)")
 # A table row's STT: any length ("140"), with sub-numbers ("2.1").
 _ROW_CODE_RE = re.compile(r"^\d{1,4}(?:\.\d{1,3}){0,3}\.?$")
 
@@ -66,6 +68,9 @@ class TaskNode:
     lettered: bool = False
     from_table: bool = False
     children: list[str] = field(default_factory=list)
+    # Why a table row was read only in part, for a finding: ("number" | "duplicate" | "no_title",
+    # the STT cell as written).
+    unreadable: tuple[str, str] | None = None
 
     @property
     def text(self) -> str:
@@ -237,17 +242,34 @@ class _TaskBuilder:
             self.current.body.append(text)
 
     def row(self, cells: dict[str, str]) -> None:
-        code = cells.get("code", "").strip().rstrip(".")
+        raw = cells.get("code", "").strip()
+        code = raw.rstrip(".")
         if not code and self._continues(cells):
             return
+        unreadable = None
         if not _ROW_CODE_RE.match(code + "."):
-            return  # group rows (I, II, A, B) and unnumbered headings are not tasks
+            m = _ROW_CODE_START_RE.match(code)
+            if m is None:
+                return  # group rows (I, II, A, B) and unnumbered headings are not tasks
+            # "12a", "15*", "3 (bổ sung)": a numbered row all the same, kept with what can be read.
+            code, unreadable = re.sub(r"\W+", "", code) or m.group(1), ("number", raw)
+        title = _clean_title(cells.get("title", ""))
+        if not title:
+            title, unreadable = (
+                f"(Dòng {raw} của bảng chưa có nội dung nhiệm vụ)",
+                unreadable or ("no_title", raw),
+            )
+        if code in self.by_code:
+            # The same STT twice (a typo, or numbering restarted in a new part): both rows are kept.
+            n = 2
+            while f"{code}-{n}" in self.by_code:
+                n += 1
+            unreadable, code = unreadable or ("duplicate", raw), f"{code}-{n}"
         parts = code.split(".")
         parent = ".".join(parts[:-1]) or None
-        node = TaskNode(
-            code, parent if parent in self.by_code else None, _clean_title(cells.get("title", ""))
-        )
+        node = TaskNode(code, parent if parent in self.by_code else None, title)
         node.from_table = True
+        node.unreadable = unreadable
         for name in ("leader", "lead_unit", "support_units", "deadline", "product", "targets"):
             if cells.get(name, "").strip():
                 node.fields[name] = cells[name].strip()

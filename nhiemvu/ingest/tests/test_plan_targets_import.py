@@ -62,11 +62,21 @@ def test_plan_targets_are_reviewed_edited_added_and_stored(client: Client, cast:
     client.post(reverse("ingest:confirm", args=[session.pk]), again)
     plan = Plan.objects.get()
     stored = list(plan.plan_targets.order_by("order"))
-    assert [(t.name, t.value, t.unit) for t in stored][:1] == [("lượt khách du lịch", Decimal("3650000"), "lượt khách")]
+    assert [(t.name, t.value, t.unit) for t in stored][:1] == [
+        ("lượt khách du lịch", Decimal("3650000"), "lượt khách")
+    ]
     added = plan.plan_targets.get(name="Diện tích rừng trồng mới")
-    assert (added.value, added.comparator, added.lead_unit.name) == (Decimal("8650.5"), ">=", "Chi cục Kiểm lâm")
+    assert (added.value, added.comparator, added.lead_unit.name) == (
+        Decimal("8650.5"),
+        ">=",
+        "Chi cục Kiểm lâm",
+    )
     ranged = plan.plan_targets.get(name="Số điểm du lịch cộng đồng")
-    assert (ranged.value, ranged.max_value, ranged.lead_unit.name) == (Decimal(8), Decimal(10), "UBND các huyện")
+    assert (ranged.value, ranged.max_value, ranged.lead_unit.name) == (
+        Decimal(8),
+        Decimal(10),
+        "UBND các huyện",
+    )
 
     page = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
     assert page.count('data-testid="plan-target"') == 7
@@ -74,8 +84,15 @@ def test_plan_targets_are_reviewed_edited_added_and_stored(client: Client, cast:
 
     exported = plan_export(plan)["targets"]
     assert len(exported) == 7
-    assert {"name": "Diện tích rừng trồng mới", "unit": "ha", "comparator": ">=", "value": 8650.5, "max": None,
-            "change": None, "lead_unit": "Chi cục Kiểm lâm"} in exported
+    assert {
+        "name": "Diện tích rừng trồng mới",
+        "unit": "ha",
+        "comparator": ">=",
+        "value": 8650.5,
+        "max": None,
+        "change": None,
+        "lead_unit": "Chi cục Kiểm lâm",
+    } in exported
 
 
 @pytest.mark.django_db

@@ -91,3 +91,40 @@ def test_every_deadline_form_of_a_cell_is_read() -> None:
     for n in range(1, len(DEADLINES) + 1):
         written, deadline, recurrence = DEADLINES[n - 1]
         assert (tasks[str(n)]["deadline"], tasks[str(n)]["recurrence"]) == (deadline, recurrence), written
+
+
+BAD_ROWS = """**SỞ Y TẾ**
+
+Số: 12/KH-SYT
+
+**KẾ HOẠCH**
+
+**Công tác y tế năm 2025**
+
+| STT | Nội dung nhiệm vụ | Đơn vị chủ trì | Thời gian hoàn thành |
+|---|---|---|---|
+| I | CÔNG TÁC CHUYÊN MÔN | | |
+| 1 | Tiêm chủng mở rộng đạt 95% trở lên | Trung tâm Kiểm soát bệnh tật | 6/2025 |
+| 2 | Khám sức khỏe học đường | Phòng Nghiệp vụ Y | 2025 |
+| 2 | Kiểm tra an toàn thực phẩm | Chi cục An toàn vệ sinh thực phẩm | Quý III/2025 |
+| 3a | Bổ sung danh mục thuốc | Phòng Nghiệp vụ Dược | 12/2025 |
+| 4 | | Văn phòng Sở | 2025 |
+| 5* | Chuyển đổi số y tế | Phòng Kế hoạch - Tài chính | 2025 |
+"""
+
+
+def test_a_row_that_cannot_be_read_in_full_is_a_task_with_what_could_be_read_and_a_finding() -> None:
+    plan = extract_bytes(BAD_ROWS.encode(), "kh.md")
+    rows = [(t["code"], t["title"], t["lead_unit"], t["deadline"]) for t in plan["tasks"]]
+    assert rows == [
+        ("1", "Tiêm chủng mở rộng đạt 95% trở lên", "Trung tâm Kiểm soát bệnh tật", "2025-06-30"),
+        ("2", "Khám sức khỏe học đường", "Phòng Nghiệp vụ Y", "2025-12-31"),
+        ("2-2", "Kiểm tra an toàn thực phẩm", "Chi cục An toàn vệ sinh thực phẩm", "2025-09-30"),
+        ("3a", "Bổ sung danh mục thuốc", "Phòng Nghiệp vụ Dược", "2025-12-31"),
+        ("4", "(Dòng 4 của bảng chưa có nội dung nhiệm vụ)", "Văn phòng Sở", "2025-12-31"),
+        ("5", "Chuyển đổi số y tế", "Phòng Kế hoạch - Tài chính", "2025-12-31"),
+    ]
+    flagged = [(f["task"], f["excerpt"]) for f in plan["findings"] if f["code"] == "unreadable_row"]
+    assert flagged == [("2-2", "STT 2"), ("3a", "STT 3a"), ("4", "STT 4"), ("5", "STT 5*")]
+    # Six numbered rows in, six tasks out; the group row "I" is not a task.
+    assert len(plan["tasks"]) == BAD_ROWS.count("\n| ") - 2

@@ -60,10 +60,14 @@ def test_the_items_of_a_targets_list_are_plan_targets_and_other_items_are_not() 
 
 
 def test_a_section_named_for_targets_holds_them_and_a_general_aim_does_not() -> None:
-    text = HEAD + (
-        "I. MỤC TIÊU\n1. Mục tiêu chung\n- Đưa du lịch thành ngành kinh tế mũi nhọn với 3 trụ cột;\n"
-        "2. Mục tiêu cụ thể\n- Giảm 5% số vụ tai nạn so với năm 2024.\n"
-    ) + TASKS
+    text = (
+        HEAD
+        + (
+            "I. MỤC TIÊU\n1. Mục tiêu chung\n- Đưa du lịch thành ngành kinh tế mũi nhọn với 3 trụ cột;\n"
+            "2. Mục tiêu cụ thể\n- Giảm 5% số vụ tai nạn so với năm 2024.\n"
+        )
+        + TASKS
+    )
     targets = extract_bytes(text.encode(), "kh.txt")["targets"]
     assert [(t["value"], t["unit"], t["change"]) for t in targets] == [(5, "%", "decrease")]
 
