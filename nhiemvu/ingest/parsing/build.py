@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from nhiemvu.lib.plan_json import SCHEMA, plan_json_problem
 from nhiemvu.lib.vndates import parse_deadline
@@ -33,7 +34,21 @@ def _plan_year(seg: Segments, issued_year: int | None) -> int | None:
     if issued_year is not None:
         return issued_year
     years = [int(y) for y in re.findall(r"năm\s+(\d{4})(?![\d/-])", " ".join(seg.preamble[:3]))]
-    return years[-1] if years else None
+    if years:
+        return years[-1]
+    # Nothing dates the document itself: the year its text names most often (deadlines included).
+    counted = Counter(int(y) for y in re.findall(r"(?<![\d/])((?:19|20)\d{2})(?!\d)", " ".join(seg.all_text)))
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def _fallback_title(seg: Segments) -> str | None:
+    """A title for a document without a kind line: an official letter's subject ("V/v …"), else
+    its first line of ordinary text."""
+    for line in seg.all_text[:15]:
+        m = re.match(r"^\s*V/v\s*[:.]?\s*(?P<subject>\S.*)$", line, re.IGNORECASE)
+        if m:
+            return m["subject"].strip()
+    return next((t for t in seg.preamble[:5] if 10 <= len(t) <= 300 and not t.isupper()), None)
 
 
 def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> dict:
@@ -109,6 +124,8 @@ def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> d
 
 def build_plan(seg: Segments) -> dict:
     """The plan JSON of ``../shared/spec/plan-json.md`` from segmented text."""
+    if seg.title is None:
+        seg.title = _fallback_title(seg)
     front = rec.letterhead(seg.front or seg.all_text[:8])
     number, symbol, number_excerpt = rec.doc_number(front)
     place, issued, date_blank, date_excerpt = rec.place_and_date(front)
@@ -159,7 +176,7 @@ def build_plan(seg: Segments) -> dict:
             "place": place,
             "issued_on": issued.isoformat() if issued else None,
             "year": plan_year,
-            "title": seg.title,
+            "title": seg.title or "",
             "signer": rec.signer(seg.closing or seg.all_text[-8:]),
         },
         "references": refs,
@@ -205,6 +222,12 @@ def extract(data: bytes, filename: str, max_bytes: int) -> dict:
             "no_tasks",
             "Không tìm thấy nhiệm vụ nào được đánh số trong văn bản",
             "No numbered tasks were found in the document",
+        )
+    if plan["document"]["year"] is None:
+        raise ExtractionError(
+            "no_year",
+            "Không xác định được năm của kế hoạch: văn bản không ghi ngày ban hành hay năm nào",
+            "The plan's year cannot be told: the document names no issue date and no year",
         )
     if not seg.tasks:
         # Read, but nothing to track: the plan JSON all the same (document, references, reporting,

@@ -728,6 +728,7 @@ def _join_broken(blocks: list[Block]) -> list[Block]:
             and not _STRUCTURAL_START_RE.match(b.text)
             and out[-1].text
             and out[-1].text[-1] not in _TERMINAL
+            and not out[-1].text.isupper()  # a heading in capitals ("KẾ HOẠCH") ends its line
         ):
             out[-1].text += " " + b.text
         else:

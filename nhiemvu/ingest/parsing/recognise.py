@@ -152,7 +152,8 @@ def _letterhead_issuer(front: list[str]) -> str | None:
     if not lines:
         return None
     issuer = lines[-1]
-    if len(lines) > 1 and any(issuer.casefold().startswith(a + " ") for a in ADMIN_AREAS):
+    low = issuer.casefold()
+    if len(lines) > 1 and any(low.startswith(a + " ") and not low.startswith(a + " ủy") for a in ADMIN_AREAS):
         issuer = lines[-2] + " " + issuer
     return issuer
 
@@ -236,6 +237,11 @@ def _title_case(caps: str) -> str:
         w, low = words[i], words[i].lower()
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
         if low in ("thành", "thị") and nxt in ("phố", "xã", "trấn"):
+            out += [low, nxt]
+            place = True
+            i += 2
+            continue
+        if low in ADMIN_AREAS and nxt == "ủy":  # "HUYỆN ỦY GIA BÌNH": the Party committee of a place
             out += [low, nxt]
             place = True
             i += 2

@@ -141,6 +141,11 @@ def section_of(line: str) -> str | None:
     return None
 
 
+_KIND_AND_TITLE_RE = re.compile(
+    r"^[*#\s]*(?P<kind>{})[*\s:]+(?P<rest>\S.*)$".format("|".join(k.upper() for k in DOC_KINDS))
+)
+
+
 def _is_kind_line(text: str) -> str | None:
     t = text.strip().strip("*#").strip()
     if t.isupper() and t.casefold() in DOC_KINDS:
@@ -318,6 +323,14 @@ def segment(blocks: list[Block]) -> Segments:
     seg = Segments()
     seg.all_text = [b.text for b in blocks if b.text]
     kind_at = next((i for i, b in enumerate(blocks) if b.cells is None and _is_kind_line(b.text)), None)
+    if kind_at is None:
+        # "KẾ HOẠCH thực hiện Nghị quyết …": the kind word and the title on one line.
+        for i, b in enumerate(blocks[:20]):
+            m = _KIND_AND_TITLE_RE.match(b.text) if b.cells is None else None
+            if m and _is_kind_line(m["kind"]):
+                blocks = [*blocks[:i], Block(m["kind"]), Block(m["rest"]), *blocks[i + 1 :]]
+                kind_at = i
+                break
     start = 0
     if kind_at is not None:
         seg.front = [b.text for b in blocks[:kind_at]]
@@ -335,6 +348,11 @@ def segment(blocks: list[Block]) -> Segments:
                 break
             if title and len(t) > 200:
                 break
+            if not any(c.isalnum() for c in t):
+                if title:
+                    break  # a rule ("-----", "*") under the title
+                i += 1
+                continue
             if title and _is_authority_line(t, title):
                 # "CHÍNH PHỦ" under a resolution's title: who resolves, not part of the title.
                 break

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from nhiemvu.ingest.parsing import extract_bytes
+from nhiemvu.ingest.parsing import ExtractionError, extract_bytes
 
 TASKS = """
 I. NHIỆM VỤ
@@ -200,3 +200,54 @@ def test_star_bullets_are_recipients_and_a_closing_mid_document_ends_at_the_sign
     ]
     assert plan["reporting"] == {"compiler": "Sở Văn hóa, Thể thao và Du lịch", "frequencies": ["quarterly"]}
     assert "210/QĐ-UBND" not in [r["number"] for r in plan["references"]]
+
+
+PARTY = """ĐẢNG BỘ TỈNH BẮC NINH ĐẢNG CỘNG SẢN VIỆT NAM
+HUYỆN ỦY GIA BÌNH
+*
+Số 125-KH/HU Gia Bình, ngày 20 tháng 02 năm 2025
+
+KẾ HOẠCH
+thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị
+về đột phá phát triển khoa học, công nghệ
+
+-----
+
+Thực hiện Kế hoạch số 300-KH/TU ngày 10/01/2025 của Ban Thường vụ Tỉnh ủy, Ban Thường vụ Huyện ủy xây dựng kế hoạch thực hiện như sau:
+II. NHIỆM VỤ, GIẢI PHÁP
+1. Tổ chức học tập, quán triệt Nghị quyết đến 100% cán bộ, đảng viên
+Phụ trách: Đ/c Lâm Văn Sơn, PCT UBND huyện
+Chủ trì: Ban Tuyên giáo Huyện ủy
+Thời gian: Quý I/2025
+"""
+
+
+def test_a_party_committees_plan_keeps_its_lower_case_title_and_its_committee_as_issuer() -> None:
+    plan = extract_bytes(PARTY.encode(), "kh.txt")
+    doc = plan["document"]
+    assert doc["title"] == (
+        "thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học, công nghệ"
+    )
+    assert (doc["kind"], doc["number"], doc["issuer"]) == ("KH", "125-KH/HU", "Huyện ủy Gia Bình")
+    assert (doc["place"], doc["issued_on"]) == ("Gia Bình", "2025-02-20")
+    assert plan["tasks"][0]["leader"] == {"name": "Lâm Văn Sơn", "title": "PCT UBND huyện"}
+
+
+def test_the_kind_word_and_the_title_on_one_line() -> None:
+    doc = _document("SỞ Y TẾ\nSố: 12/KH-SYT\n**KẾ HOẠCH** Công tác y tế năm 2025\n" + TASKS)
+    assert (doc["kind"], doc["title"]) == ("KH", "Công tác y tế năm 2025")
+
+
+def test_a_letter_without_a_kind_line_takes_its_subject_as_title_and_its_year_from_the_text() -> None:
+    doc = _document(
+        "SỞ Y TẾ\nSố: 5/SYT-KHTC\nV/v triển khai nhiệm vụ năm 2025\nKính gửi: Các đơn vị trực thuộc\n"
+        "1. Tiêm chủng đạt 95% trở lên\n- Chủ trì: Trung tâm Kiểm soát bệnh tật\n- Thời gian hoàn thành: 6/2025\n"
+    )
+    assert (doc["title"], doc["year"], doc["issuer"]) == ("triển khai nhiệm vụ năm 2025", 2025, "Sở Y tế")
+
+
+def test_a_document_naming_no_year_at_all_is_refused_with_a_message() -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract_bytes("SỞ Y TẾ\nSố: 5/SYT-KHTC\n1. Tiêm chủng\n- Chủ trì: Trung tâm Y tế\n".encode(), "a.txt")
+    assert caught.value.code == "no_year"
+    assert "Không xác định được năm của kế hoạch" in str(caught.value)
