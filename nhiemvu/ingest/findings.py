@@ -67,6 +67,14 @@ def finding_sentence(finding: dict[str, Any], plan: dict[str, Any]) -> str:
             )
             % words
         )
+    if code == "numbering_gap":
+        return (
+            _(
+                "Nhiệm vụ %(task)s: số thứ tự nhảy cóc (văn bản bỏ qua một số trước «%(excerpt)s»); hãy kiểm tra "
+                "xem có nhiệm vụ nào bị thiếu."
+            )
+            % words
+        )
     if code == "arithmetic_mismatch":
         return _("Nhiệm vụ %(task)s: các con số trong «%(excerpt)s» không khớp nhau.") % words
     if task:

@@ -91,13 +91,14 @@ def _task_dict(node: TaskNode, plan_year: int | None, findings: list[dict]) -> d
         kind, written = node.unreadable
         findings.append(
             {
-                "code": "unreadable_row",
+                "code": "numbering_gap" if kind == "gap" else "unreadable_row",
                 "task": node.code,
-                "excerpt": f"STT {written}",
+                "excerpt": f"{node.code}. {node.title}" if kind == "gap" else f"STT {written}",
                 "message": {
                     "number": f"the table row numbered {written!r} is kept as task {node.code}",
                     "duplicate": f"a second table row numbered {written!r} is kept as task {node.code}",
                     "no_title": f"the table row numbered {written!r} has no task text",
+                    "gap": f"the numbering jumps from {written} to {node.code}",
                 }[kind],
             }
         )

@@ -196,6 +196,7 @@ class _TaskBuilder:
         self.by_code: dict[str, TaskNode] = {}
         self.current: TaskNode | None = None
         self.last_child: dict[str | None, int] = {}
+        self.after_fields = False  # the last line read was a field line of the current task
 
     def _add(self, node: TaskNode) -> None:
         self.tasks.append(node)
@@ -213,6 +214,20 @@ class _TaskBuilder:
         n = int(parts[-1])
         return n == last + 1 or (last == 0 and n <= 1) or (parent is None and not self.tasks)
 
+    def _skips_ahead(self, code: str) -> bool:
+        """A number one or two past the next ("4." after "2."), with no enumeration under way in the
+        current task's text: the document skipped a number, and this is still the next task."""
+        parts = code.split(".")
+        parent = ".".join(parts[:-1]) or None
+        if parent is not None and parent not in self.by_code:
+            return False
+        last = self.last_child.get(parent, 0)
+        if last == 0 or not last + 2 <= int(parts[-1]) <= last + 3:
+            return False
+        body = self.current.body if self.current is not None else []
+        # After the task's own field lines ("- Chủ trì: …") an enumeration of its text is over.
+        return self.after_fields or not any(_NUMBERED_RE.match(line) for line in body)
+
     def line(self, text: str) -> None:
         cuts = [m.end() for m in _RUN_ON_LABEL_RE.finditer(text) if text[m.end()].isupper()]
         if cuts:
@@ -222,11 +237,19 @@ class _TaskBuilder:
         m = _NUMBERED_RE.match(text)
         if m:
             code = (m.group("code") or m.group("code2") or m.group("ncode")).rstrip(".")
-            if self._accepts(code):
+            skipped = not self._accepts(code) and self._skips_ahead(code)
+            if skipped or self._accepts(code):
                 parts = code.split(".")
                 parent = ".".join(parts[:-1]) or None
+                node = TaskNode(code, parent, _clean_title(m.group("title")))
+                if skipped:
+                    node.unreadable = (
+                        "gap",
+                        f"{parent + '.' if parent else ''}{self.last_child.get(parent, 0)}",
+                    )
                 self.last_child[parent] = int(parts[-1])
-                self._add(TaskNode(code, parent, _clean_title(m.group("title"))))
+                self._add(node)
+                self.after_fields = False
                 return
         m = _LETTERED_RE.match(text)
         if m and self.current is not None:
@@ -242,9 +265,11 @@ class _TaskBuilder:
         if f and self.current is not None:
             name, value = f
             self.current.fields.setdefault(name, value)
+            self.after_fields = True
             return
         if self.current is not None:
             self.current.body.append(text)
+            self.after_fields = False
 
     def row(self, cells: dict[str, str]) -> None:
         raw = cells.get("code", "").strip()

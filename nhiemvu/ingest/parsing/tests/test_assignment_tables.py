@@ -128,3 +128,32 @@ def test_a_row_that_cannot_be_read_in_full_is_a_task_with_what_could_be_read_and
     assert flagged == [("2-2", "STT 2"), ("3a", "STT 3a"), ("4", "STT 4"), ("5", "STT 5*")]
     # Six numbered rows in, six tasks out; the group row "I" is not a task.
     assert len(plan["tasks"]) == BAD_ROWS.count("\n| ") - 2
+
+
+GAP = """SỞ Y TẾ
+Số: 5/KH-SYT
+KẾ HOẠCH
+Công tác năm 2025
+I. NHIỆM VỤ
+1. Tiêm chủng
+- Chủ trì: Trung tâm Y tế
+2. Khám bệnh học đường theo các bước:
+1. Lập danh sách
+2. Khám
+4. Báo cáo kết quả
+- Chủ trì: Phòng Nghiệp vụ Y
+4. Chuyển đổi số
+- Chủ trì: Văn phòng Sở
+"""
+
+
+def test_a_numbered_task_after_a_skipped_number_is_kept_with_a_finding() -> None:
+    plan = extract_bytes(GAP.encode(), "kh.txt")
+    assert [(t["code"], t["lead_unit"]) for t in plan["tasks"]] == [
+        ("1", "Trung tâm Y tế"),
+        ("2", "Phòng Nghiệp vụ Y"),
+        ("4", "Văn phòng Sở"),
+    ]
+    # The enumeration inside task 2's text (with its own gap) stays its text.
+    assert "4. Báo cáo kết quả" in plan["tasks"][1]["excerpt"]
+    assert [(f["code"], f["task"]) for f in plan["findings"]] == [("numbering_gap", "4")]
