@@ -7,10 +7,17 @@ __all__ = ["render_outline"]
 _CMP = {"=": "", ">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< "}
 
 
+def _figure(value: object) -> str:
+    """12, 1500000, 64.2: never an exponent."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _target(t: dict) -> str:
-    value = f"{t['value']:g}" if isinstance(t.get("value"), int | float) else str(t.get("value"))
+    value = _figure(t.get("value"))
     if t.get("comparator") == "range" and t.get("max") is not None:
-        value = f"{value}–{t['max']:g}"
+        value = f"{value}–{_figure(t['max'])}"
     else:
         value = _CMP.get(t.get("comparator") or "=", "") + value
     change = {"increase": " (tăng)", "decrease": " (giảm)"}.get(t.get("change") or "", "")
@@ -65,7 +72,7 @@ def render_outline(plan: dict) -> str:
         for x in t.get("targets") or []:
             lines.append(f"{pad}    Chỉ tiêu: {_target(x)}")
         for m in t.get("milestones") or []:
-            extra = f" [{m['value']:g} {m.get('unit') or ''}]" if m.get("value") is not None else ""
+            extra = f" [{_figure(m['value'])} {m.get('unit') or ''}]" if m.get("value") is not None else ""
             lines.append(f"{pad}    Mốc {m.get('due') or '?'}: {m.get('text')}{extra}")
     rep = plan.get("reporting") or {}
     if rep.get("compiler") or rep.get("frequencies"):

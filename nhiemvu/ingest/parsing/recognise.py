@@ -131,12 +131,18 @@ def place_and_date(lines: list[str]) -> tuple[str | None, date | None, bool, str
     return None, None, False, None
 
 
+_MOTTOS = ("cộng hòa xã hội chủ nghĩa việt nam", "độc lập tự do hạnh phúc", "đảng cộng sản việt nam")
+
+
 def _letterhead_issuer(front: list[str]) -> str | None:
     lines: list[str] = []
     for line in front:
         low = line.casefold()
+        bare = " ".join(re.sub(r"[-–—]", " ", low).split())
         if (
             any(low.startswith(p) for p in MOTTO_PREFIXES)
+            # a motto wrapped in a narrow column ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM")
+            or (len(bare.split()) >= 2 and any(bare in motto for motto in _MOTTOS))
             or low.startswith("số")
             or _PLACE_DATE_RE.search(line)
         ):

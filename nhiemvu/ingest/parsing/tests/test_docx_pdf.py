@@ -249,3 +249,40 @@ def test_a_password_protected_pdf_is_encrypted(to_pdf, tmp_path):
     with pytest.raises(ExtractionError) as e:
         extract_file(pdf)
     assert e.value.code == "encrypted"
+
+
+def test_a_pdf_letterhead_in_narrow_columns_and_run_together_labels(to_pdf, tmp_path):
+    """Issue 15, items 3 and 6 as a PDF gives them: the issuer's name and the motto each wrapped in
+    its column and read across ("BỘ LAO ĐỘNG - THƯƠNG BINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VÀ XÃ
+    HỘI", "VIỆT NAM"), and a task's labels on one line."""
+    document = docx.Document()
+    head = document.add_table(rows=1, cols=2)
+    head.cell(0, 0).text = "BỘ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI\n\nSố: 77/KH-LĐTBXH"
+    head.cell(
+        0, 1
+    ).text = (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nHà Nội, ngày 20 tháng 01 năm 2024"
+    )
+    for line in (
+        "KẾ HOẠCH",
+        "Triển khai công tác năm 2024",
+        "I. NHIỆM VỤ",
+        "1. Giải quyết việc làm cho 1.500.000 lao động",
+        "Lãnh đạo phụ trách: Đ/c Nguyễn Văn Bình, Thứ trưởng. Chủ trì: Cục Việc làm. Phối hợp: Vụ Kế hoạch - "
+        "Tài chính, Tổng cục Giáo dục nghề nghiệp. Thời gian hoàn thành: Tháng 12/2024",
+    ):
+        document.add_paragraph(line)
+    source = tmp_path / "ldtbxh.docx"
+    document.save(source)
+    (pdf,) = to_pdf([source], tmp_path)
+    plan = extract_file(pdf)
+    doc = plan["document"]
+    assert (doc["issuer"], doc["place"], doc["issued_on"]) == (
+        "Bộ Lao động - Thương binh và Xã hội",
+        "Hà Nội",
+        "2024-01-20",
+    )
+    (task,) = plan["tasks"]
+    assert task["leader"] == {"name": "Nguyễn Văn Bình", "title": "Thứ trưởng"}
+    assert (task["lead_unit"], task["deadline"]) == ("Cục Việc làm", "2024-12-31")
+    assert task["support_units"] == ["Vụ Kế hoạch - Tài chính", "Tổng cục Giáo dục nghề nghiệp"]
