@@ -24,6 +24,7 @@ from nhiemvu.reporting.status import DONE, TaskStatus
 from .wording import (
     agency_symbol,
     leader_label,
+    official_name,
     period_phrase,
     plan_reference,
     province_name,
@@ -32,7 +33,8 @@ from .wording import (
 )
 
 DEFAULT_SIGNER = ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
-PROVINCIAL_SIGNER = ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+# A People's Committee signs collectively (Decree 30/2020, art. 8): "TM." the committee, "KT." the chair.
+PROVINCIAL_SIGNER = ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
 # The reports are official documents: Vietnamese whatever language the interface speaks
 # (status labels and the forecast's lazily translated reasons would otherwise follow the reader's choice).
 DOCUMENT_LANGUAGE = "vi"
@@ -74,6 +76,7 @@ class TargetLine:
     estimate: Decimal | None
     attainment: Decimal | None
     comparator: str
+    change: str = ""
 
 
 @dataclass
@@ -152,6 +155,27 @@ class UnitSubmissions:
 
 
 @dataclass
+class AgencyRow:
+    """One agency in the provincial summary: its tasks by outcome and its reports, and its rank."""
+
+    agency: str
+    total: int
+    done_on_time: int
+    overdue: int
+    reports_due: int
+    reports_on_time: int
+    rank: int = 0
+
+    @property
+    def on_time_share(self) -> Decimal:
+        return Decimal(self.done_on_time * 100) / self.total if self.total else Decimal(0)
+
+    @property
+    def reports_share(self) -> Decimal:
+        return Decimal(self.reports_on_time * 100) / self.reports_due if self.reports_due else Decimal(100)
+
+
+@dataclass
 class PlanBlock:
     """One plan's share of the report: the whole report for an agency, one agency in the provincial one."""
 
@@ -190,6 +214,7 @@ class PeriodReport:
     signer_title: str
     signer_name: str
     status_labels: dict[str, str] = field(default_factory=lambda: {k: str(v) for k, v in TaskStatus.choices})
+    agency_rows: list[AgencyRow] = field(default_factory=list)
 
     @property
     def tasks(self) -> list[TaskLine]:
@@ -331,6 +356,7 @@ def _task_line(plan_index: int, agency: str, task: TaskState) -> TaskLine:
                 estimate=t.estimate,
                 attainment=t.attainment,
                 comparator=t.comparator,
+                change=t.change,
             )
             for t in task.targets
         ],
@@ -449,6 +475,7 @@ def _report(
             f"{phrase} (số liệu từ ngày {vn_date(first.starts_on)} đến ngày {vn_date(first.ends_on)}) như sau:"
         )
     next_periods = [b.next_period for b in blocks if b.next_period is not None]
+    submissions = _submissions(blocks, snapshots)
     return PeriodReport(
         letterhead=_letterhead(first, province, options, report_date, provincial),
         title="BÁO CÁO",
@@ -463,12 +490,35 @@ def _report(
         attention=attention,
         leaders=_leader_groups(blocks, snapshots),
         priorities=priorities,
-        submissions=_submissions(blocks, snapshots),
+        submissions=submissions,
+        agency_rows=_agency_rows(blocks, submissions) if provincial else [],
         recipients=options.recipients or _default_recipients(provincial),
         signer_prefix=options.signer_prefix if options.signer_prefix is not None else prefix,
         signer_title=options.signer_title if options.signer_title is not None else title,
         signer_name=options.signer_name,
     )
+
+
+def _agency_rows(blocks: list[_Block], submissions: list[UnitSubmissions]) -> list[AgencyRow]:
+    """Agencies ranked by the share of their tasks completed on time, then of reports sent on time."""
+    rows: dict[str, AgencyRow] = {}
+    for b in blocks:
+        counts = b.block.counts
+        row = rows.setdefault(b.block.agency, AgencyRow(b.block.agency, 0, 0, 0, 0, 0))
+        row.total += sum(counts.values())
+        row.done_on_time += counts.get(TaskStatus.COMPLETED_ON_TIME.value, 0)
+        row.overdue += counts.get(TaskStatus.OVERDUE.value, 0)
+    for unit in submissions:
+        if unit.agency in rows:
+            rows[unit.agency].reports_due += unit.due
+            rows[unit.agency].reports_on_time += unit.on_time
+    ranked = sorted(rows.values(), key=lambda r: (-r.on_time_share, -r.reports_share, r.overdue, r.agency))
+    previous: tuple[Decimal, Decimal, int] | None = None
+    for position, row in enumerate(ranked, 1):
+        key = (row.on_time_share, row.reports_share, row.overdue)
+        row.rank = ranked[position - 2].rank if key == previous else position
+        previous = key
+    return ranked
 
 
 def _default_recipients(provincial: bool) -> list[str]:
@@ -490,7 +540,7 @@ def _letterhead(
         body = province or issuer.parent or issuer
         return Letterhead(
             parent_agency="",
-            agency=body.name.upper(),
+            agency=official_name(body.name).upper(),
             agency_name=body.name,
             symbol="UBND",
             number=options.number,

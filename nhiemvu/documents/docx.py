@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -31,7 +31,7 @@ from nhiemvu.lib.vnnumbers import format_vn
 
 from .chart import attainment_chart
 from .data import PeriodReport, TaskLine
-from .wording import period_phrase, vn_date
+from .wording import in_sentence, period_phrase, quantity, result_words, target_words, vn_date
 
 FONT = "Times New Roman"
 # Name → id of the report's own paragraph styles; the same for every document this module builds.
@@ -41,15 +41,6 @@ MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5
 LEFT_COL_CM, RIGHT_COL_CM = 6.3, 10.2
 CELL_PADDING_CM = 0.19 * 2  # Word's default left + right cell margins
-TASK_COLUMNS = (
-    ("STT", 1.2),
-    ("Nhiệm vụ", 3.9),
-    ("Đơn vị chủ trì", 2.5),
-    ("Chỉ tiêu", 3.0),
-    ("Thực hiện", 2.1),
-    ("Tỷ lệ đạt (%)", 1.5),
-    ("Tình trạng", 2.3),
-)
 # pPr children that must follow w:pBdr (ECMA-376 order); Word refuses a file that breaks it.
 _AFTER_PBDR = (
     "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -97,6 +88,14 @@ def _styles(doc: DocxDocument) -> None:
         rpr_default = defaults.find(qn("w:rPrDefault"))
         if rpr_default is not None:
             _set_fonts(rpr_default)
+            # Word checks spelling in Vietnamese, whatever the reader's own language.
+            rpr = rpr_default.find(qn("w:rPr"))
+            lang = rpr.find(qn("w:lang"))
+            if lang is None:
+                lang = OxmlElement("w:lang")
+                rpr.append(lang)
+            for key in ("w:val", "w:eastAsia"):
+                lang.set(qn(key), "vi-VN")
     normal = styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(14)
@@ -338,54 +337,110 @@ def _append_rows(table: Table, columns: tuple[tuple[str, float], ...], rows: lis
         tbl.append(tr)
 
 
+def _share(part: int, whole: int) -> str:
+    return f"{_pct(part, whole)}%"
+
+
+def _status_counts(counts: dict[str, int], labels: dict[str, str]) -> list[str]:
+    """`2 nhiệm vụ hoàn thành đúng hạn (33,3%)` for each category that has any: no empty ones."""
+    total = sum(counts.values())
+    return [
+        f"{format_vn(counts[key])} nhiệm vụ {in_sentence(label)} ({_share(counts[key], total)})"
+        for key, label in labels.items()
+        if counts.get(key)
+    ]
+
+
+def _assessment(report: PeriodReport) -> str:
+    """The opening judgement of section I, from the counts: what was done, what is late."""
+    counts, total = report.counts, report.total
+    done = counts.get("completed_on_time", 0) + counts.get("completed_late", 0)
+    overdue = counts.get("overdue", 0)
+    who = (
+        "các cơ quan, đơn vị"
+        if report.provincial
+        else "các phòng, đơn vị thuộc " + report.letterhead.agency_name
+    )
+    text = (
+        f"Trong {period_phrase(report.period_label)}, {who} đã tập trung triển khai {format_vn(total)} "
+        f"nhiệm vụ trọng tâm theo kế hoạch"
+    )
+    if done:
+        text += f"; đến nay đã hoàn thành {format_vn(done)} nhiệm vụ, đạt {_share(done, total)}"
+    else:
+        text += "; đến nay chưa có nhiệm vụ nào hoàn thành"
+    if overdue:
+        text += f", còn {format_vn(overdue)} nhiệm vụ chậm so với thời hạn cần tập trung chỉ đạo"
+    elif total and not overdue:
+        text += ", không có nhiệm vụ chậm so với thời hạn"
+    return text + "."
+
+
 def _overall(doc: DocxDocument, report: PeriodReport) -> None:
     _para(doc, "I. KẾT QUẢ CHUNG", "NV Đề mục")
-    total = report.total
-    _para(doc, f"Tổng số nhiệm vụ theo dõi: {format_vn(total)} nhiệm vụ, trong đó:")
-    for key, label in report.status_labels.items():
-        count = report.counts.get(key, 0)
-        _para(doc, f"- {label}: {format_vn(count)} nhiệm vụ, chiếm {_pct(count, total)}%;")
+    _para(doc, _assessment(report))
+    parts = _status_counts(report.counts, report.status_labels)
+    if parts:
+        _para(doc, f"Tổng số {format_vn(report.total)} nhiệm vụ theo dõi, trong đó:")
+        for i, part in enumerate(parts):
+            _para(doc, f"- {part}{'.' if i == len(parts) - 1 else ';'}")
     levels = [t.attainment for t in report.tasks if t.reportable and t.attainment is not None]
     if levels:
         mean = sum(levels) / len(levels)
         _para(
             doc,
-            f"Mức độ đạt chỉ tiêu bình quân của {format_vn(len(levels))} nhiệm vụ có số liệu: "
+            f"Mức độ đạt chỉ tiêu bình quân của {format_vn(len(levels))} nhiệm vụ có số liệu là "
             f"{format_vn(mean, 1)}% (mỗi chỉ tiêu tính tối đa 100%).",
         )
     if report.provincial:
-        columns = (
-            ("STT", 1.2),
-            ("Cơ quan, đơn vị", 3.9),
-            ("Tổng số", 1.4),
-            ("HT đúng hạn", 1.6),
-            ("HT quá hạn", 1.6),
-            ("Trong hạn", 1.6),
-            ("Quá hạn", 1.6),
-            ("Chưa triển khai", 1.8),
-            ("Đạt BQ (%)", 1.8),
-        )
-        table = _grid(doc, columns)
-        for index, block in enumerate(report.plans, 1):
-            cells = table.add_row().cells
-            values = [str(index), block.agency, format_vn(sum(block.counts.values()))]
-            values += [format_vn(block.counts[key]) for key in report.status_labels]
-            values.append(format_vn(block.attainment, 1) if block.attainment is not None else "—")
-            for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
-                _cell_text(cell, value, "NV Bảng" if i == 1 else "NV Bảng số" if i > 1 else "NV Bảng giữa")
-        _para(doc, "")
+        _agency_table(doc, report)
     caption, png = attainment_chart(report)
     picture = _style(doc.add_paragraph(), "NV Giữa")
     picture.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
     _para(doc, f"Biểu đồ: {caption}", "NV Giữa", italic=True).paragraph_format.space_after = Pt(6)
 
 
+AGENCY_COLUMNS = (
+    ("STT", 1.0),
+    ("Cơ quan, đơn vị", 4.1),
+    ("Tổng số nhiệm vụ", 1.6),
+    ("Hoàn thành đúng hạn", 1.9),
+    ("Tỷ lệ HT đúng hạn (%)", 1.9),
+    ("Quá hạn", 1.5),
+    ("Báo cáo đúng hạn", 2.1),
+    ("Xếp hạng", 1.4),
+)
+
+
+def _agency_table(doc: DocxDocument, report: PeriodReport) -> None:
+    """The provincial summary: one row per agency, ranked by the share of tasks done on time, then
+    by reports sent on time (what the Home Affairs department weighs in the yearly evaluation)."""
+    _para(doc, "Kết quả của từng cơ quan, đơn vị (xếp hạng theo tỷ lệ nhiệm vụ hoàn thành đúng hạn):")
+    rows = report.agency_rows
+    table = _grid(doc, AGENCY_COLUMNS)
+    cells = [
+        [
+            Cell(str(i), "NV Bảng giữa"),
+            Cell(row.agency),
+            Cell(format_vn(row.total), "NV Bảng số"),
+            Cell(format_vn(row.done_on_time), "NV Bảng số"),
+            Cell(format_vn(row.on_time_share, 1), "NV Bảng số"),
+            Cell(format_vn(row.overdue), "NV Bảng số"),
+            Cell(f"{format_vn(row.reports_on_time)}/{format_vn(row.reports_due)}", "NV Bảng số"),
+            Cell(format_vn(row.rank), "NV Bảng giữa"),
+        ]
+        for i, row in enumerate(rows, 1)
+    ]
+    _append_rows(table, AGENCY_COLUMNS, cells)
+    _para(doc, "")
+
+
 def _target_cells(task: TaskLine) -> list[tuple[str, str, str]]:
     if task.targets:
         return [
             (
-                f"{t.name}: {t.target}",
-                f"{format_vn(t.actual)} {t.unit}".strip() if t.actual is not None else "Chưa có số liệu",
+                f"{t.name}: {target_words(t.comparator, t.value, t.max_value, t.unit, t.change)}",
+                quantity(t.actual, t.unit) if t.actual is not None else "Chưa có số liệu",
                 format_vn(t.attainment, 1) if t.attainment is not None else "—",
             )
             for t in task.targets
@@ -404,8 +459,31 @@ def _target_cells(task: TaskLine) -> list[tuple[str, str, str]]:
     ]
 
 
-def _task_table(doc: DocxDocument, tasks: list[TaskLine]) -> None:
-    table = _grid(doc, TASK_COLUMNS)
+# The appendix is landscape: 297 - 30 - 15 mm of text width.
+APPENDIX_COLUMNS = (
+    ("STT", 1.2),
+    ("Nhiệm vụ", 7.0),
+    ("Đơn vị chủ trì", 3.4),
+    ("Chỉ tiêu", 5.0),
+    ("Thực hiện", 3.0),
+    ("Tỷ lệ đạt (%)", 1.9),
+    ("Tình trạng", 2.7),
+)
+PROVINCIAL_APPENDIX_COLUMNS = (
+    ("STT", 1.2),
+    ("Cơ quan", 3.2),
+    ("Nhiệm vụ", 5.6),
+    ("Đơn vị chủ trì", 2.8),
+    ("Chỉ tiêu", 4.4),
+    ("Thực hiện", 2.6),
+    ("Tỷ lệ đạt (%)", 1.7),
+    ("Tình trạng", 2.7),
+)
+
+
+def _task_table(doc: DocxDocument, tasks: list[TaskLine], *, provincial: bool = False) -> None:
+    columns = PROVINCIAL_APPENDIX_COLUMNS if provincial else APPENDIX_COLUMNS
+    table = _grid(doc, columns)
     rows: list[list[Cell]] = []
     for task in tasks:
         lines = _target_cells(task)
@@ -416,103 +494,143 @@ def _task_table(doc: DocxDocument, tasks: list[TaskLine]) -> None:
             own = i == 0
             # A merged task's rows stay on one page: each but the last keeps with the next.
             keep = i < len(lines) - 1
-            rows.append(
-                [
-                    Cell(task.code if own else "", "NV Bảng giữa", heading, merge, keep),
-                    Cell(task.title if own else "", "NV Bảng", heading, merge, keep),
-                    Cell(task.lead_unit if own else "", "NV Bảng", False, merge, keep),
-                    Cell(target, "NV Bảng", keep_with_next=keep),
-                    Cell(actual, "NV Bảng số", keep_with_next=keep),
-                    Cell(level, "NV Bảng số", keep_with_next=keep),
-                    Cell(
-                        task.status_label if own and task.reportable else "",
-                        "NV Bảng giữa",
-                        False,
-                        merge,
-                        keep,
-                    ),
-                ]
-            )
-    _append_rows(table, TASK_COLUMNS, rows)
+            row = [
+                Cell(task.code if own else "", "NV Bảng giữa", heading, merge, keep),
+                Cell(task.title if own else "", "NV Bảng", heading, merge, keep),
+                Cell(task.lead_unit if own else "", "NV Bảng", False, merge, keep),
+                Cell(target, "NV Bảng", keep_with_next=keep),
+                Cell(actual, "NV Bảng số", keep_with_next=keep),
+                Cell(level, "NV Bảng số", keep_with_next=keep),
+                Cell(
+                    task.status_label if own and task.reportable else "",
+                    "NV Bảng giữa",
+                    False,
+                    merge,
+                    keep,
+                ),
+            ]
+            if provincial:
+                # Every line names its agency, the continuation rows of a merged task included.
+                row.insert(1, Cell(task.agency if own else "", "NV Bảng", False, merge, keep))
+            rows.append(row)
+    _append_rows(table, columns, rows)
+
+
+def _task_account(doc: DocxDocument, task: TaskLine) -> None:
+    """One task in section II: its heading, who leads it and where it stands, the unit's own
+    account of results, then each target's figures in words."""
+    _para(doc, f"{task.code}. {task.title.rstrip('.;')}", bold=True)
+    if not task.reportable:
+        return
+    status = in_sentence(task.status_label)
+    lead = f"{task.lead_unit} chủ trì; " if task.lead_unit else ""
+    _para(doc, f"{lead}tình trạng: {status}.".capitalize() if not lead else f"{lead}tình trạng: {status}.")
+    if task.narrative.strip():
+        for line in task.narrative.strip().splitlines():
+            if line.strip():
+                _para(doc, line.strip())
+    elif not task.targets and task.percent_done is None:
+        _para(doc, "Đơn vị chưa báo cáo kết quả trong kỳ.")
+    for t in task.targets:
+        words = result_words(t.comparator, t.value, t.max_value, t.unit, t.change, t.actual, t.attainment)
+        _para(doc, f"- {t.name[:1].upper()}{t.name[1:]}: {words}.")
+    if not task.targets and task.percent_done is not None:
+        _para(doc, f"- Khối lượng công việc hoàn thành khoảng {format_vn(task.percent_done)}%.")
 
 
 def _by_task(doc: DocxDocument, report: PeriodReport) -> None:
     _para(doc, "II. KẾT QUẢ THỰC HIỆN TỪNG NHIỆM VỤ", "NV Đề mục")
+    if not report.provincial:
+        for task in report.plans[0].tasks if report.plans else []:
+            _task_account(doc, task)
+        return
+    # The province reads each agency in a few lines; every task is in the appendix.
     for index, block in enumerate(report.plans, 1):
-        if report.provincial:
-            _para(doc, f"{index}. {block.agency}", "NV Đề mục")
-        _task_table(doc, block.tasks)
-        _para(doc, "").paragraph_format.space_after = Pt(0)
+        _para(doc, f"{index}. {block.agency}", bold=True)
+        parts = _status_counts(block.counts, report.status_labels)
+        total = sum(block.counts.values())
+        text = f"{block.agency} theo dõi {format_vn(total)} nhiệm vụ"
+        text += f": {', '.join(parts)}." if parts else "."
+        _para(doc, text)
+        late = [t for t in block.tasks if t.reportable and t.status == "overdue"]
+        if late:
+            names = "; ".join(f"nhiệm vụ {t.code} ({t.title.rstrip('.;')})" for t in late[:5])
+            more = f" và {format_vn(len(late) - 5)} nhiệm vụ khác" if len(late) > 5 else ""
+            _para(doc, f"Nhiệm vụ chậm so với thời hạn của {block.agency}: {names}{more}.")
 
 
-def _attention(doc: DocxDocument, report: PeriodReport) -> None:
-    _para(doc, "III. NHIỆM VỤ CHẬM TIẾN ĐỘ, CÓ NGUY CƠ CHẬM TIẾN ĐỘ", "NV Đề mục")
-    if not report.attention:
-        _para(doc, "Không có nhiệm vụ chậm tiến độ hoặc có nguy cơ chậm tiến độ.")
+def _leader_heading(leader: str) -> str:
+    if leader.startswith("Chưa"):
+        return "Các nhiệm vụ chưa phân công lãnh đạo chỉ đạo"
+    return f"Các nhiệm vụ do {in_sentence(leader)} chỉ đạo"
+
+
+def _shortcomings(doc: DocxDocument, report: PeriodReport) -> None:
+    _para(doc, "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "NV Đề mục")
+    overdue = [t for t in report.attention if not t.at_risk]
+    at_risk = [t for t in report.attention if t.at_risk and not t.no_data]
+    silent = [t for t in report.attention if t.no_data]
+    obstacles = [(g, o) for g in report.leaders for o in g.obstacles]
+    if not (overdue or at_risk or silent or obstacles):
+        _para(
+            doc,
+            "Trong kỳ, các nhiệm vụ được triển khai đúng tiến độ; các đơn vị không báo cáo khó khăn, vướng mắc.",
+        )
         return
-    overdue = sum(1 for t in report.attention if not t.at_risk)
-    silent = sum(1 for t in report.attention if t.no_data)
-    parts = []
+    agency = (lambda t: f", {t.agency}") if report.provincial else (lambda t: "")
     if overdue:
-        parts.append(f"{format_vn(overdue)} nhiệm vụ đang thực hiện quá hạn")
-    if len(report.attention) - overdue - silent:
-        parts.append(
-            f"{format_vn(len(report.attention) - overdue - silent)} nhiệm vụ có nguy cơ chậm tiến độ"
-        )
-    if silent:
-        parts.append(f"{format_vn(silent)} nhiệm vụ chưa có số liệu để đánh giá tiến độ")
-    _para(doc, f"Có {', '.join(parts[:-1]) + ' và ' if len(parts) > 1 else ''}{parts[-1]}:")
-    columns: tuple[tuple[str, float], ...] = (
-        ("STT", 1.2),
-        ("Nhiệm vụ", 5.3),
-        ("Đơn vị chủ trì", 3.0),
-        ("Thời hạn", 2.5),
-        ("Tình hình", 4.5),
-    )
-    if report.provincial:
-        columns = (
-            ("STT", 1.2),
-            ("Nhiệm vụ", 4.2),
-            ("Cơ quan", 2.6),
-            ("Đơn vị chủ trì", 2.4),
-            ("Thời hạn", 2.5),
-            ("Tình hình", 3.6),
-        )
-    table = _grid(doc, columns)
-    rows = []
-    for task in report.attention:
-        values = [task.code, task.title]
-        if report.provincial:
-            values.append(task.agency)
-        values += [task.lead_unit, vn_date(task.deadline), task.at_risk or task.status_label]
-        rows.append(
-            [
-                Cell(v, "NV Bảng giữa" if i in (0, len(values) - 2) else "NV Bảng")
-                for i, v in enumerate(values)
-            ]
-        )
-    _append_rows(table, columns, rows)
-
-
-def _obstacles(doc: DocxDocument, report: PeriodReport) -> None:
-    _para(doc, "IV. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ", "NV Đề mục")
-    if not report.leaders:
-        _para(doc, "Trong kỳ, các đơn vị không báo cáo khó khăn, vướng mắc.")
-        return
-    for index, group in enumerate(report.leaders, 1):
-        _para(doc, f"{index}. Các nhiệm vụ do {group.leader} chỉ đạo", bold=True, italic=True)
-        for item in group.obstacles:
-            text = (
-                f"- Nhiệm vụ {item.task_code} ({item.unit}, {item.period}): {item.description.rstrip('.;')}."
+        _para(doc, f"- {format_vn(len(overdue))} nhiệm vụ đã quá thời hạn nhưng chưa hoàn thành:")
+        for t in overdue:
+            due = f", hạn {vn_date(t.deadline)}" if t.deadline else ""
+            _para(
+                doc,
+                f"+ Nhiệm vụ {t.code} ({t.lead_unit or 'chưa giao đơn vị chủ trì'}{agency(t)}{due}): {t.title.rstrip('.;')}.",
             )
+    if at_risk:
+        _para(doc, f"- {format_vn(len(at_risk))} nhiệm vụ có nguy cơ chậm tiến độ:")
+        for t in at_risk:
+            _para(
+                doc,
+                f"+ Nhiệm vụ {t.code} ({t.lead_unit or 'chưa giao đơn vị chủ trì'}{agency(t)}): {in_sentence(t.at_risk).rstrip('.')}.",
+            )
+    if silent:
+        codes = ", ".join(t.code for t in silent)
+        _para(
+            doc,
+            f"- {format_vn(len(silent))} nhiệm vụ chưa có số liệu để đánh giá tiến độ (nhiệm vụ {codes}).",
+        )
+    if obstacles:
+        _para(doc, "- Khó khăn, vướng mắc các đơn vị báo cáo:")
+        for group in report.leaders:
+            if not group.obstacles:
+                continue
+            _para(doc, f"{_leader_heading(group.leader)}:", italic=True)
+            for item in group.obstacles:
+                text = (
+                    f"+ Nhiệm vụ {item.task_code} ({item.unit}, {in_sentence(item.period)}): "
+                    f"{in_sentence(item.description.strip()).rstrip('.;')}"
+                )
+                text += f"; tình trạng: {in_sentence(item.status_label)}"
+                text += f" ({item.answer.rstrip('.')})." if item.answer else "."
+                _para(doc, text)
+
+
+def _proposals(doc: DocxDocument, report: PeriodReport) -> None:
+    _para(doc, "IV. KIẾN NGHỊ, ĐỀ XUẤT", "NV Đề mục")
+    lines = []
+    for group in report.leaders:
+        for item in group.obstacles:
             if item.needs:
-                text += f" Đề nghị: {item.needs.rstrip('.;')}"
-                text += f" ({item.addressed_to})." if item.addressed_to else "."
-            text += f" Tình trạng: {item.status_label.lower()}"
-            text += f" — {item.answer.rstrip('.')}." if item.answer else "."
-            _para(doc, text)
+                to = f"{item.addressed_to} " if item.addressed_to else ""
+                needs = in_sentence(item.needs.strip()).rstrip(".;")
+                lines.append(f"- {item.unit} (nhiệm vụ {item.task_code}) đề nghị {to}{needs}.")
         for proposal in group.proposals:
-            _para(doc, f"- Kiến nghị của {proposal.unit} (nhiệm vụ {proposal.task_code}): {proposal.text}")
+            text = in_sentence(proposal.text.strip()).rstrip(".;")
+            lines.append(f"- {proposal.unit} (nhiệm vụ {proposal.task_code}) kiến nghị: {text}.")
+    if not lines:
+        _para(doc, "Trong kỳ, các đơn vị không có kiến nghị, đề xuất.")
+    for line in lines:
+        _para(doc, line)
 
 
 def _priorities(doc: DocxDocument, report: PeriodReport) -> None:
@@ -525,10 +643,40 @@ def _priorities(doc: DocxDocument, report: PeriodReport) -> None:
         return
     _para(doc, "Tập trung chỉ đạo hoàn thành các mốc tiến độ, thời hạn sau:")
     for item in report.priorities:
-        when = f"Trước ngày {vn_date(item.day)}" if item.day else "Trong kỳ"
-        late = " (đã quá hạn, cần hoàn thành ngay)" if item.overdue else ""
-        unit = f", {item.unit} chủ trì" if item.unit else ""
-        _para(doc, f"- {when}: {item.text} — nhiệm vụ {item.task_code}{unit}{late}.")
+        unit = f" ({item.unit} chủ trì)" if item.unit else ""
+        what = (
+            "hoàn thành nhiệm vụ" if item.kind == "deadline" else in_sentence(item.text.strip()).rstrip(".;")
+        )
+        if item.overdue:
+            since = f" từ ngày {vn_date(item.day)}" if item.day else ""
+            when = f"đã quá hạn{since}, cần tập trung hoàn thành ngay"
+        else:
+            when = f"thời hạn trước ngày {vn_date(item.day)}" if item.day else "trong kỳ"
+        _para(doc, f"- Nhiệm vụ {item.task_code}{unit}: {what}; {when}.")
+
+
+def _appendix(doc: DocxDocument, report: PeriodReport) -> None:
+    """The detailed table, after the signature, as the appendix such reports carry."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    _para(doc, "PHỤ LỤC", "NV Giữa", bold=True)
+    _para(
+        doc,
+        f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM {period_phrase(report.period_label).upper()}",
+        "NV Giữa",
+        bold=True,
+    )
+    head = report.letterhead
+    _para(
+        doc,
+        f"(Kèm theo Báo cáo {head.number_line[:1].lower()}{head.number_line[1:]} ngày {vn_date(head.date)} của {head.agency_name})",
+        "NV Giữa",
+        italic=True,
+    )
+    _task_table(doc, report.tasks, provincial=report.provincial)
 
 
 def _closing(doc: DocxDocument, report: PeriodReport) -> None:
@@ -554,8 +702,14 @@ def _closing(doc: DocxDocument, report: PeriodReport) -> None:
         _para(left, f"- {line}", "NV Nơi nhận")
     p = right.paragraphs[0]
     _style(p, "NV Giữa")
-    p.add_run(report.signer_prefix).bold = True
-    _para(right, report.signer_title, "NV Giữa", bold=True)
+    prefixes = [line for line in report.signer_prefix.split("\n") if line.strip()]
+    if prefixes:
+        p.add_run(prefixes[0]).bold = True
+        for line in prefixes[1:]:
+            _para(right, line, "NV Giữa", bold=True)
+        _para(right, report.signer_title, "NV Giữa", bold=True)
+    else:
+        p.add_run(report.signer_title).bold = True
     for _ in range(4):
         _para(right, "", "NV Giữa")
     _para(right, report.signer_name, "NV Giữa", bold=True)
@@ -579,10 +733,11 @@ def render_docx(report: PeriodReport) -> bytes:
     _title(doc, report)
     _overall(doc, report)
     _by_task(doc, report)
-    _attention(doc, report)
-    _obstacles(doc, report)
+    _shortcomings(doc, report)
+    _proposals(doc, report)
     _priorities(doc, report)
     _closing(doc, report)
+    _appendix(doc, report)
     doc.core_properties.title = f"{report.title} {report.summary}"
     doc.core_properties.author = report.letterhead.agency
     doc.core_properties.language = "vi-VN"

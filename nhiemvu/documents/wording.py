@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
+from nhiemvu.lib.vnnumbers import format_vn
 from nhiemvu.lib.vntext import unaccent
 from nhiemvu.organisations.models import Organisation, OrganisationKind
 from nhiemvu.plans.models import Plan
@@ -88,3 +90,104 @@ def plan_reference(plan: Plan) -> str:
     issued = f" ngày {vn_date(doc.issued_on)}" if doc.issued_on else ""
     number = f"số {number}" if doc.number else number
     return f"Kế hoạch {number}{issued} về {plan.title[:1].lower()}{plan.title[1:]}".replace("  ", " ")
+
+
+# Figures in prose: words, never signs ----------------------------------------------------------------
+
+
+def quantity(value: Decimal | int | float | None, unit: str) -> str:
+    """A figure with its measure as prose writes it: `6.820,75 ha`, `75,8%` (the percent sign glued).
+
+    >>> quantity(Decimal("6820.75"), "ha"), quantity(Decimal("75.8"), "%"), quantity(5, "")
+    ('6.820,75 ha', '75,8%', '5')
+    """
+    figure = format_vn(value)
+    if unit == "%":
+        return f"{figure}%"
+    return f"{figure} {unit}".strip()
+
+
+def target_words(
+    comparator: str, value: Decimal, max_value: Decimal | None, unit: str, change: str = ""
+) -> str:
+    """A target in the plan's own words: `trên 1.000 ha`, `từ 64,2% trở lên`, `từ 5 đến 7 doanh
+    nghiệp`, `không quá 3%`, `giảm 10%`; never `>`, `≥`, `≤` or `khoảng`.
+
+    >>> target_words(">", Decimal(1000), None, "ha"), target_words(">=", Decimal("64.2"), None, "%")
+    ('trên 1.000 ha', 'từ 64,2% trở lên')
+    >>> target_words("range", Decimal(5), Decimal(7), "doanh nghiệp"), target_words("<=", Decimal(3), None, "%")
+    ('từ 5 đến 7 doanh nghiệp', 'không quá 3%')
+    >>> target_words("=", Decimal(10), None, "%", "decrease"), target_words("<", Decimal(2), None, "%")
+    ('giảm 10%', 'dưới 2%')
+    """
+    if comparator == "range":
+        low = format_vn(value) + ("%" if unit == "%" else "")
+        words = f"từ {low} đến {quantity(max_value, unit)}"
+    else:
+        amount = quantity(value, unit)
+        words = {
+            ">=": f"từ {amount} trở lên",
+            ">": f"trên {amount}",
+            "<=": f"không quá {amount}",
+            "<": f"dưới {amount}",
+        }.get(comparator, amount)
+    prefix = {"increase": "tăng ", "decrease": "giảm "}.get(change, "")
+    return prefix + words
+
+
+def result_words(
+    comparator: str,
+    value: Decimal,
+    max_value: Decimal | None,
+    unit: str,
+    change: str,
+    actual: Decimal | None,
+    attainment: Decimal | None,
+) -> str:
+    """What a target reached, in a report's words: `đạt 6.820,75 ha/9.000 ha, bằng 75,8% kế hoạch`.
+
+    >>> result_words("=", Decimal(9000), None, "ha", "", Decimal("6820.75"), Decimal("75.79"))
+    'đạt 6.820,75 ha/9.000 ha, bằng 75,8% kế hoạch'
+    >>> result_words(">=", Decimal("64.2"), None, "%", "", Decimal("63.1"), Decimal("98.3"))
+    'đạt 63,1% (kế hoạch từ 64,2% trở lên), bằng 98,3% kế hoạch'
+    >>> result_words("<", Decimal(2), None, "%", "", Decimal("1.5"), Decimal(100))
+    'đạt 1,5% (chỉ tiêu dưới 2%), bảo đảm chỉ tiêu'
+    >>> result_words("=", Decimal(5), None, "chuỗi", "", None, None)
+    'chưa có số liệu (kế hoạch 5 chuỗi)'
+    """
+    planned = target_words(comparator, value, max_value, unit, change)
+    if actual is None:
+        return f"chưa có số liệu (kế hoạch {planned})"
+    if comparator in ("<", "<="):
+        met = attainment is not None and attainment >= 100
+        verdict = "bảo đảm chỉ tiêu" if met else "chưa bảo đảm chỉ tiêu"
+        return f"đạt {quantity(actual, unit)} (chỉ tiêu {planned}), {verdict}"
+    if comparator in ("=", ">=", ">") and unit != "%" and not change:
+        text = f"đạt {quantity(actual, unit)}/{quantity(value, unit)}"
+    else:
+        text = f"đạt {quantity(actual, unit)} (kế hoạch {planned})"
+    if attainment is not None:
+        text += f", bằng {format_vn(Decimal(attainment).quantize(Decimal('0.1')))}% kế hoạch"
+    return text
+
+
+def in_sentence(label: str) -> str:
+    """A label that opens a line, lower-cased to sit inside a sentence (`Đồng chí X` → `đồng chí X`,
+    `Đang thực hiện trong hạn` → `đang thực hiện trong hạn`); names and acronyms keep their capitals.
+
+    >>> in_sentence("Đồng chí Lê Văn A"), in_sentence("UBND tỉnh"), in_sentence("Tháng 06/2023")
+    ('đồng chí Lê Văn A', 'UBND tỉnh', 'tháng 06/2023')
+    """
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def official_name(name: str) -> str:
+    """A body's name as its letterhead writes it, abbreviations spelt out (Decree 30/2020, App. I).
+
+    >>> official_name("UBND tỉnh Lạng Sơn"), official_name("Sở Y tế")
+    ('Ủy ban nhân dân tỉnh Lạng Sơn', 'Sở Y tế')
+    """
+    return re.sub(r"^UBND\b", "Ủy ban nhân dân", name)

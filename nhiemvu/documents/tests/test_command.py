@@ -10,6 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from nhiemvu.documents.tests.conftest import build_quarter
+from nhiemvu.documents.tests.test_docx import signature_table
 
 
 def test_it_writes_the_docx_with_the_given_number_date_and_signer(quarter, tmp_path):
@@ -22,7 +23,8 @@ def test_it_writes_the_docx_with_the_given_number_date_and_signer(quarter, tmp_p
     document = Document(str(out))
     assert document.tables[0].rows[1].cells[0].text == "Số: 07/BC-SNN"
     assert document.tables[0].rows[1].cells[1].text == "Lạng Sơn, ngày 16 tháng 6 năm 2023"
-    assert [p.text for p in document.tables[-1].rows[0].cells[1].paragraphs if p.text][-1] == "Vũ Văn Thịnh"
+    signature = signature_table(document)
+    assert [p.text for p in signature.rows[0].cells[1].paragraphs if p.text][-1] == "Vũ Văn Thịnh"
     assert "Quý II/2023" in stdout.getvalue()
 
 

@@ -118,9 +118,12 @@ def test_the_provincial_report_spans_the_plans_of_several_agencies(cast, django_
     assert report.provincial
     assert [b.agency for b in report.plans] == ["Sở Nông nghiệp và Phát triển nông thôn", "Sở Y tế"]
     assert report.total == 6
-    assert report.letterhead.agency == "UBND TỈNH THỬ NGHIỆM"
+    assert report.letterhead.agency == "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM"
     assert report.letterhead.place_date.startswith("Thử Nghiệm, ngày 16 tháng 6 năm 2023")
-    assert (report.signer_prefix, report.signer_title) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    assert (report.signer_prefix, report.signer_title) == (
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+    )
 
 
 def test_status_and_attainment_follow_the_same_rules_as_the_reporting_pages(quarter):
