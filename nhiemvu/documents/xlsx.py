@@ -17,9 +17,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .data import PeriodReport
+from .wording import target_words, vn_date
 
 FONT = "Times New Roman"
-NUMBER = "#,##0.####"
+NUMBER = "#,##0.####"  # for fractions; a whole number gets INTEGER, never a trailing separator ("1.000,")
 PERCENT = "0.0%"
 INTEGER = "#,##0"
 DATE = "dd/mm/yyyy"
@@ -28,12 +29,24 @@ THIN = Side(style="thin", color="999999")
 
 
 def _sheet(
-    ws: Worksheet, title: str, columns: Sequence[tuple[str, float, str | None]], rows: list[list[Any]]
+    ws: Worksheet,
+    title: str,
+    columns: Sequence[tuple[str, float, str | None]],
+    rows: list[list[Any]],
+    heading: Sequence[str] = (),
 ) -> None:
-    """A table with a bold header row frozen in place, filters on it, and a format per column."""
+    """A table under title rows naming agency, plan and period, with a bold header row frozen in
+    place, filters on it, a format per column, and an A4 landscape print setup that repeats the
+    header on every page and fits the width."""
     ws.title = title
+    for line in heading:
+        ws.append([line])
+        ws.cell(row=ws.max_row, column=1).font = Font(name=FONT, bold=ws.max_row == 1, size=12)
+    if heading:
+        ws.append([])  # a blank row between the titles and the table
+    top = len(heading) + 2 if heading else 1
     ws.append([c[0] for c in columns])
-    for cell in ws[1]:
+    for cell in ws[top]:
         cell.font = Font(name=FONT, bold=True, size=11)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -47,15 +60,27 @@ def _sheet(
     for index, (_, width, number_format) in enumerate(columns, 1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = width
-        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+        for (cell,) in ws.iter_rows(min_row=top + 1, min_col=index, max_col=index):
             cell.font = body_font
-            if number_format:
+            if (
+                number_format == NUMBER
+                and isinstance(cell.value, int | float)
+                and float(cell.value).is_integer()
+            ):
+                cell.number_format = INTEGER
+            elif number_format:
                 cell.number_format = number_format
             else:
                 cell.alignment = wrap
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 2)}"
-    ws.row_dimensions[1].height = 32
+    ws.freeze_panes = f"A{top + 1}"
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A{top}:{last}{max(ws.max_row, top + 1)}"
+    ws.row_dimensions[top].height = 32
+    ws.print_title_rows = f"{top}:{top}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # What makes a spreadsheet read a cell as a formula (or a DDE command, once someone edits it).
@@ -83,6 +108,14 @@ def render_xlsx(report: PeriodReport) -> bytes:
     assert isinstance(first, Worksheet)  # a new workbook opens on one empty worksheet
     provincial = report.provincial
     agency_col = [("Cơ quan", 24.0, None)] if provincial else []
+    plans = "; ".join(dict.fromkeys(b.plan_reference for b in report.plans))
+    heading = [
+        report.letterhead.agency_name,
+        f"{report.summary} (số liệu đến ngày {vn_date(max(b.ends_on for b in report.plans))})"
+        if report.plans
+        else report.summary,
+        plans if not provincial else f"{len(report.plans)} cơ quan, đơn vị",
+    ]
 
     rows: list[list[Any]] = []
     for task in report.tasks:
@@ -90,19 +123,18 @@ def render_xlsx(report: PeriodReport) -> bytes:
             continue
         lead = [task.agency] if provincial else []
         base = [*lead, task.code, task.title, task.lead_unit, task.leader.removeprefix("Đồng chí ")]
-        tail = [task.deadline, task.status_label, task.reported_in]
+        tail = [task.deadline, task.status_label, task.reported_in, task.narrative]
         if not task.targets:
             rows.append(
-                [*base, "Khối lượng công việc", "%", "", 100, None, task.percent_done, None, None, *tail]
+                [*base, "Khối lượng công việc", "%", "100%", 100, None, task.percent_done, None, None, *tail]
             )
         for t in task.targets:
-            sign = {"=": "=", ">=": "≥", ">": ">", "<=": "≤", "<": "<", "range": "khoảng"}[t.comparator]
             rows.append(
                 [
                     *base,
                     t.name,
                     t.unit,
-                    sign,
+                    target_words(t.comparator, t.value, t.max_value, t.unit, t.change),
                     t.value,
                     t.max_value,
                     t.actual,
@@ -122,7 +154,7 @@ def render_xlsx(report: PeriodReport) -> bytes:
             ("Lãnh đạo chỉ đạo", 26.0, None),
             ("Chỉ tiêu", 36.0, None),
             ("Đơn vị tính", 12.0, None),
-            ("So sánh", 9.0, None),
+            ("Mức kế hoạch", 18.0, None),
             ("Kế hoạch", 13.0, NUMBER),
             ("Kế hoạch (tối đa)", 13.0, NUMBER),
             ("Lũy kế thực hiện", 14.0, NUMBER),
@@ -131,8 +163,10 @@ def render_xlsx(report: PeriodReport) -> bytes:
             ("Thời hạn", 12.0, DATE),
             ("Tình trạng", 22.0, None),
             ("Số liệu của kỳ", 16.0, None),
+            ("Kết quả đơn vị báo cáo", 60.0, None),
         ],
         rows,
+        heading,
     )
     obstacle_rows: list[list[Any]] = []
     for group in report.leaders:
@@ -174,6 +208,7 @@ def render_xlsx(report: PeriodReport) -> bytes:
             ("Ý kiến chỉ đạo", 30.0, None),
         ],
         obstacle_rows,
+        heading,
     )
 
     _sheet(
@@ -206,6 +241,7 @@ def render_xlsx(report: PeriodReport) -> bytes:
             ]
             for u in report.submissions
         ],
+        heading,
     )
     wb.properties.title = f"{report.title} {report.summary}"
     wb.properties.creator = report.letterhead.agency

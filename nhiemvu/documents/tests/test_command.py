@@ -35,7 +35,9 @@ def test_it_writes_the_provincial_xlsx_across_plans(cast, tmp_path):
         "report", "--plans", f"{first.plan.pk},{second.plan.pk}", "--period", "2023-Q2", "-o", str(out)
     )
     ws = load_workbook(out)["Chỉ tiêu"]
-    assert ws["A1"].value == "Cơ quan" and ws.max_row == 1 + 12
+    # Titled by the province; then the header row (five) and the twelve target rows of both plans.
+    assert ws["A1"].value == "UBND tỉnh Thử Nghiệm" and ws["A3"].value == "2 cơ quan, đơn vị"
+    assert ws["A5"].value == "Cơ quan" and ws.max_row == 5 + 12
 
 
 def test_a_user_who_does_not_see_the_plan_is_refused(quarter, tmp_path):
