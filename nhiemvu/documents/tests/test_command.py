@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -26,6 +27,8 @@ def test_it_writes_the_docx_with_the_given_number_date_and_signer(quarter, tmp_p
     signature = signature_table(document)
     assert [p.text for p in signature.rows[0].cells[1].paragraphs if p.text][-1] == "Vũ Văn Thịnh"
     assert "Quý II/2023" in stdout.getvalue()
+    # Vietnamese number format in the command's own output: "75.174 byte", never "75,174".
+    assert re.search(r"\(docx, \d{1,3}(?:\.\d{3})+ byte\)", stdout.getvalue()), stdout.getvalue()
 
 
 def test_it_writes_the_provincial_xlsx_across_plans(cast, tmp_path):

@@ -44,7 +44,9 @@ def test_it_has_the_three_sheets_each_titled_with_a_frozen_filtered_header_print
         assert ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:")
         assert ws[f"A{HEADER_ROW}"].font.b
         assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
-        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(
+            ws.PAPERSIZE_A4
+        )
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
 

@@ -20,6 +20,7 @@ from nhiemvu.core.errors import DomainError
 from nhiemvu.documents.access import period_by_key, period_queryset, provincial_periods
 from nhiemvu.documents.data import ReportOptions, build_report
 from nhiemvu.documents.services import FORMATS, report_render
+from nhiemvu.lib.vnnumbers import format_vn
 from nhiemvu.organisations.models import Organisation
 
 
@@ -116,6 +117,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         output.write_bytes(rendered.content)
         self.stdout.write(
-            f"{output} ({fmt}, {len(rendered.content):,} byte): {report.period_label}, "
-            f"{len(report.plans)} kế hoạch, {report.total} nhiệm vụ."
+            f"{output} ({fmt}, {format_vn(len(rendered.content))} byte): {report.period_label}, "
+            f"{format_vn(len(report.plans))} kế hoạch, {format_vn(report.total)} nhiệm vụ."
         )
