@@ -25,9 +25,10 @@ FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),
     Path("/usr/share/fonts/truetype/dejavu"),
 )
+# The report's serif face (Liberation Serif has Times New Roman's metrics).
 FONT_FILES = {
-    False: ("LiberationSans-Regular.ttf", "DejaVuSans.ttf"),
-    True: ("LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf"),
+    False: ("LiberationSerif-Regular.ttf", "DejaVuSerif.ttf"),
+    True: ("LiberationSerif-Bold.ttf", "DejaVuSerif-Bold.ttf"),
 }
 INK = (30, 30, 30)
 GRID = (205, 205, 205)
@@ -68,14 +69,28 @@ def chart_bars(report: PeriodReport) -> tuple[str, list[Bar]]:
     return "Mức độ đạt chỉ tiêu bình quân theo đơn vị chủ trì", bars[:MAX_BARS]
 
 
-def _shorten(
-    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int
-) -> str:
-    if draw.textlength(text, font=font) <= width:
-        return text
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+def label_lines(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    width: int,
+    max_lines: int = 2,
+) -> list[str]:
+    """A label broken between words over at most ``max_lines`` lines; what does not fit ends in
+    "…" after the last whole word, never in the middle of one."""
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < max_lines:
+        line = words.pop(0)
+        while words and draw.textlength(f"{line} {words[0]}", font=font) <= width:
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if words:
+        last = lines[-1].split()
+        while len(last) > 1 and draw.textlength(" ".join(last) + " …", font=font) > width:
+            last.pop()
+        lines[-1] = " ".join(last) + " …"
+    return lines
 
 
 def attainment_chart(report: PeriodReport, *, scale: int = 2) -> tuple[str, bytes]:
@@ -84,7 +99,7 @@ def attainment_chart(report: PeriodReport, *, scale: int = 2) -> tuple[str, byte
     s = scale
     # 640 units across 15,5 cm: a 14-unit font prints at about 10 pt, the size of a table's text.
     width, label_w, right = 640 * s, 230 * s, 46 * s
-    row_h, top, bottom = 26 * s, 12 * s, 44 * s
+    row_h, top, bottom = 36 * s, 12 * s, 44 * s
     height = top + max(len(bars), 1) * row_h + bottom
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
@@ -106,8 +121,11 @@ def attainment_chart(report: PeriodReport, *, scale: int = 2) -> tuple[str, byte
         )
     for i, bar in enumerate(bars):
         y = top + i * row_h
-        label = _shorten(draw, bar.label, font, label_w - 12 * s)
-        draw.text((label_w - 8 * s, y + row_h // 2), label, font=font, fill=INK, anchor="rm")
+        lines = label_lines(draw, bar.label, font, label_w - 12 * s)
+        line_h = 16 * s
+        first_y = y + row_h // 2 - (len(lines) - 1) * line_h // 2
+        for n, line in enumerate(lines):
+            draw.text((label_w - 8 * s, first_y + n * line_h), line, font=font, fill=INK, anchor="rm")
         value = float(bar.value)
         colour = BAR if value >= 100 else BAR_SHORT
         draw.rectangle([x0, y + 5 * s, max(x_of(value), x0 + s), y + row_h - 5 * s], fill=colour)

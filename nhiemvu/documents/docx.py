@@ -23,7 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Mm, Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -37,7 +37,8 @@ FONT = "Times New Roman"
 # Name → id of the report's own paragraph styles; the same for every document this module builds.
 _STYLE_IDS: dict[str, str] = {}
 # Decree 30/2020, Appendix I: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
-MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
+# Word keeps margins in twips: 15 mm would be stored as 850 twips, 14,99 mm; 851 is 15,01 mm.
+MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Twips(851)}
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5
 LEFT_COL_CM, RIGHT_COL_CM = 6.3, 10.2
 CELL_PADDING_CM = 0.19 * 2  # Word's default left + right cell margins
@@ -195,7 +196,7 @@ def _rule(container: DocxDocument | _Cell, width_cm: float, available_cm: float)
     indent = max((available_cm - width_cm) / 2, 0)
     fmt = paragraph.paragraph_format
     fmt.left_indent = fmt.right_indent = Cm(indent)
-    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(2), Pt(0), 1.0
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(3), Pt(0), 1.0
     p_pr = paragraph._p.get_or_add_pPr()
     # A 2 pt paragraph mark keeps the empty line thin; an exact line height instead makes
     # LibreOffice draw the border across the line above.
@@ -264,7 +265,9 @@ def _title(doc: DocxDocument, report: PeriodReport) -> None:
     p = _para(doc, report.title, "NV Giữa", bold=True)
     p.paragraph_format.space_before = Pt(18)
     p = _para(doc, report.summary, "NV Giữa", bold=True)
-    _rule(doc, 3.5, TEXT_WIDTH_CM)
+    # The rule under the trích yếu: 1/3 to 1/2 of its line (Decree 30/2020, App. I), here 2/5.
+    line = min(_text_width_cm(report.summary, 14, True), TEXT_WIDTH_CM)
+    _rule(doc, line * 0.4, TEXT_WIDTH_CM)
     _para(doc, report.intro).paragraph_format.space_before = Pt(12)
 
 

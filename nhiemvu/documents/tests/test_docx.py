@@ -48,6 +48,8 @@ def test_the_page_is_a4_with_the_decree_margins(document):
     }
     assert 20 <= mm["top"] <= 25 and 20 <= mm["bottom"] <= 25
     assert 30 <= mm["left"] <= 35 and 15 <= mm["right"] <= 20
+    assert section.right_margin.mm >= 15, "at least 15 mm as stored, not only once rounded"
+    assert all(s.right_margin.mm >= 15 and s.left_margin.mm >= 30 for s in document.sections)
 
 
 def test_every_style_and_run_is_times_new_roman(document):

@@ -107,3 +107,35 @@ def test_the_provincial_report_goes_by_agency_and_the_committee_signs(cast) -> N
     named = [tc for tc in agency_cells if "".join(tc.itertext()).strip()]
     merged = [tc for tc in agency_cells if tc.vMerge == "continue"]
     assert len(named) + len(merged) == len(rows), "every line names its agency or continues a named cell"
+
+
+def test_the_rule_under_the_summary_is_a_third_to_a_half_of_its_line_and_clear_of_it(
+    quarter: Quarter,
+) -> None:
+    from nhiemvu.documents.docx import TEXT_WIDTH_CM, _text_width_cm
+
+    document = _render([period_queryset().get(pk=quarter.period.pk)])
+    paragraphs = document.paragraphs
+    summary = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Kết quả thực hiện các nhiệm vụ"))
+    rule = paragraphs[summary + 1]
+    assert rule.text == "" and rule._p.xpath("./w:pPr/w:pBdr/w:top")
+    fmt = rule.paragraph_format
+    width = TEXT_WIDTH_CM - fmt.left_indent.cm - fmt.right_indent.cm
+    line = _text_width_cm(paragraphs[summary].text, 14, True)
+    assert line / 3 <= width <= line / 2
+    assert fmt.space_before.pt >= 3  # the line sits clear of the text above
+
+
+def test_chart_labels_break_between_words_in_the_serif_face() -> None:
+    from PIL import Image, ImageDraw
+
+    from nhiemvu.documents.chart import FONT_FILES, _font, label_lines
+
+    assert "Serif" in FONT_FILES[False][0]
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    title = "1.3. Trồng mới 9.000 ha rừng tập trung, nâng tỷ lệ che phủ rừng toàn tỉnh lên 64,2% trở lên"
+    lines = label_lines(draw, title, _font(28), 420)
+    assert len(lines) == 2 and lines[-1].endswith(" …")
+    words = set(title.split())
+    assert all(w in words for line in lines for w in line.removesuffix(" …").split()), lines
+    assert label_lines(draw, "1. Trồng rừng", _font(28), 420) == ["1. Trồng rừng"]
