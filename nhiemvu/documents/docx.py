@@ -30,7 +30,8 @@ from docx.text.paragraph import Paragraph
 from nhiemvu.lib.vnnumbers import format_vn
 
 from .chart import attainment_chart
-from .data import PeriodReport, TaskLine
+from .data import Letterhead, PeriodReport, TaskLine
+from .unit_report import UnitReport
 from .wording import in_sentence, period_phrase, quantity, result_words, target_words, vn_date
 
 FONT = "Times New Roman"
@@ -190,13 +191,13 @@ def _para(
     return paragraph
 
 
-def _rule(container: DocxDocument | _Cell, width_cm: float, available_cm: float) -> None:
+def _rule(container: DocxDocument | _Cell, width_cm: float, available_cm: float, gap: float = 3) -> None:
     """A centred horizontal line: the top border of an empty paragraph narrowed by its indents."""
     paragraph = _style(container.add_paragraph(), "NV Giữa")
     indent = max((available_cm - width_cm) / 2, 0)
     fmt = paragraph.paragraph_format
     fmt.left_indent = fmt.right_indent = Cm(indent)
-    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(3), Pt(0), 1.0
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(gap), Pt(0), 1.0
     p_pr = paragraph._p.get_or_add_pPr()
     # A 2 pt paragraph mark keeps the empty line thin; an exact line height instead makes
     # LibreOffice draw the border across the line above.
@@ -213,8 +214,7 @@ def _rule(container: DocxDocument | _Cell, width_cm: float, available_cm: float)
     p_pr.insert_element_before(borders, *_AFTER_PBDR)
 
 
-def _letterhead(doc: DocxDocument, report: PeriodReport) -> None:
-    head = report.letterhead
+def _letterhead(doc: DocxDocument, head: Letterhead) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -261,14 +261,14 @@ def _letterhead(doc: DocxDocument, report: PeriodReport) -> None:
     run.italic, run.font.size = True, Pt(14)
 
 
-def _title(doc: DocxDocument, report: PeriodReport) -> None:
-    p = _para(doc, report.title, "NV Giữa", bold=True)
+def _title(doc: DocxDocument, title: str, summary: str, intro: str) -> None:
+    p = _para(doc, title, "NV Giữa", bold=True)
     p.paragraph_format.space_before = Pt(18)
-    p = _para(doc, report.summary, "NV Giữa", bold=True)
+    p = _para(doc, summary, "NV Giữa", bold=True)
     # The rule under the trích yếu: 1/3 to 1/2 of its line (Decree 30/2020, App. I), here 2/5.
-    line = min(_text_width_cm(report.summary, 14, True), TEXT_WIDTH_CM)
-    _rule(doc, line * 0.4, TEXT_WIDTH_CM)
-    _para(doc, report.intro).paragraph_format.space_before = Pt(12)
+    line = min(_text_width_cm(summary, 14, True), TEXT_WIDTH_CM)
+    _rule(doc, line * 0.4, TEXT_WIDTH_CM, gap=8)  # clear of the descenders above
+    _para(doc, intro).paragraph_format.space_before = Pt(12)
 
 
 def _pct(part: int, whole: int) -> str:
@@ -675,7 +675,8 @@ def _appendix(doc: DocxDocument, report: PeriodReport) -> None:
     head = report.letterhead
     _para(
         doc,
-        f"(Kèm theo Báo cáo {head.number_line[:1].lower()}{head.number_line[1:]} ngày {vn_date(head.date)} của {head.agency_name})",
+        f"(Kèm theo Báo cáo số {head.number or '      '}/BC-{head.symbol} ngày {vn_date(head.date)} "
+        f"của {head.agency_name})",
         "NV Giữa",
         italic=True,
     )
@@ -693,6 +694,12 @@ def _closing(doc: DocxDocument, report: PeriodReport) -> None:
             "kính báo cáo UBND tỉnh theo quy định./."
         )
     _para(doc, text)
+    _signature(doc, report.recipients, report.signer_prefix, report.signer_title, report.signer_name)
+
+
+def _signature(doc: DocxDocument, recipients: list[str], prefix: str, title: str, name: str) -> None:
+    """The Nơi nhận block beside the signature (prefix lines such as TM./KT., the title, room to
+    sign, the name); then a thin closing paragraph."""
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
@@ -701,21 +708,21 @@ def _closing(doc: DocxDocument, report: PeriodReport) -> None:
     _style(p, "NV Nơi nhận")
     run = p.add_run("Nơi nhận:")
     run.bold, run.italic, run.font.size = True, True, Pt(12)
-    for line in report.recipients:
+    for line in recipients:
         _para(left, f"- {line}", "NV Nơi nhận")
     p = right.paragraphs[0]
     _style(p, "NV Giữa")
-    prefixes = [line for line in report.signer_prefix.split("\n") if line.strip()]
+    prefixes = [line for line in prefix.split("\n") if line.strip()]
     if prefixes:
         p.add_run(prefixes[0]).bold = True
         for line in prefixes[1:]:
             _para(right, line, "NV Giữa", bold=True)
-        _para(right, report.signer_title, "NV Giữa", bold=True)
+        _para(right, title, "NV Giữa", bold=True)
     else:
-        p.add_run(report.signer_title).bold = True
+        p.add_run(title).bold = True
     for _ in range(4):
         _para(right, "", "NV Giữa")
-    _para(right, report.signer_name, "NV Giữa", bold=True)
+    _para(right, name, "NV Giữa", bold=True)
     # Never split the recipients from the signature across pages.
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     # A body must end in a paragraph; a thin one, so it never spills onto a blank last page.
@@ -723,8 +730,7 @@ def _closing(doc: DocxDocument, report: PeriodReport) -> None:
     tail.paragraph_format.line_spacing = Pt(2)
 
 
-def render_docx(report: PeriodReport) -> bytes:
-    """The .docx bytes of a consolidated report."""
+def _new_document() -> DocxDocument:
     doc = Document()
     _styles(doc)
     _page(doc)
@@ -732,8 +738,44 @@ def render_docx(report: PeriodReport) -> bytes:
     body = doc.element.body
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)
-    _letterhead(doc, report)
-    _title(doc, report)
+    return doc
+
+
+def render_unit_docx(report: UnitReport) -> bytes:
+    """The .docx bytes of one unit's period report for one task."""
+    doc = _new_document()
+    _letterhead(doc, report.letterhead)
+    _title(doc, report.title, report.summary, report.intro)
+    _para(doc, "I. KẾT QUẢ THỰC HIỆN", "NV Đề mục")
+    for line in report.results:
+        _para(doc, line)
+    for line in report.figures:
+        _para(doc, line)
+    if not report.results and not report.figures:
+        _para(doc, "Trong kỳ chưa có kết quả để báo cáo.")
+    _para(doc, "II. KHÓ KHĂN, VƯỚNG MẮC", "NV Đề mục")
+    for line in report.obstacles or ["Không có khó khăn, vướng mắc."]:
+        _para(doc, line)
+    _para(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ", "NV Đề mục")
+    for line in report.proposals or ["Không có đề xuất, kiến nghị."]:
+        _para(doc, line)
+    if report.attachments:
+        _para(doc, "Tài liệu kèm theo: " + "; ".join(report.attachments) + ".", italic=True)
+    _para(doc, report.closing)
+    _signature(doc, report.recipients, report.signer_prefix, report.signer_title, report.signer_name)
+    doc.core_properties.title = f"{report.title} {report.summary}"
+    doc.core_properties.author = report.letterhead.agency
+    doc.core_properties.language = "vi-VN"
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def render_docx(report: PeriodReport) -> bytes:
+    """The .docx bytes of a consolidated report."""
+    doc = _new_document()
+    _letterhead(doc, report.letterhead)
+    _title(doc, report.title, report.summary, report.intro)
     _overall(doc, report)
     _by_task(doc, report)
     _shortcomings(doc, report)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nhiemvu.reporting.models import ProgressReport
+
 from .data import PeriodReport
 
 CONTENT_TYPES = {
@@ -40,3 +42,22 @@ def report_render(*, report: PeriodReport, fmt: str) -> RenderedReport:
     return RenderedReport(
         content=content, content_type=CONTENT_TYPES[fmt], filename=f"{report.filename}.{fmt}"
     )
+
+
+UNIT_FORMATS = ("docx", "pdf")
+
+
+def unit_report_render(*, report: ProgressReport, fmt: str) -> RenderedReport:
+    """One unit's progress report as an official .docx or .pdf; PdfUnavailableError without LibreOffice."""
+    from .docx import render_unit_docx
+    from .unit_report import build_unit_report
+
+    unit = build_unit_report(report)
+    content = render_unit_docx(unit)
+    if fmt == "pdf":
+        from .pdf import docx_to_pdf
+
+        content = docx_to_pdf(content)
+    elif fmt != "docx":
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(UNIT_FORMATS)}")
+    return RenderedReport(content=content, content_type=CONTENT_TYPES[fmt], filename=f"{unit.filename}.{fmt}")

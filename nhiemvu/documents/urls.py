@@ -8,4 +8,5 @@ app_name = "documents"
 urlpatterns = [
     path("periods/<int:period_pk>/report.<str:fmt>", views.period_report, name="period-report"),
     path("province/", views.provincial_report, name="provincial-report"),
+    path("unit-reports/<int:report_pk>/report.<str:fmt>", views.unit_report, name="unit-report"),
 ]

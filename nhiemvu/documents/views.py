@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 
 from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.reporting.models import ReportingPeriod
+from nhiemvu.reporting.selectors import reports_visible_to
 
 from .access import may_report_province, period_for_report, provincial_periods
 from .data import DOCUMENT_LANGUAGE, ReportOptions, build_report
 from .pdf import PdfUnavailableError
-from .services import FORMATS, RenderedReport, report_render
+from .services import FORMATS, UNIT_FORMATS, RenderedReport, report_render, unit_report_render
 
 
 def _download(rendered: RenderedReport) -> HttpResponse:
@@ -69,3 +70,26 @@ def provincial_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         "documents/provincial_report.html",
         {"keys": keys, "key": key, "plans": plans, "chosen": set(chosen), "formats": FORMATS},
     )
+
+
+@login_required
+def unit_report(request: AuthenticatedHttpRequest, report_pk: int, fmt: str) -> HttpResponse:
+    """A unit's progress report as its own official document, to whoever may read the report."""
+    if fmt not in UNIT_FORMATS:
+        raise Http404
+    report = get_object_or_404(
+        reports_visible_to(request.user).select_related(
+            "task__plan__issuer",
+            "task__plan__source_document",
+            "task__plan__compiler",
+            "period",
+            "organisation",
+        ),
+        pk=report_pk,
+    )
+    try:
+        with translation.override(DOCUMENT_LANGUAGE):
+            return _download(unit_report_render(report=report, fmt=fmt))
+    except PdfUnavailableError as exc:
+        messages.error(request, exc.localized_message)
+        return redirect("reporting:task-detail", report.task_id)

@@ -45,3 +45,45 @@ def test_without_libreoffice_the_pdf_says_so_clearly(quarter, monkeypatch):
     period = period_queryset().get(pk=quarter.period.pk)
     with pytest.raises(pdf.PdfUnavailableError, match="chưa cài LibreOffice"):
         pdf.render_pdf(build_report([period], options=ReportOptions(date=REPORT_DATE)))
+
+
+def _pages_to_png(target: Path, stem: str) -> list[Path]:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is missing: the PDF is in artifacts/, not its PNG pages")
+    subprocess.run(["pdftoppm", "-r", "80", "-png", str(target), str(ARTIFACTS / stem)], check=True)
+    return sorted(ARTIFACTS.glob(f"{stem}-*.png"))
+
+
+def test_a_units_report_and_the_provincial_report_render_to_pdf_pages(quarter, cast):
+    """Issue 17: the unit's own report and the province's, as pages a person can look at."""
+    from nhiemvu.documents.services import unit_report_render
+    from nhiemvu.documents.tests.conftest import build_quarter
+    from nhiemvu.reporting.models import ProgressReport
+
+    if pdf.soffice_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("LibreOffice (soffice) is not on PATH: apt-get install libreoffice-writer-nogui")
+    ARTIFACTS.mkdir(exist_ok=True)
+    report = ProgressReport.objects.get(task__plan=quarter.plan, task__code="1", period__key="2023-06")
+    unit = unit_report_render(report=report, fmt="pdf")
+    assert unit.content.startswith(b"%PDF")
+    (ARTIFACTS / "unit-report.pdf").write_bytes(unit.content)
+
+    other = build_quarter(cast, title="Kế hoạch của Sở Y tế")
+    other.plan.issuer = cast.other_department
+    other.plan.save()
+    periods = list(period_queryset().filter(pk__in=[quarter.period.pk, other.period.pk]))
+    provincial = pdf.render_pdf(
+        build_report(periods, province=cast.province, options=ReportOptions(date=REPORT_DATE))
+    )
+    (ARTIFACTS / "provincial-report.pdf").write_bytes(provincial)
+    assert _pages_to_png(ARTIFACTS / "unit-report.pdf", "unit-report")
+    assert _pages_to_png(ARTIFACTS / "provincial-report.pdf", "provincial-report")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(ARTIFACTS / "provincial-report.pdf"), "-"],
+        capture_output=True,
+        check=False,
+    ).stdout.decode()
+    if text:
+        assert "TM. ỦY BAN NHÂN DÂN" in text and "PHỤ LỤC" in text

@@ -123,7 +123,7 @@ def test_the_rule_under_the_summary_is_a_third_to_a_half_of_its_line_and_clear_o
     width = TEXT_WIDTH_CM - fmt.left_indent.cm - fmt.right_indent.cm
     line = _text_width_cm(paragraphs[summary].text, 14, True)
     assert line / 3 <= width <= line / 2
-    assert fmt.space_before.pt >= 3  # the line sits clear of the text above
+    assert fmt.space_before.pt >= 6  # the line sits clear of the text above
 
 
 def test_chart_labels_break_between_words_in_the_serif_face() -> None:
