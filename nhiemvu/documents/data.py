@@ -116,6 +116,7 @@ class ObstacleLine:
     addressed_to: str
     status_label: str
     answer: str
+    agency: str = ""
 
 
 @dataclass
@@ -124,6 +125,7 @@ class ProposalLine:
     unit: str
     period: str
     text: str
+    agency: str = ""
 
 
 @dataclass
@@ -215,6 +217,7 @@ class PeriodReport:
     signer_name: str
     status_labels: dict[str, str] = field(default_factory=lambda: {k: str(v) for k, v in TaskStatus.choices})
     agency_rows: list[AgencyRow] = field(default_factory=list)
+    agency_of_task: dict[int, str] = field(default_factory=dict)  # task id -> its plan's agency
 
     @property
     def tasks(self) -> list[TaskLine]:
@@ -392,13 +395,18 @@ def _leader_groups(blocks: list[_Block], snapshots: dict[int, Snapshot]) -> list
                         addressed_to=o.addressed_to,
                         status_label=str(o.status.label),
                         answer=o.answer,
+                        agency=b.block.agency,
                     )
                 )
         for p in snapshot.proposals:
             if p.task_id in tasks and inside[0] <= p.period_ends_on <= inside[1]:
                 _group(groups, tasks[p.task_id]).proposals.append(
                     ProposalLine(
-                        task_code=tasks[p.task_id].code, unit=p.unit, period=p.period_label, text=p.text
+                        task_code=tasks[p.task_id].code,
+                        unit=p.unit,
+                        period=p.period_label,
+                        text=p.text,
+                        agency=b.block.agency,
                     )
                 )
     return sorted(
@@ -492,6 +500,7 @@ def _report(
         priorities=priorities,
         submissions=submissions,
         agency_rows=_agency_rows(blocks, submissions) if provincial else [],
+        agency_of_task={t.pk: b.block.agency for b in blocks for t in b.tasks},
         recipients=options.recipients or _default_recipients(provincial),
         signer_prefix=options.signer_prefix if options.signer_prefix is not None else prefix,
         signer_title=options.signer_title if options.signer_title is not None else title,

@@ -7,11 +7,15 @@ each run: the document stays small and a clerk can restyle it in one place.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -131,6 +135,12 @@ def _styles(doc: DocxDocument) -> None:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = cell
         style.paragraph_format.alignment = align
+    compact = styles.add_style("NV Bảng nhỏ", WD_STYLE_TYPE.PARAGRAPH)
+    compact.base_style = cell
+    compact.font.size = Pt(10)
+    compact_number = styles.add_style("NV Bảng nhỏ số", WD_STYLE_TYPE.PARAGRAPH)
+    compact_number.base_style = compact
+    compact_number.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     head = styles.add_style("NV Bảng tiêu đề", WD_STYLE_TYPE.PARAGRAPH)
     head.base_style = styles["NV Bảng giữa"]
     head.font.bold = True
@@ -214,7 +224,7 @@ def _rule(container: DocxDocument | _Cell, width_cm: float, available_cm: float,
     p_pr.insert_element_before(borders, *_AFTER_PBDR)
 
 
-def _letterhead(doc: DocxDocument, head: Letterhead) -> None:
+def _letterhead(doc: DocxDocument, head: Letterhead, *, place_date: str | None = None) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -257,16 +267,16 @@ def _letterhead(doc: DocxDocument, head: Letterhead) -> None:
     p.add_run(head.number_line).font.size = Pt(13)
     p = place.paragraphs[0]
     _style(p, "NV Giữa")
-    run = p.add_run(head.place_date)
+    run = p.add_run(place_date if place_date is not None else head.place_date)
     run.italic, run.font.size = True, Pt(14)
 
 
-def _title(doc: DocxDocument, title: str, summary: str, intro: str) -> None:
+def _title(doc: DocxDocument, title: str, summary: str, intro: str, *, rule_for: str | None = None) -> None:
     p = _para(doc, title, "NV Giữa", bold=True)
     p.paragraph_format.space_before = Pt(18)
     p = _para(doc, summary, "NV Giữa", bold=True)
     # The rule under the trích yếu: 1/3 to 1/2 of its line (Decree 30/2020, App. I), here 2/5.
-    line = min(_text_width_cm(summary, 14, True), TEXT_WIDTH_CM)
+    line = min(_text_width_cm(rule_for or summary, 14, True), TEXT_WIDTH_CM)
     _rule(doc, line * 0.4, TEXT_WIDTH_CM, gap=8)  # clear of the descenders above
     _para(doc, intro).paragraph_format.space_before = Pt(12)
 
@@ -472,20 +482,57 @@ APPENDIX_COLUMNS = (
     ("Tỷ lệ đạt (%)", 1.9),
     ("Tình trạng", 2.7),
 )
+# The province's appendix: one compact row per task (a province has hundreds), its agency named.
 PROVINCIAL_APPENDIX_COLUMNS = (
-    ("STT", 1.2),
-    ("Cơ quan", 3.2),
-    ("Nhiệm vụ", 5.6),
-    ("Đơn vị chủ trì", 2.8),
-    ("Chỉ tiêu", 4.4),
-    ("Thực hiện", 2.6),
-    ("Tỷ lệ đạt (%)", 1.7),
-    ("Tình trạng", 2.7),
+    ("STT", 1.3),
+    ("Cơ quan", 3.0),
+    ("Nhiệm vụ", 5.8),
+    ("Đơn vị chủ trì", 2.6),
+    ("Kết quả thực hiện chỉ tiêu", 8.0),
+    ("Tỷ lệ đạt (%)", 1.4),
+    ("Tình trạng", 2.6),
 )
 
 
+def _compact_results(task: TaskLine) -> str:
+    if task.targets:
+        return "; ".join(
+            f"{t.name[:1].upper()}{t.name[1:]}: "
+            + (
+                f"{quantity(t.actual, t.unit)}/{target_words(t.comparator, t.value, t.max_value, t.unit, t.change)}"
+                if t.actual is not None
+                else f"chưa có số liệu ({target_words(t.comparator, t.value, t.max_value, t.unit, t.change)})"
+            )
+            for t in task.targets
+        )
+    if task.percent_done is not None:
+        return f"Khối lượng công việc: {format_vn(task.percent_done)}%"
+    return "Chưa có số liệu" if task.reportable else ""
+
+
+def _provincial_task_table(doc: DocxDocument, tasks: list[TaskLine]) -> None:
+    columns = PROVINCIAL_APPENDIX_COLUMNS
+    table = _grid(doc, columns)
+    rows = [
+        [
+            Cell(task.code, "NV Bảng nhỏ", not task.reportable),
+            Cell(task.agency, "NV Bảng nhỏ"),
+            Cell(task.title, "NV Bảng nhỏ", not task.reportable),
+            Cell(task.lead_unit, "NV Bảng nhỏ"),
+            Cell(_compact_results(task), "NV Bảng nhỏ"),
+            Cell(format_vn(task.attainment, 1) if task.attainment is not None else "", "NV Bảng nhỏ số"),
+            Cell(task.status_label if task.reportable else "", "NV Bảng nhỏ"),
+        ]
+        for task in tasks
+    ]
+    _append_rows(table, columns, rows)
+
+
 def _task_table(doc: DocxDocument, tasks: list[TaskLine], *, provincial: bool = False) -> None:
-    columns = PROVINCIAL_APPENDIX_COLUMNS if provincial else APPENDIX_COLUMNS
+    if provincial:
+        _provincial_task_table(doc, tasks)
+        return
+    columns = APPENDIX_COLUMNS
     table = _grid(doc, columns)
     rows: list[list[Cell]] = []
     for task in tasks:
@@ -512,9 +559,6 @@ def _task_table(doc: DocxDocument, tasks: list[TaskLine], *, provincial: bool = 
                     keep,
                 ),
             ]
-            if provincial:
-                # Every line names its agency, the continuation rows of a merged task included.
-                row.insert(1, Cell(task.agency if own else "", "NV Bảng", False, merge, keep))
             rows.append(row)
     _append_rows(table, columns, rows)
 
@@ -555,11 +599,8 @@ def _by_task(doc: DocxDocument, report: PeriodReport) -> None:
         text = f"{block.agency} theo dõi {format_vn(total)} nhiệm vụ"
         text += f": {', '.join(parts)}." if parts else "."
         _para(doc, text)
-        late = [t for t in block.tasks if t.reportable and t.status == "overdue"]
-        if late:
-            names = "; ".join(f"nhiệm vụ {t.code} ({t.title.rstrip('.;')})" for t in late[:5])
-            more = f" và {format_vn(len(late) - 5)} nhiệm vụ khác" if len(late) > 5 else ""
-            _para(doc, f"Nhiệm vụ chậm so với thời hạn của {block.agency}: {names}{more}.")
+        if block.attainment is not None:
+            _para(doc, f"Mức độ đạt chỉ tiêu bình quân: {format_vn(block.attainment, 1)}%.")
 
 
 def _leader_heading(leader: str) -> str:
@@ -568,8 +609,51 @@ def _leader_heading(leader: str) -> str:
     return f"Các nhiệm vụ do {in_sentence(leader)} chỉ đạo"
 
 
+def _codes(tasks: list[TaskLine], limit: int = 5) -> str:
+    codes = ", ".join(t.code for t in tasks[:limit])
+    return codes + (f" và {format_vn(len(tasks) - limit)} nhiệm vụ khác" if len(tasks) > limit else "")
+
+
+def _provincial_shortcomings(doc: DocxDocument, report: PeriodReport) -> None:
+    """One line per agency that has late or at-risk tasks or obstacles; the tasks are in the appendix."""
+    by_agency: dict[str, dict[str, list[Any]]] = {}
+    for t in report.attention:
+        kind = "overdue" if not t.at_risk else "silent" if t.no_data else "at_risk"
+        by_agency.setdefault(t.agency, {}).setdefault(kind, []).append(t)
+    for group in report.leaders:
+        for o in group.obstacles:
+            by_agency.setdefault(o.agency, {}).setdefault("obstacles", []).append(o)
+    if not by_agency:
+        _para(
+            doc,
+            "Trong kỳ, các nhiệm vụ được triển khai đúng tiến độ; các cơ quan không báo cáo khó khăn, vướng mắc.",
+        )
+        return
+    _para(
+        doc,
+        "Các cơ quan, đơn vị còn nhiệm vụ chậm, có nguy cơ chậm tiến độ hoặc có khó khăn, vướng mắc (chi tiết tại Phụ lục):",
+    )
+    for agency in sorted(by_agency):
+        kinds = by_agency[agency]
+        parts = []
+        if kinds.get("overdue"):
+            parts.append(
+                f"{format_vn(len(kinds['overdue']))} nhiệm vụ quá hạn chưa hoàn thành (nhiệm vụ {_codes(kinds['overdue'])})"
+            )
+        if kinds.get("at_risk"):
+            parts.append(f"{format_vn(len(kinds['at_risk']))} nhiệm vụ có nguy cơ chậm tiến độ")
+        if kinds.get("silent"):
+            parts.append(f"{format_vn(len(kinds['silent']))} nhiệm vụ chưa có số liệu để đánh giá")
+        if kinds.get("obstacles"):
+            parts.append(f"{format_vn(len(kinds['obstacles']))} khó khăn, vướng mắc được báo cáo")
+        _para(doc, f"- {agency}: {'; '.join(parts)}.")
+
+
 def _shortcomings(doc: DocxDocument, report: PeriodReport) -> None:
     _para(doc, "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "NV Đề mục")
+    if report.provincial:
+        _provincial_shortcomings(doc, report)
+        return
     overdue = [t for t in report.attention if not t.at_risk]
     at_risk = [t for t in report.attention if t.at_risk and not t.no_data]
     silent = [t for t in report.attention if t.no_data]
@@ -618,8 +702,49 @@ def _shortcomings(doc: DocxDocument, report: PeriodReport) -> None:
                 _para(doc, text)
 
 
+_TO_PROVINCE = re.compile(r"UBND\s+tỉnh|Ủy\s+ban\s+nhân\s+dân\s+tỉnh|Chủ\s+tịch|tỉnh\b", re.IGNORECASE)
+PROVINCIAL_PROPOSALS_SHOWN = 15
+
+
+def _provincial_proposals(doc: DocxDocument, report: PeriodReport) -> None:
+    """What the agencies ask of the province, each naming its agency; the rest counted."""
+    asks, others = [], 0
+    for group in report.leaders:
+        for o in group.obstacles:
+            if o.needs and _TO_PROVINCE.search(f"{o.addressed_to} {o.needs}"):
+                asks.append(
+                    f"- {o.agency} ({o.unit}, nhiệm vụ {o.task_code}) đề nghị {in_sentence(o.needs.strip()).rstrip('.;')}."
+                )
+            elif o.needs:
+                others += 1
+        for pr in group.proposals:
+            if _TO_PROVINCE.search(pr.text):
+                asks.append(
+                    f"- {pr.agency} ({pr.unit}, nhiệm vụ {pr.task_code}) kiến nghị: {in_sentence(pr.text.strip()).rstrip('.;')}."
+                )
+            else:
+                others += 1
+    if not asks and not others:
+        _para(doc, "Trong kỳ, các cơ quan, đơn vị không có kiến nghị, đề xuất.")
+        return
+    if asks:
+        _para(doc, "Các kiến nghị, đề xuất gửi Ủy ban nhân dân tỉnh:")
+        for line in asks[:PROVINCIAL_PROPOSALS_SHOWN]:
+            _para(doc, line)
+        if len(asks) > PROVINCIAL_PROPOSALS_SHOWN:
+            others += len(asks) - PROVINCIAL_PROPOSALS_SHOWN
+    if others:
+        _para(
+            doc,
+            f"Ngoài ra có {format_vn(others)} kiến nghị, đề xuất khác do các cơ quan giải quyết theo thẩm quyền (chi tiết trong tệp tổng hợp .xlsx).",
+        )
+
+
 def _proposals(doc: DocxDocument, report: PeriodReport) -> None:
     _para(doc, "IV. KIẾN NGHỊ, ĐỀ XUẤT", "NV Đề mục")
+    if report.provincial:
+        _provincial_proposals(doc, report)
+        return
     lines = []
     for group in report.leaders:
         for item in group.obstacles:
@@ -644,6 +769,18 @@ def _priorities(doc: DocxDocument, report: PeriodReport) -> None:
             "Tiếp tục triển khai các nhiệm vụ theo kế hoạch; không có mốc, thời hạn đến hạn trong kỳ tới.",
         )
         return
+    if report.provincial:
+        counts: dict[str, list[int]] = {}
+        for item in report.priorities:
+            tally = counts.setdefault(report.agency_of_task.get(item.task_id, ""), [0, 0])
+            tally[0] += 1
+            tally[1] += item.overdue
+        _para(doc, "Các cơ quan, đơn vị tập trung hoàn thành các mốc tiến độ, thời hạn đến hạn trong kỳ tới:")
+        for agency, (due, late) in sorted(counts.items()):
+            if due:
+                extra = f", trong đó {format_vn(late)} mốc đã quá hạn cần hoàn thành ngay" if late else ""
+                _para(doc, f"- {agency}: {format_vn(due)} mốc tiến độ, thời hạn{extra}.")
+        return
     _para(doc, "Tập trung chỉ đạo hoàn thành các mốc tiến độ, thời hạn sau:")
     for item in report.priorities:
         unit = f" ({item.unit} chủ trì)" if item.unit else ""
@@ -658,43 +795,48 @@ def _priorities(doc: DocxDocument, report: PeriodReport) -> None:
         _para(doc, f"- Nhiệm vụ {item.task_code}{unit}: {what}; {when}.")
 
 
-def _appendix(doc: DocxDocument, report: PeriodReport) -> None:
-    """The detailed table, after the signature, as the appendix such reports carry."""
+def _appendix_section(doc: DocxDocument, title: str, note: str) -> None:
+    """A landscape section after the signature, headed as the appendix such reports carry."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
     section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
     _para(doc, "PHỤ LỤC", "NV Giữa", bold=True)
-    _para(
-        doc,
-        f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM {period_phrase(report.period_label).upper()}",
-        "NV Giữa",
-        bold=True,
-    )
+    _para(doc, title, "NV Giữa", bold=True)
+    _para(doc, note, "NV Giữa", italic=True)
+
+
+def appendix_title(report: PeriodReport) -> str:
+    return f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM {period_phrase(report.period_label).upper()}"
+
+
+def appendix_note(report: PeriodReport) -> str:
     head = report.letterhead
-    _para(
-        doc,
+    return (
         f"(Kèm theo Báo cáo số {head.number or '      '}/BC-{head.symbol} ngày {vn_date(head.date)} "
-        f"của {head.agency_name})",
-        "NV Giữa",
-        italic=True,
+        f"của {head.agency_name})"
     )
+
+
+def _appendix(doc: DocxDocument, report: PeriodReport) -> None:
+    """The detailed table, after the signature."""
+    _appendix_section(doc, appendix_title(report), appendix_note(report))
     _task_table(doc, report.tasks, provincial=report.provincial)
 
 
-def _closing(doc: DocxDocument, report: PeriodReport) -> None:
+def closing_text(report: PeriodReport) -> str:
     phrase = period_phrase(report.period_label)
-    who = report.letterhead.agency_name
     if report.provincial:
-        text = f"Trên đây là báo cáo tổng hợp kết quả thực hiện các nhiệm vụ trọng tâm {phrase}./."
-    else:
-        text = (
-            f"Trên đây là báo cáo kết quả thực hiện các nhiệm vụ trọng tâm {phrase} của {who}, "
-            "kính báo cáo UBND tỉnh theo quy định./."
-        )
-    _para(doc, text)
-    _signature(doc, report.recipients, report.signer_prefix, report.signer_title, report.signer_name)
+        return f"Trên đây là báo cáo tổng hợp kết quả thực hiện các nhiệm vụ trọng tâm {phrase}./."
+    return (
+        f"Trên đây là báo cáo kết quả thực hiện các nhiệm vụ trọng tâm {phrase} của "
+        f"{report.letterhead.agency_name}, kính báo cáo UBND tỉnh theo quy định./."
+    )
+
+
+def _closing(doc: DocxDocument, report: PeriodReport) -> None:
+    _para(doc, closing_text(report))
 
 
 def _signature(doc: DocxDocument, recipients: list[str], prefix: str, title: str, name: str) -> None:
@@ -741,11 +883,8 @@ def _new_document() -> DocxDocument:
     return doc
 
 
-def render_unit_docx(report: UnitReport) -> bytes:
-    """The .docx bytes of one unit's period report for one task."""
-    doc = _new_document()
-    _letterhead(doc, report.letterhead)
-    _title(doc, report.title, report.summary, report.intro)
+def unit_body(doc: DocxDocument, report: UnitReport) -> None:
+    """Sections I–III of a unit's report: results, obstacles, proposals."""
     _para(doc, "I. KẾT QUẢ THỰC HIỆN", "NV Đề mục")
     for line in report.results:
         _para(doc, line)
@@ -761,31 +900,133 @@ def render_unit_docx(report: UnitReport) -> bytes:
         _para(doc, line)
     if report.attachments:
         _para(doc, "Tài liệu kèm theo: " + "; ".join(report.attachments) + ".", italic=True)
-    _para(doc, report.closing)
-    _signature(doc, report.recipients, report.signer_prefix, report.signer_title, report.signer_name)
-    doc.core_properties.title = f"{report.title} {report.summary}"
-    doc.core_properties.author = report.letterhead.agency
+
+
+def _saved(doc: DocxDocument, title: str, author: str) -> bytes:
+    doc.core_properties.title = title
+    doc.core_properties.author = author
     doc.core_properties.language = "vi-VN"
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def render_docx(report: PeriodReport) -> bytes:
-    """The .docx bytes of a consolidated report."""
+def render_unit_docx(report: UnitReport) -> bytes:
+    """The .docx bytes of one unit's period report for one task."""
     doc = _new_document()
     _letterhead(doc, report.letterhead)
     _title(doc, report.title, report.summary, report.intro)
+    unit_body(doc, report)
+    _para(doc, report.closing)
+    _signature(doc, report.recipients, report.signer_prefix, report.signer_title, report.signer_name)
+    return _saved(doc, f"{report.title} {report.summary}", report.letterhead.agency)
+
+
+def period_body(doc: DocxDocument, report: PeriodReport) -> None:
+    """Sections I–V of a consolidated report."""
     _overall(doc, report)
     _by_task(doc, report)
     _shortcomings(doc, report)
     _proposals(doc, report)
     _priorities(doc, report)
+
+
+def appendix_table(doc: DocxDocument, report: PeriodReport) -> None:
+    _task_table(doc, report.tasks, provincial=report.provincial)
+
+
+# Templates (issue 17): the default an agency downloads and edits is the built-in layout with
+# placeholders where the figures go; the generated body replaces the {{ body }} paragraph.
+
+_SKELETON_HEAD = Letterhead(
+    parent_agency="{{ parent_agency }}",
+    agency="{{ agency }}",
+    agency_name="",
+    symbol="{{ symbol }}",
+    number="{{ number }}",
+    place="",
+    date=dt.date(2000, 1, 1),
+)
+_RECIPIENT_LOOP = ["{%p for r in recipients %}", "{{ r }}", "{%p endfor %}"]
+_PREFIX_LOOP = "{%p for line in signer_prefix_lines %}\n{{ line }}\n{%p endfor %}"
+
+
+def period_skeleton() -> bytes:
+    """The default template of an agency's period report."""
+    doc = _new_document()
+    _letterhead(doc, _SKELETON_HEAD, place_date="{{ place_date }}")
+    _title(
+        doc,
+        "BÁO CÁO",
+        "{{ summary }}",
+        "{{ intro }}",
+        rule_for="Kết quả thực hiện các nhiệm vụ trọng tâm quý II năm 2023",
+    )
+    _para(doc, "{{ body }}")
+    _para(doc, "{{ closing }}")
+    _signature(doc, _RECIPIENT_LOOP, _PREFIX_LOOP, "{{ signer_title }}", "{{ signer_name }}")
+    _appendix_section(doc, "{{ appendix_title }}", "{{ appendix_note }}")
+    _para(doc, "{{ appendix }}")
+    return _saved(doc, "Mẫu báo cáo kỳ", "nhiemvu")
+
+
+def unit_skeleton() -> bytes:
+    """The default template of a unit's report."""
+    doc = _new_document()
+    _letterhead(doc, _SKELETON_HEAD, place_date="{{ place_date }}")
+    _title(
+        doc,
+        "BÁO CÁO",
+        "{{ summary }}",
+        "{{ intro }}",
+        rule_for="Kết quả thực hiện nhiệm vụ 1.3 quý II năm 2023",
+    )
+    _para(doc, "{{ body }}")
+    _para(doc, "{{ closing }}")
+    _signature(doc, _RECIPIENT_LOOP, _PREFIX_LOOP, "{{ signer_title }}", "{{ signer_name }}")
+    return _saved(doc, "Mẫu báo cáo của đơn vị", "nhiemvu")
+
+
+def fill_marker(doc: DocxDocument, marker: str, fill: Callable[[DocxDocument], None]) -> bool:
+    """Put what ``fill`` adds at the end of the document where the paragraph reading ``marker``
+    stands, and drop that paragraph; False when no paragraph reads it."""
+    body = doc.element.body
+    target = next((p for p in body.iterchildren(qn("w:p")) if "".join(p.itertext()).strip() == marker), None)
+    if target is None:
+        return False
+    before = set(body.iterchildren())
+    fill(doc)
+    for element in [e for e in body.iterchildren() if e not in before and e.tag != qn("w:sectPr")]:
+        target.addprevious(element)
+    # The marker paragraph may carry the section break of its section: keep it on the element before.
+    sect = target.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+    previous = target.getprevious()
+    if sect is not None and previous is not None and previous.tag == qn("w:p"):
+        previous.get_or_add_pPr().append(sect)
+    body.remove(target)
+    return True
+
+
+def ensure_styles(doc: DocxDocument) -> None:
+    """The report's own paragraph styles, in a template that lost them."""
+    names = {style.name for style in doc.styles}
+    if "NV Nội dung" not in names:
+        _styles(doc)
+    else:
+        for style in doc.styles:
+            if style.name and style.name.startswith("NV "):
+                _STYLE_IDS[style.name] = style.style_id
+    if not _STYLE_IDS:
+        _styles(Document())
+
+
+def render_docx(report: PeriodReport) -> bytes:
+    """The .docx bytes of a consolidated report, in the built-in layout."""
+    doc = _new_document()
+    _letterhead(doc, report.letterhead)
+    _title(doc, report.title, report.summary, report.intro)
+    period_body(doc, report)
     _closing(doc, report)
+    _signature(doc, report.recipients, report.signer_prefix, report.signer_title, report.signer_name)
     _appendix(doc, report)
-    doc.core_properties.title = f"{report.title} {report.summary}"
-    doc.core_properties.author = report.letterhead.agency
-    doc.core_properties.language = "vi-VN"
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return _saved(doc, f"{report.title} {report.summary}", report.letterhead.agency)
