@@ -14,6 +14,7 @@ AUDITED_MODELS = [
     "plans.Plan",
     "plans.Task",
     "plans.Target",
+    "plans.PlanTarget",
     "plans.Milestone",
     "reporting.ReportingPeriod",  # send-by dates moved, periods locked and unlocked: by whom, when
     "reporting.ProgressReport",
@@ -44,7 +45,7 @@ def owning_organisation_id(instance: Model) -> int | None:
     after the object (and its parents) are deleted.
     """
     from nhiemvu.organisations.models import Membership, Official, Organisation
-    from nhiemvu.plans.models import Milestone, Plan, Target, Task
+    from nhiemvu.plans.models import Milestone, Plan, PlanTarget, Target, Task
     from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod, TargetValue
 
     obj: Any = instance
@@ -58,7 +59,7 @@ def owning_organisation_id(instance: Model) -> int | None:
         return obj.issuer_id
     # The services write under a report or task they have loaded with its plan: take the issuer
     # from there rather than ask the database on every audited row.
-    if isinstance(obj, Task | ReportingPeriod):
+    if isinstance(obj, Task | ReportingPeriod | PlanTarget):
         path, found = ("plan",), Plan.objects.filter(pk=obj.plan_id).values_list("issuer_id", flat=True)
     elif isinstance(obj, Target | Milestone | ProgressReport):
         path = ("task", "plan")

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from nhiemvu.organisations.models import Organisation, Role
+from nhiemvu.organisations.models import Organisation, OrganisationKind, Role
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope, organisation_descendant_ids
 from nhiemvu.reporting.models import ReportingPeriod
 
@@ -71,3 +71,20 @@ def provincial_periods(
     if plan_ids is not None:
         periods = periods.filter(plan_id__in=list(plan_ids))
     return list(periods.order_by("plan__issuer__name", "plan_id")), province
+
+
+def template_agencies(user: User, scope: AccessScope | None = None) -> QuerySet[Organisation]:
+    """The agencies whose report templates the user manages: Planning-Finance its own department
+    (the body that issues the plans), a superuser every department."""
+    scope = access_scope(user) if scope is None else scope
+    agencies = Organisation.objects.filter(
+        kind__in=[OrganisationKind.DEPARTMENT, OrganisationKind.PROVINCE_COMMITTEE]
+    )
+    if not scope.superuser:
+        agencies = agencies.filter(pk__in=scope.review_orgs)
+    return agencies.order_by("name")
+
+
+def template_agency(user: User, pk: int) -> Organisation:
+    """The agency if the user manages its templates, else 404."""
+    return get_object_or_404(template_agencies(user), pk=pk)

@@ -218,6 +218,7 @@ class PeriodReport:
     status_labels: dict[str, str] = field(default_factory=lambda: {k: str(v) for k, v in TaskStatus.choices})
     agency_rows: list[AgencyRow] = field(default_factory=list)
     agency_of_task: dict[int, str] = field(default_factory=dict)  # task id -> its plan's agency
+    issuer_id: int | None = None  # the agency whose report this is (None for the province's)
 
     @property
     def tasks(self) -> list[TaskLine]:
@@ -501,6 +502,7 @@ def _report(
         submissions=submissions,
         agency_rows=_agency_rows(blocks, submissions) if provincial else [],
         agency_of_task={t.pk: b.block.agency for b in blocks for t in b.tasks},
+        issuer_id=None if provincial else first.plan.issuer_id,
         recipients=options.recipients or _default_recipients(provincial),
         signer_prefix=options.signer_prefix if options.signer_prefix is not None else prefix,
         signer_title=options.signer_title if options.signer_title is not None else title,

@@ -991,7 +991,14 @@ def fill_marker(doc: DocxDocument, marker: str, fill: Callable[[DocxDocument], N
     """Put what ``fill`` adds at the end of the document where the paragraph reading ``marker``
     stands, and drop that paragraph; False when no paragraph reads it."""
     body = doc.element.body
-    target = next((p for p in body.iterchildren(qn("w:p")) if "".join(p.itertext()).strip() == marker), None)
+    target = next(
+        (
+            p
+            for p in body.iterchildren(qn("w:p"))
+            if "".join(t.text or "" for t in p.iter(qn("w:t"))).strip() == marker
+        ),
+        None,
+    )
     if target is None:
         return False
     before = set(body.iterchildren())

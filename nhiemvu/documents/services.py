@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import transaction
+
+from nhiemvu.organisations.models import Organisation
 from nhiemvu.reporting.models import ProgressReport
 
 from .data import PeriodReport
+from .models import ReportTemplate, TemplateKind
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -23,20 +28,30 @@ class RenderedReport:
     filename: str
 
 
+def _period_docx(report: PeriodReport) -> bytes:
+    """The agency's own template when it has uploaded one, else the built-in layout."""
+    template = template_in_force(report.issuer_id, TemplateKind.PERIOD) if report.issuer_id else None
+    if template is not None:
+        from .templating import render_period_from_template
+
+        return render_period_from_template(template, report)
+    from .docx import render_docx
+
+    return render_docx(report)
+
+
 def report_render(*, report: PeriodReport, fmt: str) -> RenderedReport:
     """The report in one format; raises PdfUnavailableError for a PDF when LibreOffice is missing."""
     if fmt == "docx":
-        from .docx import render_docx
-
-        content = render_docx(report)
+        content = _period_docx(report)
     elif fmt == "xlsx":
         from .xlsx import render_xlsx
 
         content = render_xlsx(report)
     elif fmt == "pdf":
-        from .pdf import render_pdf
+        from .pdf import docx_to_pdf
 
-        content = render_pdf(report)
+        content = docx_to_pdf(_period_docx(report))
     else:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return RenderedReport(
@@ -53,7 +68,13 @@ def unit_report_render(*, report: ProgressReport, fmt: str) -> RenderedReport:
     from .unit_report import build_unit_report
 
     unit = build_unit_report(report)
-    content = render_unit_docx(unit)
+    template = template_in_force(report.task.plan.issuer_id, TemplateKind.UNIT)
+    if template is not None:
+        from .templating import render_unit_from_template
+
+        content = render_unit_from_template(template, unit)
+    else:
+        content = render_unit_docx(unit)
     if fmt == "pdf":
         from .pdf import docx_to_pdf
 
@@ -61,3 +82,39 @@ def unit_report_render(*, report: ProgressReport, fmt: str) -> RenderedReport:
     elif fmt != "docx":
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(UNIT_FORMATS)}")
     return RenderedReport(content=content, content_type=CONTENT_TYPES[fmt], filename=f"{unit.filename}.{fmt}")
+
+
+# An agency's own templates ----------------------------------------------------------------------------
+
+
+def template_in_force(organisation_id: int, kind: str) -> bytes | None:
+    """The template the agency uploaded for this kind of report, or None for the default."""
+    content = (
+        ReportTemplate.objects.filter(organisation_id=organisation_id, kind=kind)
+        .values_list("content", flat=True)
+        .first()
+    )
+    return bytes(content) if content is not None else None
+
+
+@transaction.atomic
+def template_save(
+    *, user: Any, organisation: Organisation, kind: str, content: bytes, name: str
+) -> ReportTemplate:
+    """Keep an uploaded template once it has rendered a trial report; a TemplateProblem (naming
+    the paragraph at fault) leaves the template in force untouched."""
+    from .templating import sample_render, template_check
+
+    template_check(content, kind, sample_render(kind))
+    row, _ = ReportTemplate.objects.update_or_create(
+        organisation=organisation,
+        kind=kind,
+        defaults={"content": content, "original_name": name[:255], "uploaded_by": user},
+    )
+    return row
+
+
+def template_reset(*, organisation: Organisation, kind: str) -> bool:
+    """Back to the default template; True when there was one of the agency's own."""
+    deleted, _ = ReportTemplate.objects.filter(organisation=organisation, kind=kind).delete()
+    return bool(deleted)

@@ -60,6 +60,9 @@ class UnitReport:
     signer_name: str
     signer_prefix: str = ""
     filename: str = ""
+    period_label: str = ""
+    task_code: str = ""
+    task_title: str = ""
     attachments: list[str] = field(default_factory=list)
 
 
@@ -154,5 +157,8 @@ def build_unit_report(report: ProgressReport, *, date: dt.date | None = None) ->
         signer_title=head_title(unit.name),
         signer_name=_head_of(unit),
         filename=f"bao-cao-{symbol}-nv{task.code}-{period.key}".replace("/", "-"),
+        period_label=period.label,
+        task_code=task.code,
+        task_title=task.title,
         attachments=[a.original_name for a in report.attachments.order_by("pk")],
     )

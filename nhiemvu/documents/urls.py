@@ -9,4 +9,6 @@ urlpatterns = [
     path("periods/<int:period_pk>/report.<str:fmt>", views.period_report, name="period-report"),
     path("province/", views.provincial_report, name="provincial-report"),
     path("unit-reports/<int:report_pk>/report.<str:fmt>", views.unit_report, name="unit-report"),
+    path("templates/", views.templates_page, name="templates"),
+    path("templates/<int:agency_pk>/<str:kind>.docx", views.template_download, name="template-download"),
 ]

@@ -8,16 +8,36 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from nhiemvu.core.http import AuthenticatedHttpRequest
+from nhiemvu.core.uploads import OversizeUpload
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.reporting.models import ReportingPeriod
 from nhiemvu.reporting.selectors import reports_visible_to
 
-from .access import may_report_province, period_for_report, provincial_periods
+from .access import (
+    may_report_province,
+    period_for_report,
+    provincial_periods,
+    template_agencies,
+    template_agency,
+)
 from .data import DOCUMENT_LANGUAGE, ReportOptions, build_report
+from .models import ReportTemplate, TemplateKind
 from .pdf import PdfUnavailableError
-from .services import FORMATS, UNIT_FORMATS, RenderedReport, report_render, unit_report_render
+from .services import (
+    CONTENT_TYPES,
+    FORMATS,
+    UNIT_FORMATS,
+    RenderedReport,
+    report_render,
+    template_in_force,
+    template_reset,
+    template_save,
+    unit_report_render,
+)
+from .templating import MAX_TEMPLATE_BYTES, PLACEHOLDERS, TemplateProblem, default_template
 
 
 def _download(rendered: RenderedReport) -> HttpResponse:
@@ -93,3 +113,76 @@ def unit_report(request: AuthenticatedHttpRequest, report_pk: int, fmt: str) -> 
     except PdfUnavailableError as exc:
         messages.error(request, exc.localized_message)
         return redirect("reporting:task-detail", report.task_id)
+
+
+@login_required
+def templates_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Planning-Finance: the agency's report templates — download, edit in Word, upload, or go back
+    to the default."""
+    agencies = list(template_agencies(request.user))
+    if not agencies:
+        raise Http404
+    if request.method == "POST":
+        agency = template_agency(request.user, _int(request.POST.get("agency")))
+        kind = request.POST.get("kind") or ""
+        if kind not in TemplateKind.values:
+            raise Http404
+        if request.POST.get("action") == "reset":
+            if template_reset(organisation=agency, kind=kind):
+                messages.success(request, _("Đã trở lại mẫu mặc định."))
+        else:
+            upload = request.FILES.get("file")
+            if (
+                upload is None
+                or isinstance(upload, OversizeUpload)
+                or (upload.size or 0) > MAX_TEMPLATE_BYTES
+            ):
+                messages.error(request, _("Hãy chọn tệp mẫu .docx (tối đa 5 MB)."))
+            else:
+                try:
+                    template_save(
+                        user=request.user,
+                        organisation=agency,
+                        kind=kind,
+                        content=upload.read(),
+                        name=upload.name or "",
+                    )
+                    messages.success(request, _("Đã lưu mẫu mới; các báo cáo từ nay dùng mẫu này."))
+                except TemplateProblem as exc:
+                    messages.error(request, exc.localized_message)
+        return redirect("documents:templates")
+    kept = {
+        (t.organisation_id, t.kind): t
+        for t in ReportTemplate.objects.filter(organisation__in=agencies)
+        .select_related("uploaded_by")
+        .defer("content")
+    }
+    rows = [
+        {"agency": agency, "kind": kind, "label": label, "own": kept.get((agency.pk, kind))}
+        for agency in agencies
+        for kind, label in TemplateKind.choices
+    ]
+    return render(
+        request,
+        "documents/templates.html",
+        {
+            "rows": rows,
+            "placeholders": {label: PLACEHOLDERS[TemplateKind(kind)] for kind, label in TemplateKind.choices},
+        },
+    )
+
+
+@login_required
+def template_download(request: AuthenticatedHttpRequest, agency_pk: int, kind: str) -> HttpResponse:
+    """The template in force (or, with ?default=1, the default) as a .docx to edit in Word."""
+    agency = template_agency(request.user, agency_pk)
+    if kind not in TemplateKind.values:
+        raise Http404
+    own = None if request.GET.get("default") else template_in_force(agency.pk, kind)
+    content = own if own is not None else default_template(kind)
+    name = f"mau-bao-cao-{'ky' if kind == TemplateKind.PERIOD else 'don-vi'}{'' if own else '-mac-dinh'}.docx"
+    return _download(RenderedReport(content=content, content_type=CONTENT_TYPES["docx"], filename=name))
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
