@@ -951,40 +951,30 @@ _RECIPIENT_LOOP = ["{%p for r in recipients %}", "{{ r }}", "{%p endfor %}"]
 _PREFIX_LOOP = "{%p for line in signer_prefix_lines %}\n{{ line }}\n{%p endfor %}"
 
 
-def period_skeleton() -> bytes:
-    """The default template of an agency's period report."""
+def _skeleton(summary_like: str, *, appendix: bool, title: str) -> bytes:
     doc = _new_document()
     _letterhead(doc, _SKELETON_HEAD, place_date="{{ place_date }}")
-    _title(
-        doc,
-        "BÁO CÁO",
-        "{{ summary }}",
-        "{{ intro }}",
-        rule_for="Kết quả thực hiện các nhiệm vụ trọng tâm quý II năm 2023",
-    )
+    _title(doc, "BÁO CÁO", "{{ summary }}", "{{ intro }}", rule_for=summary_like)
     _para(doc, "{{ body }}")
     _para(doc, "{{ closing }}")
     _signature(doc, _RECIPIENT_LOOP, _PREFIX_LOOP, "{{ signer_title }}", "{{ signer_name }}")
-    _appendix_section(doc, "{{ appendix_title }}", "{{ appendix_note }}")
-    _para(doc, "{{ appendix }}")
-    return _saved(doc, "Mẫu báo cáo kỳ", "nhiemvu")
+    if appendix:
+        _appendix_section(doc, "{{ appendix_title }}", "{{ appendix_note }}")
+        _para(doc, "{{ appendix }}")
+    return _saved(doc, title, "nhiemvu")
+
+
+def period_skeleton() -> bytes:
+    """The default template of an agency's period report."""
+    summary = "Kết quả thực hiện các nhiệm vụ trọng tâm quý II năm 2023"
+    return _skeleton(summary, appendix=True, title="Mẫu báo cáo kỳ")
 
 
 def unit_skeleton() -> bytes:
     """The default template of a unit's report."""
-    doc = _new_document()
-    _letterhead(doc, _SKELETON_HEAD, place_date="{{ place_date }}")
-    _title(
-        doc,
-        "BÁO CÁO",
-        "{{ summary }}",
-        "{{ intro }}",
-        rule_for="Kết quả thực hiện nhiệm vụ 1.3 quý II năm 2023",
+    return _skeleton(
+        "Kết quả thực hiện nhiệm vụ 1.3 quý II năm 2023", appendix=False, title="Mẫu báo cáo của đơn vị"
     )
-    _para(doc, "{{ body }}")
-    _para(doc, "{{ closing }}")
-    _signature(doc, _RECIPIENT_LOOP, _PREFIX_LOOP, "{{ signer_title }}", "{{ signer_name }}")
-    return _saved(doc, "Mẫu báo cáo của đơn vị", "nhiemvu")
 
 
 def fill_marker(doc: DocxDocument, marker: str, fill: Callable[[DocxDocument], None]) -> bool:

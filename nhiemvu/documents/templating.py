@@ -95,19 +95,26 @@ def _signer_lines(prefix: str) -> list[str]:
     return [line for line in prefix.split("\n") if line.strip()]
 
 
-def period_context(report: PeriodReport) -> dict[str, Any]:
+def _context(report: PeriodReport | UnitReport, period_label: str, closing: str) -> dict[str, Any]:
+    """What every template may use: the letterhead, the period, the sentences and the signature."""
     return {
         **_head_context(report.letterhead),
-        "period": report.period_label,
-        "period_phrase": period_phrase(report.period_label),
+        "period": period_label,
+        "period_phrase": period_phrase(period_label),
         "summary": report.summary,
         "intro": report.intro,
         "body": BODY_MARKER,
-        "closing": word.closing_text(report),
+        "closing": closing,
         "recipients": report.recipients,
         "signer_prefix_lines": _signer_lines(report.signer_prefix),
         "signer_title": report.signer_title,
         "signer_name": report.signer_name,
+    }
+
+
+def period_context(report: PeriodReport) -> dict[str, Any]:
+    return {
+        **_context(report, report.period_label, word.closing_text(report)),
         "plan_reference": "; ".join(dict.fromkeys(b.plan_reference for b in report.plans)),
         "next_period": report.next_label,
         "total": report.total,
@@ -119,17 +126,7 @@ def period_context(report: PeriodReport) -> dict[str, Any]:
 
 def unit_context(report: UnitReport) -> dict[str, Any]:
     return {
-        **_head_context(report.letterhead),
-        "period": report.period_label,
-        "period_phrase": period_phrase(report.period_label),
-        "summary": report.summary,
-        "intro": report.intro,
-        "body": BODY_MARKER,
-        "closing": report.closing,
-        "recipients": report.recipients,
-        "signer_prefix_lines": _signer_lines(report.signer_prefix),
-        "signer_title": report.signer_title,
-        "signer_name": report.signer_name,
+        **_context(report, report.period_label, report.closing),
         "task_code": report.task_code,
         "task_title": report.task_title,
         "unit_name": report.letterhead.agency_name,
