@@ -204,6 +204,13 @@ WEB: dict[str, Case] = {
     "documents:period-report": Case(
         GET, lambda o: reverse("documents:period-report", kwargs={"period_pk": o.period.pk, "fmt": "docx"})
     ),
+    "documents:unit-report": Case(
+        GET, lambda o: reverse("documents:unit-report", kwargs={"report_pk": o.report.pk, "fmt": "docx"})
+    ),
+    # Our agency's report template: Planning-Finance of another province, or a unit next door, get a 404.
+    "documents:template-download": Case(
+        GET, lambda o: reverse("documents:template-download", args=[o.cast.department.pk, "period"])
+    ),
     "reminders:notification-read": Case(POST, _r("reminders:notification-read", lambda o: o.notification_pk)),
     "reminders:feed-revoke": Case(POST, _r("reminders:feed-revoke", lambda o: o.feed_pk)),
     # The feed's id is a secret token (calendar apps can't log in): a wrong one is a 404 for all.

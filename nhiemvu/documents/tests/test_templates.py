@@ -156,3 +156,24 @@ def test_only_planning_finance_manages_the_templates(client: Client, quarter: Qu
     assert client.get(reverse("documents:templates")).status_code == 404
     url = reverse("documents:template-download", args=[quarter.plan.issuer_id, "period"])
     assert client.get(url).status_code == 404
+
+
+def test_planning_finance_of_another_province_cannot_replace_our_template(
+    client: Client, quarter: Quarter
+) -> None:
+    from nhiemvu.testing import build_far_planner
+
+    client.force_login(quarter.cast.planning_finance)
+    default = _default(client, quarter)
+    client.force_login(build_far_planner()[0])
+    response = client.post(
+        reverse("documents:templates"),
+        {
+            "agency": quarter.plan.issuer_id,
+            "kind": "period",
+            "action": "upload",
+            "file": SimpleUploadedFile("x.docx", default),
+        },
+    )
+    assert response.status_code == 404
+    assert not ReportTemplate.objects.exists()
