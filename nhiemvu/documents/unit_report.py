@@ -104,7 +104,7 @@ def build_unit_report(report: ProgressReport, *, date: dt.date | None = None) ->
     )
     role = "chủ trì" if report.is_lead else "phối hợp"
     intro = (
-        f"Thực hiện {plan_reference(plan)} của {agency.name}, {unit.name} được giao {role} thực hiện nhiệm vụ "
+        f"Thực hiện {plan_reference(plan)}, {unit.name} được giao {role} thực hiện nhiệm vụ "
         f"{task.code}: {task.title.rstrip('.;')}. {unit.name} báo cáo kết quả thực hiện {phrase} (số liệu từ "
         f"ngày {vn_date(period.starts_on)} đến ngày {vn_date(period.ends_on)}) như sau:"
     )

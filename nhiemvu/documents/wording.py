@@ -154,6 +154,8 @@ def result_words(
     'đạt 1,5% (chỉ tiêu dưới 2%), bảo đảm chỉ tiêu'
     >>> result_words("=", Decimal(5), None, "chuỗi", "", None, None)
     'chưa có số liệu (kế hoạch 5 chuỗi)'
+    >>> result_words("=", Decimal(10), None, "%", "decrease", Decimal(15), Decimal(150))
+    'giảm 15% (kế hoạch giảm 10%), bằng 150% kế hoạch'
     """
     planned = target_words(comparator, value, max_value, unit, change)
     if actual is None:
@@ -165,7 +167,9 @@ def result_words(
     if comparator in ("=", ">=", ">") and unit != "%" and not change:
         text = f"đạt {quantity(actual, unit)}/{quantity(value, unit)}"
     else:
-        text = f"đạt {quantity(actual, unit)} (kế hoạch {planned})"
+        # A relative target's figure is the change itself: "giảm 15%", not "đạt 15%".
+        verb = {"increase": "tăng", "decrease": "giảm"}.get(change, "đạt")
+        text = f"{verb} {quantity(actual, unit)} (kế hoạch {planned})"
     if attainment is not None:
         text += f", bằng {format_vn(Decimal(attainment).quantize(Decimal('0.1')))}% kế hoạch"
     return text
