@@ -28,6 +28,8 @@ from .wording import (
     period_phrase,
     plan_reference,
     province_name,
+    result_words,
+    target_words,
     vn_date,
     vn_place_date,
 )
@@ -69,7 +71,6 @@ class Letterhead:
 class TargetLine:
     name: str
     unit: str
-    target: str
     value: Decimal
     max_value: Decimal | None
     actual: Decimal | None
@@ -77,6 +78,18 @@ class TargetLine:
     attainment: Decimal | None
     comparator: str
     change: str = ""
+
+    @property
+    def planned(self) -> str:
+        """The target in the plan's words: `từ 64,2% trở lên`."""
+        return target_words(self.comparator, self.value, self.max_value, self.unit, self.change)
+
+    @property
+    def result(self) -> str:
+        """What it reached, in words: `đạt 6.820,75 ha/9.000 ha, bằng 75,8% kế hoạch`."""
+        return result_words(
+            self.comparator, self.value, self.max_value, self.unit, self.change, self.actual, self.attainment
+        )
 
 
 @dataclass
@@ -353,7 +366,6 @@ def _task_line(plan_index: int, agency: str, task: TaskState) -> TaskLine:
             TargetLine(
                 name=t.name,
                 unit=t.unit,
-                target=t.text,
                 value=t.value,
                 max_value=t.max_value,
                 actual=t.actual,

@@ -36,7 +36,7 @@ from nhiemvu.lib.vnnumbers import format_vn
 from .chart import attainment_chart
 from .data import Letterhead, PeriodReport, TaskLine
 from .unit_report import UnitReport
-from .wording import in_sentence, period_phrase, quantity, result_words, target_words, vn_date
+from .wording import capitalised, in_sentence, period_phrase, quantity, vn_date
 
 FONT = "Times New Roman"
 # Name → id of the report's own paragraph styles; the same for every document this module builds.
@@ -452,7 +452,7 @@ def _target_cells(task: TaskLine) -> list[tuple[str, str, str]]:
     if task.targets:
         return [
             (
-                f"{t.name}: {target_words(t.comparator, t.value, t.max_value, t.unit, t.change)}",
+                f"{t.name}: {t.planned}",
                 quantity(t.actual, t.unit) if t.actual is not None else "Chưa có số liệu",
                 format_vn(t.attainment, 1) if t.attainment is not None else "—",
             )
@@ -497,11 +497,11 @@ PROVINCIAL_APPENDIX_COLUMNS = (
 def _compact_results(task: TaskLine) -> str:
     if task.targets:
         return "; ".join(
-            f"{t.name[:1].upper()}{t.name[1:]}: "
+            f"{capitalised(t.name)}: "
             + (
-                f"{quantity(t.actual, t.unit)}/{target_words(t.comparator, t.value, t.max_value, t.unit, t.change)}"
+                f"{quantity(t.actual, t.unit)}/{t.planned}"
                 if t.actual is not None
-                else f"chưa có số liệu ({target_words(t.comparator, t.value, t.max_value, t.unit, t.change)})"
+                else f"chưa có số liệu ({t.planned})"
             )
             for t in task.targets
         )
@@ -579,8 +579,7 @@ def _task_account(doc: DocxDocument, task: TaskLine) -> None:
     elif not task.targets and task.percent_done is None:
         _para(doc, "Đơn vị chưa báo cáo kết quả trong kỳ.")
     for t in task.targets:
-        words = result_words(t.comparator, t.value, t.max_value, t.unit, t.change, t.actual, t.attainment)
-        _para(doc, f"- {t.name[:1].upper()}{t.name[1:]}: {words}.")
+        _para(doc, f"- {capitalised(t.name)}: {t.result}.")
     if not task.targets and task.percent_done is not None:
         _para(doc, f"- Khối lượng công việc hoàn thành khoảng {format_vn(task.percent_done)}%.")
 

@@ -14,9 +14,6 @@ from pathlib import Path
 
 from nhiemvu.core.errors import DomainError
 
-from .data import PeriodReport
-from .docx import render_docx
-
 TIMEOUT_SECONDS = 180
 
 
@@ -70,7 +67,3 @@ def docx_to_pdf(docx: bytes) -> bytes:
                 message_en="LibreOffice could not convert the report to PDF.",
             )
         return target.read_bytes()
-
-
-def render_pdf(report: PeriodReport) -> bytes:
-    return docx_to_pdf(render_docx(report))

@@ -103,9 +103,9 @@ def template_save(
 ) -> ReportTemplate:
     """Keep an uploaded template once it has rendered a trial report; a TemplateProblem (naming
     the paragraph at fault) leaves the template in force untouched."""
-    from .templating import sample_render, template_check
+    from .templating import template_check
 
-    template_check(content, kind, sample_render(kind))
+    template_check(content, kind)
     row, _ = ReportTemplate.objects.update_or_create(
         organisation=organisation,
         kind=kind,

@@ -208,9 +208,9 @@ def _refuse(vi: str, en: str) -> TemplateProblem:
     return TemplateProblem(vi, message_en=en)
 
 
-def template_check(template: bytes, kind: str, sample: Callable[[bytes], bytes]) -> None:
+def template_check(template: bytes, kind: str) -> None:
     """Refuse a template that would not render: not a .docx, a tag that does not parse, an
-    unknown placeholder, no {{ body }}; then render ``sample`` with it to be sure."""
+    unknown placeholder, no {{ body }}; then render a sample report with it to be sure."""
     if len(template) > MAX_TEMPLATE_BYTES:
         raise _refuse("Tệp mẫu lớn hơn 5 MB.", "The template is larger than 5 MB.")
     if not zipfile.is_zipfile(io.BytesIO(template)):
@@ -261,7 +261,10 @@ def template_check(template: bytes, kind: str, sample: Callable[[bytes], bytes])
             "The template must keep {{ body }} as a paragraph of its own: the report's body goes there.",
         )
     try:
-        sample(template)
+        if kind == TemplateKind.PERIOD:
+            render_period_from_template(template, sample_period_report())
+        else:
+            render_unit_from_template(template, sample_unit_report())
     except Exception as exc:
         raise _refuse(
             f"Không lập được báo cáo thử với mẫu này: {exc}. Mẫu đang dùng được giữ nguyên.",
@@ -313,9 +316,3 @@ def sample_unit_report() -> UnitReport:
         task_code="1",
         task_title="Trồng rừng",
     )
-
-
-def sample_render(kind: str) -> Callable[[bytes], bytes]:
-    if kind == TemplateKind.PERIOD:
-        return lambda template: render_period_from_template(template, sample_period_report())
-    return lambda template: render_unit_from_template(template, sample_unit_report())

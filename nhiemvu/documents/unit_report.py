@@ -19,6 +19,7 @@ from nhiemvu.reporting.status import attainment
 from .data import Letterhead
 from .wording import (
     agency_symbol,
+    capitalised,
     in_sentence,
     period_phrase,
     plan_reference,
@@ -121,7 +122,7 @@ def build_unit_report(report: ProgressReport, *, date: dt.date | None = None) ->
             baseline=t.baseline,
         )
         words = result_words(t.comparator, t.value, t.max_value, t.unit, t.change, value.actual, level)
-        figures.append(f"- {t.name[:1].upper()}{t.name[1:]}: {words}.")
+        figures.append(f"- {capitalised(t.name)}: {words}.")
     if report.percent_done is not None and not figures:
         from nhiemvu.lib.vnnumbers import format_vn
 

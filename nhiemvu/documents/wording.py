@@ -175,6 +175,15 @@ def result_words(
     return text
 
 
+def capitalised(text: str) -> str:
+    """The first letter in capitals, the rest as written: `Tỷ lệ hộ nghèo` from `tỷ lệ hộ nghèo`.
+
+    >>> capitalised("tỷ lệ che phủ rừng"), capitalised("UBND tỉnh")
+    ('Tỷ lệ che phủ rừng', 'UBND tỉnh')
+    """
+    return text[:1].upper() + text[1:]
+
+
 def in_sentence(label: str) -> str:
     """A label that opens a line, lower-cased to sit inside a sentence (`Đồng chí X` → `đồng chí X`,
     `Đang thực hiện trong hạn` → `đang thực hiện trong hạn`); names and acronyms keep their capitals.

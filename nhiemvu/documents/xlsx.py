@@ -18,7 +18,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .data import PeriodReport
-from .wording import target_words, vn_date
+from .wording import vn_date
 
 FONT = "Times New Roman"
 NUMBER = "#,##0.####"  # for fractions; a whole number gets INTEGER, never a trailing separator ("1.000,")
@@ -135,7 +135,7 @@ def render_xlsx(report: PeriodReport) -> bytes:
                     *base,
                     t.name,
                     t.unit,
-                    target_words(t.comparator, t.value, t.max_value, t.unit, t.change),
+                    t.planned,
                     t.value,
                     t.max_value,
                     t.actual,

@@ -12,6 +12,7 @@ import pytest
 from nhiemvu.documents import pdf
 from nhiemvu.documents.access import period_queryset
 from nhiemvu.documents.data import ReportOptions, build_report
+from nhiemvu.documents.services import report_render
 from nhiemvu.documents.tests.conftest import REPORT_DATE
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
@@ -23,7 +24,8 @@ def test_the_report_renders_to_a_pdf_a_person_can_look_at(quarter):
             pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-writer-nogui")
         pytest.skip("LibreOffice (soffice) is not on PATH: apt-get install libreoffice-writer-nogui")
     period = period_queryset().get(pk=quarter.period.pk)
-    content = pdf.render_pdf(build_report([period], options=ReportOptions(date=REPORT_DATE)))
+    report = build_report([period], options=ReportOptions(date=REPORT_DATE))
+    content = report_render(report=report, fmt="pdf").content
     assert content.startswith(b"%PDF")
     ARTIFACTS.mkdir(exist_ok=True)
     target = ARTIFACTS / "period-report.pdf"
@@ -44,7 +46,7 @@ def test_without_libreoffice_the_pdf_says_so_clearly(quarter, monkeypatch):
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     period = period_queryset().get(pk=quarter.period.pk)
     with pytest.raises(pdf.PdfUnavailableError, match="chưa cài LibreOffice"):
-        pdf.render_pdf(build_report([period], options=ReportOptions(date=REPORT_DATE)))
+        report_render(report=build_report([period], options=ReportOptions(date=REPORT_DATE)), fmt="pdf")
 
 
 def _pages_to_png(target: Path, stem: str) -> list[Path]:
@@ -74,9 +76,10 @@ def test_a_units_report_and_the_provincial_report_render_to_pdf_pages(quarter, c
     other.plan.issuer = cast.other_department
     other.plan.save()
     periods = list(period_queryset().filter(pk__in=[quarter.period.pk, other.period.pk]))
-    provincial = pdf.render_pdf(
-        build_report(periods, province=cast.province, options=ReportOptions(date=REPORT_DATE))
-    )
+    provincial = report_render(
+        report=build_report(periods, province=cast.province, options=ReportOptions(date=REPORT_DATE)),
+        fmt="pdf",
+    ).content
     (ARTIFACTS / "provincial-report.pdf").write_bytes(provincial)
     assert _pages_to_png(ARTIFACTS / "unit-report.pdf", "unit-report")
     assert _pages_to_png(ARTIFACTS / "provincial-report.pdf", "provincial-report")

@@ -250,15 +250,18 @@ def _target_roles(header: list[str]) -> dict[int, str] | None:
     return None
 
 
+def _cell_lines(rows: list[list[str]]) -> list[str]:
+    """The non-blank lines of a table's cells, left to right, row by row."""
+    return [line for row in rows for cell in row for line in cell.split("\n") if line.strip()]
+
+
 def table_blocks(rows: list[list[str]]) -> list[Block]:
     """A task table becomes one Block per row (with cells by role), and so does a table of plan
     targets; any other table (letterhead, signature) becomes its cells' lines, left to right."""
     for h, header in enumerate(rows[:3]):
         roles = _target_roles(header)
         if roles:
-            out = [
-                Block(line) for row in rows[:h] for cell in row for line in cell.split("\n") if line.strip()
-            ]
+            out = [Block(line) for line in _cell_lines(rows[:h])]
             for row in rows[h + 1 :]:
                 cells = {role: " ".join(row[i].split()) for i, role in roles.items() if i < len(row)}
                 if cells.get("target_name") and cells.get("target_value"):
@@ -268,9 +271,7 @@ def table_blocks(rows: list[list[str]]) -> list[Block]:
             return out
         roles = _column_roles(header)
         if roles:
-            out = [
-                Block(line) for row in rows[:h] for cell in row for line in cell.split("\n") if line.strip()
-            ]
+            out = [Block(line) for line in _cell_lines(rows[:h])]
             for row in rows[h + 1 :]:
                 cells = {role: " ".join(row[i].split()) for i, role in roles.items() if i < len(row)}
                 if re.fullmatch(r"\(?\d+\)?", cells.get("code", "")) and all(
@@ -279,7 +280,7 @@ def table_blocks(rows: list[list[str]]) -> list[Block]:
                     continue  # the "(1) (2) (3)" numbering row under some headers
                 out.append(Block(cells.get("title", ""), cells))
             return out
-    return [Block(line.strip()) for row in rows for cell in row for line in cell.split("\n") if line.strip()]
+    return [Block(line.strip()) for line in _cell_lines(rows)]
 
 
 # ----------------------------------------------------------------------------------------------- docx

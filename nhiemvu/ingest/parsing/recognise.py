@@ -20,6 +20,7 @@ from .vocab import (
     ISSUER_VERBS,
     MEASURE_NAMES,
     MOTTO_PREFIXES,
+    MOTTOS,
     MULTIWORD_UNITS,
     NON_TARGET_UNITS,
     RECIPIENT_NOTES_RE,
@@ -131,9 +132,6 @@ def place_and_date(lines: list[str]) -> tuple[str | None, date | None, bool, str
     return None, None, False, None
 
 
-_MOTTOS = ("cộng hòa xã hội chủ nghĩa việt nam", "độc lập tự do hạnh phúc", "đảng cộng sản việt nam")
-
-
 def _letterhead_issuer(front: list[str]) -> str | None:
     lines: list[str] = []
     for line in front:
@@ -142,7 +140,7 @@ def _letterhead_issuer(front: list[str]) -> str | None:
         if (
             any(low.startswith(p) for p in MOTTO_PREFIXES)
             # a motto wrapped in a narrow column ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM")
-            or (len(bare.split()) >= 2 and any(bare in motto for motto in _MOTTOS))
+            or (len(bare.split()) >= 2 and any(bare in motto for motto in MOTTOS))
             or low.startswith("số")
             or _PLACE_DATE_RE.search(line)
         ):
@@ -834,7 +832,6 @@ _VALUE_CELL_RE = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _SIGNS = {"≥": ">=", ">=": ">=", ">": ">", "≤": "<=", "<=": "<=", "<": "<"}
-_ITEM_PREFIX_RE = re.compile(r"^(?:[-–+•*]|\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*")
 
 
 def _target_row(cells: dict[str, str]) -> dict | None:
@@ -873,16 +870,16 @@ def _target_row(cells: dict[str, str]) -> dict | None:
 
 def plan_targets(lines: list[str], rows: list[dict[str, str]]) -> list[dict]:
     """The plan's own targets, which belong to no task: those the items of its "Chỉ tiêu" list
-    ask for, then the rows of a table of targets, each once.
+    ask for (their text, without the bullet), then the rows of a table of targets, each once.
 
     >>> [(t["name"], t["value"], t["unit"], t["comparator"]) for t in plan_targets(
-    ...     ["- Tỷ lệ che phủ rừng đạt 64,2% trở lên;"],
+    ...     ["Tỷ lệ che phủ rừng đạt 64,2% trở lên;"],
     ...     [{"target_name": "Trồng rừng mới", "target_unit": "ha", "target_value": "≥ 9.000"}])]
     [('Tỷ lệ che phủ rừng', 64.2, '%', '>='), ('Trồng rừng mới', 9000, 'ha', '>=')]
     """
     out: list[dict] = []
     seen: set[tuple] = set()
-    found = [t | {"lead_unit": None} for line in lines for t in targets(_ITEM_PREFIX_RE.sub("", line))]
+    found = [t | {"lead_unit": None} for line in lines for t in targets(line)]
     found += [t for t in map(_target_row, rows) if t is not None]
     for t in found:
         key = (t["name"].casefold(), t["value"], t["max"], t["unit"].casefold())

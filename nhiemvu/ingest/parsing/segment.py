@@ -49,7 +49,10 @@ _GOALS_HEADING_RE = re.compile(r"chỉ\s+tiêu|mục\s+tiêu(?!\s+chung)", re.IG
 _SUBHEADING_RE = re.compile(
     r"^(?P<n>\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*\S[^.;]{0,80}:?$", re.IGNORECASE
 )
-_ITEM_START_RE = re.compile(r"^(?:[-–+•*]|\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*\S")
+# A list item: its bullet, number or letter, then its text.
+_ITEM_RE = re.compile(r"^(?:[-–+•*]|\d{1,2}(?:\.\d{1,2})?\s*[.)]|[a-zđ]\s*\))\s*(?P<text>\S.*)$")
+# The cells a table row carries besides its STT and content.
+_ROW_FIELDS = ("leader", "lead_unit", "support_units", "deadline", "product", "targets")
 # The number a malformed STT cell starts with ("12a", "15*", "3 (bổ sung)").
 _ROW_CODE_START_RE = re.compile(r"^(\d{1,4}(?:\.\d{1,3}){0,3})(?!\d)")
 # A table row's STT: any length ("140"), with sub-numbers ("2.1").
@@ -237,8 +240,9 @@ class _TaskBuilder:
         m = _NUMBERED_RE.match(text)
         if m:
             code = (m.group("code") or m.group("code2") or m.group("ncode")).rstrip(".")
-            skipped = not self._accepts(code) and self._skips_ahead(code)
-            if skipped or self._accepts(code):
+            accepted = self._accepts(code)
+            skipped = not accepted and self._skips_ahead(code)
+            if accepted or skipped:
                 parts = code.split(".")
                 parent = ".".join(parts[:-1]) or None
                 node = TaskNode(code, parent, _clean_title(m.group("title")))
@@ -300,7 +304,7 @@ class _TaskBuilder:
         node = TaskNode(code, parent if parent in self.by_code else None, title)
         node.from_table = True
         node.unreadable = unreadable
-        for name in ("leader", "lead_unit", "support_units", "deadline", "product", "targets"):
+        for name in _ROW_FIELDS:
             if cells.get(name, "").strip():
                 node.fields[name] = cells[name].strip()
         self._add(node)
@@ -321,7 +325,7 @@ class _TaskBuilder:
             return False
         if title:
             previous.title = f"{previous.title} {_clean_title(title)}".strip()
-        for name in ("leader", "lead_unit", "support_units", "deadline", "product", "targets"):
+        for name in _ROW_FIELDS:
             if name in filled:
                 glue = "\n" if name == "support_units" else " "
                 joined = glue.join(p for p in (previous.fields.get(name, ""), filled[name]) if p)
@@ -398,14 +402,15 @@ def segment(blocks: list[Block]) -> Segments:
             if state in ("tasks", "appendix", "preamble", "attached"):
                 builder.row(b.cells)
             continue
-        if state == "closing" and (_is_kind_line(t) or section_of(t)):
-            # The signature is behind us: the document goes on (a decision's attached plan, an
-            # annex), and its bullets are not recipients.
+        if state == "closing":
+            # After the signature a kind line or a section means the document goes on (a decision's
+            # attached plan, an annex), and its bullets are not recipients.
             if _is_kind_line(t):
                 state = "attached"
                 seg.appendix.append(t)
                 continue
-            state = "attached"
+            if section_of(t):
+                state = "attached"
         if state != "closing" and re.match(r"^nơi\s+nhận\b", t, re.IGNORECASE):
             state = "closing"
             rest = re.sub(r"^nơi\s+nhận\s*:?\s*", "", t, flags=re.IGNORECASE)
@@ -440,8 +445,8 @@ def segment(blocks: list[Block]) -> Segments:
             heading = _SUBHEADING_RE.match(t)
             if heading and not _GOALS_HEADING_RE.search(t) and not re.search(r"\d", t[heading.end("n") :]):
                 state = "purpose"  # a sub-heading of something else ("3. Yêu cầu", "1. Mục tiêu chung")
-            elif _ITEM_START_RE.match(t):
-                seg.goal_lines.append(t)
+            elif item := _ITEM_RE.match(t):
+                seg.goal_lines.append(item["text"])
             continue
         if state == "preamble":
             seg.preamble.append(t)

@@ -24,6 +24,12 @@ DOC_KINDS: dict[str, str] = {
 
 # Lines of the letterhead that are not the issuer: the national motto and the Party's.
 MOTTO_PREFIXES: tuple[str, ...] = ("cộng hòa xã hội chủ nghĩa", "độc lập", "đảng cộng sản việt nam")
+# The mottos whole, dashes as spaces: a line that is a piece of one is a motto wrapped in its column.
+MOTTOS: tuple[str, ...] = (
+    "cộng hòa xã hội chủ nghĩa việt nam",
+    "độc lập tự do hạnh phúc",
+    "đảng cộng sản việt nam",
+)
 
 # A letterhead line that is only an administrative area belongs to the line above it:
 # "ỦY BAN NHÂN DÂN / HUYỆN TAM NÔNG" is one body, while "UBND TỈNH X / SỞ Y TẾ" are two.
