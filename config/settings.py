@@ -177,6 +177,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background jobs (Huey): reading scans and legacy files, the PDF report, the reminder rounds.
+# One machine: a SQLite file beside the database, no extra server (`nhiemvu worker` runs them).
+# At scale: TASK_QUEUE_URL=redis://host:6379/2, shared by every app server and worker.
+# Under pytest the file is per process, like the test database, so a test run never feeds the
+# demo's worker nor another run's.
+_default_queue = BASE_DIR / "var" / (
+    f"tasks.test-{os.getpid()}.sqlite3" if "PYTEST_VERSION" in os.environ else "tasks.sqlite3"
+)
+TASK_QUEUE_URL = env_str("TASK_QUEUE_URL", f"sqlite:///{_default_queue}")
+if TASK_QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
+    _queue: dict = {"huey_class": "huey.RedisHuey", "connection": {"url": TASK_QUEUE_URL}}
+elif TASK_QUEUE_URL.startswith("sqlite:///"):
+    Path(TASK_QUEUE_URL.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    _queue = {"huey_class": "huey.SqliteHuey", "connection": {"filename": TASK_QUEUE_URL.removeprefix("sqlite:///")}}
+else:
+    raise ImproperlyConfigured(f"TASK_QUEUE_URL={TASK_QUEUE_URL!r} must be a redis:// or sqlite:/// address")
+HUEY = {
+    "name": "nhiemvu",
+    **_queue,
+    # Jobs record their outcome in the database (an import's status, a report's file): no results.
+    "results": False,
+    "immediate": env_bool("TASKS_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": env_int("WORKER_THREADS", 2), "worker_type": "thread"},
+}
+# An import still "being read" with no progress for this long is shown as stalled (the worker
+# stopped, or none runs), with a button to try again.
+JOB_STALL_SECONDS = env_int("JOB_STALL_SECONDS", 180)
+
 # Per-process memory by default; several app servers share one Redis (CACHE_URL=redis://host:6379/1)
 # so that a costly dashboard is built once for all of them, not once per worker.
 CACHE_URL = env_str("CACHE_URL", "")
@@ -295,6 +324,10 @@ CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 30)
 # to a huge tree, or takes long to parse, is refused without holding a server worker for minutes.
 EXTRACT_SECONDS = env_int("EXTRACT_SECONDS", 30)
 EXTRACT_MEMORY_MB = env_int("EXTRACT_MEMORY_MB", 1024)
+# Scans: at most this many pages are recognised in one file (a 500-page scan is refused with a
+# clear message), each within OCR_PAGE_SECONDS on top of EXTRACT_SECONDS for the whole job.
+OCR_MAX_PAGES = env_int("OCR_MAX_PAGES", 60)
+OCR_PAGE_SECONDS = env_int("OCR_PAGE_SECONDS", 60)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -314,6 +347,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NHIEMVU_SITE_URL = env_str("NHIEMVU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Hour of the day (Asia/Ho_Chi_Minh) from which the daily reminder digest goes out.
 REMINDERS_DIGEST_HOUR = env_int("REMINDERS_DIGEST_HOUR", 7)
+# `nhiemvu worker` runs a reminder round every this many minutes (a divisor of 60).
+REMIND_EVERY_MINUTES = env_int("REMIND_EVERY_MINUTES", 5)
+if REMIND_EVERY_MINUTES < 1 or 60 % REMIND_EVERY_MINUTES:
+    raise ImproperlyConfigured(f"REMIND_EVERY_MINUTES={REMIND_EVERY_MINUTES} must divide 60")
 if not 0 <= REMINDERS_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured(f"REMINDERS_DIGEST_HOUR={REMINDERS_DIGEST_HOUR} must be 0–23")
 

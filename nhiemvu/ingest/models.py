@@ -13,6 +13,8 @@ from nhiemvu.plans.models import Plan
 
 
 class ImportStatus(models.TextChoices):
+    PROCESSING = "processing", _("Đang đọc tệp")
+    FAILED = "failed", _("Không đọc được")
     PENDING = "pending", _("Chờ xem xét")
     COMMITTED = "committed", _("Đã nhập")
     DISCARDED = "discarded", _("Đã hủy")
@@ -20,6 +22,10 @@ class ImportStatus(models.TextChoices):
 
 class ImportSession(TimeStampedModel):
     """One uploaded plan file, its extracted plan JSON and what became of it.
+
+    A file read quickly (a .docx, a PDF with text) is staged PENDING at once. A scan, a .doc or an
+    .xlsx that needs LibreOffice is staged PROCESSING and read by a background job (`nhiemvu
+    worker`), which reports its progress page by page and ends PENDING, or FAILED with the reason.
 
     The file's bytes are kept here (not in media storage) until the import is committed:
     an abandoned upload then leaves no file behind, and the commit stores the file once,
@@ -40,6 +46,11 @@ class ImportSession(TimeStampedModel):
     status = models.CharField(
         _("Trạng thái"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
+    progress_done = models.PositiveIntegerField(_("Số trang đã đọc"), default=0)
+    progress_total = models.PositiveIntegerField(_("Tổng số trang"), default=0)
+    failure = models.JSONField(_("Lý do không đọc được"), default=dict, blank=True)
+    # Pages read from their picture (OCR): confidence per page and the words to check.
+    ocr_pages = models.JSONField(_("Trang nhận dạng chữ"), default=list, blank=True)
     plan = models.ForeignKey(
         Plan,
         verbose_name=_("Kế hoạch đã nhập"),

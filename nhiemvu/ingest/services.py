@@ -8,6 +8,7 @@ in the last task leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ from .models import ImportSession, ImportStatus
 from .parsing import ExtractionError
 from .parsing.bounded import extract_bounded
 from .selectors import may_import_for, plan_find_existing
+
+logger = logging.getLogger(__name__)
 
 NEW = "new"
 EXTERNAL = "external"  # a decision: record the name as an outside body, not a unit of the agency
@@ -148,6 +151,105 @@ def plan_extract_upload(data: bytes, file_name: str) -> dict[str, Any]:
         seconds=settings.EXTRACT_SECONDS,
         memory_mb=settings.EXTRACT_MEMORY_MB,
     )
+
+
+def _job_seconds() -> int:
+    """The whole budget of a background read: every page of the longest scan allowed."""
+    return settings.EXTRACT_SECONDS + settings.OCR_MAX_PAGES * settings.OCR_PAGE_SECONDS
+
+
+@transaction.atomic
+def import_session_queue(*, user: Any, issuer: Organisation, file_name: str, data: bytes) -> ImportSession:
+    """Keep a file the quick path could not read (a scan, a .doc, an .xlsx needing LibreOffice) for
+    a background job; the caller enqueues ``tasks.read_import`` once this has committed."""
+    refuse_foreign_issuer(user, issuer)
+    session = ImportSession(
+        created_by=user,
+        issuer=issuer,
+        file_name=file_name[:255],
+        file_bytes=data,
+        content_hash=content_hash(data),
+        status=ImportStatus.PROCESSING,
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+def import_session_read(*, session_id: int) -> ImportStatus | None:
+    """The background job: read a queued file (recognising its pages, converting it), page by page
+    reporting progress, and leave the session PENDING for review or FAILED with the reason. Never
+    leaves it PROCESSING: any error is recorded as a failure. None if there was nothing to do (the
+    import was cancelled meanwhile, or another worker read it)."""
+    session = ImportSession.objects.filter(pk=session_id, status=ImportStatus.PROCESSING).first()
+    if session is None:
+        return None
+
+    def progress(done: int, total: int) -> None:
+        ImportSession.objects.filter(pk=session_id, status=ImportStatus.PROCESSING).update(
+            progress_done=done, progress_total=total, updated_at=timezone.now()
+        )
+
+    try:
+        plan_json = extract_bounded(
+            bytes(session.file_bytes),
+            session.file_name,
+            max_bytes=settings.MAX_UPLOAD_BYTES,
+            seconds=_job_seconds(),
+            memory_mb=settings.EXTRACT_MEMORY_MB,
+            max_pages=settings.OCR_MAX_PAGES,
+            progress=progress,
+        )
+    except ExtractionError as exc:
+        failure = {"code": exc.code, "vi": exc.message_vi, "en": exc.message_en}
+        return _import_session_finish(session_id, failure=failure)
+    except Exception:  # a bug must not leave the import "being read" for ever
+        logger.exception("background read of import %s failed", session_id)
+        failure = {
+            "code": "error",
+            "vi": "Lỗi xử lý khi đọc tệp; hãy thử lại hoặc báo quản trị viên",
+            "en": "The file could not be read because of an error; try again or tell the administrator",
+        }
+        return _import_session_finish(session_id, failure=failure)
+    return _import_session_finish(session_id, plan_json=plan_json)
+
+
+@transaction.atomic
+def _import_session_finish(
+    session_id: int, *, plan_json: dict[str, Any] | None = None, failure: dict[str, str] | None = None
+) -> ImportStatus | None:
+    session = ImportSession.objects.select_for_update().filter(pk=session_id, status=ImportStatus.PROCESSING).first()
+    if session is None:
+        return None  # cancelled while it was being read
+    if plan_json is None:
+        session.status = ImportStatus.FAILED
+        session.failure = failure or {}
+        session.save(update_fields=["status", "failure", "updated_at"])
+        return ImportStatus.FAILED
+    plan_json = dict(plan_json)
+    session.source_text = plan_json.pop("source_text", None) or ""
+    session.ocr_pages = (plan_json.pop("ocr", None) or {}).get("pages") or []
+    session.plan_json = plan_json
+    session.status = ImportStatus.PENDING
+    session.progress_done = session.progress_total = max(session.progress_total, len(session.ocr_pages))
+    session.full_clean()
+    session.save()
+    return ImportStatus.PENDING
+
+
+@transaction.atomic
+def import_session_retry(*, session: ImportSession) -> ImportSession:
+    """Read a failed or stalled import again (the caller enqueues the job)."""
+    session = ImportSession.objects.select_for_update().get(pk=session.pk)
+    if session.status not in {ImportStatus.PROCESSING, ImportStatus.FAILED}:
+        raise ImportSessionClosedError(
+            "Lượt nhập này đã được xử lý.", message_en="This import has already been read or closed."
+        )
+    session.status = ImportStatus.PROCESSING
+    session.progress_done = session.progress_total = 0
+    session.failure = {}
+    session.save(update_fields=["status", "progress_done", "progress_total", "failure", "updated_at"])
+    return session
 
 
 def content_hash(data: bytes) -> str:
@@ -976,7 +1078,7 @@ def import_session_revise(*, session: ImportSession, plan_json: dict[str, Any]) 
 def import_session_discard(*, session: ImportSession) -> None:
     """Drop a staged import; its bytes go with it (the row stays as a trace of the attempt)."""
     session = ImportSession.objects.select_for_update().get(pk=session.pk)
-    if session.status != ImportStatus.PENDING:
+    if session.status not in {ImportStatus.PENDING, ImportStatus.PROCESSING, ImportStatus.FAILED}:
         raise ImportSessionClosedError(
             "Lượt nhập này đã được xử lý.", message_en="This import has already been committed or discarded."
         )
@@ -992,6 +1094,7 @@ def import_sessions_expire(*, older_than: dt.timedelta, now: dt.datetime | None 
     Returns how many were discarded.
     """
     now = now or timezone.now()
-    return ImportSession.objects.filter(status=ImportStatus.PENDING, created_at__lt=now - older_than).update(
+    left = [ImportStatus.PENDING, ImportStatus.FAILED, ImportStatus.PROCESSING]
+    return ImportSession.objects.filter(status__in=left, created_at__lt=now - older_than).update(
         status=ImportStatus.DISCARDED, file_bytes=b"", updated_at=now
     )

@@ -43,7 +43,7 @@ def test_the_report_renders_to_a_pdf_a_person_can_look_at(quarter):
 
 
 def test_without_libreoffice_the_pdf_says_so_clearly(quarter, monkeypatch):
-    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr("nhiemvu.lib.soffice.shutil.which", lambda name: None)
     period = period_queryset().get(pk=quarter.period.pk)
     with pytest.raises(pdf.PdfUnavailableError, match="chưa cài LibreOffice"):
         report_render(report=build_report([period], options=ReportOptions(date=REPORT_DATE)), fmt="pdf")

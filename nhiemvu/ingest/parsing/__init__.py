@@ -1,4 +1,6 @@
-"""The plan extractor: a Vietnamese key-task plan (.docx, .pdf, .txt, .md) -> the plan JSON dict.
+"""The plan extractor: a Vietnamese key-task plan (.docx, .pdf, .txt, .md; .doc, .odt, .rtf, .xlsx,
+.xls, .ods through LibreOffice or openpyxl; scanned PDFs and page pictures through Tesseract)
+-> the plan JSON dict.
 
 Pure Python (no Django), so it runs and is tested as a plain library. Stages: read -> normalise ->
 segment -> recognise -> check (see build.py). Only ``ExtractionError`` escapes.
@@ -11,19 +13,24 @@ from pathlib import Path
 
 from .bounded import extract_bounded
 from .errors import ExtractionError
+from .ocr import Scans
 from .outline import render_outline
 
-__all__ = ["ExtractionError", "extract_bounded", "extract_bytes", "extract_file", "render_outline"]
+__all__ = ["ExtractionError", "Scans", "extract_bounded", "extract_bytes", "extract_file", "render_outline"]
 
 MAX_BYTES = 20 * 1024 * 1024
 
 
-def extract_bytes(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> dict:
-    """Extract a plan from a file's bytes; ``filename`` helps decide its type."""
+def extract_bytes(
+    data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, scans: Scans | None = None
+) -> dict:
+    """Extract a plan from a file's bytes; ``filename`` helps decide its type. Pages without a
+    text layer are recognised, and .doc/.odt/.xls converted, as ``scans`` says; without it they
+    are refused with the code "background"."""
     from .build import extract  # keeps `import nhiemvu.ingest.parsing` light
 
     try:
-        return extract(data, filename, max_bytes)
+        return extract(data, filename, max_bytes, scans)
     except ExtractionError:
         raise
     except MemoryError as e:
@@ -44,7 +51,7 @@ def extract_bytes(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
         ) from e
 
 
-def extract_file(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> dict:
+def extract_file(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, scans: Scans | None = None) -> dict:
     """Extract a plan from a file on disk."""
     p = Path(path)
     try:
@@ -60,4 +67,4 @@ def extract_file(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> dict
         raise ExtractionError(
             "not_found", f"Không đọc được tệp {p.name}", f"Cannot read the file {p.name}"
         ) from e
-    return extract_bytes(data, p.name, max_bytes=max_bytes)
+    return extract_bytes(data, p.name, max_bytes=max_bytes, scans=scans)

@@ -8,7 +8,11 @@ The console (`nhiemvu extract`, `nhiemvu import`) reads in its own process, as b
 with active content (script, embedded files) is refused here too, since the file is kept and
 offered for download.
 
-    python -m nhiemvu.ingest.parsing.bounded NAME MAX_BYTES SECONDS MEMORY_MB < file > plan.json
+    python -m nhiemvu.ingest.parsing.bounded NAME MAX_BYTES SECONDS MEMORY_MB [MAX_PAGES] < file > plan.json
+
+With MAX_PAGES (a background job), pages without text are recognised and .doc/.odt/.xls files
+converted, and the child reports "progress DONE TOTAL" lines on stderr as it goes; without it
+such a file is refused with the code "background" so that the web hands it to a job.
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
+import threading
+from collections.abc import Callable
 
 from .errors import ExtractionError
+from .ocr import Scans
 
 __all__ = ["extract_bounded"]
 
@@ -39,27 +47,70 @@ def over_budget(seconds: int, memory_mb: int) -> ExtractionError:
     )
 
 
-def extract_bounded(data: bytes, filename: str, *, max_bytes: int, seconds: int, memory_mb: int) -> dict:
-    """The plan JSON of `data`, read in a child process limited to `seconds` of CPU and `memory_mb`."""
+def extract_bounded(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int,
+    seconds: int,
+    memory_mb: int,
+    max_pages: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """The plan JSON of `data`, read in a child process limited to `seconds` of CPU and `memory_mb`.
+
+    With `max_pages`, scans are recognised (up to that many pages) and legacy formats converted,
+    `progress(done, total)` is called as pages are read, and `seconds` is the whole job's budget."""
     command = [
         sys.executable, "-m", "nhiemvu.ingest.parsing.bounded",
         filename, str(max_bytes), str(seconds), str(memory_mb),
     ]  # fmt: skip
-    try:
-        done = subprocess.run(
-            command, input=data, capture_output=True, timeout=seconds + WALL_SLACK_SECONDS, check=False
-        )
-    except subprocess.TimeoutExpired as exc:  # run() has killed the child
-        raise over_budget(seconds, memory_mb) from exc
-    if done.returncode == 0:
-        plan: dict = json.loads(done.stdout)
+    if max_pages is not None:
+        command.append(str(max_pages))
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.PIPE)
+        timer = threading.Timer(seconds + WALL_SLACK_SECONDS, child.kill)
+        timer.start()
+        try:
+            writer = threading.Thread(target=_feed, args=(child, data), daemon=True)
+            writer.start()
+            assert child.stderr is not None
+            for line in child.stderr:
+                parts = line.split()
+                if len(parts) == 3 and parts[0] == b"progress" and progress is not None:
+                    progress(int(parts[1]), int(parts[2]))
+            returncode = child.wait()
+            writer.join()
+        finally:
+            timed_out = not timer.is_alive()
+            timer.cancel()
+        out.seek(0)
+        stdout = out.read()
+    if timed_out and returncode != 0:
+        raise over_budget(seconds, memory_mb)
+    if returncode == 0:
+        plan: dict = json.loads(stdout)
         return plan
-    if done.returncode == REFUSED:
-        refusal = json.loads(done.stdout)
+    if returncode == REFUSED:
+        refusal = json.loads(stdout)
         raise ExtractionError(refusal["code"], refusal["message_vi"], refusal["message_en"])
     # OVER_BUDGET, or killed by the kernel (SIGXCPU at the CPU limit, SIGKILL, SIGSEGV when an
     # allocation in C fails): the document cost more than its budget.
     raise over_budget(seconds, memory_mb)
+
+
+def _feed(child: subprocess.Popen, data: bytes) -> None:
+    """Write the file to the child's stdin (in a thread: the parent reads its stderr meanwhile)."""
+    assert child.stdin is not None
+    try:
+        child.stdin.write(data)
+        child.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # the child stopped early (a refusal or a limit): its status says why
+
+
+def _report_progress(done: int, total: int) -> None:
+    print(f"progress {done} {total}", file=sys.stderr, flush=True)
 
 
 def refuse_active_pdf(data: bytes) -> None:
@@ -95,6 +146,7 @@ def _hit_ceiling(exc: BaseException, memory: int) -> bool:
 
 def _child(argv: list[str]) -> int:
     filename, max_bytes, seconds, memory_mb = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
+    scans = Scans(max_pages=int(argv[4]), progress=_report_progress) if len(argv) > 4 else None
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -103,7 +155,7 @@ def _child(argv: list[str]) -> int:
     data = sys.stdin.buffer.read(max_bytes + 1)
     try:
         refuse_active_pdf(data)
-        plan = extract_bytes(data, filename, max_bytes=max_bytes)
+        plan = extract_bytes(data, filename, max_bytes=max_bytes, scans=scans)
     except ExtractionError as exc:
         if exc.code == "too_complex" or _hit_ceiling(exc, memory):
             return OVER_BUDGET

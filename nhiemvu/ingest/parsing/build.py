@@ -11,6 +11,7 @@ from nhiemvu.lib.vndates import parse_deadline
 from . import recognise as rec
 from .check import arithmetic_findings, missing_field_findings
 from .errors import ExtractionError
+from .ocr import TESSERACT_LANG, Scans
 from .read import read_blocks
 from .segment import Segments, TaskNode, segment
 from .vocab import DOC_KINDS
@@ -203,7 +204,7 @@ NO_TASKS_FINDING = {
 }
 
 
-def extract(data: bytes, filename: str, max_bytes: int) -> dict:
+def extract(data: bytes, filename: str, max_bytes: int, scans: Scans | None = None) -> dict:
     if len(data) > max_bytes:
         raise ExtractionError(
             "too_large",
@@ -212,7 +213,7 @@ def extract(data: bytes, filename: str, max_bytes: int) -> dict:
         )
     if not data.strip():
         raise ExtractionError("empty", "Tệp rỗng, không có nội dung", "The file is empty")
-    blocks = read_blocks(data, filename)
+    blocks = read_blocks(data, filename, scans)
     if not blocks:
         raise ExtractionError("empty", "Tệp không có nội dung văn bản", "The file has no text")
     seg = segment(blocks)
@@ -234,6 +235,9 @@ def extract(data: bytes, filename: str, max_bytes: int) -> dict:
         # Read, but nothing to track: the plan JSON all the same (document, references, reporting,
         # recipients), so a person can add the tasks by hand on the review screen.
         plan["findings"].insert(0, NO_TASKS_FINDING)
+    if scans is not None and scans.pages:
+        # Read from page pictures: how sure the recogniser was, page by page, for the review screen.
+        plan["ocr"] = {"engine": f"tesseract {TESSERACT_LANG}", "pages": scans.pages}
     # The output check: what leaves the extractor has the spec's shape (nhiemvu.lib.plan_json).
     problem = plan_json_problem(plan)
     if problem is not None:

@@ -17,6 +17,7 @@ from pathlib import PurePath
 
 from nhiemvu.lib.vntext import normalise
 
+from . import ocr
 from .errors import ExtractionError
 from .numbering import Numbering, W
 from .vocab import TABLE_COLUMNS
@@ -28,16 +29,29 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BINARY_MAGICS: tuple[bytes, ...] = (
     b"MZ",  # Windows executable
     b"\x7fELF",
-    b"\x89PNG",
-    b"\xff\xd8\xff",  # JPEG
     b"GIF8",
     b"Rar!",
     b"7z\xbc\xaf",
     b"\x1f\x8b",  # gzip
-    b"II*\x00",  # TIFF
-    b"MM\x00*",
 )
+# Page pictures: a scan or a phone photo of a page, read by recognition (``ocr``).
+IMAGE_MAGICS: tuple[bytes, ...] = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+READABLE_SUFFIXES = {
+    ".docx",
+    ".pdf",
+    ".xlsx",
+    ".doc",
+    ".xls",
+    ".odt",
+    ".ods",
+    ".rtf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".tif",
+    ".tiff",
+}
 # A real plan's XML is a few MB at most (a 140-row assignment table about 3 MB); anything that
 # inflates past these, or inflates a hundredfold, is treated as a zip bomb before python-docx is
 # allowed to open it (it builds a tree of some ten times the XML's size, at a few MB a second).
@@ -59,10 +73,14 @@ def _fail(code: str, vi: str, en: str) -> ExtractionError:
 
 
 def detect_type(data: bytes, filename: str) -> str:
-    """'docx', 'pdf' or 'text' from the magic bytes and the name; raises for anything else.
+    """What the file is, from its magic bytes first and its name second: 'docx', 'xlsx', 'pdf',
+    'image', 'text', or a format LibreOffice converts first ('doc', 'xls', 'odt', 'ods', 'rtf');
+    raises for anything else.
 
     >>> detect_type(b"%PDF-1.4 ...", "x.bin"), detect_type("Kế hoạch".encode(), "plan.txt")
     ('pdf', 'text')
+    >>> detect_type(b"\\x89PNG\\r\\n\\x1a\\n...", "trang-1.png"), detect_type(b"{\\\\rtf1 ...", "kh.rtf")
+    ('image', 'rtf')
     >>> detect_type(b"MZ\\x90\\x00", "a.exe")
     Traceback (most recent call last):
     ...
@@ -72,36 +90,87 @@ def detect_type(data: bytes, filename: str) -> str:
     head = data[:8]
     if head.startswith(b"%PDF") or data[:1024].lstrip().startswith(b"%PDF"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "docx"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_type(data, suffix)
     if head.startswith(OLE_MAGIC):
         # Word keeps a password-protected .docx in an OLE container holding "EncryptedPackage";
-        # an OLE file without it is a legacy .doc.
+        # an OLE file without it is a legacy .doc or .xls.
         if (
             b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data
-            or suffix == ".docx"
+            or suffix
+            in {
+                ".docx",
+                ".xlsx",
+            }
         ):
             raise _fail(
                 "encrypted",
                 "Tệp được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lên lại",
                 "The file is password-protected; remove the password and upload it again",
             )
+        if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data or suffix == ".xls":
+            return "xls"
+        return "doc"
+    if data.lstrip()[:6] == b"{\\rtf1" or (suffix == ".rtf" and data.startswith(b"{\\rtf")):
+        return "rtf"
+    if head.startswith(IMAGE_MAGICS):
+        return "image"
+    if any(data.startswith(m) for m in BINARY_MAGICS) or suffix not in TEXT_SUFFIXES | READABLE_SUFFIXES:
         raise _fail(
             "unsupported_type",
-            "Định dạng .doc cũ không được hỗ trợ; hãy lưu lại dưới dạng .docx",
-            "Legacy .doc files are not supported; save the file as .docx",
+            f"Định dạng tệp không được hỗ trợ ({suffix or 'không rõ'}); hãy dùng .docx, .doc, .odt, .pdf, "
+            ".xlsx, .xls, ảnh scan (.jpg, .png, .tif), .txt hoặc .md",
+            f"Unsupported file type ({suffix or 'unknown'}); use .docx, .doc, .odt, .pdf, .xlsx, .xls, "
+            "a scanned picture (.jpg, .png, .tif), .txt or .md",
         )
-    if any(data.startswith(m) for m in BINARY_MAGICS) or suffix not in TEXT_SUFFIXES | {".docx", ".pdf"}:
+    if suffix not in TEXT_SUFFIXES:
         raise _fail(
-            "unsupported_type",
-            f"Định dạng tệp không được hỗ trợ ({suffix or 'không rõ'}); hãy dùng .docx, .pdf, .txt hoặc .md",
-            f"Unsupported file type ({suffix or 'unknown'}); use .docx, .pdf, .txt or .md",
+            "corrupt",
+            f"Tệp {suffix} bị hỏng hoặc không đúng định dạng",
+            f"The {suffix} file is corrupt or not what its name says",
         )
-    if suffix == ".docx":
-        raise _fail("corrupt", "Tệp .docx bị hỏng hoặc không đúng định dạng", "The .docx file is corrupt")
-    if suffix == ".pdf":
-        raise _fail("corrupt", "Tệp PDF bị hỏng hoặc không đúng định dạng", "The PDF file is corrupt")
     return "text"
+
+
+# The OpenDocument type a zip's "mimetype" entry names -> what it is read as.
+_OPENDOCUMENT = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+
+
+def _zip_type(data: bytes, suffix: str) -> str:
+    """'docx', 'xlsx', 'odt' or 'ods' for an Office Open XML or OpenDocument zip; a macro-enabled
+    one (.docm, .xlsm: it carries a VBA project) is refused, whatever its name."""
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
+        raise _fail(
+            "corrupt",
+            f"Tệp {suffix or 'nén'} bị hỏng (không mở được)",
+            f"The {suffix or 'zip'} file is corrupt (cannot be opened)",
+        ) from e
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise _fail(
+            "macro",
+            "Tệp có chứa macro (.docm/.xlsm) nên không được nhận; hãy lưu lại dưới dạng .docx hoặc .xlsx "
+            "(không có macro) rồi tải lên",
+            "The file carries macros (.docm/.xlsm) and is not accepted; save it as a plain .docx or .xlsx "
+            "and upload that",
+        )
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "mimetype" in names:
+        kind = _OPENDOCUMENT.get(zipfile.ZipFile(io.BytesIO(data)).read("mimetype").strip())
+        if kind:
+            return kind
+    raise _fail(
+        "unsupported_type",
+        "Tệp nén không phải tài liệu Word, Excel hay OpenDocument",
+        "The zip file is not a Word, Excel or OpenDocument file",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -286,13 +355,15 @@ def table_blocks(rows: list[list[str]]) -> list[Block]:
 # ----------------------------------------------------------------------------------------------- docx
 
 
-def _check_zip(data: bytes) -> zipfile.ZipFile:
+def _check_zip(data: bytes, main: str = "word/document.xml", label: str = ".docx") -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
         raise _fail(
-            "corrupt", "Tệp .docx bị hỏng (không mở được)", "The .docx file is corrupt (cannot be opened)"
+            "corrupt",
+            f"Tệp {label} bị hỏng (không mở được)",
+            f"The {label} file is corrupt (cannot be opened)",
         ) from e
     total = sum(i.file_size for i in infos)
     xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
@@ -300,14 +371,14 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     if total > MAX_UNZIPPED or xml > MAX_XML or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise _fail(
             "zip_bomb",
-            "Tệp .docx giải nén ra dung lượng bất thường (nghi tệp độc hại)",
-            "The .docx file inflates to an abnormal size (suspected zip bomb)",
+            f"Tệp {label} giải nén ra dung lượng bất thường (nghi tệp độc hại)",
+            f"The {label} file inflates to an abnormal size (suspected zip bomb)",
         )
-    if "word/document.xml" not in zf.namelist():
+    if main not in zf.namelist():
         raise _fail(
             "corrupt",
-            "Tệp không phải tài liệu Word (.docx) hợp lệ",
-            "The file is not a valid Word (.docx) document",
+            f"Tệp không phải tài liệu {label} hợp lệ",
+            f"The file is not a valid {label} document",
         )
     return zf
 
@@ -379,6 +450,83 @@ def _docx_blocks(data: bytes) -> list[Block]:
         raise _fail(
             "corrupt", "Tệp .docx bị hỏng hoặc không đọc được", "The .docx file is corrupt or unreadable"
         ) from e
+
+
+# ----------------------------------------------------------------------------------------------- xlsx
+
+
+def _cell_value(value) -> str:
+    """A sheet cell as an officer would read it: 1.000,5 for numbers, dd/mm/yyyy for dates."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (int, float)):
+        whole, _, fraction = f"{value:,}".partition(".")
+        return whole.replace(",", ".") + ("," + fraction if fraction else "")
+    return normalise(str(value)).strip()
+
+
+def _sheet_rows(sheet) -> list[list[str]]:
+    """The sheet's rows as texts; a merged range's value once where it spans columns and in every
+    row where it spans rows, as python-docx gives a Word table's merged cells."""
+    rows = [[_cell_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    covered: set[tuple[int, int]] = set()
+    for merged in sheet.merged_cells.ranges:
+        value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(rows) else ""
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
+                    if c > merged.min_col:
+                        covered.add((r - 1, c - 1))
+                    else:
+                        rows[r - 1][c - 1] = value
+    return [[v for c, v in enumerate(row) if (r, c) not in covered] for r, row in enumerate(rows)]
+
+
+def _sheet_blocks(rows: list[list[str]]) -> list[Block]:
+    """A sheet's task or target tables (a header row, then rows until an empty one) as table
+    rows; every other non-empty cell (title lines, letterhead, notes) as a paragraph."""
+    blocks: list[Block] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        if _column_roles(row) or _target_roles(row):
+            end = index + 1
+            while end < len(rows) and any(rows[end]):
+                end += 1
+            blocks += table_blocks(rows[index:end])
+            index = end
+            continue
+        blocks += [Block(line.strip()) for cell in row for line in cell.split("\n") if line.strip()]
+        index += 1
+    return blocks
+
+
+def sheet_blocks(data: bytes) -> list[Block]:
+    """An .xlsx workbook (a plan's assignment annex, or a whole plan kept in a sheet), its visible
+    sheets in order. openpyxl reads the values only: formulas are not evaluated and macros never run."""
+    _check_zip(data, "xl/workbook.xml", ".xlsx")
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as e:  # openpyxl raises KeyError, ValueError, InvalidFileException...
+        raise _fail(
+            "corrupt", "Tệp .xlsx bị hỏng hoặc không đọc được", "The .xlsx file is corrupt or unreadable"
+        ) from e
+    blocks: list[Block] = []
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state == "visible":
+            blocks += _sheet_blocks(_sheet_rows(sheet))
+    workbook.close()
+    return blocks
 
 
 # ------------------------------------------------------------------------------------------------ pdf
@@ -622,10 +770,65 @@ def _append_continuation(prev: PdfTable, table: PdfTable) -> None:
     prev.rows += rows
 
 
-def _pdf_blocks(data: bytes) -> list[Block]:
+def _text_page_items(page) -> list[PdfLine | PdfTable]:
+    """A PDF page's lines and tables from its text layer; None when the layer is empty or garbage
+    (a scan, a legacy font) and the page must be read from its picture."""
+    layout = page.layout
+    chars, curves, ruled = _page_objects(layout)
+    if not ocr.text_layer_usable("".join(c.get_text() for c in chars)):
+        return None
+    tables: list[PdfTable] = []
+    if ruled:
+        tables, chars = _page_tables(page, chars, curves, layout.height)
+    return [*_pdf_lines(chars, layout.height), *tables]
+
+
+def _scanned_page_items(image, number: int, scans: ocr.Scans) -> list[PdfLine | PdfTable]:
+    """A page picture's lines and tables, recognised; its report goes to ``scans.pages``."""
+    page = ocr.ocr_page(image, number)
+    scans.pages.append(page.report())
+    return [*page.lines, *(PdfTable(top, rows, edges) for top, rows, edges in page.tables)]
+
+
+def _needs_scans(scans: ocr.Scans | None, pages: int) -> ocr.Scans:
+    if scans is None:
+        raise _fail(
+            "background",
+            "Tệp là bản scan (không có lớp chữ): cần nhận dạng chữ (OCR), việc này chạy nền",
+            "The file is a scan (no text layer): it needs text recognition (OCR), which runs in the background",
+        )
+    if pages > scans.max_pages:
+        raise ocr.too_many_pages(pages, scans.max_pages)
+    return scans
+
+
+def _add_page(items: list[PdfLine | PdfTable], page_items: list[PdfLine | PdfTable]) -> None:
+    """Append one page's items (in any order) to the document's: the page number at its foot
+    dropped, and a table that goes on from the page before joined to it."""
+    page_items.sort(key=lambda i: i.top if isinstance(i, PdfTable) else i[2])
+    # A page number alone at the foot of the page is a footer, not text.
+    while (
+        page_items and not isinstance(page_items[-1], PdfTable) and _PAGE_NUMBER_RE.match(page_items[-1][3])
+    ):
+        page_items.pop()
+    if any(isinstance(i, PdfTable) for i in page_items) and items and isinstance(items[-1], PdfTable):
+        # A table broken by the page: a page number at the top may stand between.
+        while page_items and not isinstance(page_items[0], PdfTable):
+            if not _PAGE_NUMBER_RE.match(page_items[0][3]):
+                break
+            page_items.pop(0)
+        first = page_items[0] if page_items else None
+        if isinstance(first, PdfTable) and _continues(items[-1], first):
+            _append_continuation(items[-1], first)
+            page_items.pop(0)
+    items += page_items
+
+
+def _pdf_blocks(data: bytes, scans: ocr.Scans | None) -> list[Block]:
     # pdfminer (the engine under pdfplumber) lays out each page without layout analysis and the
     # lines are rebuilt from its characters, four times faster than pdfplumber's object model;
-    # pdfplumber's table finder runs on the same layout, only on pages that draw rules.
+    # pdfplumber's table finder runs on the same layout, only on pages that draw rules. A page
+    # without a usable text layer is rendered by pdfium and recognised (``ocr``).
     try:
         import pdfplumber
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -635,37 +838,23 @@ def _pdf_blocks(data: bytes) -> list[Block]:
             "unsupported_type", "Máy chủ thiếu thư viện đọc PDF", "The PDF reader is not installed"
         ) from e
     items: list[PdfLine | PdfTable] = []
+    pictures = None  # the pypdfium2 document, opened at the first page that needs recognition
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                layout = page.layout
-                chars, curves, ruled = _page_objects(layout)
-                tables: list[PdfTable] = []
-                if ruled:
-                    tables, chars = _page_tables(page, chars, curves, layout.height)
-                page_items: list[PdfLine | PdfTable] = sorted(
-                    [*_pdf_lines(chars, layout.height), *tables],
-                    key=lambda i: i.top if isinstance(i, PdfTable) else i[2],
-                )
-                # A page number alone at the foot of the page is a footer, not text.
-                while (
-                    page_items
-                    and not isinstance(page_items[-1], PdfTable)
-                    and _PAGE_NUMBER_RE.match(page_items[-1][3])
-                ):
-                    page_items.pop()
-                if tables and items and isinstance(items[-1], PdfTable):
-                    # A table broken by the page: a page number at the top may stand between.
-                    while page_items and not isinstance(page_items[0], PdfTable):
-                        if not _PAGE_NUMBER_RE.match(page_items[0][3]):
-                            break
-                        page_items.pop(0)
-                    first = page_items[0] if page_items else None
-                    if isinstance(first, PdfTable) and _continues(items[-1], first):
-                        _append_continuation(items[-1], first)
-                        page_items.pop(0)
-                items += page_items
+            count = len(pdf.pages)
+            for index, page in enumerate(pdf.pages):
+                page_items = _text_page_items(page)
                 page.close()  # drops the page's cached layout and objects: pages are read one by one
+                if page_items is None:
+                    scans = _needs_scans(scans, count)
+                    if pictures is None:
+                        import pypdfium2
+
+                        pictures = pypdfium2.PdfDocument(data)
+                    page_items = _scanned_page_items(ocr.pdf_page_image(pictures, index), index + 1, scans)
+                _add_page(items, page_items)
+                if scans is not None and scans.progress is not None:
+                    scans.progress(index + 1, count)
     except (ExtractionError, MemoryError):
         raise
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, TypeError...
@@ -678,11 +867,32 @@ def _pdf_blocks(data: bytes) -> list[Block]:
         raise _fail(
             "corrupt", "Tệp PDF bị hỏng hoặc không đọc được", "The PDF file is corrupt or unreadable"
         ) from e
+    finally:
+        if pictures is not None:
+            pictures.close()
+    return _page_blocks(items)
+
+
+def _image_blocks(data: bytes, scans: ocr.Scans | None) -> list[Block]:
+    """A photographed or scanned page (.jpg, .png, a multi-page .tif), recognised page by page."""
+    scans = _needs_scans(scans, 0)
+    items: list[PdfLine | PdfTable] = []
+    pages = list(ocr.image_pages(data, max_pages=scans.max_pages))
+    for number, image in enumerate(pages, start=1):
+        _add_page(items, _scanned_page_items(image, number, scans))
+        if scans.progress is not None:
+            scans.progress(number, len(pages))
+    return _page_blocks(items)
+
+
+def _page_blocks(items: list[PdfLine | PdfTable]) -> list[Block]:
+    """Paragraphs from the lines of all pages (a line that stops short, an indent or a numbered
+    start begins a new one), and the tables' rows."""
     if not any(any(any(c for c in r) for r in i.rows) if isinstance(i, PdfTable) else i[3] for i in items):
         raise _fail(
-            "scanned_pdf",
-            "Tệp PDF không có lớp chữ (bản scan); hãy tải lên bản .docx hoặc PDF có chữ",
-            "The PDF has no text layer (a scan); upload the .docx or a text PDF",
+            "no_text",
+            "Không đọc được chữ nào trong tệp (trang trắng hoặc ảnh không có chữ)",
+            "No text could be read in the file (blank pages, or pictures without text)",
         )
     body = [i for i in items if not isinstance(i, PdfTable) and not i[4]]
     left = min((ln[0] for ln in body), default=0.0)
@@ -737,13 +947,62 @@ def _join_broken(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def read_blocks(data: bytes, filename: str) -> list[Block]:
-    """The document's blocks, whatever its type."""
+# Formats LibreOffice converts before they are read -> what they become.
+CONVERTED = {"doc": "docx", "odt": "docx", "rtf": "docx", "xls": "xlsx", "ods": "xlsx"}
+_FILTERS = {"docx": "docx:MS Word 2007 XML", "xlsx": "xlsx:Calc MS Excel 2007 XML"}
+CONVERT_SECONDS = 120
+
+
+def convert_legacy(data: bytes, kind: str) -> tuple[bytes, str]:
+    """A .doc, .odt, .rtf, .xls or .ods converted by LibreOffice headless into the .docx or .xlsx
+    that is then read (tables included); no macro runs (``nhiemvu.lib.soffice``)."""
+    from nhiemvu.lib import soffice
+
+    target = CONVERTED[kind]
+    try:
+        converted = soffice.convert(data, f".{kind}", _FILTERS[target], timeout=CONVERT_SECONDS)
+    except soffice.SofficeMissing as e:
+        raise _fail(
+            "convert_unavailable",
+            f"Máy chủ chưa cài LibreOffice nên chưa đọc được tệp .{kind}; hãy lưu lại dưới dạng .{target} "
+            "(quản trị viên: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)",
+            f"LibreOffice is not installed, so .{kind} files cannot be read; save the file as .{target} "
+            "(administrators: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)",
+        ) from e
+    except soffice.ConversionFailed as e:
+        raise _fail(
+            "corrupt",
+            f"LibreOffice không mở được tệp .{kind} này (tệp hỏng, có mật khẩu hoặc không đúng định dạng); "
+            f"hãy mở bằng Word/LibreOffice và lưu lại dưới dạng .{target}",
+            f"LibreOffice cannot open this .{kind} file (corrupt, password-protected or not what its name "
+            f"says); open it in Word or LibreOffice and save it as .{target}",
+        ) from e
+    if detect_type(converted, f"x.{target}") != target:
+        raise _fail("corrupt", f"Không chuyển được tệp .{kind}", f"The .{kind} file could not be converted")
+    return converted, target
+
+
+def read_blocks(data: bytes, filename: str, scans: ocr.Scans | None = None) -> list[Block]:
+    """The document's blocks, whatever its type. Pages without text are recognised, and legacy
+    formats converted, when ``scans`` says how; without it they raise ExtractionError "background"
+    (the slow path, which the web runs as a job)."""
     kind = detect_type(data, filename)
+    if kind in CONVERTED:
+        if scans is None:
+            raise _fail(
+                "background",
+                f"Tệp .{kind} cần được chuyển đổi bằng LibreOffice trước khi đọc, việc này chạy nền",
+                f"The .{kind} file must be converted by LibreOffice before it is read, which runs in the background",
+            )
+        data, kind = convert_legacy(data, kind)
     if kind == "docx":
         blocks = _docx_blocks(data)
+    elif kind == "xlsx":
+        blocks = sheet_blocks(data)
     elif kind == "pdf":
-        blocks = _pdf_blocks(data)
+        blocks = _pdf_blocks(data, scans)
+    elif kind == "image":
+        blocks = _image_blocks(data, scans)
     else:
         text = normalise(decode_text(data))
         markdown = PurePath(filename or "").suffix.lower() in {".md", ".markdown"} or bool(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,16 @@ class Command(BaseCommand):
             # Links in e-mails and calendar feeds point where this demo actually answers.
             os.environ["NHIEMVU_SITE_URL"] = settings.NHIEMVU_SITE_URL = address
         self.stdout.write(f"Mở {address}/ — Ctrl+C để dừng.")
-        # The production server, not Django's development one: the demo behaves as a real install
-        # does (request limits, no /media/ URLs, several workers); two workers suit a laptop.
-        call_command("serve", bind=options["addrport"], workers=2)
+        # The background jobs (scans, .doc files, reminder rounds) run beside the server, in a
+        # worker of their own that stops with it.
+        worker = subprocess.Popen([sys.executable, "-m", "nhiemvu", "worker"], env=os.environ.copy())
+        try:
+            # The production server, not Django's development one: the demo behaves as a real
+            # install does (request limits, no /media/ URLs, several workers); two suit a laptop.
+            call_command("serve", bind=options["addrport"], workers=2)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -19,7 +19,10 @@ def plan_for_output(plan: dict[str, Any]) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Trích xuất kế hoạch từ một tệp (.docx, .pdf, .txt, .md) và in ra JSON hoặc dàn ý."
+    help = (
+        "Trích xuất kế hoạch từ một tệp (.docx, .doc, .odt, .pdf, bản scan, ảnh, .xlsx, .txt, .md) "
+        "và in ra JSON hoặc dàn ý."
+    )
     # The extractor is pure Python: skip the system checks, which would open the database.
     requires_system_checks: list[str] = []
 
@@ -30,17 +33,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from nhiemvu.ingest.parsing import ExtractionError, extract_file, render_outline
+        from nhiemvu.ingest.parsing import ExtractionError, Scans, extract_file, render_outline
 
+        scans = Scans(max_pages=settings.OCR_MAX_PAGES, progress=self._progress)
         try:
-            plan = extract_file(options["file"], max_bytes=settings.MAX_UPLOAD_BYTES)
+            plan = extract_file(options["file"], max_bytes=settings.MAX_UPLOAD_BYTES, scans=scans)
         except ExtractionError as exc:
             raise CommandError(f"Lỗi: {exc.message_vi} / Error: {exc.message_en}", returncode=2) from exc
         if options["format"] == "text":
             self.stdout.write(render_outline(plan))
         else:
             self.stdout.write(json.dumps(plan_for_output(plan), ensure_ascii=False, indent=2))
+        if scans.pages and self.stderr.isatty():
+            self.stderr.write("")
         if not plan["tasks"]:
             # Read, nothing to track: status 3, so a script tells it from "could not read" (2).
             self.stderr.write("Không tìm thấy nhiệm vụ được đánh số / No numbered tasks were found")
             raise SystemExit(NO_TASKS_STATUS)
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.stderr.isatty():  # a person watching a scan being read; a script sees nothing
+            self.stderr.write(f"\rĐã đọc {done}/{total} trang / {done} of {total} pages read", ending="")

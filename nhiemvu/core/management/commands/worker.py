@@ -1,0 +1,52 @@
+"""`nhiemvu worker`: run the background jobs (reading scans and legacy files, the PDF report, the
+reminder rounds every REMIND_EVERY_MINUTES), until SIGTERM or Ctrl-C. `--drain` runs what is queued
+and stops (for cron on a machine without a resident worker, and for scripts).
+
+The queue is Huey's: a SQLite file on one machine, Redis at scale (TASK_QUEUE_URL, settings.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.module_loading import autodiscover_modules
+
+
+class Command(BaseCommand):
+    help = (
+        "Chạy các việc nền (đọc bản scan, chuyển .doc, xuất PDF, đôn đốc định kỳ) / "
+        "Run the background jobs (scans, .doc conversion, PDF reports, reminder rounds)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--threads", type=int, default=None, help="jobs at once (default WORKER_THREADS, 2)"
+        )
+        parser.add_argument("--drain", action="store_true", help="run the queued jobs, then stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        autodiscover_modules("tasks")  # every app's tasks.py registers its jobs
+        from huey.consumer_options import ConsumerConfig
+        from huey.contrib.djhuey import HUEY
+
+        if options["drain"]:
+            done = 0
+            while (task := HUEY.dequeue()) is not None:
+                HUEY.execute(task)
+                done += 1
+            self.stdout.write(f"Đã chạy {done} việc nền / {done} background jobs run.")
+            return
+        consumer_options = dict(settings.HUEY.get("consumer", {}))
+        if options["threads"]:
+            consumer_options["workers"] = options["threads"]
+        config = ConsumerConfig(**consumer_options)
+        config.validate()
+        config.setup_logger(logging.getLogger("huey"))
+        self.stdout.write(
+            f"Tiến trình nền: {config.workers} luồng, hàng đợi {settings.TASK_QUEUE_URL.split('://')[0]} / "
+            f"worker: {config.workers} threads"
+        )
+        HUEY.create_consumer(**config.values).run()
