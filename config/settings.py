@@ -182,15 +182,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # At scale: TASK_QUEUE_URL=redis://host:6379/2, shared by every app server and worker.
 # Under pytest the file is per process, like the test database, so a test run never feeds the
 # demo's worker nor another run's.
-_default_queue = BASE_DIR / "var" / (
-    f"tasks.test-{os.getpid()}.sqlite3" if "PYTEST_VERSION" in os.environ else "tasks.sqlite3"
+_default_queue = (
+    BASE_DIR
+    / "var"
+    / (f"tasks.test-{os.getpid()}.sqlite3" if "PYTEST_VERSION" in os.environ else "tasks.sqlite3")
 )
 TASK_QUEUE_URL = env_str("TASK_QUEUE_URL", f"sqlite:///{_default_queue}")
 if TASK_QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
     _queue: dict = {"huey_class": "huey.RedisHuey", "connection": {"url": TASK_QUEUE_URL}}
 elif TASK_QUEUE_URL.startswith("sqlite:///"):
     Path(TASK_QUEUE_URL.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    _queue = {"huey_class": "huey.SqliteHuey", "connection": {"filename": TASK_QUEUE_URL.removeprefix("sqlite:///")}}
+    _queue = {
+        "huey_class": "huey.SqliteHuey",
+        "connection": {"filename": TASK_QUEUE_URL.removeprefix("sqlite:///")},
+    }
 else:
     raise ImproperlyConfigured(f"TASK_QUEUE_URL={TASK_QUEUE_URL!r} must be a redis:// or sqlite:/// address")
 HUEY = {

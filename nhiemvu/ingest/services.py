@@ -8,8 +8,8 @@ in the last task leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -218,7 +218,11 @@ def import_session_read(*, session_id: int) -> ImportStatus | None:
 def _import_session_finish(
     session_id: int, *, plan_json: dict[str, Any] | None = None, failure: dict[str, str] | None = None
 ) -> ImportStatus | None:
-    session = ImportSession.objects.select_for_update().filter(pk=session_id, status=ImportStatus.PROCESSING).first()
+    session = (
+        ImportSession.objects.select_for_update()
+        .filter(pk=session_id, status=ImportStatus.PROCESSING)
+        .first()
+    )
     if session is None:
         return None  # cancelled while it was being read
     if plan_json is None:

@@ -473,7 +473,7 @@ def _words(image: Image) -> list[_Word]:
         ) from e
     words: list[_Word] = []
     for i, text in enumerate(data["text"]):
-        text = normalise(text or "").strip()
+        text = _cleaned(text)
         confidence = int(float(data["conf"][i]))
         if not text or confidence < 0 or _speck(text, confidence):
             continue
@@ -490,6 +490,24 @@ def _words(image: Image) -> list[_Word]:
             )
         )
     return words
+
+
+# Characters Tesseract's Vietnamese model gives for the ones it sees: the Icelandic eth for Đ, the
+# fraction slash for "/".
+_LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u2044": "/"})
+
+
+def _cleaned(text: str) -> str:
+    """A recognised word without what a speck added to it: underscores ("_phê"), a colon before
+    its first letter (":dịch"); the fraction slash Tesseract reads for "/" made a slash.
+
+    >>> _cleaned("_phê"), _cleaned(":dịch"), _cleaned("30⁄11⁄2024"), _cleaned("Số:"), _cleaned("Ð/c")
+    ('phê', 'dịch', '30/11/2024', 'Số:', 'Đ/c')
+    """
+    text = normalise(text or "").strip().translate(_LOOKALIKES).strip("_")
+    if text[:1] in ":;" and text[1:2].isalpha():
+        text = text[1:]
+    return text
 
 
 def _speck(text: str, confidence: int) -> bool:
@@ -519,7 +537,9 @@ def _text_lines(words: list[_Word]) -> list[tuple[float, float, float, str, bool
         line.sort(key=lambda w: w.left)
         pieces: list[list[_Word]] = [[line[0]]]
         for word in line[1:]:
-            if (word.left - pieces[-1][-1].right) * POINTS > _COLUMN_GAP:
+            # "Số:      /KH-SGDĐT": a number left blank is a gap, not a second column.
+            blank_number = word.text.startswith("/") and pieces[-1][-1].text.endswith(":")
+            if (word.left - pieces[-1][-1].right) * POINTS > _COLUMN_GAP and not blank_number:
                 pieces.append([word])
             else:
                 pieces[-1].append(word)
@@ -560,7 +580,13 @@ def _table_rows(grid: _Grid, words: list[_Word], image: Image) -> list[list[str]
         cells = []
         for left, right in spans:
             inside = [w for w in words if left <= w.middle[0] < right and top <= w.middle[1] < bottom]
-            cells.append(_cell_text(inside) if inside else _cell_alone(image, (left, top, right, bottom)))
+            sure = sum(w.confidence for w in inside) / len(inside) if inside else -1.0
+            text = _cell_text(inside)
+            if sure < _SURE_CELL:
+                again, again_sure = _cell_alone(image, (left, top, right, bottom))
+                if again_sure > sure:
+                    text = again
+            cells.append(_QUARTER_RE.sub(_quarter, text))
         if any(cells):
             rows.append(cells)
     if rows:
@@ -568,21 +594,25 @@ def _table_rows(grid: _Grid, words: list[_Word], image: Image) -> list[list[str]
     return rows
 
 
-def _cell_alone(image: Image, box: tuple[int, int, int, int]) -> str:
-    """The text of one table cell read by itself, or "" for a blank cell: specks filtered out, the
-    ink cut out with a white margin (Tesseract reads a lone "3" badly without one), read as one
+# A cell whose words the page's reading was less sure of than this is read again on its own.
+_SURE_CELL = 70
+
+
+def _cell_alone(image: Image, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """The text of one table cell read by itself and how sure that reading is, or "" for a blank
+    cell: the ink cut out with a white margin (Tesseract reads a lone "3" badly without one), read as one
     line both in grey and in black and white, the surer reading kept."""
     import numpy as np
     import pytesseract
-    from PIL import ImageFilter, ImageOps
+    from PIL import ImageOps
 
     left, top, right, bottom = box
     if right - left < 16 or bottom - top < 16:
-        return ""
-    cell = image.crop((left + 4, top + 4, right - 4, bottom - 4)).filter(ImageFilter.MedianFilter(3))
+        return "", 0.0
+    cell = image.crop((left + 4, top + 4, right - 4, bottom - 4))
     ys, xs = np.nonzero(np.asarray(cell) < 128)
     if len(xs) < 12:
-        return ""
+        return "", 0.0
     cell = cell.crop(
         (max(int(xs.min()) - 2, 0), max(int(ys.min()) - 2, 0), int(xs.max()) + 3, int(ys.max()) + 3)
     )
@@ -601,7 +631,7 @@ def _cell_alone(image: Image, box: tuple[int, int, int, int]) -> str:
         lines: dict[tuple[int, int, int], list[str]] = {}
         confidences = []
         for i, text in enumerate(data["text"]):
-            text, confidence = normalise(text or "").strip(), int(float(data["conf"][i]))
+            text, confidence = _cleaned(text), int(float(data["conf"][i]))
             if text and confidence >= 0 and not _speck(text, confidence):
                 lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(
                     text
@@ -609,7 +639,7 @@ def _cell_alone(image: Image, box: tuple[int, int, int, int]) -> str:
                 confidences.append(confidence)
         if confidences and sum(confidences) / len(confidences) > best[0]:
             best = (sum(confidences) / len(confidences), "\n".join(" ".join(ws) for ws in lines.values()))
-    return best[1]
+    return best[1], best[0]
 
 
 def _header_fixed(row: list[str]) -> list[str]:
@@ -648,10 +678,13 @@ def ocr_page(image: Image, number: int) -> OcrPage:
 
 
 def _read_page(image: Image, number: int) -> OcrPage:
+    from PIL import ImageFilter
+
     image, skew = _deskewed(image)
     horizontals, verticals, mask = _rules(image)
     grids = _grids(horizontals, verticals, image.size[0])
-    image = _wiped(image, mask)
+    # Scanner and camera specks, read as "_", ":" or an accent, go with a 3-pixel median.
+    image = _wiped(image, mask).filter(ImageFilter.MedianFilter(3))
     words = _words(image)
     page = OcrPage(number=number, height=image.size[1] * POINTS, skew=skew)
     claimed: set[int] = set()
@@ -677,6 +710,22 @@ def _read_page(image: Image, number: int) -> OcrPage:
 _ROMAN_MISREAD_RE = re.compile(r"^[_\s]*([IlHh|]{1,3})[.,]\s*(\S+)")
 
 
+# "Quý III/2023" as Tesseract may read it: "Quý IH/2023", "Quý TTI/2024", "Quý I1V/2024".
+_QUARTER_RE = re.compile(r"\b(Quý|quý)\s+([IlHh|1TVv]{1,4})(?=\s*[/,.;)]|\s+(?:và|năm|-|đến))")
+_QUARTERS = {"I", "II", "III", "IV"}
+
+
+def _quarter(match: re.Match) -> str:
+    """
+    >>> _QUARTER_RE.sub(_quarter, "Quý IH/2023, Quý TTI/2024, Quý I1V/2024, Quý 1/2025 và Quý II/2024")
+    'Quý III/2023, Quý III/2024, Quý IV/2024, Quý I/2025 và Quý II/2024'
+    """
+    numeral = match.group(2).replace("H", "II").replace("h", "II").replace("v", "V")
+    numeral = re.sub(r"[l|1T]", "I", numeral)
+    numeral = re.sub(r"I+V", "IV", numeral)
+    return f"{match.group(1)} {numeral}" if numeral in _QUARTERS else match.group(0)
+
+
 def _roman_fixed(line: tuple[float, float, float, str, bool]) -> tuple[float, float, float, str, bool]:
     """
     >>> _roman_fixed((0, 0, 0, "__H.NHIỆM VỤ", False))[3], _roman_fixed((0, 0, 0, "HI. TỔ CHỨC", False))[3]
@@ -685,6 +734,8 @@ def _roman_fixed(line: tuple[float, float, float, str, bool]) -> tuple[float, fl
     ('I. MỤC ĐÍCH', 'H. Cụ thể')
     """
     x0, x1, top, text, piece = line
+    text = _QUARTER_RE.sub(_quarter, text)
+    line = (x0, x1, top, text, piece)
     match = _ROMAN_MISREAD_RE.match(text)
     if not match or not (match.group(2).isupper() and len(match.group(2)) >= 2):
         return line

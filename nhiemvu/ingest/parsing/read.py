@@ -716,20 +716,22 @@ def _page_tables(page, chars: list, curves: list, height: float) -> tuple[list[P
 
 def _continues(prev: PdfTable, table: PdfTable) -> bool:
     """``table`` (the first thing on a page) goes on with ``prev`` (the last thing on the page
-    before): same outer edges, and no column rule that ``prev`` does not have.
+    before): the same width, and no column rule that ``prev`` does not have at the same distance
+    from the left edge (a scanned page lies a few points off the one before).
 
     >>> a = PdfTable(0, [], [85.1, 120.0, 300.0, 538.6])
     >>> _continues(a, PdfTable(0, [], [85.0, 300.2, 538.6])), _continues(a, PdfTable(0, [], [60.0, 538.6]))
     (True, False)
+    >>> _continues(a, PdfTable(0, [], [90.1, 125.3, 305.0, 543.6]))
+    True
     """
+    left = table.edges[0]
 
-    def near(x: float, xs: list[float]) -> bool:
-        return any(abs(x - y) <= EDGE_TOLERANCE for y in xs)
+    def near(x: float) -> bool:
+        return any(abs(x - left - (y - prev.edges[0])) <= EDGE_TOLERANCE for y in prev.edges)
 
-    return (
-        abs(prev.edges[0] - table.edges[0]) <= EDGE_TOLERANCE
-        and abs(prev.edges[-1] - table.edges[-1]) <= EDGE_TOLERANCE
-        and all(near(x, prev.edges) for x in table.edges)
+    return abs((prev.edges[-1] - prev.edges[0]) - (table.edges[-1] - left)) <= EDGE_TOLERANCE and all(
+        near(x) for x in table.edges
     )
 
 

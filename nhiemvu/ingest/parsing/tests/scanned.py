@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import shutil
 import subprocess
 import tempfile
@@ -32,17 +33,61 @@ def tools_missing() -> str | None:
 
 
 def printed_pdf(document: Path) -> bytes:
-    """The plan as it comes out of the printer: a .docx or a text file laid out by LibreOffice
-    (a Markdown file printed as the text it shows), a PDF as it is."""
+    """The plan as it comes out of the printer: a .docx laid out by LibreOffice, a text or Markdown
+    file first typed into Word as an office would (Times New Roman 13, A4, Markdown tables as
+    tables without borders), a PDF as it is."""
     data = document.read_bytes()
     suffix = document.suffix.lower()
     if suffix == ".pdf":
         return data
-    if suffix in {".md", ".markdown"}:
-        data, suffix = strip_markdown(decode_text(data)).encode(), ".txt"
-    elif suffix == ".txt":
-        data = decode_text(data).replace("\r\n", "\n").encode()
+    if suffix in {".txt", ".md", ".markdown"}:
+        data, suffix = typed_docx(decode_text(data)), ".docx"
     return soffice.convert(data, suffix, "pdf:writer_pdf_Export")
+
+
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}")
+
+
+def typed_docx(text: str) -> bytes:
+    """A .docx of a plain-text or Markdown plan: a paragraph per line, Markdown headings bold and
+    Markdown tables (the letterhead, the signature) as borderless tables."""
+    import docx
+    from docx.shared import Mm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(13)
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            width = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = strip_markdown(cell.replace("<br>", "\n")).strip()
+            rows.clear()
+
+    for line in text.replace("\r\n", "\n").split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            if not _MD_RULE.match(stripped):
+                rows.append([c.strip() for c in stripped.strip("|").split("|")])
+            continue
+        flush()
+        if not stripped:
+            continue
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(strip_markdown(stripped).strip())
+        run.bold = stripped.startswith("#")
+    flush()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def page_pictures(pdf: bytes, dpi: int = 300):
