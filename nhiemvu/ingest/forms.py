@@ -31,10 +31,16 @@ from .services import EXTERNAL, NEW, schema_refusal
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp kế hoạch"),
-        help_text=_("Tệp .docx, .pdf (có lớp chữ), .txt hoặc .md"),
+        help_text=_(
+            "Tệp .docx, .doc, .odt, .pdf (cả bản scan), ảnh chụp trang (.jpg, .png, .tif), bảng .xlsx/.xls, "
+            ".txt hoặc .md. Bản scan và tệp .doc được đọc ở chế độ nền, có thanh tiến độ."
+        ),
         allow_empty_file=True,  # an empty file gets the extractor's bilingual message like every bad file
         widget=forms.ClearableFileInput(
-            attrs={"data-testid": "upload-file", "accept": ".docx,.pdf,.txt,.md"}
+            attrs={
+                "data-testid": "upload-file",
+                "accept": ".docx,.doc,.odt,.rtf,.pdf,.jpg,.jpeg,.png,.tif,.tiff,.xlsx,.xls,.ods,.txt,.md",
+            }
         ),
     )
     issuer = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Cơ quan ban hành"))

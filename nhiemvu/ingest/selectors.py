@@ -60,12 +60,33 @@ def import_default_issuer(user: User) -> Organisation | None:
 
 
 def import_session_done(user: User, pk: int) -> ImportSession | None:
-    """This user's import if it was already committed or discarded (None while pending or not theirs)."""
+    """This user's import if it was already committed or discarded (None while pending, being read,
+    failed, or not theirs)."""
     return (
         ImportSession.objects.filter(pk=pk, created_by_id=user.pk)
-        .exclude(status=ImportStatus.PENDING)
+        .exclude(status__in=[ImportStatus.PENDING, ImportStatus.PROCESSING, ImportStatus.FAILED])
         .only("pk", "status", "plan_id")
         .first()
+    )
+
+
+def import_session_job(user: User, pk: int) -> ImportSession:
+    """This user's import in whatever state (its progress page follows it to the end), else 404."""
+    return get_object_or_404(
+        ImportSession.objects.select_related("issuer").defer("file_bytes", "source_text"),
+        pk=pk,
+        created_by_id=user.pk,
+    )
+
+
+def import_sessions_unfinished(user: User) -> QuerySet[ImportSession]:
+    """This user's uploads still being read in the background, or that could not be read."""
+    return (
+        ImportSession.objects.filter(
+            created_by_id=user.pk, status__in=[ImportStatus.PROCESSING, ImportStatus.FAILED]
+        )
+        .only("pk", "file_name", "status", "progress_done", "progress_total", "created_at")
+        .order_by("-created_at")
     )
 
 

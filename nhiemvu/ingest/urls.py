@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/issuer/", views.change_issuer, name="issuer"),
     path("<int:pk>/discard/", views.discard, name="discard"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
 ]

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from nhiemvu.core.errors import DomainError
 from nhiemvu.core.http import AuthenticatedHttpRequest
@@ -24,24 +30,29 @@ from nhiemvu.plans.selectors import plans_visible_to
 from .findings import finding_sentence, issuer_warnings
 from .forms import IssuerForm, ReviewForms, UploadForm
 from .matching import OfficialMatcher, OrganisationMatcher
-from .models import ImportSession
+from .models import ImportSession, ImportStatus
 from .parsing import ExtractionError
 from .selectors import (
     import_default_issuer,
     import_issuer_choices,
     import_session_done,
     import_session_get,
+    import_session_job,
+    import_sessions_unfinished,
     plan_find_existing,
     user_may_import,
 )
 from .services import (
     import_session_commit,
     import_session_discard,
+    import_session_queue,
+    import_session_retry,
     import_session_revise,
     import_session_set_issuer,
     import_session_stage,
     plan_extract_upload,
 )
+from .tasks import read_import
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -62,6 +73,16 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             try:
                 plan_json = plan_extract_upload(data, upload_file.name)
             except ExtractionError as exc:
+                if exc.code == "background":
+                    # A scan to recognise or a .doc to convert: a job reads it; its page shows how far.
+                    session = import_session_queue(
+                        user=request.user,
+                        issuer=form.cleaned_data["issuer"],
+                        file_name=upload_file.name,
+                        data=data,
+                    )
+                    read_import(session.pk)
+                    return redirect("ingest:progress", pk=session.pk)
                 english = (get_language() or "").startswith("en")
                 form.add_error("file", exc.message_en if english else exc.message_vi)
             else:
@@ -75,7 +96,48 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("ingest:review", pk=session.pk)
     else:
         form = UploadForm(issuers=issuers, initial={"issuer": import_default_issuer(request.user)})
-    return render(request, "ingest/import_upload.html", {"form": form})
+    unfinished = import_sessions_unfinished(request.user)
+    return render(request, "ingest/import_upload.html", {"form": form, "unfinished": unfinished})
+
+
+@login_required
+def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """How far the background reading of an upload has got; htmx asks again every second and is
+    sent on to the review as soon as the plan is read."""
+    _require_importer(request)
+    session = import_session_job(request.user, pk)
+    if session.status == ImportStatus.PENDING:
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("ingest:review", args=[session.pk]))
+        return redirect("ingest:review", pk=session.pk)
+    if session.status not in {ImportStatus.PROCESSING, ImportStatus.FAILED}:
+        done = _pending_or_where_it_went(request, pk)
+        assert isinstance(done, HttpResponse)
+        return HttpResponseClientRedirect(done["Location"]) if request.htmx else done
+    english = (get_language() or "").startswith("en")
+    context = {
+        "session": session,
+        "stalled": session.status == ImportStatus.PROCESSING
+        and timezone.now() - session.updated_at > dt.timedelta(seconds=settings.JOB_STALL_SECONDS),
+        "failure": session.failure.get("en" if english else "vi") if session.failure else "",
+    }
+    template = "ingest/_import_progress.html" if request.htmx else "ingest/import_progress.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Read a failed or stalled upload again."""
+    _require_importer(request)
+    session = import_session_job(request.user, pk)
+    try:
+        session = import_session_retry(session=session)
+    except DomainError:
+        return redirect("ingest:progress", pk=pk)
+    read_import(session.pk)
+    messages.info(request, _("Đang đọc lại tệp %(name)s.") % {"name": session.file_name})
+    return redirect("ingest:progress", pk=session.pk)
 
 
 def _matchers(session: ImportSession) -> tuple[OrganisationMatcher, OfficialMatcher]:
@@ -123,7 +185,12 @@ def _render_review(
         "existing": existing,
         "existing_visible": existing is not None
         and plans_visible_to(request.user).filter(pk=existing.pk).exists(),
-        "source_html": highlight_excerpts(_source_text(session), [f.get("excerpt") or "" for f in findings]),
+        "source_html": highlight_excerpts(
+            _source_text(session),
+            [f.get("excerpt") or "" for f in findings],
+            doubtful=ocr_doubtful_words(session),
+        ),
+        "ocr": ocr_summary(session.ocr_pages),
         "error": error,
         "issuer_warnings": issuer_warnings(plan_json, session.issuer, forms.organisations_tree),
         "issuer_unconfirmed": issuer_unconfirmed,
@@ -136,12 +203,15 @@ def _render_review(
 
 def _pending_or_where_it_went(request: HttpRequest, pk: int) -> ImportSession | HttpResponse:
     """The user's pending import; for one already confirmed or cancelled (*Back*, a bookmark, a
-    second click on «Xác nhận»), the page it led to with a word of why, instead of a 404."""
+    second click on «Xác nhận»), the page it led to with a word of why, instead of a 404; for one
+    still being read, its progress page."""
     try:
         return import_session_get(request.user, pk)
     except Http404:
         done = import_session_done(request.user, pk)
         if done is None:
+            if import_sessions_unfinished(request.user).filter(pk=pk).exists():
+                return redirect("ingest:progress", pk=pk)
             raise
     if done.plan_id is not None:
         messages.info(request, _("Kế hoạch này đã được nhập; đây là kế hoạch đã lưu."))
@@ -237,8 +307,11 @@ def change_issuer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_importer(request)
-    session = import_session_get(request.user, pk)
-    import_session_discard(session=session)
+    session = import_session_job(request.user, pk)
+    try:
+        import_session_discard(session=session)
+    except DomainError:
+        return redirect("ingest:progress", pk=pk)
     messages.info(request, _("Đã hủy lượt nhập tệp %(name)s.") % {"name": session.file_name})
     return redirect("ingest:upload")
 
@@ -254,28 +327,65 @@ def _source_text(session: ImportSession) -> str:
     return render_outline(session.plan_json)
 
 
-def highlight_excerpts(text: str, excerpts: list[str]) -> SafeString:
-    """The text escaped, with each finding's excerpt marked where it first occurs.
+def ocr_doubtful_words(session: ImportSession) -> list[tuple[str, int]]:
+    """The words the recogniser was unsure of, page after page, with their confidence."""
+    return [(w["text"], w["confidence"]) for page in session.ocr_pages for w in page.get("low_words") or []]
+
+
+def ocr_summary(pages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """What the review says about a scan: pages, mean confidence, the pages to check closely."""
+    if not pages:
+        return None
+    from .parsing.ocr import LOW_PAGE_CONFIDENCE
+
+    words = sum(p["words"] for p in pages) or 1
+    return {
+        "pages": len(pages),
+        "confidence": round(sum(p["confidence"] * p["words"] for p in pages) / words),
+        "doubtful": sum(len(p.get("low_words") or []) for p in pages),
+        "weak_pages": [p for p in pages if p["confidence"] < LOW_PAGE_CONFIDENCE],
+    }
+
+
+def highlight_excerpts(
+    text: str, excerpts: list[str], doubtful: Sequence[tuple[str, int]] = ()
+) -> SafeString:
+    """The text escaped, with each finding's excerpt marked where it first occurs, and each word
+    recognition was unsure of (``doubtful``, in reading order) marked where it next occurs.
 
     White space is matched loosely: excerpts are folded to single spaces, the source is not.
 
     >>> str(highlight_excerpts("Số: /KH-SNN\\nngày  tháng <2>", ["ngày tháng <2>"]))
     'Số: /KH-SNN\\n<mark class="nv-finding-mark" id="finding-1">ngày  tháng &lt;2&gt;</mark>'
+    >>> str(highlight_excerpts("Quý IH/2023 và Tiếu học", [], [("Tiếu", 41)]))
+    'Quý IH/2023 và <mark class="nv-ocr-mark" title="Nhận dạng chưa chắc chắn (41%)">Tiếu</mark> học'
     """
-    spans: list[tuple[int, int, int]] = []
+    spans: list[tuple[int, int, str]] = []
     for number, excerpt in enumerate(excerpts, start=1):
         words = excerpt.split()
         if not words:
             continue
         match = re.search(r"\s+".join(re.escape(w) for w in words), text)
         if match and not any(s < match.end() and match.start() < e for s, e, _ in spans):
-            spans.append((match.start(), match.end(), number))
+            spans.append(
+                (match.start(), match.end(), f'<mark class="nv-finding-mark" id="finding-{number}">')
+            )
+    at = 0
+    for word, confidence in doubtful:
+        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text[at:])
+        if found is None:
+            continue
+        start, end = at + found.start(), at + found.end()
+        at = end
+        if not any(s < end and start < e for s, e, _ in spans):
+            title = escape(_("Nhận dạng chưa chắc chắn (%(confidence)s%%)") % {"confidence": confidence})
+            spans.append((start, end, f'<mark class="nv-ocr-mark" title="{title}">'))
     spans.sort()
     out: list[str] = []
     at = 0
-    for start, end, number in spans:
+    for start, end, opening in spans:
         out.append(escape(text[at:start]))
-        out.append(f'<mark class="nv-finding-mark" id="finding-{number}">{escape(text[start:end])}</mark>')
+        out.append(f"{opening}{escape(text[start:end])}</mark>")
         at = end
     out.append(escape(text[at:]))
     return mark_safe("".join(out))

@@ -61,8 +61,6 @@ PAGE_SECONDS = 120
 _VIETNAMESE = set(
     "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵfjwz"
 )
-_USABLE_SHARE = 0.85
-_MIN_LAYER_CHARS = 40
 
 
 @dataclass(slots=True)
@@ -136,36 +134,41 @@ def _require_tesseract() -> None:
 # ------------------------------------------------------------------------------------- text layer
 
 
-def text_layer_usable(text: str) -> bool:
-    """Whether a PDF page's text layer is real Vietnamese text, not empty and not the garbage a
-    legacy font or a missing character map leaves (then the page is read from its picture).
+def text_layer_usable(text: str, *, picture_share: float = 0.0) -> bool:
+    """Whether a PDF page's text layer is real Vietnamese text: not empty, not the garbage a legacy
+    font or a missing character map leaves, and not a few words (a signature stamp, a scanner's
+    page header) over a page that is a picture. Otherwise the page is read from its picture.
 
     >>> text_layer_usable("Kế hoạch thực hiện các nhiệm vụ trọng tâm năm 2023 của Sở Nông nghiệp")
     True
     >>> text_layer_usable("KÕ ho¹ch thùc hiÖn c¸c nhiÖm vô träng t©m n¨m 2023 cña Së N«ng nghiÖp")
     False
-    >>> text_layer_usable("   ")
-    False
+    >>> text_layer_usable("   "), text_layer_usable("Ký bởi: Sở Nông nghiệp", picture_share=0.9)
+    (False, False)
     """
-    words = text.split()
-    letters = sum(c.isalpha() for c in text)
-    if letters < _MIN_LAYER_CHARS and len(words) < 3:
+    chars = [c for c in text if not c.isspace()]
+    letters = sum(c.isalpha() for c in chars)
+    if letters < 2:
         return False
-    if not letters:
+    if picture_share >= _PICTURE_PAGE and letters < _STAMP_LETTERS:
         return False
-    odd = sum(1 for w in words if any(_odd(c) for c in w.strip(_EDGE_MARKS)))
-    return odd / len(words) <= 1 - _USABLE_SHARE
+    return sum(_odd(c) for c in chars) <= _ODD_SHARE * len(chars)
 
 
-# Marks that may stand at the edges of a word ("(b/c);", "“Chỉ", "95%").
-_EDGE_MARKS = ".,;:!?()[]{}\"'“”‘’«»…-–—/%*"
+# A page whose pictures cover this share of it, with fewer letters than _STAMP_LETTERS in its
+# text layer, is a scan (perhaps digitally signed: the signature stamp is text).
+_PICTURE_PAGE = 0.5
+_STAMP_LETTERS = 200
+# A text layer with more than this share of characters no Vietnamese text is made of is garbage.
+_ODD_SHARE = 0.04
+_ALLOWED_MARKS = set("“”‘’–—…•°²³×·«»§")
 
 
 def _odd(c: str) -> bool:
-    """A character a Vietnamese word is not made of (a legacy font's "¹", "Ö", "©")."""
+    """A character Vietnamese text is not made of (a legacy font's "¹", "Ö", "©")."""
     if c.isalpha():
         return c.lower() not in _VIETNAMESE
-    return not (c.isdigit() or c in "./-–,%&+:")
+    return not ((c.isascii() and c.isprintable()) or c in _ALLOWED_MARKS)
 
 
 # ----------------------------------------------------------------------------------------- pictures

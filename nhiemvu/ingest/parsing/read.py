@@ -166,6 +166,12 @@ def _zip_type(data: bytes, suffix: str) -> str:
         kind = _OPENDOCUMENT.get(zipfile.ZipFile(io.BytesIO(data)).read("mimetype").strip())
         if kind:
             return kind
+    if suffix in {".docx", ".xlsx", ".odt", ".ods"}:
+        raise _fail(
+            "corrupt",
+            f"Tệp {suffix} bị hỏng hoặc không đúng định dạng",
+            f"The {suffix} file is corrupt or not what its name says",
+        )
     raise _fail(
         "unsupported_type",
         "Tệp nén không phải tài liệu Word, Excel hay OpenDocument",
@@ -772,12 +778,26 @@ def _append_continuation(prev: PdfTable, table: PdfTable) -> None:
     prev.rows += rows
 
 
+def _picture_share(layout) -> float:
+    """The share of the page its largest picture covers (a scanned page is one picture)."""
+    from pdfminer.layout import LTContainer, LTImage
+
+    largest, stack = 0.0, [layout]
+    while stack:
+        for obj in stack.pop():
+            if isinstance(obj, LTImage):
+                largest = max(largest, obj.width * obj.height)
+            elif isinstance(obj, LTContainer):
+                stack.append(obj)
+    return largest / max(layout.width * layout.height, 1.0)
+
+
 def _text_page_items(page) -> list[PdfLine | PdfTable]:
     """A PDF page's lines and tables from its text layer; None when the layer is empty or garbage
     (a scan, a legacy font) and the page must be read from its picture."""
     layout = page.layout
     chars, curves, ruled = _page_objects(layout)
-    if not ocr.text_layer_usable("".join(c.get_text() for c in chars)):
+    if not ocr.text_layer_usable("".join(c.get_text() for c in chars), picture_share=_picture_share(layout)):
         return None
     tables: list[PdfTable] = []
     if ruled:

@@ -267,13 +267,13 @@ def _pdf_without_text() -> bytes:
     [
         ("rong.txt", b"", "rỗng", "empty"),
         ("rac.txt", bytes(range(256)) * 40, "không phải", "not"),
-        ("bang-tinh.xlsx", b"some spreadsheet", "không được hỗ trợ", "Unsupported"),
+        ("bang-tinh.xlsx", b"some spreadsheet", "hỏng", "corrupt"),
+        ("anh-dong.gif", b"GIF89a\x01\x00\x01\x00", "không được hỗ trợ", "Unsupported"),
         ("chuong-trinh.exe", b"MZ\x90\x00 binary", "không được hỗ trợ", "Unsupported"),
         ("hong.pdf", b"\x00\x01 not a pdf at all", "hỏng", "corrupt"),
         ("hong.docx", b"PK\x03\x04 truncated", "hỏng", "corrupt"),
         ("mat-khau.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "mật khẩu", "password"),
         ("bom.docx", _docx_bomb(), "bất thường", "zip bomb"),
-        ("scan.pdf", _pdf_without_text(), "không có lớp chữ", "no text layer"),
         ("thu.txt", "Công văn gửi các đơn vị.\nKhông có nhiệm vụ nào.".encode(), "nhiệm vụ", "task"),
     ],
 )
