@@ -41,7 +41,7 @@ class ImportSession(TimeStampedModel):
     file_name = models.CharField(_("Tên tệp"), max_length=255)
     file_bytes = models.BinaryField(_("Nội dung tệp"), editable=False)
     content_hash = models.CharField(_("Mã băm nội dung (SHA-256)"), max_length=64, db_index=True)
-    plan_json = models.JSONField(_("Kế hoạch trích xuất"), default=dict)
+    plan_json = models.JSONField(_("Kế hoạch trích xuất"), default=dict, blank=True)
     source_text = models.TextField(_("Văn bản nguồn"), blank=True)
     status = models.CharField(
         _("Trạng thái"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import task
+
+from nhiemvu.core.jobs import fresh_connections
 
 from .services import import_session_read
 
 
-@db_task(retries=0)
+@task(retries=0)
+@fresh_connections
 def read_import(session_id: int) -> None:
     """Read a queued upload (OCR of a scan, LibreOffice for a .doc) and stage it for review."""
     import_session_read(session_id=session_id)

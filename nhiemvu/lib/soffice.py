@@ -31,9 +31,13 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(data: bytes, suffix: str, target: str, *, timeout: float = 180) -> bytes:
+def convert(
+    data: bytes, suffix: str, target: str, *, timeout: float = 180, infilter: str | None = None
+) -> bytes:
     """``data`` (a document whose type ``suffix`` names, e.g. ".doc") converted to ``target``, a
-    LibreOffice filter such as "docx:MS Word 2007 XML" or "pdf:writer_pdf_Export"."""
+    LibreOffice filter such as "docx:MS Word 2007 XML" or "pdf:writer_pdf_Export". ``infilter``
+    names the only import filter to try (else LibreOffice guesses, and reads what it cannot
+    recognise as plain text)."""
     binary = soffice_path()
     if binary is None:
         raise SofficeMissing("soffice not found")
@@ -45,6 +49,7 @@ def convert(data: bytes, suffix: str, target: str, *, timeout: float = 180) -> b
         profile = (work / "profile").as_uri()
         command = [
             binary, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
+            *([f"--infilter={infilter}"] if infilter else []),
             "--convert-to", target, "--outdir", str(work / "out"), str(source),
         ]  # fmt: skip
         try:

@@ -11,15 +11,18 @@ import logging
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import lock_task, periodic_task
+
+from nhiemvu.core.jobs import fresh_connections
 
 from .services import remind_round
 
 logger = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(minute=f"*/{settings.REMIND_EVERY_MINUTES}"))
+@periodic_task(crontab(minute=f"*/{settings.REMIND_EVERY_MINUTES}"))
 @lock_task("remind-round")
+@fresh_connections
 def remind() -> None:
     result = remind_round()
     logger.info(

@@ -192,6 +192,8 @@ WEB: dict[str, Case] = {
     "ingest:confirm": Case(POST, _r("ingest:confirm", lambda o: o.session_pk)),
     "ingest:discard": Case(POST, _r("ingest:discard", lambda o: o.session_pk)),
     "ingest:issuer": Case(POST, _r("ingest:issuer", lambda o: o.session_pk)),
+    "ingest:progress": Case(GET, _r("ingest:progress", lambda o: o.session_pk)),
+    "ingest:retry": Case(POST, _r("ingest:retry", lambda o: o.session_pk)),
     "reporting:task-detail": Case(GET, _r("reporting:task-detail", lambda o: o.task_pk)),
     "reporting:report-edit": Case(
         GET, _r("reporting:report-edit", lambda o: o.task_pk, lambda o: o.period.pk)

@@ -972,6 +972,15 @@ def _join_broken(blocks: list[Block]) -> list[Block]:
 # Formats LibreOffice converts before they are read -> what they become.
 CONVERTED = {"doc": "docx", "odt": "docx", "rtf": "docx", "xls": "xlsx", "ods": "xlsx"}
 _FILTERS = {"docx": "docx:MS Word 2007 XML", "xlsx": "xlsx:Calc MS Excel 2007 XML"}
+# The one import filter each is read with: a file that is not what it claims fails, instead of
+# LibreOffice's fallback reading its bytes as text.
+_IMPORT_FILTERS = {
+    "doc": "MS Word 97",
+    "odt": "writer8",
+    "rtf": "Rich Text Format",
+    "xls": "MS Excel 97",
+    "ods": "calc8",
+}
 CONVERT_SECONDS = 120
 
 
@@ -982,7 +991,9 @@ def convert_legacy(data: bytes, kind: str) -> tuple[bytes, str]:
 
     target = CONVERTED[kind]
     try:
-        converted = soffice.convert(data, f".{kind}", _FILTERS[target], timeout=CONVERT_SECONDS)
+        converted = soffice.convert(
+            data, f".{kind}", _FILTERS[target], timeout=CONVERT_SECONDS, infilter=_IMPORT_FILTERS[kind]
+        )
     except soffice.SofficeMissing as e:
         raise _fail(
             "convert_unavailable",

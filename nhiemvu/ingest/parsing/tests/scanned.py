@@ -19,7 +19,15 @@ from pathlib import Path
 from nhiemvu.ingest.parsing.read import decode_text, strip_markdown
 from nhiemvu.lib import soffice
 
-__all__ = ["degrade", "page_pictures", "printed_pdf", "scanned_pdf", "tools_missing"]
+__all__ = [
+    "degrade",
+    "page_pictures",
+    "printed_pdf",
+    "scanned_pdf",
+    "tools_missing",
+    "typed_docx",
+    "workbook_of",
+]
 
 
 def tools_missing() -> str | None:
@@ -164,4 +172,39 @@ def scanned_pdf(document: Path, *, seed: int = 2024, photo_page: int | None = No
     ]
     buffer = io.BytesIO()
     pages[0].save(buffer, "PDF", resolution=300, save_all=True, append_images=pages[1:])
+    return buffer.getvalue()
+
+
+def workbook_of(document: Path) -> bytes:
+    """A .docx plan kept as an Excel workbook, as some offices do: each paragraph in a row of
+    column A, each table as cells (merged cells merged), in one sheet."""
+    import docx
+    import openpyxl
+    from docx.oxml.ns import qn
+
+    source = docx.Document(str(document))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    row = 1
+    for element in source.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
+            if text:
+                sheet.cell(row=row, column=1, value=text)
+                row += 1
+        elif element.tag == qn("w:tbl"):
+            table = docx.table.Table(element, source)
+            for table_row in table.rows:
+                seen: list[object] = []
+                column = 1
+                for cell in table_row.cells:
+                    if any(cell._tc is s for s in seen):  # a horizontally merged cell, once
+                        continue
+                    seen.append(cell._tc)
+                    sheet.cell(row=row, column=column, value=cell.text.strip())
+                    column += 1
+                row += 1
+            row += 1  # a table ends at an empty row
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
