@@ -109,6 +109,32 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _empty_job_queue():
+    """Each test starts with an empty background queue (Huey's, per test process): a job an
+    earlier test left queued would otherwise run in this one, against rows with the same ids."""
+    from django.conf import settings
+
+    if settings.configured:
+        from huey.contrib.djhuey import HUEY
+
+        HUEY.flush()
+    yield
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The per-process queue file goes with the test run, as the test database does."""
+    from django.conf import settings
+
+    if (
+        settings.configured
+        and settings.TASK_QUEUE_URL.startswith("sqlite:///")
+        and ".test-" in settings.TASK_QUEUE_URL
+    ):
+        for suffix in ("", "-wal", "-shm"):
+            Path(settings.TASK_QUEUE_URL.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a dashboard cached by an earlier test (whose rows may
     have had the same ids) must never answer for this one."""

@@ -46,3 +46,43 @@ class ReportTemplate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.get_kind_display()}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không tạo được")
+
+
+class ReportJob(TimeStampedModel):
+    """A report built by the background worker (a PDF through LibreOffice, a province-sized
+    export): who asked, for what, and the file once it is ready. The file is kept in the database
+    as a template is, so any app server can hand it over; `nhiemvu expire-imports` drops old ones."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Người yêu cầu"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The request as the page received it: {"period": pk} or {"province": key, "plans": [pk, ...]}.
+    request = models.JSONField(_("Yêu cầu"))
+    fmt = models.CharField(_("Định dạng"), max_length=8)
+    status = models.CharField(
+        _("Trạng thái"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    filename = models.CharField(_("Tên tệp"), max_length=255, blank=True)
+    content = models.BinaryField(_("Tệp"), null=True, blank=True, editable=False)
+    failure = models.JSONField(_("Lý do"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo chạy nền")
+        verbose_name_plural = _("báo cáo chạy nền")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=JobStatus.values),
+                name="report_job_status_known",
+                violation_error_message=_("Trạng thái không hợp lệ."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.fmt} ({self.get_status_display()})"

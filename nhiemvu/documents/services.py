@@ -11,7 +11,7 @@ from nhiemvu.organisations.models import Organisation
 from nhiemvu.reporting.models import ProgressReport
 
 from .data import PeriodReport
-from .models import ReportTemplate, TemplateKind
+from .models import JobStatus, ReportJob, ReportTemplate, TemplateKind
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -118,3 +118,72 @@ def template_reset(*, organisation: Organisation, kind: str) -> bool:
     """Back to the default template; True when there was one of the agency's own."""
     deleted, _ = ReportTemplate.objects.filter(organisation=organisation, kind=kind).delete()
     return bool(deleted)
+
+
+# --- reports built by the background worker ------------------------------------------------------
+
+# What the pages hand to the worker rather than build while the person waits: a PDF (LibreOffice
+# takes seconds) and any provincial report (twenty agencies' plans).
+PERIOD_BACKGROUND_FORMATS = ("pdf",)
+JOB_FAILED_EN = "The report could not be built because of an error; try again or tell the administrator."
+JOB_FAILED_VI = "Lỗi xử lý khi tạo báo cáo; hãy thử lại hoặc báo quản trị viên."
+
+
+def report_job_request(*, user: Any, request: dict[str, Any], fmt: str) -> ReportJob:
+    """Queue a report for the worker (the caller enqueues ``tasks.build_report_job``). ``request``:
+    {"period": pk} for an agency's period report, {"province": key, "plans": [pk, ...]} for the
+    province's. Who may have it is checked when it is built, as the page checks it."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    return ReportJob.objects.create(requested_by=user, request=request, fmt=fmt)
+
+
+def report_job_run(*, job_id: int) -> JobStatus | None:
+    """The background job: build the requested report as its requester may see it now, keep the
+    file, or record why not. Never leaves the job queued. None if there was nothing to do."""
+    import logging
+
+    from django.http import Http404
+    from django.utils import translation
+
+    from nhiemvu.core.errors import DomainError
+
+    from .access import period_for_report, provincial_periods
+    from .data import DOCUMENT_LANGUAGE, ReportOptions, build_report
+
+    job = ReportJob.objects.select_related("requested_by").filter(pk=job_id, status=JobStatus.QUEUED).first()
+    if job is None:
+        return None
+    user, wanted = job.requested_by, job.request
+    try:
+        with translation.override(DOCUMENT_LANGUAGE):
+            if "period" in wanted:
+                report = build_report(
+                    [period_for_report(user, int(wanted["period"]))], options=ReportOptions()
+                )
+            else:
+                periods, province = provincial_periods(
+                    user, str(wanted["province"]), plan_ids=wanted["plans"]
+                )
+                if not periods:
+                    raise Http404
+                report = build_report(periods, province=province)
+            rendered = report_render(report=report, fmt=job.fmt)
+    except Http404:
+        job.failure = {
+            "vi": "Bạn không còn quyền xem báo cáo này, hoặc kỳ báo cáo không còn.",
+            "en": "You may no longer see this report, or its period is gone.",
+        }
+    except DomainError as exc:
+        job.failure = {"vi": exc.message, "en": exc.message_en or exc.message}
+    except Exception:  # a bug must not leave the job queued for ever
+        logging.getLogger(__name__).exception("report job %s failed", job_id)
+        job.failure = {"vi": JOB_FAILED_VI, "en": JOB_FAILED_EN}
+    else:
+        job.content, job.filename = rendered.content, rendered.filename[:255]
+        job.status = JobStatus.DONE
+        job.save(update_fields=["content", "filename", "status", "updated_at"])
+        return JobStatus.DONE
+    job.status = JobStatus.FAILED
+    job.save(update_fields=["failure", "status", "updated_at"])
+    return JobStatus.FAILED

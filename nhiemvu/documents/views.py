@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -24,19 +23,22 @@ from .access import (
     template_agency,
 )
 from .data import DOCUMENT_LANGUAGE, ReportOptions, build_report
-from .models import ReportTemplate, TemplateKind
+from .models import JobStatus, ReportJob, ReportTemplate, TemplateKind
 from .pdf import PdfUnavailableError
 from .services import (
     CONTENT_TYPES,
     FORMATS,
+    PERIOD_BACKGROUND_FORMATS,
     UNIT_FORMATS,
     RenderedReport,
+    report_job_request,
     report_render,
     template_in_force,
     template_reset,
     template_save,
     unit_report_render,
 )
+from .tasks import build_report_job
 from .templating import MAX_TEMPLATE_BYTES, PLACEHOLDERS, TemplateProblem, default_template
 
 
@@ -52,6 +54,8 @@ def period_report(request: AuthenticatedHttpRequest, period_pk: int, fmt: str) -
     if fmt not in FORMATS:
         raise Http404
     period = period_for_report(request.user, period_pk)
+    if fmt in PERIOD_BACKGROUND_FORMATS:
+        return _queue(request, {"period": period.pk}, fmt)
     try:
         with translation.override(DOCUMENT_LANGUAGE):
             report = build_report([period], options=ReportOptions())
@@ -76,20 +80,37 @@ def provincial_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = [p.plan for p in candidates.filter(key=key).order_by("plan__issuer__name")] if key else []
     chosen = [int(pk) for pk in request.GET.getlist("plan") if pk.isdigit()]
     if key and fmt in FORMATS and chosen:
-        periods, province = provincial_periods(request.user, key, plan_ids=chosen, scope=scope)
+        periods, _province = provincial_periods(request.user, key, plan_ids=chosen, scope=scope)
         if periods:
-            try:
-                with translation.override(DOCUMENT_LANGUAGE):
-                    report = build_report(periods, province=province)
-                    return _download(report_render(report=report, fmt=fmt))
-            except PdfUnavailableError as exc:
-                messages.error(request, exc.localized_message)
-                return redirect(f"{reverse('documents:provincial-report')}?period={key}")
+            # Twenty agencies' plans: built by the worker, fetched from the job's page.
+            return _queue(request, {"province": key, "plans": [p.plan_id for p in periods]}, fmt)
     return render(
         request,
         "documents/provincial_report.html",
         {"keys": keys, "key": key, "plans": plans, "chosen": set(chosen), "formats": FORMATS},
     )
+
+
+def _queue(request: AuthenticatedHttpRequest, wanted: dict, fmt: str) -> HttpResponse:
+    job = report_job_request(user=request.user, request=wanted, fmt=fmt)
+    build_report_job(job.pk)
+    return redirect("documents:report-job", pk=job.pk)
+
+
+@login_required
+def report_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A report the worker is building: htmx asks every second until the download is ready."""
+    job = get_object_or_404(ReportJob.objects.defer("content"), pk=pk, requested_by=request.user)
+    english = (translation.get_language() or "").startswith("en")
+    context = {"job": job, "failure": job.failure.get("en" if english else "vi", "") if job.failure else ""}
+    template = "documents/_report_job.html" if request.htmx else "documents/report_job.html"
+    return render(request, template, context)
+
+
+@login_required
+def report_job_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ReportJob, pk=pk, requested_by=request.user, status=JobStatus.DONE)
+    return _download(RenderedReport(bytes(job.content or b""), CONTENT_TYPES[job.fmt], job.filename))
 
 
 @login_required

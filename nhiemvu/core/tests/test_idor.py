@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nhiemvu.api.services import api_token_create
 from nhiemvu.core.models import UserSession
+from nhiemvu.documents.models import ReportJob
 from nhiemvu.ingest.services import import_session_stage
 from nhiemvu.plans.models import Plan, SourceDocument
 from nhiemvu.reminders.models import Notification, NotificationKind
@@ -84,6 +85,7 @@ class Ours:
     notification_pk: int
     feed_pk: int
     session_pk: int
+    job_pk: int  # a PDF report the worker built for Planning-Finance
     token_pk: int
     outsider_token: str
     user_session_pk: int  # one of the unit officer's signed-in sessions (the account page)
@@ -142,6 +144,14 @@ def ours(cast: Cast) -> Ours:
         notification_pk=notification.pk,
         feed_pk=feed.pk,
         session_pk=session.pk,
+        job_pk=ReportJob.objects.create(
+            requested_by=cast.planning_finance,
+            request={"period": period.pk},
+            fmt="pdf",
+            status="done",
+            content=b"%PDF-1.7\n",
+            filename="bao-cao.pdf",
+        ).pk,
         token_pk=token.pk,
         outsider_token=api_token_create(user=cast.outsider, name="Sở Y tế", scope="write")[1],
         user_session_pk=user_session.pk,
@@ -193,6 +203,8 @@ WEB: dict[str, Case] = {
     "ingest:discard": Case(POST, _r("ingest:discard", lambda o: o.session_pk)),
     "ingest:issuer": Case(POST, _r("ingest:issuer", lambda o: o.session_pk)),
     "ingest:progress": Case(GET, _r("ingest:progress", lambda o: o.session_pk)),
+    "documents:report-job": Case(GET, _r("documents:report-job", lambda o: o.job_pk)),
+    "documents:report-job-download": Case(GET, _r("documents:report-job-download", lambda o: o.job_pk)),
     "ingest:retry": Case(POST, _r("ingest:retry", lambda o: o.session_pk)),
     "reporting:task-detail": Case(GET, _r("reporting:task-detail", lambda o: o.task_pk)),
     "reporting:report-edit": Case(

@@ -1,15 +1,18 @@
-"""Who may download the period report and the provincial one; the buttons on the period page."""
+"""Who may download the period report and the provincial one; the buttons on the period page; the
+PDF and the provincial report built by the worker (issue 16)."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
 from nhiemvu.documents import pdf
+from nhiemvu.documents.models import JobStatus, ReportJob
 from nhiemvu.documents.tests.conftest import build_quarter
 
 WHOLE_PLAN = ["director", "planning_finance", "reviewer"]
@@ -39,12 +42,42 @@ def test_the_xlsx_downloads_and_an_unknown_format_is_a_404(client, quarter):
     assert client.get(f"/documents/periods/{quarter.period.pk}/report.odt").status_code == 404
 
 
-def test_without_libreoffice_the_pdf_button_returns_to_the_page_with_a_message(client, quarter, monkeypatch):
-    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+def _drain() -> None:
+    call_command("worker", drain=True, stdout=io.StringIO())
+
+
+def test_without_libreoffice_the_pdf_job_says_so_on_its_page(client, quarter, monkeypatch):
+    monkeypatch.setattr("nhiemvu.lib.soffice.shutil.which", lambda name: None)
     client.force_login(quarter.cast.planning_finance)
-    response = client.get(reverse("documents:period-report", args=[quarter.period.pk, "pdf"]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("reporting:submissions", args=[quarter.period.pk])
-    assert "chưa cài LibreOffice" in response.content.decode()
+    response = client.get(reverse("documents:period-report", args=[quarter.period.pk, "pdf"]))
+    job = ReportJob.objects.get()
+    assert response["Location"] == reverse("documents:report-job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="queued"' in page and 'hx-trigger="every 1s"' in page
+    _drain()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    page = client.get(reverse("documents:report-job", args=[job.pk])).content.decode()
+    assert "chưa cài LibreOffice" in page and 'data-testid="report-job-failed"' in page
+
+
+def test_the_pdf_is_built_by_the_worker_and_downloaded_by_its_requester_only(client, quarter):
+    if pdf.soffice_path() is None:
+        pytest.skip("LibreOffice is not installed")
+    client.force_login(quarter.cast.planning_finance)
+    client.get(reverse("documents:period-report", args=[quarter.period.pk, "pdf"]))
+    job = ReportJob.objects.get()
+    _drain()
+    page = client.get(reverse("documents:report-job", args=[job.pk]), headers={"HX-Request": "true"})
+    assert (
+        'data-testid="report-job-download"' in page.content.decode()
+        and "hx-trigger" not in page.content.decode()
+    )
+    download = client.get(reverse("documents:report-job-download", args=[job.pk]))
+    assert download["Content-Type"] == "application/pdf" and download.content.startswith(b"%PDF")
+    assert download["Content-Disposition"].endswith('.pdf"')
+    client.force_login(quarter.cast.director)  # may read the report, but did not ask for this file
+    assert client.get(reverse("documents:report-job-download", args=[job.pk])).status_code == 404
 
 
 def test_the_period_page_offers_the_three_downloads(client, quarter):
@@ -66,6 +99,10 @@ def test_the_provincial_report_spans_the_chosen_plans_for_a_reviewer(client, cas
     response = client.get(
         url, {"period": "2023-Q2", "plan": [first.plan.pk, second.plan.pk], "format": "docx"}
     )
+    job = ReportJob.objects.get()
+    assert response["Location"] == reverse("documents:report-job", args=[job.pk])
+    _drain()
+    response = client.get(reverse("documents:report-job-download", args=[job.pk]))
     document = Document(io.BytesIO(response.content))
     assert document.tables[0].rows[0].cells[0].text.strip() == "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM"
     agencies = [row.cells[1].text for row in document.tables[1].rows[1:]]

@@ -30,12 +30,3 @@ def gold(shared_dir: Path) -> Callable[[str], dict[str, Any]]:
 @pytest.fixture
 def seed_gold(gold: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
     return gold("seed/lang-son-snn-2023")
-
-
-@pytest.fixture(autouse=True)
-def empty_job_queue() -> None:
-    """Each test starts with an empty background queue: a job an earlier test left queued would
-    otherwise run in this one, against rows that happen to have the same ids."""
-    from huey.contrib.djhuey import HUEY
-
-    HUEY.flush()

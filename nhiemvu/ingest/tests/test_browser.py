@@ -120,3 +120,87 @@ def test_a_plan_target_typed_the_vietnamese_way_survives_recheck_and_confirm(pag
     added = Plan.objects.get().plan_targets.get(name="Diện tích rừng trồng mới")
     assert added.lead_unit is not None and added.lead_unit.name == "Chi cục Kiểm lâm"
     assert (added.value, added.comparator) == (8650, ">=")
+
+
+def _worker(tmp_path: Path):
+    """A real `nhiemvu worker` process on this test's database and queue (the live server's)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TASK_QUEUE_URL": settings.TASK_QUEUE_URL,
+        "WORKER_THREADS": "1",
+    }
+    log = (tmp_path / "worker.log").open("wb")
+    return subprocess.Popen([sys.executable, "-m", "nhiemvu", "worker"], env=env, stdout=log, stderr=log)
+
+
+def test_a_scanned_pdf_is_read_by_the_worker_while_its_progress_bar_advances(
+    page, tmp_path: Path, shared_dir: Path
+) -> None:
+    """Issue 16: upload a scan, watch the bar advance page by page, leave and come back, land on the
+    review with the unsure words marked, confirm."""
+    import time
+
+    from nhiemvu.ingest.parsing import ocr
+    from nhiemvu.ingest.parsing.tests.scanned import scanned_pdf, tools_missing
+
+    problem = tools_missing() or (None if ocr.tesseract_ready() else "tesseract-ocr-vie is missing")
+    if problem:
+        pytest.fail(f"{problem}: .ci/run installs it") if __import__("os").environ.get("CI") else pytest.skip(
+            problem
+        )
+    scan = tmp_path / "ke-hoach-scan.pdf"
+    scan.write_bytes(scanned_pdf(shared_dir / "corpus" / "dev" / "nghe-an-sgddt-2023.txt"))
+    build_cast()
+    browser_login(page, "khtc")
+    worker = _worker(tmp_path)
+    try:
+        page.get_by_test_id("nav-import").click()
+        page.get_by_test_id("upload-file").set_input_files(str(scan))
+        page.get_by_test_id("upload-submit").click()
+        page.get_by_test_id("import-progress").wait_for()
+        progress_url = page.url
+
+        # Leave while it is read, and come back through the import page's list.
+        page.get_by_test_id("nav-import").click()
+        page.get_by_test_id("unfinished-imports").get_by_role("link", name="ke-hoach-scan.pdf").click()
+        assert page.url == progress_url
+
+        seen: list[str] = []
+        deadline = time.monotonic() + 240
+        while "/progress/" in page.url and time.monotonic() < deadline:
+            bar = page.get_by_test_id("import-progress-bar")
+            value = bar.get_attribute("value") if bar.count() else None
+            if value and (not seen or seen[-1] != value):
+                seen.append(value)
+            page.wait_for_timeout(300)
+        page.get_by_test_id("review-form").wait_for()
+        assert [int(v) for v in seen] == sorted(int(v) for v in seen) and len(seen) >= 2, seen
+
+        summary = page.get_by_test_id("ocr-summary").inner_text()
+        assert "4 trang, độ tin cậy trung bình" in summary
+        marks = page.locator(".nv-ocr-mark")
+        assert marks.count() >= 1
+        assert "Nhận dạng chưa chắc chắn" in marks.first.get_attribute("title")
+        assert "Lê Đình Khuê" in page.get_by_test_id("source-text").inner_text()
+
+        page.get_by_test_id("confirm-issuer").check()
+        page.get_by_test_id("confirm").click()
+        page.get_by_test_id("task-tree").wait_for()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    plan = Plan.objects.get()
+    assert plan.tasks.count() == 9
