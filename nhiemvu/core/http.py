@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -15,6 +16,7 @@ class AuthenticatedHttpRequest(HttpRequest):
     """
 
     user: User
+    htmx: HtmxDetails  # django-htmx's middleware sets it on every request
 
 
 def client_address(request: HttpRequest) -> str | None:

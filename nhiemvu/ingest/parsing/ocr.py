@@ -21,7 +21,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nhiemvu.lib.vntext import normalise
 
@@ -238,7 +238,9 @@ def _fit(image: Image) -> Image:
     if longest <= MAX_SIDE:
         return image
     ratio = MAX_SIDE / longest
-    return image.resize((round(image.size[0] * ratio), round(image.size[1] * ratio)), PILImage.LANCZOS)
+    return image.resize(
+        (round(image.size[0] * ratio), round(image.size[1] * ratio)), PILImage.Resampling.LANCZOS
+    )
 
 
 def pdf_page_image(pdf, index: int) -> Image:
@@ -284,7 +286,9 @@ def _skew(image: Image) -> float:
     dark = small.point(lambda v: 255 if v < 140 else 0)
 
     def sharpness(angle: float) -> float:
-        turned = np.asarray(dark.rotate(angle, resample=PILImage.NEAREST, fillcolor=0), dtype=np.float32)
+        turned = np.asarray(
+            dark.rotate(angle, resample=PILImage.Resampling.NEAREST, fillcolor=0), dtype=np.float32
+        )
         profile = turned.sum(axis=1)
         return float(np.square(np.diff(profile)).sum())
 
@@ -297,14 +301,14 @@ def _deskewed(image: Image) -> tuple[Image, float]:
 
     skew = _skew(image)
     if abs(skew) >= 0.1:
-        image = image.rotate(skew, resample=PILImage.BICUBIC, expand=False, fillcolor=255)
+        image = image.rotate(skew, resample=PILImage.Resampling.BICUBIC, expand=False, fillcolor=255)
     return image, skew
 
 
 # -------------------------------------------------------------------------------------------- rules
 
 
-def _runs(dark, length: int, axis: int):
+def _runs(dark: Any, length: int, axis: int) -> Any:
     """Mask of the dark pixels lying on a straight run of at least ``length`` along ``axis``."""
     import numpy as np
 
@@ -316,7 +320,7 @@ def _runs(dark, length: int, axis: int):
     )
     full = (csum[..., length:] - csum[..., :-length]) == length  # window starting at i is all dark
     starts = np.concatenate([full, np.zeros((*moved.shape[:-1], length - 1), bool)], axis=-1)
-    cover = np.cumsum(starts, axis=-1, dtype=count)
+    cover: Any = np.cumsum(starts, axis=-1, dtype=count)
     cover[..., length:] -= cover[..., :-length].copy()
     return np.moveaxis(cover > 0, -1, axis)
 

@@ -792,7 +792,7 @@ def _picture_share(layout) -> float:
     return largest / max(layout.width * layout.height, 1.0)
 
 
-def _text_page_items(page) -> list[PdfLine | PdfTable]:
+def _text_page_items(page) -> list[PdfLine | PdfTable] | None:
     """A PDF page's lines and tables from its text layer; None when the layer is empty or garbage
     (a scan, a legacy font) and the page must be read from its picture."""
     layout = page.layout

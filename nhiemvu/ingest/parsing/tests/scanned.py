@@ -120,7 +120,7 @@ def degrade(page, rng: random.Random, *, photo: bool = False):
     from PIL import Image, ImageFilter
 
     angle = rng.uniform(1.0, 3.0) * rng.choice((-1, 1))
-    page = page.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    page = page.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     if photo:
         width, height = page.size
         pad = int(width * 0.04)
@@ -133,7 +133,9 @@ def degrade(page, rng: random.Random, *, photo: bool = False):
         source = [(-shift, 0), (width + shift, 0), (width, height), (0, height)]
         target = [(0, 0), (width, 0), (width, height), (0, height)]
         coefficients = _perspective(target, source)
-        page = desk.transform(desk.size, Image.PERSPECTIVE, coefficients, Image.BICUBIC, fillcolor=120)
+        page = desk.transform(
+            desk.size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC, fillcolor=120
+        )
         light = np.linspace(0.82, 1.0, page.size[0], dtype=np.float32)[None, :]
         page = Image.fromarray(np.clip(np.asarray(page, np.float32) * light, 0, 255).astype(np.uint8))
         page = page.filter(ImageFilter.GaussianBlur(0.8))
@@ -184,7 +186,7 @@ def workbook_of(document: Path) -> bytes:
 
     source = docx.Document(str(document))
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     row = 1
     for element in source.element.body.iterchildren():
         if element.tag == qn("w:p"):

@@ -111,7 +111,7 @@ def test_an_assignment_annex_sheet_with_group_rows_and_two_sheets():
     import openpyxl
 
     book = openpyxl.Workbook()
-    first = book.active
+    first = book.worksheets[0]
     first.append(["KẾ HOẠCH"])
     first.append(["Thực hiện nhiệm vụ trọng tâm năm 2024 của Sở Xây dựng"])
     first.append([])
