@@ -1,14 +1,15 @@
 """Benchmark reading a scan: seconds per page and peak memory for a 10-page scanned plan.
 
-    .venv/bin/python bench/ocr.py [--repeat N] [--pages 10]
+    .venv/bin/python bench/ocr.py [--repeat N] [--pages 10] [--threads 1 2]
 
 The scan is made as the tests make theirs (nhiemvu/ingest/parsing/tests/scanned.py): dev corpus
 plans printed, rendered at 300 dpi, tilted 1–3°, speckled, JPEG-compressed, one page photographed
-at an angle, put together into a PDF without a text layer. Each repeat reads it the way the
-background job does: a child process (`parsing.bounded`) that renders each page with pdfium,
-straightens it, finds its table rules and runs Tesseract on it. Reported: the median seconds per
-page; the child's peak resident memory (Python, pdfium, NumPy) and the largest Tesseract process's,
-read from the kernel (ru_maxrss); and the share of CPU time Tesseract took.
+at an angle, put together into a PDF without a text layer. Each repeat reads it in a fresh process
+as the background job does: pdfium renders each page, it is straightened, its table rules found,
+Tesseract reads it; ``--threads`` pages at once (the default Scans.threads is the cores, at most
+two). Reported per setting: the median seconds per page, the reader's peak resident memory
+(VmHWM: Python, pdfium, NumPy, the pages in flight) and the share of CPU time Tesseract took; then
+one Tesseract process's peak on one page (GNU time).
 """
 
 from __future__ import annotations
@@ -38,15 +39,16 @@ import json, resource, sys, time
 from nhiemvu.ingest.parsing import Scans, extract_bytes
 data = open(sys.argv[1], "rb").read()
 start = time.perf_counter()
-scans = Scans(max_pages=100)
+scans = Scans(max_pages=100, threads=int(sys.argv[2]))
 plan = extract_bytes(data, "scan.pdf", scans=scans)
 seconds = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF)
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({
     "seconds": seconds, "pages": len(scans.pages), "tasks": len(plan["tasks"]),
     "confidence": [p["confidence"] for p in scans.pages],
-    "self_rss_mb": own.ru_maxrss / 1024, "child_rss_mb": children.ru_maxrss / 1024,
+    "self_rss_mb": hwm / 1024, "child_rss_mb": children.ru_maxrss / 1024,
     "self_cpu": own.ru_utime + own.ru_stime, "child_cpu": children.ru_utime + children.ru_stime,
 }))
 """
@@ -74,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="pages recognised at once")
     args = parser.parse_args()
     print(f"making a {args.pages}-page scan from the dev corpus…", flush=True)
     scan = ten_page_scan(args.pages)
@@ -81,31 +84,57 @@ def main() -> None:
         handle.write(scan)
         path = handle.name
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    runs = []
+    print(f"scan: {args.pages} pages, {len(scan) / 1e6:.1f} MB; cores: {os.cpu_count()}")
     try:
-        for repeat in range(args.repeat):
-            done = subprocess.run(
-                [sys.executable, "-c", CHILD, path], capture_output=True, text=True, env=env, check=True
-            )
-            run = json.loads(done.stdout)
-            runs.append(run)
+        for threads in args.threads:
+            runs = []
+            for repeat in range(args.repeat):
+                done = subprocess.run(
+                    [sys.executable, "-c", CHILD, path, str(threads)],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    check=True,
+                )
+                run = json.loads(done.stdout)
+                runs.append(run)
+                print(
+                    f"  {threads} at once, run {repeat + 1}: {run['seconds']:.1f} s for {run['pages']} pages "
+                    f"({run['seconds'] / run['pages']:.2f} s/page), {run['tasks']} tasks, "
+                    f"confidence {min(run['confidence']):.0f}–{max(run['confidence']):.0f}",
+                    flush=True,
+                )
+            per_page = statistics.median(r["seconds"] / r["pages"] for r in runs)
+            share = statistics.median(r["child_cpu"] / (r["child_cpu"] + r["self_cpu"]) for r in runs)
             print(
-                f"  run {repeat + 1}: {run['seconds']:.1f} s for {run['pages']} pages "
-                f"({run['seconds'] / run['pages']:.2f} s/page), {run['tasks']} tasks, "
-                f"confidence {min(run['confidence']):.0f}–{max(run['confidence']):.0f}",
-                flush=True,
+                f"{threads} page(s) at once: median {per_page:.2f} s per page ({per_page * args.pages:.1f} s for "
+                f"the scan); reader peak {max(r['self_rss_mb'] for r in runs):.0f} MB; CPU in Tesseract {share:.0%}"
             )
+        print(f"one Tesseract process on a 300 dpi page: peak {tesseract_peak_mb(scan):.0f} MB")
     finally:
         os.unlink(path)
-    per_page = statistics.median(r["seconds"] / r["pages"] for r in runs)
-    tesseract_share = statistics.median(r["child_cpu"] / (r["child_cpu"] + r["self_cpu"]) for r in runs)
-    print(f"scan: {args.pages} pages, {len(scan) / 1e6:.1f} MB; cores: {os.cpu_count()}")
-    print(f"median: {per_page:.2f} s per page, {per_page * runs[0]['pages']:.1f} s for the scan")
-    print(
-        f"peak memory: reader process {max(r['self_rss_mb'] for r in runs):.0f} MB, "
-        f"largest Tesseract process {max(r['child_rss_mb'] for r in runs):.0f} MB"
-    )
-    print(f"CPU in Tesseract: {tesseract_share:.0%} (the rest: rendering, straightening, rules, parsing)")
+
+
+def tesseract_peak_mb(scan: bytes) -> float:
+    """The peak memory of Tesseract reading the scan's first page, from GNU time."""
+    import re
+
+    import pypdfium2
+
+    from nhiemvu.ingest.parsing import ocr
+
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "page.pgm"
+        ocr.pdf_page_image(pypdfium2.PdfDocument(scan), 0).save(page, "PPM")
+        done = subprocess.run(
+            ["/usr/bin/time", "-v", "tesseract", str(page), "stdout", "-l", "vie", "tsv"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            check=True,
+        )
+    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    return int(found.group(1)) / 1024 if found else float("nan")
 
 
 if __name__ == "__main__":

@@ -333,6 +333,9 @@ EXTRACT_MEMORY_MB = env_int("EXTRACT_MEMORY_MB", 1024)
 # clear message), each within OCR_PAGE_SECONDS on top of EXTRACT_SECONDS for the whole job.
 OCR_MAX_PAGES = env_int("OCR_MAX_PAGES", 60)
 OCR_PAGE_SECONDS = env_int("OCR_PAGE_SECONDS", 60)
+# A background read's memory: two pages are recognised at once (bench/ocr.py: 518 MB resident at
+# the peak, 261 MB one at a time), and thread arenas reserve more address space than they use.
+OCR_MEMORY_MB = env_int("OCR_MEMORY_MB", 2048)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

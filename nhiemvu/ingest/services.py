@@ -196,7 +196,7 @@ def import_session_read(*, session_id: int) -> ImportStatus | None:
             session.file_name,
             max_bytes=settings.MAX_UPLOAD_BYTES,
             seconds=_job_seconds(),
-            memory_mb=settings.EXTRACT_MEMORY_MB,
+            memory_mb=max(settings.EXTRACT_MEMORY_MB, settings.OCR_MEMORY_MB),
             max_pages=settings.OCR_MAX_PAGES,
             progress=progress,
         )

@@ -71,6 +71,8 @@ class Scans:
     "not here" (the web's quick path hands such a file to a background job)."""
 
     max_pages: int = 100
+    # Pages recognised at once (each a Tesseract process): the machine's cores, at most two.
+    threads: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     # Called after each page with (pages done, pages in all): the job's progress bar.
     progress: Callable[[int, int], None] | None = None
     # Filled while reading: one report per recognised page (OcrPage.report()).

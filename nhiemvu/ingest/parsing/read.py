@@ -12,6 +12,8 @@ import io
 import re
 import zipfile
 from bisect import bisect_left
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -805,11 +807,55 @@ def _text_page_items(page) -> list[PdfLine | PdfTable] | None:
     return [*_pdf_lines(chars, layout.height), *tables]
 
 
-def _scanned_page_items(image, number: int, scans: ocr.Scans) -> list[PdfLine | PdfTable]:
-    """A page picture's lines and tables, recognised; its report goes to ``scans.pages``."""
-    page = ocr.ocr_page(image, number)
-    scans.pages.append(page.report())
-    return [*page.lines, *(PdfTable(top, rows, edges) for top, rows, edges in page.tables)]
+class _Pages:
+    """A document's pages in order as they are read, the scanned ones recognised ``scans.threads``
+    at a time: Tesseract is a process of its own and NumPy and Pillow let go of the interpreter,
+    so two pages on two cores take about the time of one. Progress is reported in page order."""
+
+    def __init__(self, scans: ocr.Scans | None, total: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.scans, self.total, self.done = scans, total, 0
+        self.items: list[PdfLine | PdfTable] = []
+        self.pending: deque = deque()  # a page's items, an OcrPage, or a Future of one
+        threads = scans.threads if scans is not None else 1
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="ocr") if threads > 1 else None
+        self.in_flight = max(threads, 1)
+
+    def __enter__(self) -> _Pages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def text(self, page_items: list[PdfLine | PdfTable]) -> None:
+        self.pending.append(page_items)
+        self._settle(self.in_flight)
+
+    def picture(self, image, number: int) -> None:
+        self.pending.append(
+            self.pool.submit(ocr.ocr_page, image, number) if self.pool else ocr.ocr_page(image, number)
+        )
+        self._settle(self.in_flight)
+
+    def finish(self) -> list[PdfLine | PdfTable]:
+        self._settle(0)
+        return self.items
+
+    def _settle(self, keep: int) -> None:
+        while len(self.pending) > keep:
+            page = self.pending.popleft()
+            if isinstance(page, Future):
+                page = page.result()  # a page's ExtractionError is raised here, in order
+            if isinstance(page, ocr.OcrPage):
+                assert self.scans is not None
+                self.scans.pages.append(page.report())
+                page = [*page.lines, *(PdfTable(top, rows, edges) for top, rows, edges in page.tables)]
+            _add_page(self.items, page)
+            self.done += 1
+            if self.scans is not None and self.scans.progress is not None:
+                self.scans.progress(self.done, self.total)
 
 
 def _needs_scans(scans: ocr.Scans | None, pages: int) -> ocr.Scans:
@@ -859,24 +905,22 @@ def _pdf_blocks(data: bytes, scans: ocr.Scans | None) -> list[Block]:
         raise _fail(
             "unsupported_type", "Máy chủ thiếu thư viện đọc PDF", "The PDF reader is not installed"
         ) from e
-    items: list[PdfLine | PdfTable] = []
     pictures = None  # the pypdfium2 document, opened at the first page that needs recognition
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            count = len(pdf.pages)
+        with pdfplumber.open(io.BytesIO(data)) as pdf, _Pages(scans, len(pdf.pages)) as pages:
             for index, page in enumerate(pdf.pages):
                 page_items = _text_page_items(page)
                 page.close()  # drops the page's cached layout and objects: pages are read one by one
-                if page_items is None:
-                    scans = _needs_scans(scans, count)
-                    if pictures is None:
-                        import pypdfium2
+                if page_items is not None:
+                    pages.text(page_items)
+                    continue
+                scans = pages.scans = _needs_scans(scans, len(pdf.pages))
+                if pictures is None:
+                    import pypdfium2
 
-                        pictures = pypdfium2.PdfDocument(data)
-                    page_items = _scanned_page_items(ocr.pdf_page_image(pictures, index), index + 1, scans)
-                _add_page(items, page_items)
-                if scans is not None and scans.progress is not None:
-                    scans.progress(index + 1, count)
+                    pictures = pypdfium2.PdfDocument(data)
+                pages.picture(ocr.pdf_page_image(pictures, index), index + 1)  # pdfium in this thread only
+            items = pages.finish()
     except (ExtractionError, MemoryError):
         raise
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError, TypeError...
@@ -898,13 +942,11 @@ def _pdf_blocks(data: bytes, scans: ocr.Scans | None) -> list[Block]:
 def _image_blocks(data: bytes, scans: ocr.Scans | None) -> list[Block]:
     """A photographed or scanned page (.jpg, .png, a multi-page .tif), recognised page by page."""
     scans = _needs_scans(scans, 0)
-    items: list[PdfLine | PdfTable] = []
-    pages = list(ocr.image_pages(data, max_pages=scans.max_pages))
-    for number, image in enumerate(pages, start=1):
-        _add_page(items, _scanned_page_items(image, number, scans))
-        if scans.progress is not None:
-            scans.progress(number, len(pages))
-    return _page_blocks(items)
+    pictures = list(ocr.image_pages(data, max_pages=scans.max_pages))
+    with _Pages(scans, len(pictures)) as pages:
+        for number, image in enumerate(pictures, start=1):
+            pages.picture(image, number)
+        return _page_blocks(pages.finish())
 
 
 def _page_blocks(items: list[PdfLine | PdfTable]) -> list[Block]:
