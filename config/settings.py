@@ -210,6 +210,8 @@ HUEY = {
 # An import still "being read" with no progress for this long is shown as stalled (the worker
 # stopped, or none runs), with a button to try again.
 JOB_STALL_SECONDS = env_int("JOB_STALL_SECONDS", 180)
+# A report the worker built (a PDF, a provincial report) can be downloaded for this many days.
+REPORT_JOB_DAYS = env_int("REPORT_JOB_DAYS", 7)
 
 # Per-process memory by default; several app servers share one Redis (CACHE_URL=redis://host:6379/1)
 # so that a costly dashboard is built once for all of them, not once per worker.

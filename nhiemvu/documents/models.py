@@ -57,7 +57,7 @@ class JobStatus(models.TextChoices):
 class ReportJob(TimeStampedModel):
     """A report built by the background worker (a PDF through LibreOffice, a province-sized
     export): who asked, for what, and the file once it is ready. The file is kept in the database
-    as a template is, so any app server can hand it over; `nhiemvu expire-imports` drops old ones."""
+    as a template is, so any app server can hand it over; the worker drops it after REPORT_JOB_DAYS."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("Người yêu cầu"), on_delete=models.CASCADE, related_name="+"

@@ -187,3 +187,15 @@ def report_job_run(*, job_id: int) -> JobStatus | None:
     job.status = JobStatus.FAILED
     job.save(update_fields=["failure", "status", "updated_at"])
     return JobStatus.FAILED
+
+
+def report_jobs_expire(*, now: Any = None) -> int:
+    """Drop the reports the worker built more than REPORT_JOB_DAYS ago (they can be built again)."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.REPORT_JOB_DAYS)
+    deleted, _ = ReportJob.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

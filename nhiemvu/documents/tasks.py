@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import task
+from huey import crontab
+from huey.contrib.djhuey import periodic_task, task
 
 from nhiemvu.core.jobs import fresh_connections
 
-from .services import report_job_run
+from .services import report_job_run, report_jobs_expire
 
 
 @task(retries=0)
@@ -14,3 +15,10 @@ from .services import report_job_run
 def build_report_job(job_id: int) -> None:
     """Build a PDF or a provincial report and keep it for its requester to download."""
     report_job_run(job_id=job_id)
+
+
+@periodic_task(crontab(hour=2, minute=30))
+@fresh_connections
+def expire_report_jobs() -> None:
+    """Every night: built reports are kept REPORT_JOB_DAYS for download, then dropped."""
+    report_jobs_expire()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -102,7 +103,17 @@ def report_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A report the worker is building: htmx asks every second until the download is ready."""
     job = get_object_or_404(ReportJob.objects.defer("content"), pk=pk, requested_by=request.user)
     english = (translation.get_language() or "").startswith("en")
-    context = {"job": job, "failure": job.failure.get("en" if english else "vi", "") if job.failure else ""}
+    wanted = job.request
+    back = (
+        reverse("reporting:submissions", args=[wanted["period"]])
+        if "period" in wanted
+        else f"{reverse('documents:provincial-report')}?period={wanted.get('province', '')}"
+    )
+    context = {
+        "job": job,
+        "back": back,
+        "failure": job.failure.get("en" if english else "vi", "") if job.failure else "",
+    }
     template = "documents/_report_job.html" if request.htmx else "documents/report_job.html"
     return render(request, template, context)
 

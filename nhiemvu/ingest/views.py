@@ -173,6 +173,11 @@ def _render_review(
     official_rows = [
         {"form": f, "matched": forms.official_matched.get(f["name"].value())} for f in forms.official_matches
     ]
+    source_html = highlight_excerpts(
+        _source_text(session),
+        [f.get("excerpt") or "" for f in findings],
+        doubtful=ocr_doubtful_words(session),
+    )
     context = {
         "session": session,
         "forms": forms,
@@ -185,12 +190,8 @@ def _render_review(
         "existing": existing,
         "existing_visible": existing is not None
         and plans_visible_to(request.user).filter(pk=existing.pk).exists(),
-        "source_html": highlight_excerpts(
-            _source_text(session),
-            [f.get("excerpt") or "" for f in findings],
-            doubtful=ocr_doubtful_words(session),
-        ),
-        "ocr": ocr_summary(session.ocr_pages),
+        "source_html": source_html,
+        "ocr": ocr_summary(session.ocr_pages, marked=source_html.count('class="nv-ocr-mark"')),
         "error": error,
         "issuer_warnings": issuer_warnings(plan_json, session.issuer, forms.organisations_tree),
         "issuer_unconfirmed": issuer_unconfirmed,
@@ -332,8 +333,9 @@ def ocr_doubtful_words(session: ImportSession) -> list[tuple[str, int]]:
     return [(w["text"], w["confidence"]) for page in session.ocr_pages for w in page.get("low_words") or []]
 
 
-def ocr_summary(pages: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """What the review says about a scan: pages, mean confidence, the pages to check closely."""
+def ocr_summary(pages: list[dict[str, Any]], *, marked: int) -> dict[str, Any] | None:
+    """What the review says about a scan: pages, mean confidence, how many unsure words are marked
+    in the source text, the pages to check closely."""
     if not pages:
         return None
     from .parsing.ocr import LOW_PAGE_CONFIDENCE
@@ -342,7 +344,7 @@ def ocr_summary(pages: list[dict[str, Any]]) -> dict[str, Any] | None:
     return {
         "pages": len(pages),
         "confidence": round(sum(p["confidence"] * p["words"] for p in pages) / words),
-        "doubtful": sum(len(p.get("low_words") or []) for p in pages),
+        "doubtful": marked,
         "weak_pages": [p for p in pages if p["confidence"] < LOW_PAGE_CONFIDENCE],
     }
 

@@ -834,6 +834,8 @@ class _Pages:
         self._settle(self.in_flight)
 
     def picture(self, image, number: int) -> None:
+        if self.scans is not None and self.scans.progress is not None and self.done == 0 and not self.pending:
+            self.scans.progress(0, self.total)  # the bar shows how many pages there are at once
         self.pending.append(
             self.pool.submit(ocr.ocr_page, image, number) if self.pool else ocr.ocr_page(image, number)
         )

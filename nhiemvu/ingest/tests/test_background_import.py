@@ -176,19 +176,6 @@ def test_another_persons_upload_in_progress_is_not_found(client: Client, cast: C
     assert client.get(reverse("ingest:progress", args=[session.pk])).status_code == 404
 
 
-def test_the_worker_runs_a_reminder_round_every_five_minutes() -> None:
-    from django.utils.module_loading import autodiscover_modules
-    from huey.contrib.djhuey import HUEY
-
-    autodiscover_modules("tasks")
-    due = [task.name for task in HUEY.read_periodic(dt.datetime(2026, 3, 2, 8, 5))]
-    assert due == ["remind"]
-    assert HUEY.read_periodic(dt.datetime(2026, 3, 2, 8, 7)) == []
-    from nhiemvu.reminders.tasks import remind
-
-    remind.call_local()  # one real round, as the worker runs it
-
-
 def test_the_file_stays_out_of_the_media_store_until_confirmed(
     client: Client, cast: Cast, small_scan: bytes, media_in_tmp: Path
 ) -> None:

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             consumer_options["workers"] = options["threads"]
         config = ConsumerConfig(**consumer_options)
         config.validate()
-        config.setup_logger(logging.getLogger("huey"))
+        huey_log = logging.getLogger("huey")
+        config.setup_logger(huey_log)
+        huey_log.propagate = False  # its own handler prints it; Django's root handler would again
         self.stdout.write(
             f"Tiến trình nền: {config.workers} luồng, hàng đợi {settings.TASK_QUEUE_URL.split('://')[0]} / "
             f"worker: {config.workers} threads"
