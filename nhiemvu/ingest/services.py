@@ -162,6 +162,12 @@ def _job_seconds() -> int:
 def import_session_queue(*, user: Any, issuer: Organisation, file_name: str, data: bytes) -> ImportSession:
     """Keep a file the quick path could not read (a scan, a .doc, an .xlsx needing LibreOffice) for
     a background job; the caller enqueues ``tasks.read_import`` once this has committed."""
+    return _new_session(user, issuer, file_name, data, status=ImportStatus.PROCESSING)
+
+
+def _new_session(
+    user: Any, issuer: Organisation, file_name: str, data: bytes, **fields: Any
+) -> ImportSession:
     refuse_foreign_issuer(user, issuer)
     session = ImportSession(
         created_by=user,
@@ -169,11 +175,22 @@ def import_session_queue(*, user: Any, issuer: Organisation, file_name: str, dat
         file_name=file_name[:255],
         file_bytes=data,
         content_hash=content_hash(data),
-        status=ImportStatus.PROCESSING,
+        **fields,
     )
     session.full_clean()
     session.save()
     return session
+
+
+def _read_fields(plan_json: dict[str, Any]) -> dict[str, Any]:
+    """An extracted plan as a session's fields: the bulky source text and a scan's recognition
+    report are kept apart from the plan JSON the review edits."""
+    plan_json = dict(plan_json)
+    return {
+        "source_text": plan_json.pop("source_text", None) or "",
+        "ocr_pages": (plan_json.pop("ocr", None) or {}).get("pages") or [],
+        "plan_json": plan_json,
+    }
 
 
 def import_session_read(*, session_id: int) -> ImportStatus | None:
@@ -230,10 +247,8 @@ def _import_session_finish(
         session.failure = failure or {}
         session.save(update_fields=["status", "failure", "updated_at"])
         return ImportStatus.FAILED
-    plan_json = dict(plan_json)
-    session.source_text = plan_json.pop("source_text", None) or ""
-    session.ocr_pages = (plan_json.pop("ocr", None) or {}).get("pages") or []
-    session.plan_json = plan_json
+    for name, value in _read_fields(plan_json).items():
+        setattr(session, name, value)
     session.status = ImportStatus.PENDING
     session.progress_done = session.progress_total = max(session.progress_total, len(session.ocr_pages))
     session.full_clean()
@@ -991,21 +1006,7 @@ def import_session_stage(
     *, user: Any, issuer: Organisation, file_name: str, data: bytes, plan_json: dict[str, Any]
 ) -> ImportSession:
     """Keep an extracted plan and its file for review; the bulky source text is stored apart."""
-    refuse_foreign_issuer(user, issuer)
-    plan_json = dict(plan_json)
-    source_text = plan_json.pop("source_text", None) or ""
-    session = ImportSession(
-        created_by=user,
-        issuer=issuer,
-        file_name=file_name[:255],
-        file_bytes=data,
-        content_hash=content_hash(data),
-        plan_json=plan_json,
-        source_text=source_text,
-    )
-    session.full_clean()
-    session.save()
-    return session
+    return _new_session(user, issuer, file_name, data, **_read_fields(plan_json))
 
 
 @transaction.atomic

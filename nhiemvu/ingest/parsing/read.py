@@ -144,14 +144,7 @@ _OPENDOCUMENT = {
 def _zip_type(data: bytes, suffix: str) -> str:
     """'docx', 'xlsx', 'odt' or 'ods' for an Office Open XML or OpenDocument zip; a macro-enabled
     one (.docm, .xlsm: it carries a VBA project) is refused, whatever its name."""
-    try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
-        raise _fail(
-            "corrupt",
-            f"Tệp {suffix or 'nén'} bị hỏng (không mở được)",
-            f"The {suffix or 'zip'} file is corrupt (cannot be opened)",
-        ) from e
+    names = set(_open_zip(data, suffix or "zip").namelist())
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise _fail(
             "macro",
@@ -165,7 +158,7 @@ def _zip_type(data: bytes, suffix: str) -> str:
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "mimetype" in names:
-        kind = _OPENDOCUMENT.get(zipfile.ZipFile(io.BytesIO(data)).read("mimetype").strip())
+        kind = _OPENDOCUMENT.get(_open_zip(data, suffix or "zip").read("mimetype").strip())
         if kind:
             return kind
     if suffix in {".docx", ".xlsx", ".odt", ".ods"}:
@@ -363,16 +356,20 @@ def table_blocks(rows: list[list[str]]) -> list[Block]:
 # ----------------------------------------------------------------------------------------------- docx
 
 
-def _check_zip(data: bytes, main: str = "word/document.xml", label: str = ".docx") -> zipfile.ZipFile:
+def _open_zip(data: bytes, label: str) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
         raise _fail(
             "corrupt",
             f"Tệp {label} bị hỏng (không mở được)",
             f"The {label} file is corrupt (cannot be opened)",
         ) from e
+
+
+def _check_zip(data: bytes, main: str = "word/document.xml", label: str = ".docx") -> zipfile.ZipFile:
+    zf = _open_zip(data, label)
+    infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
     packed = sum(i.compress_size for i in infos) or 1
