@@ -127,7 +127,19 @@ def plan_import_file(
             f"The file is too large; the limit is {limit // (1024 * 1024)} MB",
         )
     data = file.read()
-    plan_json = plan_extract_upload(data, name)
+    try:
+        plan_json = plan_extract_upload(data, name)
+    except ExtractionError as exc:
+        if exc.code != "background":
+            raise
+        # A scan or a .doc is read by the background worker, which the web import follows.
+        raise ExtractionError(
+            "background",
+            "Tệp là bản scan hoặc định dạng cũ (.doc, .xls…), cần đọc ở chế độ nền: hãy nhập qua trang "
+            "Nhập kế hoạch, hoặc gửi bản .docx/.pdf có chữ.",
+            "The file is a scan or a legacy format (.doc, .xls…) that is read in the background: import it "
+            "through the web's Import page, or send a .docx or a PDF with text.",
+        ) from exc
     if not plan_json["tasks"]:
         # The web opens the review so a person can add tasks; the API has no review to open.
         raise ExtractionError(

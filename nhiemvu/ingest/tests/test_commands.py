@@ -137,3 +137,23 @@ def test_import_without_yes_asks_and_a_no_writes_nothing(
 
     assert "Nhiệm vụ" in out and "Đã hủy" in out
     assert Plan.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_reads_a_doc_itself_where_the_web_hands_it_to_the_worker(
+    cast: Cast, seed_plan_path: Path, tmp_path: Path
+) -> None:
+    """Issue 16: the console waits for LibreOffice (the web queues a job); the plan is the .txt's."""
+    from nhiemvu.ingest.parsing.tests.scanned import typed_docx
+    from nhiemvu.lib import soffice
+
+    if soffice.soffice_path() is None:
+        pytest.skip("LibreOffice is not installed")
+    docx = typed_docx(seed_plan_path.read_text(encoding="utf-8"))
+    legacy = tmp_path / "ke-hoach-2023.doc"
+    legacy.write_bytes(soffice.convert(soffice.convert(docx, ".docx", "odt"), ".odt", "doc"))
+    run("import", str(legacy), "--issuer", "Sở NN&PTNT", "--yes")
+    plan = Plan.objects.get()
+    expected = parsing.extract_file(seed_plan_path)
+    assert [t.code for t in plan.tasks.order_by("order")] == [t["code"] for t in expected["tasks"]]
+    assert Target.objects.filter(task__plan=plan).count() == sum(len(t["targets"]) for t in expected["tasks"])

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--update", action="store_true", help="cập nhật kế hoạch đã nhập từ cùng văn bản")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from nhiemvu.ingest.parsing import ExtractionError, extract_bytes, render_outline
+        from nhiemvu.ingest.parsing import ExtractionError, Scans, extract_bytes, render_outline
 
         path = Path(options["file"])
         try:
@@ -35,10 +35,13 @@ class Command(BaseCommand):
                 f"Lỗi: không đọc được tệp {path} / Error: cannot read {path}", returncode=2
             ) from exc
         try:
-            plan_json = extract_bytes(data, path.name, max_bytes=settings.MAX_UPLOAD_BYTES)
+            # The console waits for a scan's recognition or a .doc's conversion itself.
+            scans = Scans(max_pages=settings.OCR_MAX_PAGES)
+            plan_json = extract_bytes(data, path.name, max_bytes=settings.MAX_UPLOAD_BYTES, scans=scans)
         except ExtractionError as exc:
             raise CommandError(f"Lỗi: {exc.message_vi} / Error: {exc.message_en}", returncode=2) from exc
         plan_json.pop("source_text", None)
+        plan_json.pop("ocr", None)
 
         issuer = self._issuer(options.get("issuer"), (plan_json.get("document") or {}).get("issuer") or "")
         existing = plan_find_existing(plan_json, content_hash(data), issuer)
