@@ -26,6 +26,12 @@ SCORER = SHARED / "eval" / "score.py"
 DEV = SHARED / "corpus" / "dev"
 TWO_PLANS = ["quang-ninh-syt-2024.docx", "binh-dinh-sct-2025.docx"]
 
+# No database in any of these, and they cost LibreOffice and Tesseract minutes: they run once, in
+# the SQLite pass of `make test`, not again in the PostgreSQL one.
+pytestmark = pytest.mark.skipif(
+    "postgres" in os.environ.get("DATABASE_URL", ""), reason="no database here: run in the SQLite pass"
+)
+
 
 def _needs(tool_problem: str | None) -> None:
     if tool_problem is None:
@@ -300,10 +306,6 @@ def test_a_phone_photo_turned_on_its_side_is_turned_back(tmp_path):
     assert isinstance(Image.open(io.BytesIO(buffer.getvalue())).size, tuple)
 
 
-@pytest.mark.skipif(
-    "postgres" in os.environ.get("DATABASE_URL", ""),
-    reason="no database in it: run once, in the SQLite pass of `make test`",
-)
 def test_the_scanned_development_corpus_scores_at_least_090(tmp_path):
     """Each dev plan printed, rendered by pdftoppm, tilted 1–3°, speckled, JPEG-compressed (one
     page photographed at an angle), put back into a PDF without text, and read by recognition."""
