@@ -256,3 +256,15 @@ def review_form_data(html: str) -> dict[str, Any]:
     when the document names another issuer or place than the agency chosen, as the cast's
     fictional province makes every corpus plan do)."""
     return {**form_data(html), "confirm_issuer": "1"}
+
+
+def this_database_url() -> str:
+    """The DATABASE_URL of the database this test runs on (pytest-django's test database), for a
+    process the test starts (`nhiemvu worker`) to work on the same rows. Transactional tests only:
+    the rows must be committed for another process to see them."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

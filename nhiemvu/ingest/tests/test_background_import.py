@@ -183,3 +183,47 @@ def test_the_file_stays_out_of_the_media_store_until_confirmed(
     upload(client, "ke-hoach-scan.pdf", small_scan, cast.department)
     drain()
     assert not any(media_in_tmp.rglob("*.pdf"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_scale_the_queue_is_redis_an_app_server_queues_and_a_worker_process_reads(cast: Cast) -> None:
+    """TASK_QUEUE_URL=redis://…: one process queues the upload's job (an app server), another runs
+    it (`nhiemvu worker --drain` on another machine), both on the same database."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    import redis
+
+    from nhiemvu.ingest.parsing.tests.scanned import typed_docx
+    from nhiemvu.ingest.services import import_session_queue
+    from nhiemvu.lib import soffice
+    from nhiemvu.testing import this_database_url
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not answering on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    if soffice.soffice_path() is None:
+        pytest.skip("LibreOffice is not installed")
+    queue = "redis://127.0.0.1:6379/14"
+    redis.Redis.from_url(queue).flushdb()
+    legacy = soffice.convert(soffice.convert(typed_docx(PLAN_TEXT), ".docx", "odt"), ".odt", "doc")
+    session = import_session_queue(
+        user=cast.planning_finance, issuer=cast.department, file_name="ke-hoach.doc", data=legacy
+    )
+    env = {**os.environ, "DATABASE_URL": this_database_url(), "TASK_QUEUE_URL": queue}
+    nhiemvu = [sys.executable, "-m", "nhiemvu"]
+    enqueue = f"from nhiemvu.ingest.tasks import read_import; read_import({session.pk})"
+    subprocess.run([*nhiemvu, "shell", "-c", enqueue], env=env, check=True, capture_output=True)
+    assert redis.Redis.from_url(queue).dbsize() > 0  # the job is in Redis, not in a file
+    done = subprocess.run(
+        [*nhiemvu, "worker", "--drain"], env=env, check=True, capture_output=True, text=True
+    )
+    assert "1 background jobs run" in done.stdout, done.stderr[-2000:]
+    session.refresh_from_db()
+    assert session.status == ImportStatus.PENDING
+    assert [t["code"] for t in session.plan_json["tasks"]] == ["1", "2"]
