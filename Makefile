@@ -22,8 +22,11 @@ PORT ?= 8000
 demo: install
 	$(BIN)/nhiemvu demo --addrport 127.0.0.1:$(PORT)
 
-## test: lint, migrations, types, deploy checks, the dependency audit, the whole suite on SQLite then on PostgreSQL
-test: install lint typecheck check-deploy audit test-sqlite test-postgres
+## test: lint, migrations, types, deploy checks, the dependency audit, then the whole suite on SQLite
+## and on PostgreSQL side by side (each pass mostly waits on browsers, LibreOffice, Tesseract and
+## servers it starts, so two at once take little longer than one; each prints when it ends)
+test: install lint typecheck check-deploy audit
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint:
 	$(BIN)/ruff check .

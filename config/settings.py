@@ -199,7 +199,8 @@ elif TASK_QUEUE_URL.startswith("sqlite:///"):
 else:
     raise ImproperlyConfigured(f"TASK_QUEUE_URL={TASK_QUEUE_URL!r} must be a redis:// or sqlite:/// address")
 HUEY = {
-    "name": "nhiemvu",
+    # Several installs (or test runs) may share one Redis: each queue under its own name.
+    "name": env_str("TASK_QUEUE_NAME", "nhiemvu"),
     **_queue,
     # Jobs record their outcome in the database (an import's status, a report's file): no results.
     "results": False,

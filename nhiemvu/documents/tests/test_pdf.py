@@ -15,7 +15,13 @@ from nhiemvu.documents.data import ReportOptions, build_report
 from nhiemvu.documents.services import report_render
 from nhiemvu.documents.tests.conftest import REPORT_DATE
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
+# A folder per pass: `make test` runs the SQLite and PostgreSQL passes at once, and these tests
+# read back the files they write.
+ARTIFACTS = (
+    Path(__file__).resolve().parents[3]
+    / "artifacts"
+    / ("postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite")
+)
 
 
 def test_the_report_renders_to_a_pdf_a_person_can_look_at(quarter):
@@ -27,7 +33,7 @@ def test_the_report_renders_to_a_pdf_a_person_can_look_at(quarter):
     report = build_report([period], options=ReportOptions(date=REPORT_DATE))
     content = report_render(report=report, fmt="pdf").content
     assert content.startswith(b"%PDF")
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / "period-report.pdf"
     target.write_bytes(content)
     if shutil.which("pdftoppm") is None:
@@ -66,7 +72,7 @@ def test_a_units_report_and_the_provincial_report_render_to_pdf_pages(quarter, c
         if os.environ.get("CI") == "true":
             pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-writer-nogui")
         pytest.skip("LibreOffice (soffice) is not on PATH: apt-get install libreoffice-writer-nogui")
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = ProgressReport.objects.get(task__plan=quarter.plan, task__code="1", period__key="2023-06")
     unit = unit_report_render(report=report, fmt="pdf")
     assert unit.content.startswith(b"%PDF")

@@ -210,12 +210,18 @@ def test_at_scale_the_queue_is_redis_an_app_server_queues_and_a_worker_process_r
     if soffice.soffice_path() is None:
         pytest.skip("LibreOffice is not installed")
     queue = "redis://127.0.0.1:6379/14"
-    redis.Redis.from_url(queue).flushdb()
+    name = f"nhiemvu-test-{os.getpid()}"  # the SQLite and PostgreSQL passes may run at once
+    keys = redis.Redis.from_url(queue)
     legacy = soffice.convert(soffice.convert(typed_docx(PLAN_TEXT), ".docx", "odt"), ".odt", "doc")
     session = import_session_queue(
         user=cast.planning_finance, issuer=cast.department, file_name="ke-hoach.doc", data=legacy
     )
-    env = {**os.environ, "DATABASE_URL": this_database_url(), "TASK_QUEUE_URL": queue}
+    env = {
+        **os.environ,
+        "DATABASE_URL": this_database_url(),
+        "TASK_QUEUE_URL": queue,
+        "TASK_QUEUE_NAME": name,
+    }
     nhiemvu = [sys.executable, "-m", "nhiemvu"]
     enqueue = f"from nhiemvu.ingest.tasks import read_import; read_import({session.pk})"
     subprocess.run([*nhiemvu, "shell", "-c", enqueue], env=env, check=True, capture_output=True)

@@ -105,9 +105,10 @@ def page_pictures(pdf: bytes, dpi: int = 300):
     with tempfile.TemporaryDirectory(prefix="nhiemvu-scan-") as tmp:
         source = Path(tmp) / "in.pdf"
         source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), f"{tmp}/p"], check=True)
+        # Plain PGM (no -png): the pictures are read back at once, PNG compression would only cost time.
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(source), f"{tmp}/p"], check=True)
         pages = []
-        for path in sorted(Path(tmp).glob("p-*.png")):
+        for path in sorted(Path(tmp).glob("p-*.pgm")):
             with Image.open(path) as page:
                 pages.append(page.copy())
         return pages
