@@ -519,6 +519,11 @@ def _words(image: Image) -> list[_Word]:
                 (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])),
             )
         )
+    # A quarter's numeral repaired is a guess ("I1/2024" may be II or III): it is marked for a person.
+    texts = [w.text for w in words]
+    for index in _repaired_quarters(texts):
+        words[index].text = texts[index]
+        words[index].confidence = min(words[index].confidence, LOW_WORD_CONFIDENCE - 1)
     return words
 
 
@@ -616,7 +621,7 @@ def _table_rows(grid: _Grid, words: list[_Word], image: Image) -> list[list[str]
                 again, again_sure = _cell_alone(image, (left, top, right, bottom))
                 if again_sure > sure:
                     text = again
-            cells.append(_QUARTER_RE.sub(_quarter, text))
+            cells.append(text)
         if any(cells):
             rows.append(cells)
     if rows:
@@ -667,6 +672,8 @@ def _cell_alone(image: Image, box: tuple[int, int, int, int]) -> tuple[str, floa
                     text
                 )
                 confidences.append(confidence)
+        for tokens in lines.values():
+            _repaired_quarters(tokens)
         if confidences and sum(confidences) / len(confidences) > best[0]:
             best = (sum(confidences) / len(confidences), "\n".join(" ".join(ws) for ws in lines.values()))
     return best[1], best[0]
@@ -740,20 +747,33 @@ def _read_page(image: Image, number: int) -> OcrPage:
 _ROMAN_MISREAD_RE = re.compile(r"^[_\s]*([IlHh|]{1,3})[.,]\s*(\S+)")
 
 
-# "Quý III/2023" as Tesseract may read it: "Quý IH/2023", "Quý TTI/2024", "Quý I1V/2024".
-_QUARTER_RE = re.compile(r"\b(Quý|quý)\s+([IlHh|1TVv]{1,4})(?=\s*[/,.;)]|\s+(?:và|năm|-|đến))")
+# The numeral of "Quý III/2023" as Tesseract may read it: "IH/2023", "TTI/2024", "I1V/2024".
+_QUARTER_NUMERAL_RE = re.compile(r"^([IlHh|1TVv]{1,4})(?=[/,.;)]|$)")
 _QUARTERS = {"I", "II", "III", "IV"}
 
 
-def _quarter(match: re.Match) -> str:
+def _quarter_token(token: str) -> str:
+    """The word after "Quý" with its roman numeral repaired, or as it was.
+
+    >>> [_quarter_token(t) for t in ("IH/2023", "TTI/2024,", "I1V/2024", "1/2025", "II", "III/2024", "năm")]
+    ['III/2023', 'III/2024,', 'IV/2024', 'I/2025', 'II', 'III/2024', 'năm']
     """
-    >>> _QUARTER_RE.sub(_quarter, "Quý IH/2023, Quý TTI/2024, Quý I1V/2024, Quý 1/2025 và Quý II/2024")
-    'Quý III/2023, Quý III/2024, Quý IV/2024, Quý I/2025 và Quý II/2024'
-    """
-    numeral = match.group(2).replace("H", "II").replace("h", "II").replace("v", "V")
-    numeral = re.sub(r"[l|1T]", "I", numeral)
-    numeral = re.sub(r"I+V", "IV", numeral)
-    return f"{match.group(1)} {numeral}" if numeral in _QUARTERS else match.group(0)
+    match = _QUARTER_NUMERAL_RE.match(token)
+    if not match:
+        return token
+    numeral = match.group(1).replace("H", "II").replace("h", "II").replace("v", "V")
+    numeral = re.sub(r"I+V", "IV", re.sub(r"[l|1T]", "I", numeral))
+    return numeral + token[match.end() :] if numeral in _QUARTERS else token
+
+
+def _repaired_quarters(tokens: list[str]) -> list[int]:
+    """Repair in place the numeral after each "Quý"; the indexes of the tokens changed."""
+    changed = []
+    for index in range(1, len(tokens)):
+        if tokens[index - 1].lower() == "quý" and (fixed := _quarter_token(tokens[index])) != tokens[index]:
+            tokens[index] = fixed
+            changed.append(index)
+    return changed
 
 
 def _roman_fixed(line: tuple[float, float, float, str, bool]) -> tuple[float, float, float, str, bool]:
@@ -764,8 +784,6 @@ def _roman_fixed(line: tuple[float, float, float, str, bool]) -> tuple[float, fl
     ('I. MỤC ĐÍCH', 'H. Cụ thể')
     """
     x0, x1, top, text, piece = line
-    text = _QUARTER_RE.sub(_quarter, text)
-    line = (x0, x1, top, text, piece)
     match = _ROMAN_MISREAD_RE.match(text)
     if not match or not (match.group(2).isupper() and len(match.group(2)) >= 2):
         return line
