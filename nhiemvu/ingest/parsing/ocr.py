@@ -43,6 +43,9 @@ __all__ = [
 ]
 
 DPI = 300
+# Horizontal gap (points) between two words of a line that means two columns: the letterhead
+# and the "Nơi nhận | signature" block are laid out side by side (the PDF reader's rule too).
+COLUMN_GAP = 24.0
 POINTS = 72 / DPI  # one pixel at DPI, in points
 # Words below this confidence (0–100, Tesseract's own scale) are marked for a person to check;
 # a page whose mean is below LOW_PAGE_CONFIDENCE is named on the review screen.
@@ -327,14 +330,13 @@ def _runs(dark: Any, length: int, axis: int) -> Any:
     return np.moveaxis(cover > 0, -1, axis)
 
 
-def _lines_of(mask, axis: int, min_share: float) -> list[tuple[int, int, int]]:
+def _lines_of(mask, axis: int) -> list[tuple[int, int, int]]:
     """(position, start, end) of each rule in ``mask``: neighbouring rows (axis 0) or columns
-    (axis 1) that are covered on at least ``min_share`` of some stretch, merged into one."""
+    (axis 1) with at least _RULE_PIXELS pixels on a rule run, merged into one."""
     import numpy as np
 
     counts = mask.sum(axis=1 - axis)
-    span = mask.shape[1 - axis]
-    hits = np.flatnonzero(counts >= max(30, min_share * span))
+    hits = np.flatnonzero(counts >= _RULE_PIXELS)
     rules: list[tuple[int, int, int]] = []
     group: list[int] = []
     for index in [*hits.tolist(), 1 << 30]:
@@ -349,6 +351,8 @@ def _lines_of(mask, axis: int, min_share: float) -> list[tuple[int, int, int]]:
 
 # A rule is a straight run of at least this many dark pixels (a fifth of an inch at 300 dpi).
 RULE_RUN = 60
+# A row or column with fewer rule pixels than this holds no rule.
+_RULE_PIXELS = 30
 
 
 @dataclass(slots=True)
@@ -387,7 +391,7 @@ def _rules(image: Image):
     dark = np.asarray(image) < 170
     across = _runs(_thin(dark, 0), RULE_RUN, axis=1)
     down = _runs(_thin(dark, 1), RULE_RUN, axis=0)
-    return _lines_of(across, 0, 0.0), _lines_of(down, 1, 0.0), across | down
+    return _lines_of(across, 0), _lines_of(down, 1), across | down
 
 
 def _wiped(image: Image, mask) -> Image:
@@ -557,10 +561,6 @@ _SURE_MARK = 60
 _SURE_LETTER = 30
 
 
-# Words whose gap is wider than this (points) stand in two columns (as read.COLUMN_GAP).
-_COLUMN_GAP = 24.0
-
-
 def _text_lines(words: list[_Word]) -> list[tuple[float, float, float, str, bool]]:
     """Tesseract's lines as (x0, x1, top, text, is_column_piece) in points, split where a gap as
     wide as a column's stands between two words (the letterhead's two columns)."""
@@ -574,7 +574,7 @@ def _text_lines(words: list[_Word]) -> list[tuple[float, float, float, str, bool
         for word in line[1:]:
             # "Số:      /KH-SGDĐT": a number left blank is a gap, not a second column.
             blank_number = word.text.startswith("/") and pieces[-1][-1].text.endswith(":")
-            if (word.left - pieces[-1][-1].right) * POINTS > _COLUMN_GAP and not blank_number:
+            if (word.left - pieces[-1][-1].right) * POINTS > COLUMN_GAP and not blank_number:
                 pieces.append([word])
             else:
                 pieces[-1].append(word)

@@ -536,9 +536,7 @@ def sheet_blocks(data: bytes) -> list[Block]:
 
 # ------------------------------------------------------------------------------------------------ pdf
 
-# Horizontal gap (points) between two words of a line that means two columns: the letterhead
-# and the "Nơi nhận | signature" block are laid out side by side.
-COLUMN_GAP = 24.0
+COLUMN_GAP = ocr.COLUMN_GAP
 # A rule is a path no thicker than this. Only pages that draw rules at two heights or more and
 # two x positions or more go through pdfplumber's table finder; text pages (the underline under
 # the national motto is one rule) keep the fast path.
