@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from nhiemvu.testing import PASSWORD, browser_login, build_cast, make_plan
 
@@ -14,12 +15,13 @@ def test_a_deputy_logs_in_reads_a_plan_and_follows_a_unit(page) -> None:
     plan = make_plan(cast, tasks=3, targets_per_task=2)
     browser_login(page, "phogiamdoc", PASSWORD)
     page.get_by_role("link", name=plan.title).click()
-    assert page.get_by_test_id("task").count() == 3
+    page.wait_for_url(f"**/plans/{plan.pk}/")
+    expect(page.get_by_test_id("task")).to_have_count(3)
     assert page.get_by_test_id("target").count() == 6
     assert page.get_by_test_id("task-tree").get_by_text("1.000 ha").count() == 3
     page.locator("#task-1").get_by_role("link", name="Chi cục Kiểm lâm").click()
-    assert page.get_by_role("heading", name="Chi cục Kiểm lâm").is_visible()
-    assert page.get_by_test_id("organisation-tasks").locator("tbody tr").count() == 2
+    expect(page.get_by_role("heading", name="Chi cục Kiểm lâm")).to_be_visible()
+    expect(page.get_by_test_id("organisation-tasks").locator("tbody tr")).to_have_count(2)
 
 
 def test_a_wrong_password_gets_a_vietnamese_message(page) -> None:
