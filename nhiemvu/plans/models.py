@@ -102,6 +102,14 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Đã kết thúc")
 
 
+class PlanKind(models.TextChoices):
+    """What a plan row stands for: an annual key-task plan, or one directive or meeting conclusion
+    whose tasks are tracked like a plan's (same periods, reports, reminders and dashboards)."""
+
+    PLAN = "plan", _("Kế hoạch")
+    DIRECTIVE = "directive", _("Văn bản chỉ đạo, kết luận")
+
+
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Hằng tháng")
     QUARTERLY = "quarterly", _("Hằng quý")
@@ -121,6 +129,7 @@ class Plan(TimeStampedModel):
         related_name="plan",
     )
     title = models.TextField(_("Tên kế hoạch"))
+    kind = models.CharField(_("Loại"), max_length=16, choices=PlanKind.choices, default=PlanKind.PLAN)
     year = models.PositiveSmallIntegerField(_("Năm"))
     starts_on = models.DateField(_("Từ ngày"))
     ends_on = models.DateField(_("Đến ngày"))
@@ -155,7 +164,13 @@ class Plan(TimeStampedModel):
         verbose_name = _("kế hoạch")
         verbose_name_plural = _("kế hoạch")
         ordering = ["-year", "title"]
+        indexes = [models.Index(fields=["kind", "year"], name="plan_kind_year_idx")]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PlanKind.values),
+                name="plan_kind_known",
+                violation_error_message=_("Loại kế hoạch không hợp lệ."),
+            ),
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100),
                 name="plan_year_plausible",

@@ -9,10 +9,16 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from nhiemvu.organisations.models import Organisation
-from nhiemvu.organisations.selectors import AccessScope, User, access_scope
+from nhiemvu.organisations.models import Official, Organisation, OrganisationKind, Role
+from nhiemvu.organisations.selectors import (
+    AccessScope,
+    User,
+    access_scope,
+    organisation_descendant_ids,
+    organisation_parent_map,
+)
 
-from .models import Finding, Plan, PlanTarget, Task
+from .models import Finding, Plan, PlanKind, PlanTarget, Task
 
 
 def _task_filter(scope: AccessScope) -> Q:
@@ -138,4 +144,90 @@ def organisation_tasks(user: User, organisation: Organisation) -> QuerySet[Task]
         .filter(pk__in=carried)
         .filter(pk__in=tasks_visible_to(user).values("pk"))
         .order_by("-plan__year", "plan_id", "order")
+    )
+
+
+# --- directives and meeting conclusions (plans of kind DIRECTIVE) --------------------------------
+
+# The bodies that receive a directive's tasks: the agencies whose plans a department's staff run.
+AGENCY_KINDS = (OrganisationKind.DEPARTMENT, OrganisationKind.PROVINCE_COMMITTEE, OrganisationKind.DISTRICT)
+
+
+def directive_agencies(user: User, scope: AccessScope | None = None) -> QuerySet[Organisation]:
+    """Agencies the user records directives for: where they are planning-finance or director.
+
+    Planning-finance reviews the department's reports, so it runs its directives as it runs its
+    plans; the director assigns them. A provincial reviewer only reads. The scope does not keep
+    which bodies a user directs, so a director who is also a provincial reviewer would reach the
+    province's agencies: an overlap no real cast has (as in `reporting.access.may_answer_obstacle`).
+    """
+    scope = access_scope(user) if scope is None else scope
+    if scope.superuser:
+        return Organisation.objects.filter(kind__in=AGENCY_KINDS).order_by("name")
+    ids = set(scope.review_orgs)
+    if Role.DIRECTOR in scope.roles:
+        ids |= scope.department_orgs
+    return Organisation.objects.filter(pk__in=ids, kind__in=AGENCY_KINDS).order_by("name")
+
+
+def directive_unit_ids(agency_ids: list[int]) -> set[int]:
+    """The bodies a directive of these agencies may name as lead or supporting units: their subtrees."""
+    parents = organisation_parent_map()
+    found: set[int] = set()
+    for agency_id in agency_ids:
+        found |= organisation_descendant_ids(agency_id, parents)
+    return found
+
+
+def directive_units(agency_ids: list[int]) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=directive_unit_ids(agency_ids)).order_by("name")
+
+
+def directive_leaders(agency_ids: list[int]) -> QuerySet[Official]:
+    return (
+        Official.objects.filter(organisation_id__in=directive_unit_ids(agency_ids))
+        .select_related("organisation")
+        .order_by("full_name")
+    )
+
+
+def directive_document_issuers(agency_ids: list[int]) -> QuerySet[Organisation]:
+    """Who may have issued a directive to these agencies: the agencies and every body above them."""
+    parents = organisation_parent_map()
+    found: set[int] = set()
+    for agency_id in agency_ids:
+        current: int | None = agency_id
+        while current is not None and current not in found:
+            found.add(current)
+            current = parents.get(current)
+    return Organisation.objects.filter(pk__in=found).order_by("parent_id", "name")
+
+
+def directive_tasks(user: User, year: int, scope: AccessScope | None = None) -> QuerySet[Task]:
+    """The directive tasks of a year the user may see, by document date then order in the document.
+
+    Ready for `tasks_progress` (targets and milestones prefetched) and for a list that names the
+    document, its issuer and the lead unit without a query per row.
+    """
+    return (
+        tasks_visible_to(user, scope)
+        .filter(plan__kind=PlanKind.DIRECTIVE, plan__year=year)
+        .select_related("plan__source_document__issuer", "plan__issuer", "lead_unit", "leader")
+        .prefetch_related(
+            "targets", "milestones", Prefetch("support_units", queryset=Organisation.objects.order_by("name"))
+        )
+        .order_by("-plan__source_document__issued_on", "plan_id", "order", "pk")
+    )
+
+
+def directive_years(user: User, scope: AccessScope | None = None) -> list[int]:
+    """The years in which the user sees at least one directive, latest first."""
+    return sorted(
+        set(
+            plans_visible_to(user, scope)
+            .filter(kind=PlanKind.DIRECTIVE)
+            .values_list("year", flat=True)
+            .distinct()
+        ),
+        reverse=True,
     )
