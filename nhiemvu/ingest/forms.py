@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from nhiemvu.core.forms import DayFirstDateField, LocalizedDecimalField
 from nhiemvu.lib.plan_json import SCHEMA, ValidationError, plan_json_check
 from nhiemvu.organisations.models import Official, Organisation
-from nhiemvu.plans.models import Change, Comparator, DocumentKind, Frequency, Recurrence
+from nhiemvu.plans.models import Change, Comparator, DocumentKind, Frequency, PlanKind, Recurrence
 
 from .matching import OfficialMatcher, OrganisationMatcher, guess_kind, looks_outside
 from .services import EXTERNAL, NEW, schema_refusal
@@ -44,10 +44,23 @@ class UploadForm(forms.Form):
         ),
     )
     issuer = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Cơ quan ban hành"))
+    plan_kind = forms.ChoiceField(
+        label=_("Loại văn bản"),
+        choices=PlanKind.choices,
+        initial=PlanKind.PLAN,
+        required=False,  # left out (a script, an older page): a plan, as before the choice existed
+        widget=forms.RadioSelect(attrs={"data-testid": "upload-plan-kind"}),
+        help_text=_(
+            "Văn bản chỉ đạo, kết luận: nhiệm vụ được liệt kê riêng ở trang «Nhiệm vụ từ văn bản chỉ đạo»."
+        ),
+    )
 
     def __init__(self, *args: Any, issuers: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuers  # type: ignore[attr-defined]  # a ModelChoiceField, declared above
+
+    def clean_plan_kind(self) -> str:
+        return str(self.cleaned_data.get("plan_kind") or PlanKind.PLAN)
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

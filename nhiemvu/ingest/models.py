@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.core.models import TimeStampedModel
 from nhiemvu.organisations.models import Organisation
-from nhiemvu.plans.models import Plan
+from nhiemvu.plans.models import Plan, PlanKind
 
 
 class ImportStatus(models.TextChoices):
@@ -39,6 +39,10 @@ class ImportSession(TimeStampedModel):
         Organisation, verbose_name=_("Cơ quan ban hành"), on_delete=models.CASCADE, related_name="+"
     )
     file_name = models.CharField(_("Tên tệp"), max_length=255)
+    # Chosen on upload: a directive or meeting conclusion becomes a plan of that kind on commit.
+    plan_kind = models.CharField(
+        _("Loại văn bản"), max_length=16, choices=PlanKind.choices, default=PlanKind.PLAN
+    )
     file_bytes = models.BinaryField(_("Nội dung tệp"), editable=False)
     content_hash = models.CharField(_("Mã băm nội dung (SHA-256)"), max_length=64, db_index=True)
     plan_json = models.JSONField(_("Kế hoạch trích xuất"), default=dict, blank=True)

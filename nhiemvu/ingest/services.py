@@ -37,6 +37,7 @@ from nhiemvu.plans.models import (
     Frequency,
     Milestone,
     Plan,
+    PlanKind,
     PlanStatus,
     PlanTarget,
     Recurrence,
@@ -159,10 +160,17 @@ def _job_seconds() -> int:
 
 
 @transaction.atomic
-def import_session_queue(*, user: Any, issuer: Organisation, file_name: str, data: bytes) -> ImportSession:
+def import_session_queue(
+    *,
+    user: Any,
+    issuer: Organisation,
+    file_name: str,
+    data: bytes,
+    plan_kind: str = PlanKind.PLAN,
+) -> ImportSession:
     """Keep a file the quick path could not read (a scan, a .doc, an .xlsx needing LibreOffice) for
     a background job; the caller enqueues ``tasks.read_import`` once this has committed."""
-    return _new_session(user, issuer, file_name, data, status=ImportStatus.PROCESSING)
+    return _new_session(user, issuer, file_name, data, status=ImportStatus.PROCESSING, plan_kind=plan_kind)
 
 
 def _new_session(
@@ -832,6 +840,7 @@ def plan_import_commit(
     source_bytes: bytes | None = None,
     update_plan: Plan | None = None,
     decisions: dict[str, Any] | None = None,
+    kind: str = PlanKind.PLAN,
 ) -> Plan:
     """Create (or, with `update_plan`, replace the content of) a plan from a plan JSON, all or nothing.
 
@@ -879,6 +888,7 @@ def plan_import_commit(
         status=PlanStatus.DRAFT, created_by=user if getattr(user, "pk", None) else None
     )
     plan.source_document = doc
+    plan.kind = kind
     plan.title = data.title
     plan.year = data.year
     plan.starts_on = dt.date(data.year, 1, 1)
@@ -1003,10 +1013,19 @@ def _fill_milestone(row: Milestone, item: _Milestone, order: int) -> Milestone:
 
 @transaction.atomic
 def import_session_stage(
-    *, user: Any, issuer: Organisation, file_name: str, data: bytes, plan_json: dict[str, Any]
+    *,
+    user: Any,
+    issuer: Organisation,
+    file_name: str,
+    data: bytes,
+    plan_json: dict[str, Any],
+    plan_kind: str = PlanKind.PLAN,
 ) -> ImportSession:
-    """Keep an extracted plan and its file for review; the bulky source text is stored apart."""
-    return _new_session(user, issuer, file_name, data, **_read_fields(plan_json))
+    """Keep an extracted plan and its file for review; the bulky source text is stored apart.
+
+    `plan_kind` DIRECTIVE stages a directive or meeting conclusion: committed, it is a plan of
+    that kind, listed with the directives rather than the annual plans."""
+    return _new_session(user, issuer, file_name, data, plan_kind=plan_kind, **_read_fields(plan_json))
 
 
 @transaction.atomic
@@ -1037,6 +1056,7 @@ def import_session_commit(
         source_bytes=bytes(session.file_bytes),
         update_plan=existing,
         decisions=decisions,
+        kind=session.plan_kind,
     )
     session.plan_json = plan_json
     session.status = ImportStatus.COMMITTED

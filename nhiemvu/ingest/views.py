@@ -78,6 +78,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
                     session = import_session_queue(
                         user=request.user,
                         issuer=form.cleaned_data["issuer"],
+                        plan_kind=form.cleaned_data["plan_kind"],
                         file_name=upload_file.name,
                         data=data,
                     )
@@ -89,6 +90,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 session = import_session_stage(
                     user=request.user,
                     issuer=form.cleaned_data["issuer"],
+                    plan_kind=form.cleaned_data["plan_kind"],
                     file_name=upload_file.name,
                     data=data,
                     plan_json=plan_json,
