@@ -126,18 +126,14 @@ def test_a_refused_directive_writes_nothing_and_says_why_in_vietnamese(
     cast: Cast, overrides: Any, message: str
 ) -> None:
     if isinstance(overrides, str):
-        overrides = {
-            "tasks": _tasks(
-                cast,
-                **{
-                    "no lead unit": {"lead_unit": None},
-                    "no deadline": {"deadline": None},
-                    "early deadline": {"deadline": dt.date(2025, 3, 1)},
-                    "foreign unit": {"lead_unit": cast.other_department},
-                    "blank title": {"title": "  "},
-                }[overrides],
-            )
+        task_changes: dict[str, dict[str, Any]] = {
+            "no lead unit": {"lead_unit": None},
+            "no deadline": {"deadline": None},
+            "early deadline": {"deadline": dt.date(2025, 3, 1)},
+            "foreign unit": {"lead_unit": cast.other_department},
+            "blank title": {"title": "  "},
         }
+        overrides = {"tasks": _tasks(cast, **task_changes[overrides])}
     with pytest.raises(DirectiveError) as refused:
         _create(cast, **overrides)
     assert message in refused.value.message
