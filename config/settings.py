@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "nhiemvu.plans",
     "nhiemvu.ingest",
     "nhiemvu.reporting",
+    "nhiemvu.roadmaps",
     "nhiemvu.documents",
     "nhiemvu.reminders",
     "nhiemvu.dashboards",

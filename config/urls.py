@@ -21,6 +21,7 @@ urlpatterns = [
     path("plans/", include("nhiemvu.reporting.plan_urls")),
     path("import/", include("nhiemvu.ingest.urls")),
     path("reporting/", include("nhiemvu.reporting.urls")),
+    path("roadmaps/", include("nhiemvu.roadmaps.urls")),
     path("documents/", include("nhiemvu.documents.urls")),
     path("reminders/", include("nhiemvu.reminders.urls")),
     path("dashboards/", include("nhiemvu.dashboards.urls")),

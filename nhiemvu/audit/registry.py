@@ -21,6 +21,7 @@ AUDITED_MODELS = [
     "reporting.TargetValue",
     "reporting.Obstacle",
     "reporting.Attachment",
+    "roadmaps.RoadmapStep",  # a lead unit's roadmap: steps re-dated or marked done, by whom
     "organisations.Membership",
     "organisations.Official",
     "organisations.Organisation",
@@ -47,6 +48,7 @@ def owning_organisation_id(instance: Model) -> int | None:
     from nhiemvu.organisations.models import Membership, Official, Organisation
     from nhiemvu.plans.models import Milestone, Plan, PlanTarget, Target, Task
     from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod, TargetValue
+    from nhiemvu.roadmaps.models import RoadmapStep
 
     obj: Any = instance
     path: tuple[str, ...]
@@ -61,7 +63,7 @@ def owning_organisation_id(instance: Model) -> int | None:
     # from there rather than ask the database on every audited row.
     if isinstance(obj, Task | ReportingPeriod | PlanTarget):
         path, found = ("plan",), Plan.objects.filter(pk=obj.plan_id).values_list("issuer_id", flat=True)
-    elif isinstance(obj, Target | Milestone | ProgressReport):
+    elif isinstance(obj, Target | Milestone | ProgressReport | RoadmapStep):
         path = ("task", "plan")
         found = Task.objects.filter(pk=obj.task_id).values_list("plan__issuer_id", flat=True)
     elif isinstance(obj, TargetValue | Obstacle | Attachment):

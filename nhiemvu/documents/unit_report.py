@@ -15,6 +15,7 @@ from django.utils import timezone
 from nhiemvu.organisations.models import Official, Organisation
 from nhiemvu.reporting.models import ProgressReport
 from nhiemvu.reporting.status import attainment
+from nhiemvu.roadmaps.selectors import PeriodRoadmap, StepLine, period_roadmap
 
 from .data import Letterhead
 from .wording import (
@@ -86,6 +87,34 @@ def _head_of(unit: Organisation) -> str:
     return head.full_name if head else ""
 
 
+def _step_words(line: StepLine, *, done: bool) -> str:
+    who = f", {line.responsible} phụ trách" if line.responsible else ""
+    when = f"ngày {vn_date(line.done_on)}" if done and line.done_on else f"hạn {vn_date(line.due)}"
+    return f"{line.title.strip().rstrip('.;')} ({when}{who})"
+
+
+def roadmap_lines(roadmap: PeriodRoadmap) -> list[str]:
+    """The lead unit's roadmap in the report: steps done in the period, then those late at its end.
+
+    >>> import datetime as dt
+    >>> from nhiemvu.roadmaps.models import StepStatus
+    >>> done = StepLine("Khảo sát hiện trạng", dt.date(2023, 6, 10), dt.date(2023, 6, 8), "", StepStatus.DONE)
+    >>> late = StepLine("Lập hồ sơ thiết kế", dt.date(2023, 6, 12), None, "Lê Văn A", StepStatus.OVERDUE)
+    >>> for line in roadmap_lines(PeriodRoadmap(done=[done], overdue=[late])):
+    ...     print(line)
+    - Theo lộ trình triển khai, trong kỳ đã hoàn thành: Khảo sát hiện trạng (ngày 08/06/2023).
+    - Chậm so với lộ trình triển khai: Lập hồ sơ thiết kế (hạn 12/06/2023, Lê Văn A phụ trách).
+    """
+    lines = []
+    if roadmap.done:
+        steps = "; ".join(_step_words(line, done=True) for line in roadmap.done)
+        lines.append(f"- Theo lộ trình triển khai, trong kỳ đã hoàn thành: {steps}.")
+    if roadmap.overdue:
+        steps = "; ".join(_step_words(line, done=False) for line in roadmap.overdue)
+        lines.append(f"- Chậm so với lộ trình triển khai: {steps}.")
+    return lines
+
+
 def build_unit_report(report: ProgressReport, *, date: dt.date | None = None) -> UnitReport:
     """The official form of one submitted progress report (lead or supporting unit)."""
     task, period, unit = report.task, report.period, report.organisation
@@ -129,6 +158,8 @@ def build_unit_report(report: ProgressReport, *, date: dt.date | None = None) ->
         figures.append(f"- Khối lượng công việc hoàn thành khoảng {format_vn(report.percent_done)}%.")
     if report.completed_on:
         figures.append(f"- Nhiệm vụ đã hoàn thành ngày {vn_date(report.completed_on)}.")
+    if report.is_lead:
+        figures += roadmap_lines(period_roadmap(task, period.starts_on, period.ends_on))
     obstacles, proposals = [], []
     for o in report.obstacles.order_by("pk"):
         obstacles.append(f"- {o.description.strip().rstrip('.;')}.")

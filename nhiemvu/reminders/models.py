@@ -63,6 +63,8 @@ class NotificationKind(models.TextChoices):
     OBSTACLE_ESCALATION = "obstacle_escalation", _("Vướng mắc chờ ý kiến chỉ đạo")
     UNIT_LATE_TWICE = "unit_late_twice", _("Đơn vị chậm báo cáo hai kỳ liên tiếp")
     OBSTACLE_ANSWERED = "obstacle_answered", _("Đã có ý kiến chỉ đạo về vướng mắc")
+    ROADMAP_STEP_DUE_SOON = "roadmap_step_due_soon", _("Sắp đến hạn một bước lộ trình")
+    ROADMAP_STEP_OVERDUE = "roadmap_step_overdue", _("Quá hạn một bước lộ trình")
 
 
 class EmailMode(models.TextChoices):

@@ -34,6 +34,7 @@ from nhiemvu.reporting.models import (
     ReviewEvent,
 )
 from nhiemvu.reporting.selectors import reporting_frequency
+from nhiemvu.roadmaps.selectors import open_steps_due_between
 
 from .models import NotificationKind, ReminderPolicy
 
@@ -339,6 +340,52 @@ def deadlines(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candid
     return result
 
 
+def roadmap_steps(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Candidate]:
+    """Roadmap steps not done, N days ahead (once, N as for deadlines) and once overdue.
+
+    To the official responsible for the step when they have an active account, else to the lead
+    unit's staff: the roadmap names who does each step, so the unit is not chased for a person's
+    work. Re-dating a step gives it a new key, as a re-dated milestone does.
+    """
+    ahead = today + dt.timedelta(days=policy.deadline_days_before)
+    since = today - dt.timedelta(days=OVERDUE_GRACE_DAYS)
+    steps = open_steps_due_between(plan, since, ahead)
+    if not steps:
+        return []
+    staff = _staff_by_unit({s.task.lead_unit_id for s in steps}, today)
+    result: list[Candidate] = []
+    for step in steps:
+        task = step.task
+        person = step.responsible.user if step.responsible is not None else None
+        if person is not None and person.is_active:
+            recipients = [person.pk]
+        else:
+            recipients = staff.get(task.lead_unit_id, [])
+        when = f"due={step.due.isoformat()}"
+        words = {"due": _d(step.due), "code": task.code, "text": step.title}
+        lines = [_("Bước %(due)s: %(text)s") % words, _task_line(task), _plan_line(plan)]
+        if step.responsible is not None:
+            lines.insert(1, _("Cán bộ phụ trách: %(name)s") % {"name": step.responsible.full_name})
+        if step.due >= today:
+            left = (step.due - today).days
+            kind = NotificationKind.ROADMAP_STEP_DUE_SOON
+            key = f"roadmap_step_due:{policy.deadline_days_before}d:step={step.pk}:{when}"
+            subject = ngettext(
+                "Còn %(days)d ngày đến hạn bước lộ trình %(due)s: nhiệm vụ %(code)s",
+                "Còn %(days)d ngày đến hạn bước lộ trình %(due)s: nhiệm vụ %(code)s",
+                left,
+            ) % {**words, "days": left}
+        else:
+            kind = NotificationKind.ROADMAP_STEP_OVERDUE
+            key = f"roadmap_step_overdue:step={step.pk}:{when}"
+            subject = _("Quá hạn bước lộ trình %(due)s: nhiệm vụ %(code)s") % words
+            lines[0] = _("Bước %(due)s chưa hoàn thành: %(text)s") % words
+        url = reverse("reporting:task-detail", args=[task.pk]) + "#roadmap"
+        body = "\n".join(lines)
+        result.extend(Candidate(user_id, kind, key, subject, body, url) for user_id in recipients)
+    return result
+
+
 def obstacles_unanswered(
     plan: Plan, policy: ReminderPolicy, today: dt.date, holidays: set[dt.date]
 ) -> list[Candidate]:
@@ -544,6 +591,7 @@ def _candidates_for(today: dt.date) -> list[Candidate]:
         if working:
             result += report_due(plan, policy, today)
             result += deadlines(plan, policy, today)
+            result += roadmap_steps(plan, policy, today)
             result += obstacles_unanswered(plan, policy, today, holidays)
             result += units_late_twice(plan, today)
     return result

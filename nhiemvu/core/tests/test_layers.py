@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"organisations"},  # the tree of bodies, roles, access scope
     {"plans"},  # plans, tasks, targets, milestones
     {"reporting", "ingest"},  # the reporting cycle; the import of plan documents
+    {"roadmaps"},  # the lead units' roadmaps for their tasks (read by reports and reminders)
     {"reminders", "documents", "audit"},  # they read reports
     {"dashboards"},  # reads the period report's data (documents)
     {"api"},  # over the services and selectors of all the above
