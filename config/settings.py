@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "nhiemvu.ingest",
     "nhiemvu.reporting",
     "nhiemvu.roadmaps",
+    "nhiemvu.cascade",
     "nhiemvu.documents",
     "nhiemvu.reminders",
     "nhiemvu.dashboards",

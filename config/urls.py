@@ -23,6 +23,7 @@ urlpatterns = [
     path("reporting/", include("nhiemvu.reporting.urls")),
     path("roadmaps/", include("nhiemvu.roadmaps.urls")),
     path("documents/", include("nhiemvu.documents.urls")),
+    path("province/", include("nhiemvu.cascade.urls")),
     path("reminders/", include("nhiemvu.reminders.urls")),
     path("dashboards/", include("nhiemvu.dashboards.urls")),
     path("audit/", include("nhiemvu.audit.urls")),

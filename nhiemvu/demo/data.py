@@ -18,6 +18,7 @@ from nhiemvu.organisations.models import Membership, Official, Organisation, Org
 from nhiemvu.plans.models import Plan, PlanStatus
 from nhiemvu.reporting.services import periods_generate
 
+from .chain import chain_load
 from .live import DEMO_PASSWORD, UNITS, live_plan_load
 
 
@@ -50,6 +51,12 @@ def demo_load(*, plan_path: Path, live: bool = False) -> tuple[Plan, list[DemoLo
             # The sample's year is over: it is kept, finished, and no longer chased or charted.
             plan.status = PlanStatus.CLOSED
             plan.save(update_fields=["status", "updated_at"])
+        with transaction.atomic():
+            chain_load(
+                province=Organisation.objects.get(children=department),
+                plans=[plan, current],
+                user=get_user_model().objects.get(username="khtc"),
+            )
         known = {login.username for login in logins}
         logins += [
             DemoLogin(unit.username, str(Role.UNIT_STAFF.label), unit.name)

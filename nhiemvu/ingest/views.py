@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from nhiemvu.cascade.services import plan_links_set
 from nhiemvu.core.errors import DomainError
 from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import organisation_parent_map
@@ -29,6 +31,7 @@ from nhiemvu.plans.selectors import plans_visible_to
 
 from .findings import finding_sentence, issuer_warnings
 from .forms import IssuerForm, ReviewForms, UploadForm
+from .links import keep_links, link_choices, posted_links
 from .matching import OfficialMatcher, OrganisationMatcher
 from .models import ImportSession, ImportStatus
 from .parsing import ExtractionError
@@ -171,6 +174,7 @@ def _render_review(
     rows = forms.task_rows()
     for row in rows:
         row["findings"] = findings_by_task.get(row["code"], [])
+    candidates = link_choices(session, rows, posted_links(request.POST) if request.method == "POST" else None)
     org_rows = [{"form": f, "matched": forms.org_matched.get(f["name"].value())} for f in forms.org_matches]
     official_rows = [
         {"form": f, "matched": forms.official_matched.get(f["name"].value())} for f in forms.official_matches
@@ -184,6 +188,7 @@ def _render_review(
         "session": session,
         "forms": forms,
         "task_rows": rows,
+        "provincial_tasks": candidates,
         "plan_target_rows": forms.plan_target_rows(),
         "org_rows": org_rows,
         "official_rows": official_rows,
@@ -253,6 +258,8 @@ def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         plan_json = forms.to_json(session.plan_json)
     except DomainError as exc:
         return _render_review(request, session, forms, existing=existing, error=exc)
+    chosen = posted_links(request.POST)
+    keep_links(plan_json, chosen)
     if request.POST.get("action") == "recheck":
         import_session_revise(session=session, plan_json=plan_json)
         messages.success(request, _("Đã lưu các chỗ sửa và kiểm tra lại văn bản."))
@@ -269,13 +276,16 @@ def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 _("Văn bản này đã được nhập vào một kế hoạch mà bạn không có quyền xem."),
                 message_en="This document was imported into a plan you cannot see.",
             )
-        plan = import_session_commit(
-            session=session,
-            user=request.user,
-            plan_json=plan_json,
-            decisions=forms.decisions(),
-            update=update,
-        )
+        with transaction.atomic():  # the plan and its links to the province's tasks, or neither
+            plan = import_session_commit(
+                session=session,
+                user=request.user,
+                plan_json=plan_json,
+                decisions=forms.decisions(),
+                update=update,
+            )
+            if chosen:
+                plan_links_set(user=request.user, plan=plan, chosen=chosen)
     except DomainError as exc:
         return _render_review(request, session, forms, existing=existing, error=exc)
     if existing is not None:

@@ -16,6 +16,7 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
     return {
         "reports": scope.superuser or bool(scope.unit_orgs),
         "imports": scope.superuser or Role.PLANNING_FINANCE in scope.roles,
+        "province": scope.superuser or Role.PROVINCIAL_REVIEWER in scope.roles,
         "audit": scope.superuser or bool(scope.roles & {Role.PLANNING_FINANCE, Role.DIRECTOR}),
         "admin": _may_use_admin(request.user),
     }

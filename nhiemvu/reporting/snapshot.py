@@ -290,6 +290,7 @@ class TaskState:
     lead_unit: str
     deadline: dt.date | None
     status: TaskStatus
+    completed_on: dt.date | None  # the day its accepted report says it was completed; None until then
     percent_done: Decimal | None
     mean_attainment: Decimal | None  # of its targets, each capped at 100 %; else its percent done
     reported_in: str  # the period of the accepted report its figures come from
@@ -747,6 +748,7 @@ def _task_state(
         lead_unit=task.lead_unit.name if task.lead_unit else "",
         deadline=task.deadline,
         status=TaskStatus(item.status),
+        completed_on=report.completed_on if report is not None and item.status in DONE else None,
         percent_done=item.percent_done,
         mean_attainment=item.mean_attainment,
         reported_in=report.period.label if report else "",

@@ -18,9 +18,11 @@ LAYERS: list[set[str]] = [
     {"core"},  # base model, DomainError, validated_save, backup, serve
     {"organisations"},  # the tree of bodies, roles, access scope
     {"plans"},  # plans, tasks, targets, milestones
-    {"reporting", "ingest"},  # the reporting cycle; the import of plan documents
-    {"roadmaps"},  # the lead units' roadmaps for their tasks (read by reports and reminders)
-    {"reminders", "documents", "audit"},  # they read reports
+    {"reporting"},  # the reporting cycle
+    # the lead units' roadmaps for their tasks (read by reports and reminders); the chain
+    # province → agency (links between plans, the roll-up of provincial tasks)
+    {"roadmaps", "cascade"},
+    {"ingest", "reminders", "documents", "audit"},  # the import (proposes links); they read reports
     {"dashboards"},  # reads the period report's data (documents)
     {"api"},  # over the services and selectors of all the above
     {"demo", "testing"},  # demo data and the test cast use everything
