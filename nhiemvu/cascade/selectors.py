@@ -512,6 +512,14 @@ class AgencyStanding:
         return self.assigned - self.covered
 
     @property
+    def uncovered_share(self) -> Decimal:
+        return (
+            (Decimal(self.uncovered * 100) / self.assigned).quantize(Decimal("0.1"))
+            if self.assigned
+            else Decimal(0)
+        )
+
+    @property
     def done_on_time(self) -> int:
         return self.counts.get(TaskStatus.COMPLETED_ON_TIME.value, 0)
 
@@ -568,16 +576,20 @@ def agency_standings(cascade: Cascade) -> list[AgencyStanding]:
                     row.reports_due += 1
                     row.reports_on_time += 1 if snapshot.sent_on_time(task_id, period) else 0
             row.obstacles_overdue += waiting.get(task_id, 0)
-    ranked = sorted(
-        rows.values(),
-        key=lambda r: (-r.on_time_share, -r.reports_share, r.obstacles_overdue, r.uncovered, r.agency),
-    )
-    previous: tuple[Decimal, Decimal, int, int] | None = None
+    ranked = sorted(rows.values(), key=lambda r: (*_standing_key(r), r.agency))
+    previous: tuple[Decimal, ...] | None = None
     for position, row in enumerate(ranked, 1):
-        key = (row.on_time_share, row.reports_share, row.obstacles_overdue, row.uncovered)
+        key = _standing_key(row)
         row.rank = ranked[position - 2].rank if key == previous else position
         previous = key
     return ranked
+
+
+def _standing_key(row: AgencyStanding) -> tuple[Decimal, ...]:
+    """Better first: more tasks done on time, fewer not taken up at all (an agency that has not yet
+    planned its share does not rank above one that has, for owing no reports), more reports sent
+    on time, fewer obstacles left waiting."""
+    return (-row.on_time_share, row.uncovered_share, -row.reports_share, Decimal(row.obstacles_overdue))
 
 
 def status_counts(rollups: Iterable[Rollup]) -> dict[str, int]:

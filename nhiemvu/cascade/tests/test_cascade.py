@@ -26,6 +26,7 @@ from nhiemvu.cascade.services import LinkError, plan_links_set, task_link_add, t
 from nhiemvu.core.errors import PermissionDenied
 from nhiemvu.demo.chain import decision_load
 from nhiemvu.ingest.models import ImportSession
+from nhiemvu.organisations.models import Organisation
 from nhiemvu.plans.models import Plan, PlanStatus, Target, Task
 from nhiemvu.reporting.models import ProgressReport
 from nhiemvu.reporting.services import (
@@ -55,7 +56,7 @@ class Chain:
     plan: Plan  # the department's plan (make_plan): tasks 1, 3 of the forest unit, 2 of the rural unit
 
 
-def _provincial(decision: Plan, code: str, title: str, lead: object, deadline: dt.date) -> Task:
+def _provincial(decision: Plan, code: str, title: str, lead: Organisation, deadline: dt.date) -> Task:
     return Task.objects.create(
         plan=decision, code=code, title=title, order=int(code), lead_unit=lead, deadline=deadline
     )
@@ -97,7 +98,9 @@ def _accept(
     period = chain.plan.periods.get(key="2023-06")
     with time_machine.travel(dt.datetime(2023, 6, 16, 9, 0, tzinfo=HANOI), tick=False):
         report = report_start(task=task, period=period, user=cast.unit_staff)
-        values = {t.pk: (Decimal(actual), None) for t in task.targets.all()} if actual is not None else {}
+        values: dict[int, tuple[Decimal | None, Decimal | None]] = (
+            {t.pk: (Decimal(actual), None) for t in task.targets.all()} if actual is not None else {}
+        )
         data = ReportInput(
             percent_done=Decimal(100 if completed_on else 40),
             completed_on=completed_on,
@@ -285,6 +288,8 @@ def test_one_provincial_task_carried_by_two_agencies(chain: Chain) -> None:
     }
     assert standings[cast.department.name].assigned == 3 and standings[cast.department.name].uncovered == 2
     assert standings[cast.other_department.name].assigned == 1
+    # Neither has finished a task; the department has taken up part of its share, Sở Y tế none of its own.
+    assert (standings[cast.department.name].rank, standings[cast.other_department.name].rank) == (1, 2)
 
 
 def test_an_agency_task_serving_two_provincial_tasks_counts_for_both(chain: Chain) -> None:
