@@ -22,6 +22,7 @@ AUDITED_MODELS = [
     "reporting.Obstacle",
     "reporting.Attachment",
     "roadmaps.RoadmapStep",  # a lead unit's roadmap: steps re-dated or marked done, by whom
+    "cascade.TaskLink",  # which agency task carries out which provincial task: linked, unlinked, by whom
     "organisations.Membership",
     "organisations.Official",
     "organisations.Organisation",
@@ -45,6 +46,7 @@ def owning_organisation_id(instance: Model) -> int | None:
     Stored on each entry so that a department's trail is one indexed filter, and stays readable
     after the object (and its parents) are deleted.
     """
+    from nhiemvu.cascade.models import TaskLink
     from nhiemvu.organisations.models import Membership, Official, Organisation
     from nhiemvu.plans.models import Milestone, Plan, PlanTarget, Target, Task
     from nhiemvu.reporting.models import Attachment, Obstacle, ProgressReport, ReportingPeriod, TargetValue
@@ -63,6 +65,9 @@ def owning_organisation_id(instance: Model) -> int | None:
     # from there rather than ask the database on every audited row.
     if isinstance(obj, Task | ReportingPeriod | PlanTarget):
         path, found = ("plan",), Plan.objects.filter(pk=obj.plan_id).values_list("issuer_id", flat=True)
+    elif isinstance(obj, TaskLink):  # the agency's record: its task's plan
+        path = ("agency_task", "plan")
+        found = Task.objects.filter(pk=obj.agency_task_id).values_list("plan__issuer_id", flat=True)
     elif isinstance(obj, Target | Milestone | ProgressReport | RoadmapStep):
         path = ("task", "plan")
         found = Task.objects.filter(pk=obj.task_id).values_list("plan__issuer_id", flat=True)

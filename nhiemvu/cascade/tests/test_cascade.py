@@ -396,3 +396,18 @@ def test_plan_links_set_refuses_ids_it_does_not_know(chain: Chain) -> None:
     with pytest.raises(LinkError):
         plan_links_set(user=chain.cast.planning_finance, plan=chain.plan, chosen={"1": {chain.health.pk}})
     assert not TaskLink.objects.exists()
+
+
+def test_linking_and_unlinking_are_in_the_agencys_audit_trail(chain: Chain) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from nhiemvu.audit.models import AuditEntry
+
+    link = _link(chain, chain.forest, "1")
+    pk = link.pk
+    task_link_remove(user=chain.cast.planning_finance, link=link)
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(TaskLink), object_pk=str(pk)
+    ).order_by("timestamp")
+    assert [e.action for e in entries] == [AuditEntry.Action.CREATE, AuditEntry.Action.DELETE]
+    assert {e.organisation_id for e in entries} == {chain.cast.department.pk}
