@@ -10,8 +10,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from nhiemvu.organisations.models import Membership, Role
+from nhiemvu.reporting.services import periods_generate
 from nhiemvu.roadmaps.models import RoadmapStep
 from nhiemvu.roadmaps.services import StepInput, step_create
+from nhiemvu.testing import _user
 
 from .conftest import Roadmap
 
@@ -87,10 +90,30 @@ def test_the_department_reads_the_roadmap_without_controls_and_is_refused_writin
     assert list(RoadmapStep.objects.values_list("title", "done_on")) == [("Khảo sát hiện trạng rừng", None)]
 
 
-def test_another_units_staff_get_404_on_every_roadmap_address(roadmap: Roadmap) -> None:
+def test_a_support_units_staff_read_the_roadmap_but_do_not_write_it(roadmap: Roadmap) -> None:
+    a_step(roadmap)
+    support = _user("khtc.canbo", "Mai Văn Hỗ")  # staff of Planning-Finance, which supports task 1
+    Membership.objects.create(
+        user=support, organisation=roadmap.cast.planning_finance_division, role=Role.UNIT_STAFF
+    )
+    client = as_user(support)
+    page = client.get(reverse("roadmaps:step-list", args=[roadmap.forest_task.pk])).content.decode()
+    assert "Khảo sát hiện trạng rừng" in page and 'data-testid="step-edit"' not in page
+    create = client.post(
+        reverse("roadmaps:step-create", args=[roadmap.forest_task.pk]), new_step(title="x", due="1/7/2023")
+    )
+    assert create.status_code == 403
+    assert RoadmapStep.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["outsider", "rural_staff"])
+def test_another_units_staff_get_404_on_every_roadmap_address(
+    roadmap: Roadmap, rural_staff: User, who: str
+) -> None:
     step = a_step(roadmap)
+    periods_generate(plan=roadmap.plan)
     period = roadmap.plan.periods.first()
-    client = as_user(roadmap.cast.outsider)
+    client = as_user(rural_staff if who == "rural_staff" else roadmap.cast.outsider)
     task = roadmap.forest_task.pk
     assert client.get(reverse("roadmaps:step-list", args=[task])).status_code == 404
     assert (
@@ -101,8 +124,9 @@ def test_another_units_staff_get_404_on_every_roadmap_address(roadmap: Roadmap) 
     )
     for name in ("step-edit", "step-delete", "step-done"):
         assert client.post(reverse(f"roadmaps:{name}", args=[step.pk])).status_code == 404
-    if period is not None:
-        assert client.get(reverse("roadmaps:period-summary", args=[task, period.pk])).status_code == 404
+    assert period is not None
+    assert client.get(reverse("roadmaps:period-summary", args=[task, period.pk])).status_code == 404
+    assert client.get(reverse("roadmaps:step-edit", args=[step.pk])).status_code == 404
     assert RoadmapStep.objects.get().title == "Khảo sát hiện trạng rừng"
 
 
@@ -194,7 +218,6 @@ def test_editing_marking_done_and_deleting_without_script_go_back_to_the_task_pa
 
 
 def test_the_report_form_shows_the_steps_due_by_the_periods_end(roadmap: Roadmap) -> None:
-    from nhiemvu.reporting.services import periods_generate
     from nhiemvu.roadmaps.services import step_mark_done
 
     periods_generate(plan=roadmap.plan)
