@@ -39,6 +39,8 @@ from nhiemvu.reporting.services import (
     report_start,
     report_submit,
 )
+from nhiemvu.roadmaps.models import RoadmapStep
+from nhiemvu.roadmaps.services import StepInput, step_create
 from nhiemvu.testing import Cast, build_far_planner, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +91,7 @@ class Ours:
     token_pk: int
     outsider_token: str
     user_session_pk: int  # one of the unit officer's signed-in sessions (the account page)
+    step_pk: int  # a step of the lead unit's roadmap for the task
 
 
 @pytest.fixture(autouse=True)
@@ -155,6 +158,9 @@ def ours(cast: Cast) -> Ours:
         token_pk=token.pk,
         outsider_token=api_token_create(user=cast.outsider, name="Sở Y tế", scope="write")[1],
         user_session_pk=user_session.pk,
+        step_pk=step_create(
+            task=task, user=cast.unit_staff, data=StepInput(title="Khảo sát", due=dt.date(2023, 6, 30))
+        ).pk,
     )
 
 
@@ -236,6 +242,14 @@ WEB: dict[str, Case] = {
     ),
     "dashboards:unit": Case(GET, _r("dashboards:unit", lambda o: o.cast.forest_unit.pk)),
     "api-tokens:token-revoke": Case(POST, _r("api-tokens:token-revoke", lambda o: o.token_pk)),
+    "roadmaps:step-list": Case(GET, _r("roadmaps:step-list", lambda o: o.task_pk)),
+    "roadmaps:step-create": Case(POST, _r("roadmaps:step-create", lambda o: o.task_pk)),
+    "roadmaps:period-summary": Case(
+        GET, _r("roadmaps:period-summary", lambda o: o.task_pk, lambda o: o.period.pk)
+    ),
+    "roadmaps:step-edit": Case(POST, _r("roadmaps:step-edit", lambda o: o.step_pk)),
+    "roadmaps:step-delete": Case(POST, _r("roadmaps:step-delete", lambda o: o.step_pk)),
+    "roadmaps:step-done": Case(POST, _r("roadmaps:step-done", lambda o: o.step_pk)),
 }
 
 
@@ -308,6 +322,7 @@ def _state(ours: Ours) -> tuple[object, ...]:
         sorted(Attachment.objects.filter(report=ours.report).values_list("pk", "file")),
         Obstacle.objects.values_list("status", "answer", "answered_at").get(pk=ours.obstacle_pk),
         UserSession.objects.filter(pk=ours.user_session_pk).exists(),
+        sorted(RoadmapStep.objects.values_list("pk", "title", "due", "done_on")),
     )
 
 
