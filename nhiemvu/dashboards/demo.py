@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from nhiemvu.cascade.models import TaskLink
 from nhiemvu.organisations.models import Membership, Official, Organisation, OrganisationKind, Role
 from nhiemvu.organisations.selectors import scope_changed
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
@@ -61,8 +62,12 @@ def seed_province(
     today: dt.date | None = None,
     varied: bool = True,
     users: bool = True,
+    decisions: bool = True,
 ) -> DemoSet:
     """Create the data set; returns the plan ids and the demo users' names.
+
+    With `decisions`, the province also issues each year's decision on every agency's key tasks, and
+    each agency's plan is linked to it (`_seed_decisions`).
 
     Reports exist for the monthly periods whose cut-off is on or before `today` (all of
     them when `today` is None). With `varied`, tasks move at different paces, finish early
@@ -110,10 +115,77 @@ def seed_province(
             )
             result.plan_ids.append(plan.pk)
             result.reports += _seed_plan(plan, units, leaders, scale, today=today, varied=varied)
+    if decisions:
+        _seed_decisions(province, result.plan_ids, varied=varied)
     if users and first_department is not None:
         result.usernames = _demo_users(province, first_department, first_deputy, first_unit)
     scope_changed()  # the bulk-created units and officials sent no signals
     return result
+
+
+LINKED_PER_PROVINCIAL_TASK = 5
+
+
+def _seed_decisions(province: Organisation, plan_ids: list[int], *, varied: bool) -> None:
+    """Each year's decision of the province: for every agency, one provincial task per five of its
+    plan's tasks, each carried out by those five and targeting the sum of their first targets (in
+    ha, so it is summed). When varied, every fourth agency leaves its last provincial task untaken."""
+    plans = list(
+        Plan.objects.filter(pk__in=plan_ids).select_related("issuer").order_by("year", "issuer__name")
+    )
+    by_year: dict[int, list[Plan]] = {}
+    for plan in plans:
+        by_year.setdefault(plan.year, []).append(plan)
+    for year, agency_plans in by_year.items():
+        decision = Plan.objects.create(
+            title=f"Phê duyệt nhiệm vụ trọng tâm năm {year} của các cơ quan, đơn vị trên địa bàn tỉnh",
+            year=year,
+            starts_on=dt.date(year, 1, 1),
+            ends_on=dt.date(year, 12, 31),
+            issuer=province,
+            status="active",
+            reporting_frequencies=["quarterly"],
+        )
+        carried: list[tuple[int, list[Task]]] = []  # provincial task's position → the agency tasks
+        provincial: list[Task] = []
+        for a, plan in enumerate(agency_plans):
+            tasks = list(plan.tasks.order_by("order"))
+            groups = [
+                tasks[i : i + LINKED_PER_PROVINCIAL_TASK]
+                for i in range(0, len(tasks), LINKED_PER_PROVINCIAL_TASK)
+            ]
+            for g, group in enumerate(groups):
+                provincial.append(
+                    Task(
+                        plan=decision,
+                        code=str(len(provincial) + 1),
+                        title=f"Nhóm nhiệm vụ trọng tâm số {g + 1} giao {plan.issuer.name}",
+                        order=len(provincial) + 1,
+                        lead_unit=plan.issuer,
+                        deadline=dt.date(year, 12, 31),
+                    )
+                )
+                untaken = varied and a % 4 == 3 and g == len(groups) - 1
+                carried.append((len(provincial) - 1, [] if untaken else group))
+        provincial = Task.objects.bulk_create(provincial)
+        firsts = {
+            t.task_id: t.value for t in Target.objects.filter(task__plan__in=agency_plans, order=0, unit="ha")
+        }
+        Target.objects.bulk_create(
+            [
+                Target(
+                    task=provincial[i],
+                    name="diện tích thực hiện",
+                    unit="ha",
+                    value=sum((firsts.get(t.pk, Decimal(0)) for t in group), Decimal(0)) or Decimal(1000),
+                    order=0,
+                )
+                for i, group in carried
+            ]
+        )
+        TaskLink.objects.bulk_create(
+            [TaskLink(provincial_task=provincial[i], agency_task=t) for i, group in carried for t in group]
+        )
 
 
 def _seed_plan(

@@ -23,7 +23,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from nhiemvu.organisations.models import Official, Organisation
+from nhiemvu.organisations.models import Official, Organisation, OrganisationKind
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.plans.models import PlanStatus
 from nhiemvu.plans.selectors import plans_visible_to, tasks_visible_to
@@ -290,7 +290,10 @@ def dashboard_build(
     scope = access_scope(user) if scope is None else scope
     page = page or PageScope("overview")
     today = today or timezone.localdate()
-    plans = list(plans_visible_to(user, scope).order_by("-year", "title").values("pk", "title", "status"))
+    # The province's decisions on every agency's tasks are followed through the agencies' plans
+    # (`cascade`): their own tasks are never reported on, and would count as not started here.
+    visible = plans_visible_to(user, scope).exclude(issuer__kind=OrganisationKind.PROVINCE_COMMITTEE)
+    plans = list(visible.order_by("-year", "title").values("pk", "title", "status"))
     # Unless one is chosen, the plans being carried out: a finished year's plan stays in the
     # menu but would otherwise mix its dates and figures into this year's chart and counts.
     plan_ids = [p["pk"] for p in plans if p["status"] != PlanStatus.CLOSED] or [p["pk"] for p in plans]

@@ -160,7 +160,10 @@ def test_the_health_check_answers_without_the_database(client, django_assert_num
 
 def test_seed_demo_builds_a_small_province_and_the_command_takes_its_dashed_name(db, capsys):
     call_command("seed-demo", "--scale", "tiny", "--start-year", "2023")
-    assert Task.objects.count() == SCALES["tiny"].tasks_per_plan
+    # The agency's tasks, and the province's decision assigning them (one task per five, linked).
+    assert Task.objects.filter(plan__issuer__kind="department").count() == SCALES["tiny"].tasks_per_plan
+    provincial = Task.objects.get(plan__issuer__kind="province_committee")
+    assert provincial.agency_links.count() == SCALES["tiny"].tasks_per_plan
     assert "demo-tinh" in capsys.readouterr().out
 
 
