@@ -428,8 +428,13 @@ class Cascade:
     agency_of_task: dict[int, int] = field(default_factory=dict)  # agency task id → agency id
 
 
-def cascade_load(provincial_tasks: QuerySet[Task], *, today: dt.date | None = None) -> Cascade:
-    """Roll the given provincial tasks up from their linked agency tasks, in a fixed number of queries."""
+def cascade_load(
+    provincial_tasks: QuerySet[Task], *, today: dt.date | None = None, as_of: dt.date | None = None
+) -> Cascade:
+    """Roll the given provincial tasks up from their linked agency tasks, in a fixed number of queries.
+
+    `today` and `as_of` as for `snapshot_load`: a report of a past period reads the agencies' accepted
+    reports of periods ending by its cut-off."""
     today = today or timezone.localdate()
     tasks = list(
         provincial_tasks.select_related("lead_unit")
@@ -450,7 +455,7 @@ def cascade_load(provincial_tasks: QuerySet[Task], *, today: dt.date | None = No
         )
     }
     snapshot = snapshot_load(
-        plan_ids=sorted(plans), today=today, tasks=Task.objects.filter(pk__in=agency_task_ids)
+        plan_ids=sorted(plans), today=today, as_of=as_of, tasks=Task.objects.filter(pk__in=agency_task_ids)
     )
     states = {s.pk: s for s in snapshot.tasks}
     by_provincial: dict[int, list[LinkedTask]] = defaultdict(list)
@@ -590,6 +595,28 @@ def _standing_key(row: AgencyStanding) -> tuple[Decimal, ...]:
     planned its share does not rank above one that has, for owing no reports), more reports sent
     on time, fewer obstacles left waiting."""
     return (-row.on_time_share, row.uncovered_share, -row.reports_share, Decimal(row.obstacles_overdue))
+
+
+def decision_tasks_for(agency_ids: Iterable[int], years: Iterable[int]) -> QuerySet[Task]:
+    """The tasks the province's decisions of these years assigned to these agencies (as lead)."""
+    return Task.objects.filter(
+        plan__issuer__kind=PROVINCE, plan__year__in=list(years), lead_unit_id__in=list(agency_ids)
+    )
+
+
+def decision_label(plan_ids: Iterable[int]) -> str:
+    """`Quyết định số 58/QĐ-UBND ngày 17/01/2026` for the decisions, joined; their titles if unnumbered."""
+    labels = []
+    for plan in (
+        Plan.objects.filter(pk__in=list(plan_ids)).select_related("source_document").order_by("year", "pk")
+    ):
+        document = plan.source_document
+        if document is not None and document.number:
+            when = f" ngày {document.issued_on:%d/%m/%Y}" if document.issued_on else ""
+            labels.append(f"{document.get_kind_display()} số {document.number}{when}")
+        else:
+            labels.append(plan.title)
+    return "; ".join(labels)
 
 
 def status_counts(rollups: Iterable[Rollup]) -> dict[str, int]:

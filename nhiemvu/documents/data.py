@@ -16,6 +16,14 @@ from decimal import Decimal
 
 from django.utils import timezone, translation
 
+from nhiemvu.cascade.selectors import (
+    AgencyStanding,
+    Rollup,
+    agency_standings,
+    cascade_load,
+    decision_label,
+    decision_tasks_for,
+)
 from nhiemvu.organisations.models import Organisation
 from nhiemvu.reporting.models import ReportingPeriod, ReportStatus
 from nhiemvu.reporting.snapshot import DueItem, PeriodFacts, Snapshot, TaskState, snapshot_load
@@ -207,6 +215,20 @@ class PlanBlock:
 
 
 @dataclass
+class CascadeSection:
+    """The provincial report's account of the tasks the province's decision assigned: each agency's
+    standing on them (rolled up from the agency tasks carrying them out) and the tasks not taken up."""
+
+    decision: str  # `Quyết định số 58/QĐ-UBND ngày 17/01/2026`
+    standings: list[AgencyStanding]
+    tasks: list[Rollup]
+
+    @property
+    def uncovered(self) -> list[Rollup]:
+        return [t for t in self.tasks if t.uncovered]
+
+
+@dataclass
 class PeriodReport:
     """Everything a consolidated report says; docx, xlsx and the chart render this and nothing else."""
 
@@ -232,6 +254,7 @@ class PeriodReport:
     agency_rows: list[AgencyRow] = field(default_factory=list)
     agency_of_task: dict[int, str] = field(default_factory=dict)  # task id -> its plan's agency
     issuer_id: int | None = None  # the agency whose report this is (None for the province's)
+    cascade: CascadeSection | None = None  # the province's: its decision's tasks, agency by agency
 
     @property
     def tasks(self) -> list[TaskLine]:
@@ -519,6 +542,22 @@ def _report(
         signer_prefix=options.signer_prefix if options.signer_prefix is not None else prefix,
         signer_title=options.signer_title if options.signer_title is not None else title,
         signer_name=options.signer_name,
+        cascade=_cascade(periods, report_date) if provincial else None,
+    )
+
+
+def _cascade(periods: list[ReportingPeriod], report_date: dt.date) -> CascadeSection | None:
+    """The decisions' tasks assigned to the report's agencies, rolled up as of the period's cut-off;
+    None when the province has issued none for the year (or has not stored it)."""
+    cutoff = max(p.ends_on for p in periods)
+    tasks = decision_tasks_for({p.plan.issuer_id for p in periods}, {p.plan.year for p in periods})
+    if not tasks.exists():
+        return None
+    cascade = cascade_load(tasks, today=min(report_date, cutoff), as_of=cutoff)
+    return CascadeSection(
+        decision=decision_label({r.plan_id for r in cascade.rollups}),
+        standings=agency_standings(cascade),
+        tasks=cascade.rollups,
     )
 
 

@@ -407,6 +407,8 @@ def _overall(doc: DocxDocument, report: PeriodReport) -> None:
         )
     if report.provincial:
         _agency_table(doc, report)
+    if report.cascade is not None:
+        _cascade_table(doc, report)
     caption, png = attainment_chart(report)
     picture = _style(doc.add_paragraph(), "NV Giữa")
     picture.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
@@ -445,6 +447,60 @@ def _agency_table(doc: DocxDocument, report: PeriodReport) -> None:
         for i, row in enumerate(rows, 1)
     ]
     _append_rows(table, AGENCY_COLUMNS, cells)
+    _para(doc, "")
+
+
+CASCADE_COLUMNS = (
+    ("STT", 1.0),
+    ("Cơ quan, đơn vị", 4.0),
+    ("Được giao", 1.5),
+    ("HT đúng hạn", 1.6),
+    ("HT quá hạn", 1.5),
+    ("Đang thực hiện", 1.6),
+    ("Quá hạn", 1.4),
+    ("Chưa triển khai", 1.6),
+    ("Xếp hạng", 1.3),
+)
+
+
+def _cascade_table(doc: DocxDocument, report: PeriodReport) -> None:
+    """The tasks the province's decision assigned, agency by agency, as the tasks carrying them out
+    stand; then the ones no agency task carries out yet."""
+    section = report.cascade
+    assert section is not None
+    _para(
+        doc,
+        f"Kết quả thực hiện {format_vn(len(section.tasks))} nhiệm vụ được giao tại {section.decision} "
+        "(tổng hợp từ các nhiệm vụ cơ quan triển khai; xếp hạng theo tỷ lệ hoàn thành đúng hạn):",
+    )
+    table = _grid(doc, CASCADE_COLUMNS)
+    cells = [
+        [
+            Cell(str(i), "NV Bảng giữa"),
+            Cell(row.agency),
+            Cell(format_vn(row.assigned), "NV Bảng số"),
+            Cell(format_vn(row.done_on_time), "NV Bảng số"),
+            Cell(format_vn(row.count("completed_late")), "NV Bảng số"),
+            Cell(format_vn(row.count("in_progress")), "NV Bảng số"),
+            Cell(format_vn(row.overdue), "NV Bảng số"),
+            Cell(format_vn(row.uncovered), "NV Bảng số"),
+            Cell(format_vn(row.rank), "NV Bảng giữa"),
+        ]
+        for i, row in enumerate(section.standings, 1)
+    ]
+    _append_rows(table, CASCADE_COLUMNS, cells)
+    if section.uncovered:
+        listed = "; ".join(f"{t.agency}: nhiệm vụ {t.code}" for t in section.uncovered[:10])
+        more = (
+            f" và {format_vn(len(section.uncovered) - 10)} nhiệm vụ khác"
+            if len(section.uncovered) > 10
+            else ""
+        )
+        _para(
+            doc,
+            f"Có {format_vn(len(section.uncovered))} nhiệm vụ tỉnh giao chưa được cơ quan cụ thể hóa thành "
+            f"nhiệm vụ trong kế hoạch của mình ({listed}{more}); đề nghị các cơ quan bổ sung.",
+        )
     _para(doc, "")
 
 

@@ -244,6 +244,38 @@ def render_xlsx(report: PeriodReport) -> bytes:
         ],
         heading,
     )
+    if report.cascade is not None:
+        _sheet(
+            wb.create_sheet(),
+            "Nhiệm vụ tỉnh giao",
+            [
+                ("STT", 7.0, None),
+                ("Nhiệm vụ tỉnh giao", 46.0, None),
+                ("Cơ quan chủ trì", 28.0, None),
+                ("Thời hạn", 12.0, DATE),
+                ("Tình trạng", 22.0, None),
+                ("Nhiệm vụ triển khai", 40.0, None),
+                ("Chỉ tiêu", 30.0, None),
+                ("Thực hiện (tổng hợp)", 14.0, NUMBER),
+                ("Cách tổng hợp", 46.0, None),
+            ],
+            [
+                [
+                    task.code,
+                    task.title,
+                    task.agency,
+                    task.deadline,
+                    task.status_label,
+                    "\n".join(f"{lt.agency}: {lt.state.code}. {lt.state.title}" for lt in task.links)
+                    or "Chưa có nhiệm vụ triển khai",
+                    "\n".join(f"{t.name}: {t.text}" for t in task.targets),
+                    next((t.actual for t in task.targets if t.summed), None),
+                    " ".join([task.rule, *(t.rule for t in task.targets)]),
+                ]
+                for task in report.cascade.tasks
+            ],
+            [*heading, report.cascade.decision],
+        )
     wb.properties.title = f"{report.title} {report.summary}"
     wb.properties.creator = report.letterhead.agency
     out = io.BytesIO()

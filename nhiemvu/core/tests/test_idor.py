@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nhiemvu.api.services import api_token_create
+from nhiemvu.cascade.models import TaskLink
 from nhiemvu.core.models import UserSession
 from nhiemvu.documents.models import ReportJob
 from nhiemvu.ingest.services import import_session_stage
@@ -92,6 +93,8 @@ class Ours:
     outsider_token: str
     user_session_pk: int  # one of the unit officer's signed-in sessions (the account page)
     step_pk: int  # a step of the lead unit's roadmap for the task
+    decision_pk: int  # the province's decision on its agencies' key tasks
+    provincial_task_pk: int  # the decision's task assigned to our department, carried by our task
 
 
 @pytest.fixture(autouse=True)
@@ -131,6 +134,15 @@ def ours(cast: Cast) -> Ours:
         plan_json={"tasks": []},
     )
     token, _ = api_token_create(user=cast.unit_staff, name="Hệ thống văn bản", scope="write")
+    decision = Plan.objects.create(
+        title="Nhiệm vụ trọng tâm của các cơ quan",
+        year=2023,
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2023, 12, 31),
+        issuer=cast.province,
+    )
+    provincial = decision.tasks.create(code="1", title="Trồng rừng", lead_unit=cast.department)
+    TaskLink.objects.create(provincial_task=provincial, agency_task=task)
     signed_in = SessionStore()
     signed_in.create()
     assert signed_in.session_key is not None
@@ -161,6 +173,8 @@ def ours(cast: Cast) -> Ours:
         step_pk=step_create(
             task=task, user=cast.unit_staff, data=StepInput(title="Khảo sát", due=dt.date(2023, 6, 30))
         ).pk,
+        decision_pk=decision.pk,
+        provincial_task_pk=provincial.pk,
     )
 
 
@@ -242,6 +256,12 @@ WEB: dict[str, Case] = {
     ),
     "dashboards:unit": Case(GET, _r("dashboards:unit", lambda o: o.cast.forest_unit.pk)),
     "api-tokens:token-revoke": Case(POST, _r("api-tokens:token-revoke", lambda o: o.token_pk)),
+    # The province's decision: our agency's share and its links, never another agency's business.
+    "cascade:agency": Case(
+        GET, _r("cascade:agency", lambda o: o.decision_pk, lambda o: o.cast.department.pk)
+    ),
+    "cascade:provincial-task": Case(GET, _r("cascade:provincial-task", lambda o: o.provincial_task_pk)),
+    "cascade:plan-links": Case(POST, _r("cascade:plan-links", lambda o: o.plan_pk)),
     "roadmaps:step-list": Case(GET, _r("roadmaps:step-list", lambda o: o.task_pk)),
     "roadmaps:step-create": Case(POST, _r("roadmaps:step-create", lambda o: o.task_pk)),
     "roadmaps:period-summary": Case(
