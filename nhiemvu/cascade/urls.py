@@ -6,8 +6,6 @@ from . import views
 
 app_name = "cascade"
 urlpatterns = [
-    path("", views.province, name="province"),
-    path("plans/<int:plan_pk>/agencies/<int:agency_pk>/", views.agency, name="agency"),
     path("tasks/<int:pk>/", views.provincial_task, name="provincial-task"),
     path("links/<int:plan_pk>/", views.plan_links, name="plan-links"),
 ]

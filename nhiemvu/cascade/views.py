@@ -1,6 +1,6 @@
-"""Pages of the chain province → agency → task: the province's agencies side by side, one agency's
-provincial tasks with the agency tasks carrying them out, one provincial task rolled up, and the
-page where an agency links its plan to the province's tasks."""
+"""Pages of the chain province → agency → task: one provincial task rolled up, and the page where an
+agency links its plan to the province's tasks. The province's dashboard of its agencies is in
+`dashboards.province` (cached like the other dashboards)."""
 
 from __future__ import annotations
 
@@ -15,69 +15,9 @@ from nhiemvu.core.http import AuthenticatedHttpRequest
 from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Plan, Task
 from nhiemvu.plans.selectors import plan_get
-from nhiemvu.reporting.status import TaskStatus
 
 from . import selectors, services
 from .models import TaskLink
-
-
-@login_required
-def province(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The province's agencies side by side on the tasks its decision assigned them."""
-    plans = list(selectors.provincial_plans_visible_to(request.user).order_by("-year", "-pk"))
-    if not plans:
-        raise Http404
-    wanted = request.GET.get("plan", "")
-    plan = next((p for p in plans if str(p.pk) == wanted), plans[0])
-    cascade = selectors.cascade_load(plan.tasks.all())
-    standings = selectors.agency_standings(cascade)
-    return render(
-        request,
-        "cascade/province.html",
-        {
-            "plans": plans,
-            "plan": plan,
-            "standings": standings,
-            "counts": selectors.status_counts(cascade.rollups),
-            "statuses": list(TaskStatus),
-            "uncovered": [r for r in cascade.rollups if r.uncovered],
-            "total": len(cascade.rollups),
-            "overdue_days": selectors.OBSTACLE_OVERDUE_DAYS,
-        },
-    )
-
-
-def _provincial_plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
-    return get_object_or_404(
-        Plan.objects.filter(issuer__kind=selectors.PROVINCE).select_related("issuer", "source_document"),
-        pk=pk,
-    )
-
-
-@login_required
-def agency(request: AuthenticatedHttpRequest, plan_pk: int, agency_pk: int) -> HttpResponse:
-    """One agency's share of a provincial decision: each task rolled up, with the agency's tasks behind it."""
-    scope = access_scope(request.user)
-    plan = _provincial_plan(request, plan_pk)
-    organisation = selectors.agency_get(request.user, plan, agency_pk, scope)
-    family = selectors.agency_family(organisation.pk)
-    cascade = selectors.cascade_load(plan.tasks.filter(lead_unit_id__in=family))
-    openable = selectors.agency_tasks_visible(request.user, cascade.agency_of_task)
-    return render(
-        request,
-        "cascade/agency.html",
-        {
-            "plan": plan,
-            "agency": organisation,
-            "rollups": cascade.rollups,
-            "openable": openable,
-            "counts": selectors.status_counts(cascade.rollups),
-            "statuses": list(TaskStatus),
-            "sees_province": selectors.provincial_plans_visible_to(request.user, scope)
-            .filter(pk=plan.pk)
-            .exists(),
-        },
-    )
 
 
 @login_required

@@ -21,13 +21,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from nhiemvu.cascade.models import TaskLink
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
 from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportingPeriod
 
 # The TTL only bounds memory and edits made behind the ORM's back (a raw UPDATE does not touch `updated_at`).
 CACHE_SECONDS = 300
 REBUILD_LOCK_SECONDS = 120
-_STAMPED = (Plan, Task, Target, Milestone, ReportingPeriod, ProgressReport, Obstacle)
+_STAMPED = (Plan, Task, Target, Milestone, ReportingPeriod, ProgressReport, Obstacle, TaskLink)
 logger = logging.getLogger(__name__)
 
 

@@ -207,9 +207,9 @@ def _get(client: Client, user: object, url: str) -> int:
 def test_each_level_sees_its_own(client: Client, chain: Chain) -> None:
     cast = chain.cast
     _link(chain, chain.forest, "1")
-    province = reverse("cascade:province")
-    own = reverse("cascade:agency", args=[chain.decision.pk, cast.department.pk])
-    other = reverse("cascade:agency", args=[chain.decision.pk, cast.other_department.pk])
+    province = reverse("dashboards:province")
+    own = reverse("dashboards:province-agency", args=[chain.decision.pk, cast.department.pk])
+    other = reverse("dashboards:province-agency", args=[chain.decision.pk, cast.other_department.pk])
     task = reverse("cascade:provincial-task", args=[chain.forest.pk])
     health = reverse("cascade:provincial-task", args=[chain.health.pk])
     links = reverse("cascade:plan-links", args=[chain.plan.pk])

@@ -257,8 +257,8 @@ WEB: dict[str, Case] = {
     "dashboards:unit": Case(GET, _r("dashboards:unit", lambda o: o.cast.forest_unit.pk)),
     "api-tokens:token-revoke": Case(POST, _r("api-tokens:token-revoke", lambda o: o.token_pk)),
     # The province's decision: our agency's share and its links, never another agency's business.
-    "cascade:agency": Case(
-        GET, _r("cascade:agency", lambda o: o.decision_pk, lambda o: o.cast.department.pk)
+    "dashboards:province-agency": Case(
+        GET, _r("dashboards:province-agency", lambda o: o.decision_pk, lambda o: o.cast.department.pk)
     ),
     "cascade:provincial-task": Case(GET, _r("cascade:provincial-task", lambda o: o.provincial_task_pk)),
     "cascade:plan-links": Case(POST, _r("cascade:plan-links", lambda o: o.plan_pk)),

@@ -1,0 +1,110 @@
+"""The province's dashboard of the tasks its decision assigned: the agencies side by side, then one
+agency's share with the agency tasks carrying each task out (the chain's reads are `cascade`).
+
+Rolling a province up reads the snapshot of every linked agency task (about 0,8 s for 20 agencies
+and 500 linked tasks), so the body is cached per data stamp like the other dashboards (`caching`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from nhiemvu.cascade import selectors
+from nhiemvu.core.http import AuthenticatedHttpRequest
+from nhiemvu.organisations.models import Organisation
+from nhiemvu.organisations.selectors import AccessScope, User, access_scope
+from nhiemvu.plans.models import Plan
+from nhiemvu.reporting.status import TaskStatus
+
+from . import caching
+
+
+def _page(
+    request: AuthenticatedHttpRequest, key: str, build: Callable[[], str], **frame: object
+) -> HttpResponse:
+    body, _ = caching.fresh_or_stale(key, caching.data_stamp(), build)
+    return render(
+        request, "dashboards/province.html", {"body": mark_safe(body), **frame}
+    )  # our own template's output
+
+
+@login_required
+def province(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The province's agencies side by side on the tasks its decision assigned them, ranked."""
+    plans = list(selectors.provincial_plans_visible_to(request.user).order_by("-year", "-pk"))
+    if not plans:
+        raise Http404
+    wanted = request.GET.get("plan", "")
+    plan = next((p for p in plans if str(p.pk) == wanted), plans[0])
+    today, language = timezone.localdate(), get_language()
+
+    def build() -> str:
+        with translation.override(language):
+            cascade = selectors.cascade_load(plan.tasks.all(), today=today)
+            return render_to_string(
+                "dashboards/_province_body.html",
+                {
+                    "plans": plans,
+                    "plan": plan,
+                    "standings": selectors.agency_standings(cascade),
+                    "counts": selectors.status_counts(cascade.rollups),
+                    "statuses": list(TaskStatus),
+                    "uncovered": [r for r in cascade.rollups if r.uncovered],
+                    "total": len(cascade.rollups),
+                    "overdue_days": selectors.OBSTACLE_OVERDUE_DAYS,
+                },
+            )
+
+    # Whoever sees the decision whole sees the same page: the visible decisions stand for the user.
+    key = caching.page_key("province", plan.pk, tuple(p.pk for p in plans), today, language)
+    return _page(request, key, build)
+
+
+@login_required
+def province_agency(request: AuthenticatedHttpRequest, plan_pk: int, agency_pk: int) -> HttpResponse:
+    """One agency's share of a provincial decision: each task rolled up, with the agency's tasks behind it."""
+    scope = access_scope(request.user)
+    plan = get_object_or_404(
+        Plan.objects.filter(issuer__kind=selectors.PROVINCE).select_related("issuer", "source_document"),
+        pk=plan_pk,
+    )
+    agency = selectors.agency_get(request.user, plan, agency_pk, scope)
+    today, language = timezone.localdate(), get_language()
+    build = _agency_body(request.user, scope, plan, agency, today, language)
+    key = caching.page_key("province-agency", plan.pk, agency.pk, scope, today, language)
+    return _page(request, key, build, agency=agency)
+
+
+def _agency_body(
+    user: User, scope: AccessScope, plan: Plan, agency: Organisation, today: dt.date, language: str
+) -> Callable[[], str]:
+    def build() -> str:
+        with translation.override(language):
+            family = selectors.agency_family(agency.pk)
+            cascade = selectors.cascade_load(plan.tasks.filter(lead_unit_id__in=family), today=today)
+            return render_to_string(
+                "dashboards/_province_agency_body.html",
+                {
+                    "plan": plan,
+                    "agency": agency,
+                    "rollups": cascade.rollups,
+                    # The links lead only where the user may go (the scope is in the cache key).
+                    "openable": selectors.agency_tasks_visible(user, cascade.agency_of_task),
+                    "counts": selectors.status_counts(cascade.rollups),
+                    "statuses": list(TaskStatus),
+                    "sees_province": selectors.provincial_plans_visible_to(user, scope)
+                    .filter(pk=plan.pk)
+                    .exists(),
+                },
+            )
+
+    return build
