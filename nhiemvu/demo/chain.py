@@ -9,7 +9,9 @@ linked to it through the proposals a person would see on the review screen, taki
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.models import User as Account
@@ -19,8 +21,10 @@ from nhiemvu.cascade.selectors import PROPOSAL_CHECKED, candidates_for, cited_nu
 from nhiemvu.cascade.services import plan_links_set
 from nhiemvu.ingest.parsing import extract_file
 from nhiemvu.ingest.services import plan_import_commit
-from nhiemvu.organisations.models import Organisation
-from nhiemvu.plans.models import Plan, PlanStatus
+from nhiemvu.organisations.models import Organisation, Role
+from nhiemvu.plans.models import DocumentKind, Plan, PlanKind, PlanStatus
+from nhiemvu.reporting.services.directives import directive_create
+from nhiemvu.roadmaps.services import StepInput, step_create, step_mark_done
 
 DECISION_NUMBER = "58/QĐ-UBND"
 AGRICULTURE = "Sở Nông nghiệp và PTNT"
@@ -148,11 +152,74 @@ def plan_link_best(*, plan: Plan, user: Account) -> int:
     return plan_links_set(user=user, plan=plan, chosen=chosen)
 
 
+DIRECTIVE_NUMBER = "125/TB-UBND"
+
+
+def directive_load(*, province: Organisation, plan: Plan, user: Account, today: dt.date) -> Plan:
+    """The conclusion notice that added a task to the department's year (once): after a meeting in
+    June the province asks the forest unit to clear up the year's illegal logging cases by autumn."""
+    issued_on = min(dt.date(plan.year, 6, 2), today)
+    existing = Plan.objects.filter(
+        kind=PlanKind.DIRECTIVE, source_document__number=DIRECTIVE_NUMBER, year=plan.year
+    ).first()
+    if existing is not None:
+        return existing
+    forest = plan.tasks.filter(lead_unit__name__contains="Kiểm lâm").first()
+    lead = forest.lead_unit if forest is not None else None
+    return directive_create(
+        agency=plan.issuer,
+        kind=DocumentKind.NOTICE,
+        number=DIRECTIVE_NUMBER,
+        issued_on=issued_on,
+        title=(
+            "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về công tác quản lý, bảo vệ rừng "
+            f"6 tháng đầu năm {plan.year}"
+        ),
+        document_issuer=province,
+        tasks=[
+            {
+                "title": "Kiểm tra, xử lý dứt điểm các vụ phá rừng trái phép được phát hiện trong năm",
+                "lead_unit": lead,
+                "deadline": issued_on + dt.timedelta(days=120),
+                "targets": [{"name": "vụ việc được xử lý dứt điểm", "value": Decimal(100), "unit": "%"}],
+            }
+        ],
+        created_by=user,
+    )
+
+
+def roadmap_load(*, plan: Plan, today: dt.date) -> int:
+    """The forest unit's roadmap for its first task, as its staff would write it (once)."""
+    task = plan.tasks.filter(lead_unit__name__contains="Kiểm lâm").order_by("order").first()
+    if task is None or task.roadmap_steps.exists():
+        return 0
+    staff = Account.objects.filter(
+        memberships__organisation=task.lead_unit, memberships__role=Role.UNIT_STAFF
+    ).first()
+    if staff is None:
+        return 0
+    year = plan.year
+    steps = [
+        ("Rà soát quỹ đất, giao chỉ tiêu trồng rừng cho các huyện", dt.date(year, 2, 28)),
+        ("Hoàn thành trồng rừng vụ xuân", dt.date(year, 6, 30)),
+        ("Nghiệm thu diện tích trồng rừng cả năm", dt.date(year, 11, 30)),
+    ]
+    for title, due in steps:
+        step = step_create(task=task, user=staff, data=StepInput(title=title, due=due))
+        if due <= today - dt.timedelta(days=10):
+            step_mark_done(step=step, user=staff, done_on=due - dt.timedelta(days=3))
+    return len(steps)
+
+
 @transaction.atomic
-def chain_load(*, province: Organisation, plans: list[Plan], user: Account) -> list[Plan]:
-    """The decision of each plan's year, and each plan linked to it."""
+def chain_load(*, province: Organisation, plans: list[Plan], user: Account, today: dt.date) -> list[Plan]:
+    """The decision of each plan's year, each plan linked to it; for the latest plan, a directive
+    that added a task mid-year and the forest unit's roadmap."""
     decisions = []
     for plan in plans:
         decisions.append(decision_load(province=province, year=plan.year))
         plan_link_best(plan=plan, user=user)
+    latest = max(plans, key=lambda p: p.year)
+    directive_load(province=province, plan=latest, user=user, today=today)
+    roadmap_load(plan=latest, today=today)
     return decisions

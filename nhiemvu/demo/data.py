@@ -56,6 +56,7 @@ def demo_load(*, plan_path: Path, live: bool = False) -> tuple[Plan, list[DemoLo
                 province=Organisation.objects.get(children=department),
                 plans=[plan, current],
                 user=get_user_model().objects.get(username="khtc"),
+                today=timezone.localdate(),
             )
         known = {login.username for login in logins}
         logins += [

@@ -61,11 +61,12 @@ TEXT_JS = """() => {
 
 
 def _urls(role: str) -> list[str]:
-    plan = Plan.objects.get(status=PlanStatus.ACTIVE, year=2026)
+    plan = Plan.objects.get(status=PlanStatus.ACTIVE, year=2026, kind="plan", issuer__kind="department")
     task = plan.tasks.get(code="1")
     returned = ProgressReport.objects.get(task__plan=plan, status=ReportStatus.RETURNED)
     current = ReportingPeriod.objects.get(plan=plan, key="2026-12")
     last_closed = returned.period
+    decision = Plan.objects.get(year=2026, issuer__kind="province_committee")
     common = [
         reverse("plans:plan-list"),
         reverse("plans:plan-detail", args=[plan.pk]),
@@ -83,6 +84,8 @@ def _urls(role: str) -> list[str]:
             reverse("ingest:upload"),
             reverse("audit:log-list"),
             reverse("api-tokens:token-list"),
+            reverse("cascade:plan-links", args=[plan.pk]),
+            reverse("plans:directive-list"),
         ],
         "giamdoc": [*common, reverse("audit:log-list")],
         "phogiamdoc": [*common, reverse("dashboards:leader")],
@@ -92,7 +95,13 @@ def _urls(role: str) -> list[str]:
             reverse("reporting:report-edit", args=[task.pk, current.pk]),
             reverse("reporting:report-edit", args=[returned.task_id, returned.period_id]),
         ],
-        "ubndtinh": [*common[:4], reverse("documents:provincial-report")],
+        "ubndtinh": [
+            *common[:4],
+            reverse("documents:provincial-report"),
+            reverse("dashboards:province"),
+            reverse("dashboards:province-agency", args=[decision.pk, plan.issuer_id]),
+            reverse("cascade:provincial-task", args=[decision.tasks.get(code="2").pk]),
+        ],
     }[role]
 
 
@@ -137,7 +146,7 @@ def test_the_report_form_on_a_phone_has_full_width_figures(browser, live_server,
     page = context.new_page()
     try:
         browser_login(page, "donvi", DEMO_PASSWORD)
-        plan = Plan.objects.get(status=PlanStatus.ACTIVE, year=2026)
+        plan = Plan.objects.get(status=PlanStatus.ACTIVE, year=2026, kind="plan", issuer__kind="department")
         task = plan.tasks.get(code="1")
         current = ReportingPeriod.objects.get(plan=plan, key="2026-12")
         page.goto(reverse("reporting:report-edit", args=[task.pk, current.pk]))
