@@ -127,6 +127,38 @@ def build_far_planner() -> tuple[Account, Organisation]:
     return user, department
 
 
+def make_decision(
+    cast: Cast, tasks: Iterable[tuple[str, str, Organisation]], *, number: str = "58/QĐ-UBND"
+) -> Plan:
+    """The province's decision on its agencies' key tasks for 2023 (issued 17/01/2023): tasks
+    (code, title, agency), each with the year's end as deadline."""
+    import datetime as dt
+
+    from nhiemvu.plans.models import PlanStatus, SourceDocument, Task
+
+    decision = Plan.objects.create(
+        title="Phê duyệt nhiệm vụ trọng tâm năm 2023 của các cơ quan",
+        year=2023,
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2023, 12, 31),
+        issuer=cast.province,
+        status=PlanStatus.ACTIVE,
+        source_document=SourceDocument.objects.create(
+            kind="QĐ", number=number, symbol=number.partition("/")[2], issued_on=dt.date(2023, 1, 17)
+        ),
+    )
+    for order, (code, title, agency) in enumerate(tasks, 1):
+        Task.objects.create(
+            plan=decision,
+            code=code,
+            title=title,
+            order=order,
+            lead_unit=agency,
+            deadline=dt.date(2023, 12, 31),
+        )
+    return decision
+
+
 def make_plan(
     cast: Cast, *, tasks: int = 3, targets_per_task: int = 2, title: str = "Kế hoạch thử nghiệm"
 ) -> Plan:

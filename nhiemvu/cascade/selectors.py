@@ -27,7 +27,14 @@ from nhiemvu.organisations.models import Organisation, OrganisationKind, Success
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.plans.models import Plan, Target, Task
 from nhiemvu.plans.selectors import tasks_visible_to
-from nhiemvu.reporting.snapshot import UPPER_BOUNDS, Snapshot, TaskState, snapshot_load, target_text
+from nhiemvu.reporting.snapshot import (
+    UPPER_BOUNDS,
+    PeriodFacts,
+    Snapshot,
+    TaskState,
+    snapshot_load,
+    target_text,
+)
 from nhiemvu.reporting.status import DONE, TaskStatus, attainment, task_status
 
 from .models import TaskLink
@@ -421,20 +428,26 @@ def rolled_target(target: Target, linked: Sequence[tuple[str, TaskState]]) -> Ro
 
 @dataclass
 class Cascade:
-    """The roll-up of some provincial tasks, with the snapshot of the agency tasks behind it."""
+    """The roll-up of some provincial tasks, with the snapshots of the agency tasks behind it."""
 
     rollups: list[Rollup]
-    snapshot: Snapshot
+    today: dt.date
+    snapshot_of: dict[int, Snapshot] = field(default_factory=dict)  # agency task id → the snapshot it is in
     agency_of_task: dict[int, int] = field(default_factory=dict)  # agency task id → agency id
 
 
 def cascade_load(
-    provincial_tasks: QuerySet[Task], *, today: dt.date | None = None, as_of: dt.date | None = None
+    provincial_tasks: QuerySet[Task],
+    *,
+    today: dt.date | None = None,
+    as_of: dt.date | None = None,
+    known: Iterable[Snapshot] = (),
 ) -> Cascade:
     """Roll the given provincial tasks up from their linked agency tasks, in a fixed number of queries.
 
     `today` and `as_of` as for `snapshot_load`: a report of a past period reads the agencies' accepted
-    reports of periods ending by its cut-off."""
+    reports of periods ending by its cut-off. `known`: snapshots already read (the provincial report's,
+    of the same day and cut-off); only linked tasks outside them are read again."""
     today = today or timezone.localdate()
     tasks = list(
         provincial_tasks.select_related("lead_unit")
@@ -447,24 +460,35 @@ def cascade_load(
         )
     )
     agency_task_ids = sorted({a for _, _, a in links})
-    plan_of = dict(Task.objects.filter(pk__in=agency_task_ids).values_list("pk", "plan_id"))
+    snapshot_of: dict[int, Snapshot] = {}
+    states: dict[int, TaskState] = {}
+    for snapshot in known:
+        for state in snapshot.tasks:
+            snapshot_of[state.pk], states[state.pk] = snapshot, state
+    missing = [pk for pk in agency_task_ids if pk not in states]
+    plan_of = dict(Task.objects.filter(pk__in=missing).values_list("pk", "plan_id")) if missing else {}
+    if missing:
+        rest = snapshot_load(
+            plan_ids=sorted(set(plan_of.values())),
+            today=today,
+            as_of=as_of,
+            tasks=Task.objects.filter(pk__in=missing),
+        )
+        for state in rest.tasks:
+            snapshot_of[state.pk], states[state.pk] = rest, state
     plans = {
         pk: (issuer_id, name)
-        for pk, issuer_id, name in Plan.objects.filter(pk__in=set(plan_of.values())).values_list(
-            "pk", "issuer_id", "issuer__name"
-        )
+        for pk, issuer_id, name in Plan.objects.filter(
+            pk__in={states[a].plan_id for a in agency_task_ids if a in states}
+        ).values_list("pk", "issuer_id", "issuer__name")
     }
-    snapshot = snapshot_load(
-        plan_ids=sorted(plans), today=today, as_of=as_of, tasks=Task.objects.filter(pk__in=agency_task_ids)
-    )
-    states = {s.pk: s for s in snapshot.tasks}
     by_provincial: dict[int, list[LinkedTask]] = defaultdict(list)
     for link_id, provincial_id, agency_task_id in links:
-        state = states.get(agency_task_id)
-        if state is None:
+        linked_state = states.get(agency_task_id)
+        if linked_state is None:
             continue
-        issuer_id, name = plans[state.plan_id]
-        by_provincial[provincial_id].append(LinkedTask(link_id, state, issuer_id, name))
+        issuer_id, name = plans[linked_state.plan_id]
+        by_provincial[provincial_id].append(LinkedTask(link_id, linked_state, issuer_id, name))
     rollups = []
     for task in tasks:
         linked = sorted(
@@ -491,8 +515,13 @@ def cascade_load(
                 ),
             )
         )
-    agency_of_task = {s.pk: plans[s.plan_id][0] for s in snapshot.tasks}
-    return Cascade(rollups, snapshot, agency_of_task)
+    linked_ids = set(agency_task_ids) & set(states)
+    return Cascade(
+        rollups,
+        today,
+        {pk: snapshot_of[pk] for pk in linked_ids},
+        {pk: plans[states[pk].plan_id][0] for pk in linked_ids},
+    )
 
 
 # The province's view of its agencies ---------------------------------------------------------------
@@ -553,8 +582,7 @@ class AgencyStanding:
 def agency_standings(cascade: Cascade) -> list[AgencyStanding]:
     """Every agency the provincial tasks name, ranked: share of its tasks completed on time, then of
     its reports sent on time, then fewest obstacles left waiting, then fewest tasks not taken up."""
-    snapshot = cascade.snapshot
-    today = snapshot.today
+    today = cascade.today
     rows: dict[int, AgencyStanding] = {}
     linked_ids: dict[int, set[int]] = defaultdict(set)
     for r in cascade.rollups:
@@ -565,18 +593,25 @@ def agency_standings(cascade: Cascade) -> list[AgencyStanding]:
         row.covered += 0 if r.uncovered else 1
         row.counts[r.status.value] = row.counts.get(r.status.value, 0) + 1
         linked_ids[r.agency_id] |= {lt.state.pk for lt in r.links}
-    states = {s.pk: s for s in snapshot.tasks}
-    periods = [p for p in snapshot.reporting_periods() if p.due_on < today]
+    # Each snapshot once (the provincial report's are shared by plans of the same cut-off).
+    snapshots = {id(s): s for s in cascade.snapshot_of.values()}.values()
+    states = {s.pk: s for snapshot in snapshots for s in snapshot.tasks}
+    periods: dict[int, list[PeriodFacts]] = defaultdict(list)  # plan → its periods whose send-by date passed
+    for snapshot in snapshots:
+        for period in snapshot.reporting_periods():
+            if period.due_on < today and period not in periods[period.plan_id]:
+                periods[period.plan_id].append(period)
     overdue_before = today - dt.timedelta(days=OBSTACLE_OVERDUE_DAYS)
     waiting: dict[int, int] = defaultdict(int)
-    for obstacle in snapshot.obstacles:
-        if obstacle.period_ends_on < overdue_before:
-            waiting[obstacle.task_id] += 1
+    for snapshot in snapshots:
+        for obstacle in snapshot.obstacles:
+            if obstacle.period_ends_on < overdue_before:
+                waiting[obstacle.task_id] += 1
     for agency_id, ids in linked_ids.items():
         row = rows[agency_id]
         for task_id in ids:
-            state = states[task_id]
-            for period in periods:
+            state, snapshot = states[task_id], cascade.snapshot_of[task_id]
+            for period in periods[state.plan_id]:
                 if snapshot.owes(state, period):
                     row.reports_due += 1
                     row.reports_on_time += 1 if snapshot.sent_on_time(task_id, period) else 0

@@ -542,18 +542,22 @@ def _report(
         signer_prefix=options.signer_prefix if options.signer_prefix is not None else prefix,
         signer_title=options.signer_title if options.signer_title is not None else title,
         signer_name=options.signer_name,
-        cascade=_cascade(periods, report_date) if provincial else None,
+        cascade=_cascade(periods, snapshots, report_date) if provincial else None,
     )
 
 
-def _cascade(periods: list[ReportingPeriod], report_date: dt.date) -> CascadeSection | None:
-    """The decisions' tasks assigned to the report's agencies, rolled up as of the period's cut-off;
-    None when the province has issued none for the year (or has not stored it)."""
+def _cascade(
+    periods: list[ReportingPeriod], snapshots: dict[int, Snapshot], report_date: dt.date
+) -> CascadeSection | None:
+    """The decisions' tasks assigned to the report's agencies, rolled up as of the period's cut-off
+    from the report's own snapshots (a linked task outside the report's plans is read apart); None
+    when the province has issued no decision for the year (or has not stored it)."""
     cutoff = max(p.ends_on for p in periods)
     tasks = decision_tasks_for({p.plan.issuer_id for p in periods}, {p.plan.year for p in periods})
     if not tasks.exists():
         return None
-    cascade = cascade_load(tasks, today=min(report_date, cutoff), as_of=cutoff)
+    known = {id(s): s for s in snapshots.values() if s.as_of == cutoff}.values()
+    cascade = cascade_load(tasks, today=min(report_date, cutoff), as_of=cutoff, known=known)
     return CascadeSection(
         decision=decision_label({r.plan_id for r in cascade.rollups}),
         standings=agency_standings(cascade),

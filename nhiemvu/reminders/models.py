@@ -65,6 +65,7 @@ class NotificationKind(models.TextChoices):
     OBSTACLE_ANSWERED = "obstacle_answered", _("Đã có ý kiến chỉ đạo về vướng mắc")
     ROADMAP_STEP_DUE_SOON = "roadmap_step_due_soon", _("Sắp đến hạn một bước lộ trình")
     ROADMAP_STEP_OVERDUE = "roadmap_step_overdue", _("Quá hạn một bước lộ trình")
+    PROVINCIAL_TASK_UNTAKEN = "provincial_task_untaken", _("Nhiệm vụ tỉnh giao chưa được triển khai")
 
 
 class EmailMode(models.TextChoices):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nhiemvu.lib.vnperiods import is_working_day, working_days_between
-from nhiemvu.organisations.models import Membership, Role
+from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
 from nhiemvu.plans.models import Milestone, Plan, PlanStatus, Task
 from nhiemvu.reporting.models import (
     SENT_STATUSES,
@@ -564,6 +564,103 @@ def units_late_twice(plan: Plan, today: dt.date) -> list[Candidate]:
     return result
 
 
+# An agency has this long after the province's decision to take its tasks into its own plan.
+UNTAKEN_AFTER_DAYS = 30
+
+
+def provincial_tasks_untaken(plan: Plan, today: dt.date) -> list[Candidate]:
+    """Tasks of the province's decision that no agency task carries out a month after it was issued:
+    to the agency's Planning-Finance (its list) and to the province's reviewers (every agency's).
+
+    The key holds the codes still untaken, so a notice goes out again only when that list changes
+    (a new task left out, or some taken up and others not): not every day.
+    """
+    if plan.issuer.kind != OrganisationKind.PROVINCE_COMMITTEE:
+        return []
+    issued = (
+        plan.source_document.issued_on if plan.source_document and plan.source_document.issued_on else None
+    )
+    start = issued or plan.starts_on
+    if today < start + dt.timedelta(days=UNTAKEN_AFTER_DAYS) or today > plan.ends_on:
+        return []
+    untaken = list(
+        plan.tasks.filter(lead_unit__isnull=False, agency_links__isnull=True)
+        .select_related("lead_unit")
+        .order_by("order")
+    )
+    if not untaken:
+        return []
+    by_agency: dict[int, list[Task]] = defaultdict(list)
+    for task in untaken:
+        assert task.lead_unit_id is not None  # chosen with a lead unit
+        by_agency[task.lead_unit_id].append(task)
+    tree = dict(Organisation.objects.values_list("id", "parent_id"))
+    planners: dict[int, list[int]] = defaultdict(list)  # agency → its Planning-Finance staff
+    for org_id, user_ids in _staff_by_unit(tree, today, role=Role.PLANNING_FINANCE).items():
+        agency = org_id
+        while agency is not None and agency not in by_agency:
+            agency = tree.get(agency)
+        if agency is not None:
+            planners[agency] += user_ids
+    document = str(plan.source_document) if plan.source_document else plan.title
+    result: list[Candidate] = []
+    for agency_id, tasks in by_agency.items():
+        codes = ", ".join(t.code for t in tasks)
+        words = {"n": len(tasks), "document": document, "codes": codes, "agency": tasks[0].lead_unit}
+        subject = (
+            ngettext(
+                "%(n)d nhiệm vụ tỉnh giao chưa có nhiệm vụ triển khai trong kế hoạch của cơ quan",
+                "%(n)d nhiệm vụ tỉnh giao chưa có nhiệm vụ triển khai trong kế hoạch của cơ quan",
+                len(tasks),
+            )
+            % words
+        )
+        body = "\n".join(
+            [
+                _(
+                    "%(agency)s được giao tại %(document)s các nhiệm vụ chưa được liên kết với nhiệm vụ nào "
+                    "trong kế hoạch của cơ quan: %(codes)s."
+                )
+                % words,
+                *(_task_line(t) for t in tasks[:10]),
+                _("Đề nghị bổ sung vào kế hoạch và liên kết tại trang «Nhiệm vụ tỉnh giao» của kế hoạch."),
+            ]
+        )
+        url = reverse("dashboards:province-agency", args=[plan.pk, agency_id])
+        key = f"provincial_untaken:plan={plan.pk}:agency={agency_id}:{_digest(codes)}"
+        result.extend(
+            Candidate(user_id, NotificationKind.PROVINCIAL_TASK_UNTAKEN, key, subject, body, url)
+            for user_id in sorted(set(planners.get(agency_id, [])))
+        )
+    reviewers = _staff_by_unit([plan.issuer_id], today, role=Role.PROVINCIAL_REVIEWER).get(plan.issuer_id, [])
+    if reviewers:
+        listing = "; ".join(
+            f"{tasks[0].lead_unit}: {', '.join(t.code for t in tasks)}" for tasks in by_agency.values()
+        )
+        subject = ngettext(
+            "%(n)d nhiệm vụ tỉnh giao chưa được cơ quan nào triển khai",
+            "%(n)d nhiệm vụ tỉnh giao chưa được cơ quan nào triển khai",
+            len(untaken),
+        ) % {"n": len(untaken)}
+        body = _(
+            "Theo %(document)s, các nhiệm vụ sau chưa có nhiệm vụ triển khai của cơ quan được giao: %(list)s."
+        ) % {
+            "document": document,
+            "list": listing,
+        }
+        key = f"provincial_untaken:plan={plan.pk}:{_digest(listing)}"
+        url = reverse("dashboards:province") + f"?plan={plan.pk}"
+        result.extend(
+            Candidate(user_id, NotificationKind.PROVINCIAL_TASK_UNTAKEN, key, subject, body, url)
+            for user_id in reviewers
+        )
+    return result
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def candidates_for(today: dt.date) -> list[Candidate]:
     """Every notification that should exist as of `today`, across active plans with reminders on.
 
@@ -582,7 +679,11 @@ def _candidates_for(today: dt.date) -> list[Candidate]:
     holidays = set(Holiday.objects.values_list("day", flat=True))
     working = is_working_day(today, holidays)
     result: list[Candidate] = []
-    plans = Plan.objects.filter(status=PlanStatus.ACTIVE).select_related("reminder_policy").order_by("pk")
+    plans = (
+        Plan.objects.filter(status=PlanStatus.ACTIVE)
+        .select_related("reminder_policy", "issuer", "source_document")
+        .order_by("pk")
+    )
     for plan in plans:
         policy = policy_for(plan)
         if not policy.is_enabled:
@@ -594,4 +695,5 @@ def _candidates_for(today: dt.date) -> list[Candidate]:
             result += roadmap_steps(plan, policy, today)
             result += obstacles_unanswered(plan, policy, today, holidays)
             result += units_late_twice(plan, today)
+            result += provincial_tasks_untaken(plan, today)
     return result

@@ -26,7 +26,6 @@ from nhiemvu.cascade.services import LinkError, plan_links_set, task_link_add, t
 from nhiemvu.core.errors import PermissionDenied
 from nhiemvu.demo.chain import decision_load
 from nhiemvu.ingest.models import ImportSession
-from nhiemvu.organisations.models import Organisation
 from nhiemvu.plans.models import Plan, PlanStatus, Target, Task
 from nhiemvu.reporting.models import ProgressReport
 from nhiemvu.reporting.services import (
@@ -39,7 +38,7 @@ from nhiemvu.reporting.services import (
 )
 from nhiemvu.reporting.snapshot import snapshot_load
 from nhiemvu.reporting.status import TaskStatus
-from nhiemvu.testing import Cast, make_plan, review_form_data
+from nhiemvu.testing import Cast, make_decision, make_plan, review_form_data
 
 pytestmark = pytest.mark.django_db
 HANOI = dt.timezone(dt.timedelta(hours=7))
@@ -56,32 +55,25 @@ class Chain:
     plan: Plan  # the department's plan (make_plan): tasks 1, 3 of the forest unit, 2 of the rural unit
 
 
-def _provincial(decision: Plan, code: str, title: str, lead: Organisation, deadline: dt.date) -> Task:
-    return Task.objects.create(
-        plan=decision, code=code, title=title, order=int(code), lead_unit=lead, deadline=deadline
-    )
-
-
 @pytest.fixture
 def chain(cast: Cast) -> Chain:
-    decision = Plan.objects.create(
-        title="Phê duyệt nhiệm vụ trọng tâm năm 2023 của các cơ quan",
-        year=2023,
-        starts_on=dt.date(2023, 1, 1),
-        ends_on=dt.date(2023, 12, 31),
-        issuer=cast.province,
-        status=PlanStatus.ACTIVE,
+    decision = make_decision(
+        cast,
+        [
+            ("1", "Trồng rừng tập trung, nâng tỷ lệ che phủ rừng", cast.department),
+            ("2", "Hoàn thành dự toán ngân sách", cast.department),
+            ("3", "Tiêm chủng mở rộng", cast.other_department),
+            ("4", "Cải tạo rừng sản xuất", cast.department),
+        ],
     )
-    end = dt.date(2023, 12, 31)
-    forest = _provincial(decision, "1", "Trồng rừng tập trung, nâng tỷ lệ che phủ rừng", cast.department, end)
+    forest, budget, health, untouched = (decision.tasks.get(code=c) for c in "1234")
     forest.support_units.add(cast.other_department)
     Target.objects.create(task=forest, name="diện tích trồng rừng", unit="ha", value=Decimal(2000), order=0)
     Target.objects.create(
         task=forest, name="tỷ lệ che phủ rừng", unit="%", comparator=">=", value=Decimal("64.2"), order=1
     )
-    budget = _provincial(decision, "2", "Hoàn thành dự toán ngân sách", cast.department, dt.date(2023, 6, 30))
-    health = _provincial(decision, "3", "Tiêm chủng mở rộng", cast.other_department, end)
-    untouched = _provincial(decision, "4", "Cải tạo rừng sản xuất", cast.department, end)
+    Task.objects.filter(pk=budget.pk).update(deadline=dt.date(2023, 6, 30))
+    budget.refresh_from_db()
     plan = make_plan(cast, tasks=3, targets_per_task=1)
     plan.status = PlanStatus.ACTIVE
     plan.save()
@@ -339,6 +331,17 @@ def test_the_proposals_rank_the_task_by_its_wording(chain: Chain) -> None:
     assert proposals["b"] == []  # Sở Y tế's own task is not the department's to carry
 
 
+def _upload_seed(client: Client, cast: Cast, shared_dir: object) -> ImportSession:
+    """Planning-Finance uploads the sample plan; the import session waiting for review."""
+    path = shared_dir / "corpus" / "seed" / "lang-son-snn-2023.txt"  # type: ignore[operator]
+    client.force_login(cast.planning_finance)
+    client.post(
+        reverse("ingest:upload"),
+        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "issuer": cast.department.pk},
+    )
+    return ImportSession.objects.get()
+
+
 def test_the_agency_confirms_its_links_on_the_import_review(
     client: Client, cast: Cast, shared_dir: object
 ) -> None:
@@ -347,13 +350,7 @@ def test_the_agency_confirms_its_links_on_the_import_review(
     decision = decision_load(province=cast.province, year=2023)
     assert decision.tasks.count() == 23
     assert decision.tasks.filter(lead_unit=cast.department).count() == 4  # "Sở Nông nghiệp và PTNT" matched
-    path = shared_dir / "corpus" / "seed" / "lang-son-snn-2023.txt"  # type: ignore[operator]
-    client.force_login(cast.planning_finance)
-    client.post(
-        reverse("ingest:upload"),
-        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "issuer": cast.department.pk},
-    )
-    session = ImportSession.objects.get()
+    session = _upload_seed(client, cast, shared_dir)
     html = client.get(reverse("ingest:review", args=[session.pk])).content.decode()
     data = review_form_data(html)
     forest = decision.tasks.get(code="2")  # "Trồng rừng tập trung 9.000 ha, … che phủ rừng …"
@@ -376,13 +373,7 @@ def test_a_link_choice_outside_the_agency_writes_nothing(
     client: Client, cast: Cast, shared_dir: object
 ) -> None:
     decision = decision_load(province=cast.province, year=2023)
-    path = shared_dir / "corpus" / "seed" / "lang-son-snn-2023.txt"  # type: ignore[operator]
-    client.force_login(cast.planning_finance)
-    client.post(
-        reverse("ingest:upload"),
-        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "issuer": cast.department.pk},
-    )
-    session = ImportSession.objects.get()
+    session = _upload_seed(client, cast, shared_dir)
     data = review_form_data(client.get(reverse("ingest:review", args=[session.pk])).content.decode())
     data["link-1.3"] = str(decision.tasks.get(code="12").pk)  # Sở Y tế's task in the decision
     response = client.post(reverse("ingest:confirm", args=[session.pk]), data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 
@@ -15,7 +14,8 @@ from nhiemvu.documents.access import period_queryset
 from nhiemvu.documents.data import PeriodReport, ReportOptions, build_report
 from nhiemvu.documents.docx import render_docx
 from nhiemvu.documents.xlsx import render_xlsx
-from nhiemvu.plans.models import Plan, PlanStatus, SourceDocument, Target, Task
+from nhiemvu.plans.models import Plan, Target
+from nhiemvu.testing import make_decision
 
 from .conftest import REPORT_DATE, Quarter
 
@@ -24,28 +24,16 @@ pytestmark = pytest.mark.django_db
 
 def _decision(quarter: Quarter) -> Plan:
     cast = quarter.cast
-    decision = Plan.objects.create(
-        title="Phê duyệt nhiệm vụ trọng tâm năm 2023 của các cơ quan",
-        year=2023,
-        starts_on=dt.date(2023, 1, 1),
-        ends_on=dt.date(2023, 12, 31),
-        issuer=cast.province,
-        status=PlanStatus.ACTIVE,
-        source_document=SourceDocument.objects.create(
-            kind="QĐ", number="58/QĐ-UBND", symbol="QĐ-UBND", issued_on=dt.date(2023, 1, 17)
-        ),
+    decision = make_decision(
+        cast,
+        [
+            ("1", "Trồng rừng", cast.department),
+            ("2", "Cải tạo rừng", cast.department),
+            ("3", "Tiêm chủng", cast.other_department),
+        ],
     )
-    end = dt.date(2023, 12, 31)
-    forest = Task.objects.create(
-        plan=decision, code="1", title="Trồng rừng", order=1, lead_unit=cast.department, deadline=end
-    )
+    forest = decision.tasks.get(code="1")
     Target.objects.create(task=forest, name="diện tích trồng rừng", unit="ha", value=Decimal(3000))
-    Task.objects.create(
-        plan=decision, code="2", title="Cải tạo rừng", order=2, lead_unit=cast.department, deadline=end
-    )
-    Task.objects.create(
-        plan=decision, code="3", title="Tiêm chủng", order=3, lead_unit=cast.other_department, deadline=end
-    )
     TaskLink.objects.create(provincial_task=forest, agency_task=quarter.plan.tasks.get(code="1"))
     return decision
 
