@@ -64,7 +64,8 @@ def plan_links(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse:
         proposals = [
             p for p in selectors.propose(task.title, candidates, cited) if p.candidate.pk not in have
         ]
-        rows.append({"task": task, "links": links.get(task.pk, []), "proposals": proposals})
+        others = [c for c in candidates if c.pk not in have]
+        rows.append({"task": task, "links": links.get(task.pk, []), "proposals": proposals, "others": others})
     return render(
         request,
         "cascade/plan_links.html",
