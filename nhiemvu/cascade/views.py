@@ -33,6 +33,7 @@ def provincial_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "rollup": rollup,
             "openable": selectors.agency_tasks_visible(request.user, cascade.agency_of_task),
+            "sees_all": selectors.provincial_plans_visible_to(request.user).filter(pk=task.plan_id).exists(),
         },
     )
 

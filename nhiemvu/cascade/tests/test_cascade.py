@@ -280,6 +280,15 @@ def test_one_provincial_task_carried_by_two_agencies(chain: Chain) -> None:
     }
     assert standings[cast.department.name].assigned == 3 and standings[cast.department.name].uncovered == 2
     assert standings[cast.other_department.name].assigned == 1
+    # The department's director reads the provincial task it shares with Sở Y tế: Sở Y tế's own task
+    # shows as theirs, without its wording; the province reads it whole.
+    client = Client()
+    url = reverse("cascade:provincial-task", args=[chain.forest.pk])
+    client.force_login(cast.director)
+    page = client.get(url).content.decode()
+    assert "Trồng cây dược liệu" not in page and "nhiệm vụ của cơ quan khác" in page
+    client.force_login(cast.reviewer)
+    assert "Trồng cây dược liệu" in client.get(url).content.decode()
     # Neither has finished a task; the department has taken up part of its share, Sở Y tế none of its own.
     assert (standings[cast.department.name].rank, standings[cast.other_department.name].rank) == (1, 2)
 
