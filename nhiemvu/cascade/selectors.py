@@ -350,11 +350,13 @@ def rolled_status(
 
     Completed when every linked task is completed, on the day the last of them was, judged against
     the province's deadline; started as soon as one of them is; not covered at all, it is judged as
-    a task nobody has begun.
+    a task nobody has begun. A linked heading (no lead unit, never reported on) does not hold it back.
     """
     if not linked:
         status = task_status(deadline=deadline, today=today, completed_on=None, started=False)
         return status, None, _("Chưa có nhiệm vụ nào của cơ quan triển khai nhiệm vụ này.")
+    # A heading linked beside the tasks under it only groups them: it is never reported on.
+    linked = [s for s in linked if s.reportable] or linked
     done = all(s.is_done for s in linked)
     days = [s.completed_on for s in linked if s.completed_on is not None]
     completed_on = max(days) if done and days else None

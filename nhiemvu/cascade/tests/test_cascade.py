@@ -119,13 +119,13 @@ def _rollups(chain: Chain, today: dt.date = dt.date(2023, 7, 1)) -> dict[str, ob
 # The status rule, as a table -------------------------------------------------------------------------
 
 
-def _state(status: TaskStatus, completed_on: dt.date | None = None) -> object:
+def _state(status: TaskStatus, completed_on: dt.date | None = None, *, heading: bool = False) -> object:
     snap = snapshot_load(plan_ids=[])
     assert not snap.tasks
     from nhiemvu.reporting.snapshot import TaskState
 
     return TaskState(
-        pk=1, plan_id=1, code="1", title="", depth=0, leader_id=None, leader="", lead_unit_id=1, lead_unit="",
+        pk=1, plan_id=1, code="1", title="", depth=0, leader_id=None, leader="", lead_unit_id=None if heading else 1, lead_unit="",
         deadline=None, status=status, completed_on=completed_on, percent_done=None, mean_attainment=None,
         reported_in="", narrative="", targets=(), milestones=(), at_risk=False, reason="", no_data=False,
         no_data_reason="", notes=(),
@@ -158,6 +158,17 @@ def test_a_provincial_task_takes_its_category_from_the_tasks_carrying_it(
     status, completed_on, rule = rolled_status(deadline=dt.date(2023, 12, 31), today=today, linked=states)  # type: ignore[arg-type]
     assert (status, completed_on) == (expected, completed)
     assert rule
+
+
+def test_a_linked_heading_does_not_hold_the_provincial_task_back(db: None) -> None:
+    done = _state(TaskStatus.COMPLETED_ON_TIME, dt.date(2023, 11, 30))
+    heading = _state(TaskStatus.NOT_STARTED, heading=True)
+    status, completed_on, _rule = rolled_status(
+        deadline=dt.date(2023, 12, 31),
+        today=dt.date(2024, 1, 5),
+        linked=[heading, done],  # type: ignore[list-item]
+    )
+    assert (status, completed_on) == (TaskStatus.COMPLETED_ON_TIME, dt.date(2023, 11, 30))
 
 
 # Who may link, who sees which level ----------------------------------------------------------------
