@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,6 @@ from nhiemvu.reporting.status import DONE, TaskStatus, attainment, task_status
 from .models import TaskLink
 
 PROVINCE = OrganisationKind.PROVINCE_COMMITTEE
-M = TypeVar("M", Plan, Task, Organisation)
 # An open obstacle whose report period ended this many days ago still waits for an answer: "tồn đọng".
 OBSTACLE_OVERDUE_DAYS = 15
 PROPOSALS_SHOWN = 3
@@ -82,16 +81,12 @@ def provincial_tasks_visible_to(user: User, scope: AccessScope | None = None) ->
     return tasks.filter(rule)
 
 
-def provincial_plan_get(user: User, pk: int) -> Plan:
-    return _get_or_404(provincial_plans_visible_to(user), pk)
-
-
 def provincial_task_get(user: User, pk: int) -> Task:
-    return _get_or_404(
+    return get_object_or_404(
         provincial_tasks_visible_to(user).select_related(
             "plan__issuer", "plan__source_document", "lead_unit"
         ),
-        pk,
+        pk=pk,
     )
 
 
@@ -101,23 +96,7 @@ def agency_get(user: User, plan: Plan, agency_pk: int, scope: AccessScope | None
     whole = provincial_plans_visible_to(user, scope).filter(pk=plan.pk).exists()
     if not (whole or scope.superuser or agency_pk in scope.department_orgs):
         raise Http404
-    return _get_or_404(Organisation.objects.all(), agency_pk)
-
-
-def _get_or_404(queryset: QuerySet[M], pk: int) -> M:
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def is_provincial(plan: Plan) -> bool:
-    return plan.issuer.kind == PROVINCE
-
-
-def agency_of(plan: Plan) -> Organisation:
-    """The agency whose plan this is (its issuer)."""
-    return plan.issuer
+    return get_object_or_404(Organisation, pk=agency_pk)
 
 
 def agency_family(agency_id: int) -> set[int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.contrib.auth.models import User as Account
 from django.db import transaction
 
-from nhiemvu.cascade.selectors import PROPOSAL_CHECKED, candidates_for, cited_numbers, propose
+from nhiemvu.cascade.selectors import PROPOSAL_CHECKED, candidates_for, cited_numbers, fold_number, propose
 from nhiemvu.cascade.services import plan_links_set
 from nhiemvu.ingest.parsing import extract_file
 from nhiemvu.ingest.services import plan_import_commit
@@ -143,7 +143,7 @@ def decision_load(*, province: Organisation, year: int) -> Plan:
 def plan_link_best(*, plan: Plan, user: Account) -> int:
     """Link each task of an agency plan to its best proposal, as a reviewer who accepts them would."""
     candidates = candidates_for(plan.issuer_id, plan.year)
-    cited = cited_numbers(plan) | {DECISION_NUMBER.lower().replace("đ", "d")}
+    cited = cited_numbers(plan) | {fold_number(DECISION_NUMBER)}
     chosen: dict[str, set[int]] = {}
     for task in plan.tasks.filter(lead_unit__isnull=False):
         best = propose(task.title, candidates, cited)[:1]

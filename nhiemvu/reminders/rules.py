@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nhiemvu.lib.vnperiods import is_working_day, working_days_between
-from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
+from nhiemvu.organisations.models import Membership, OrganisationKind, Role
+from nhiemvu.organisations.selectors import organisation_parent_map
 from nhiemvu.plans.models import Milestone, Plan, PlanStatus, Task
 from nhiemvu.reporting.models import (
     SENT_STATUSES,
@@ -594,7 +595,7 @@ def provincial_tasks_untaken(plan: Plan, today: dt.date) -> list[Candidate]:
     for task in untaken:
         assert task.lead_unit_id is not None  # chosen with a lead unit
         by_agency[task.lead_unit_id].append(task)
-    tree = dict(Organisation.objects.values_list("id", "parent_id"))
+    tree = organisation_parent_map()
     planners: dict[int, list[int]] = defaultdict(list)  # agency → its Planning-Finance staff
     for org_id, user_ids in _staff_by_unit(tree, today, role=Role.PLANNING_FINANCE).items():
         agency = org_id
