@@ -103,6 +103,10 @@ INSTALLED_APPS = [
     "nhiemvu.dashboards",
     "nhiemvu.api",
     "nhiemvu.audit",
+    "nhiemvu.signin",
+    "nhiemvu.twofactor",
+    "nhiemvu.reorganisation",
+    "nhiemvu.people",
     "nhiemvu.demo",
 ]
 

@@ -17,7 +17,10 @@ urlpatterns = [
     path("", include("nhiemvu.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("organisations/changes/", include("nhiemvu.reorganisation.urls")),
     path("organisations/", include("nhiemvu.plans.organisation_urls")),
+    path("people/", include("nhiemvu.people.urls")),
+    path("signin/", include("nhiemvu.signin.urls")),
     path("plans/", include("nhiemvu.reporting.plan_urls")),
     path("import/", include("nhiemvu.ingest.urls")),
     path("reporting/", include("nhiemvu.reporting.urls")),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("audit/", include("nhiemvu.audit.urls")),
     path("api/v1/", include("nhiemvu.api.urls")),
     path("account/tokens/", include("nhiemvu.api.web_urls")),
+    path("account/two-factor/", include("nhiemvu.twofactor.urls")),
     path("account/", include("nhiemvu.core.account_urls")),
 ]
 # Uploaded files (attachments, imported plans) have no URL of their own in any mode: they are

@@ -17,13 +17,17 @@ LAYERS: list[set[str]] = [
     {"lib", "formats"},  # no Django in lib
     {"core"},  # base model, DomainError, validated_save, backup, serve
     {"organisations"},  # the tree of bodies, roles, access scope
+    # sign-in with the province's directory (groups → organisations and roles); two-factor policy
+    {"signin", "twofactor"},
     {"plans"},  # plans, tasks, targets, milestones
     {"reporting"},  # the reporting cycle
     # the lead units' roadmaps for their tasks (read by reports and reminders); the chain
     # province → agency (links between plans, the roll-up of provincial tasks)
     {"roadmaps", "cascade"},
     {"ingest", "reminders", "documents", "audit"},  # the import (proposes links); they read reports
-    {"dashboards"},  # reads the period report's data (documents)
+    # reads the period report's data (documents); setting up an agency and its people (hands
+    # open reports and roadmap steps over, proposes units from a plan); mergers move open work
+    {"dashboards", "people", "reorganisation"},
     {"api"},  # over the services and selectors of all the above
     {"demo", "testing"},  # demo data and the test cast use everything
 ]

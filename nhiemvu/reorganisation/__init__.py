@@ -1,0 +1,1 @@
+"""Mergers and renames of organisations: open work and accounts move to the successor."""
