@@ -130,28 +130,43 @@ def windows_for_year(frequency: str, year: int) -> list[ReportingWindow]:
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
-def is_working_day(day: dt.date, holidays: Iterable[dt.date] | set[dt.date] = ()) -> bool:
-    """Monday to Friday and not a public holiday.
+def is_working_day(
+    day: dt.date,
+    holidays: Iterable[dt.date] | set[dt.date] = (),
+    workdays: Iterable[dt.date] | set[dt.date] = (),
+) -> bool:
+    """Monday to Friday and not a public holiday, or a Saturday the Government made a working day.
 
     >>> is_working_day(dt.date(2023, 1, 23), {dt.date(2023, 1, 23)})   # Tết
     False
     >>> is_working_day(dt.date(2023, 1, 14))   # a Saturday
     False
+    >>> is_working_day(dt.date(2024, 5, 4), workdays={dt.date(2024, 5, 4)})   # worked for Monday 29/4
+    True
     """
     off = holidays if isinstance(holidays, set) else set(holidays)
-    return day.weekday() < 5 and day not in off
+    if day in off:
+        return False
+    worked = workdays if isinstance(workdays, set) else set(workdays)
+    return day.weekday() < 5 or day in worked
 
 
-def working_days_after(start: dt.date, holidays: set[dt.date]) -> Iterator[dt.date]:
+def working_days_after(
+    start: dt.date, holidays: set[dt.date], workdays: set[dt.date] | None = None
+) -> Iterator[dt.date]:
+    worked = workdays or set()
     day = start
     while True:
         day += dt.timedelta(days=1)
-        if is_working_day(day, holidays):
+        if is_working_day(day, holidays, worked):
             yield day
 
 
-def add_working_days(start: dt.date, count: int, holidays: Iterable[dt.date] = ()) -> dt.date:
-    """The `count`-th working day after `start` (0 gives `start` itself).
+def add_working_days(
+    start: dt.date, count: int, holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()
+) -> dt.date:
+    """The `count`-th working day after `start` (0 gives `start` itself); `workdays` are the
+    Saturdays (or Sundays) the Government made working days in exchange for a day off.
 
     The cut-off of January 2023's report is Saturday 14/1; two working days later is Tuesday 17/1:
     >>> add_working_days(dt.date(2023, 1, 14), 2)
@@ -163,29 +178,36 @@ def add_working_days(start: dt.date, count: int, holidays: Iterable[dt.date] = (
     datetime.date(2024, 2, 16)
     >>> add_working_days(dt.date(2024, 2, 7), 2, tet)
     datetime.date(2024, 2, 16)
+
+    In 2024 Monday 29/4 was swapped with Saturday 4/5: two working days after Thursday 2/5 is
+    Saturday 4/5, not Monday 6/5:
+    >>> add_working_days(dt.date(2024, 5, 2), 2, {dt.date(2024, 4, 29)}, {dt.date(2024, 5, 4)})
+    datetime.date(2024, 5, 4)
     """
     if count < 0:
         raise ValueError("count must not be negative")
     if count == 0:
         return start
     off = set(holidays)
-    days = working_days_after(start, off)
+    days = working_days_after(start, off, set(workdays))
     day = start
     for _ in range(count):
         day = next(days)
     return day
 
 
-def working_days_between(start: dt.date, end: dt.date, holidays: Iterable[dt.date] = ()) -> int:
+def working_days_between(
+    start: dt.date, end: dt.date, holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()
+) -> int:
     """Working days after `start` up to and including `end` (0 when end is not after start).
 
     >>> working_days_between(dt.date(2023, 6, 2), dt.date(2023, 6, 9))
     5
     """
-    off = set(holidays)
+    off, worked = set(holidays), set(workdays)
     count, day = 0, start
     while day < end:
         day += dt.timedelta(days=1)
-        if is_working_day(day, off):
+        if is_working_day(day, off, worked):
             count += 1
     return count

@@ -16,19 +16,97 @@ from nhiemvu.organisations.models import Organisation
 from nhiemvu.plans.models import AMOUNT, Frequency, Milestone, Plan, Target, Task
 
 
+class HolidayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Nghỉ lễ, Tết")
+    COMPENSATORY = "compensatory", _("Nghỉ bù")
+    SWAPPED = "swapped", _("Nghỉ hoán đổi")
+
+
 class Holiday(models.Model):
-    """A public holiday (Tết, 30/4, 2/9, ...) that moves report send-by dates; the administrator keeps this table."""
+    """A day off (Tết, 30/4, 2/9, a compensatory or swapped day) that moves report send-by dates.
+
+    A year's days are first the computed baseline (`nhiemvu.lib.vnholidays`), then what the
+    administrator keeps in line with the Government's announcement (`HolidayYear`).
+    """
 
     day = models.DateField(_("Ngày"), unique=True)
     name = models.CharField(_("Tên ngày nghỉ"), max_length=120)
+    kind = models.CharField(
+        _("Loại ngày nghỉ"), max_length=16, choices=HolidayKind.choices, default=HolidayKind.HOLIDAY
+    )
 
     class Meta:
         verbose_name = _("ngày nghỉ lễ, Tết")
         verbose_name_plural = _("ngày nghỉ lễ, Tết")
         ordering = ["day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=HolidayKind.values),
+                name="holiday_kind_known",
+                violation_error_message=_("Loại ngày nghỉ không hợp lệ."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} — {self.name}"
+
+
+class MakeUpWorkday(models.Model):
+    """A Saturday (or Sunday) worked in exchange for a swapped day off (Saturday 4/5/2024 for Monday 29/4)."""
+
+    day = models.DateField(_("Ngày làm việc bù"), unique=True)
+    name = models.CharField(_("Ghi chú"), max_length=120)
+
+    class Meta:
+        verbose_name = _("ngày làm việc bù")
+        verbose_name_plural = _("ngày làm việc bù")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} — {self.name}"
+
+
+class HolidayYear(models.Model):
+    """A year of the holiday table: computed, and whether it was checked against the Government's announcement."""
+
+    year = models.PositiveSmallIntegerField(_("Năm"), unique=True)
+    confirmed_at = models.DateTimeField(_("Xác nhận lúc"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Người xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("Văn bản thông báo"), max_length=200, blank=True, help_text=_("Ví dụ: Thông báo 6150/TB-LĐTBXH")
+    )
+
+    class Meta:
+        verbose_name = _("năm nghỉ lễ, Tết")
+        verbose_name_plural = _("năm nghỉ lễ, Tết")
+        ordering = ["year"]
+        constraints = [
+            # The lunar holidays are computed from a table of 1901–2100.
+            models.CheckConstraint(
+                condition=Q(year__gte=1901, year__lte=2100),
+                name="holiday_year_in_lunar_table",
+                violation_error_message=_("Chỉ tính được ngày nghỉ lễ, Tết cho các năm 1901–2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | ~Q(source=""),
+                name="holiday_year_confirmed_with_source",
+                violation_error_message=_("Xác nhận phải ghi số văn bản thông báo của Chính phủ."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class ReportingCalendar(TimeStampedModel):

@@ -7,10 +7,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from nhiemvu.lib import vnholidays
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.plans.models import Frequency, Plan, Task
 from nhiemvu.plans.selectors import tasks_visible_to
@@ -19,6 +20,9 @@ from .errors import AttachmentMissingError
 from .models import (
     SENT_STATUSES,
     Attachment,
+    Holiday,
+    HolidayYear,
+    MakeUpWorkday,
     Obstacle,
     ProgressReport,
     ReportingPeriod,
@@ -237,3 +241,109 @@ def attachment_open(attachment: Attachment) -> Any:
         "quản trị hệ thống đã được ghi nhận lỗi.",
         message_en=f"The file {attachment.original_name!r} is missing from storage; ask the unit to upload it again.",
     )
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """The days off and the make-up working days of the holiday table, for send-by arithmetic."""
+
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
+
+
+def working_calendar() -> WorkingCalendar:
+    return WorkingCalendar(
+        frozenset(Holiday.objects.values_list("day", flat=True)),
+        frozenset(MakeUpWorkday.objects.values_list("day", flat=True)),
+    )
+
+
+def plan_holiday_years(plan: Plan) -> list[int]:
+    """The years whose days off move the plan's dates: its own year and those of its periods'
+    cut-offs and send-by dates (a period's first day, 15/12 of the year before, counts no days)."""
+    span = plan.periods.aggregate(first=Min("ends_on"), last=Max("due_on"))
+    first = span["first"].year if span["first"] else plan.year
+    last = span["last"].year if span["last"] else plan.year
+    return sorted({plan.year, *range(first, last + 1)})
+
+
+def holiday_years_unconfirmed(years: list[int]) -> list[int]:
+    """Those of `years` whose days off were not checked against the Government's announcement."""
+    confirmed = set(
+        HolidayYear.objects.filter(year__in=years, confirmed_at__isnull=False).values_list("year", flat=True)
+    )
+    return [year for year in years if year not in confirmed]
+
+
+def plan_holiday_warning(plan: Plan) -> list[int]:
+    """The years of the plan's dates without a confirmed announcement: the plan page and the
+    period calendar warn about them (two queries)."""
+    return holiday_years_unconfirmed(plan_holiday_years(plan))
+
+
+@dataclass(frozen=True)
+class HolidayYearRow:
+    year: int
+    entry: HolidayYear | None
+    days_off: int
+    plans: int
+
+
+def holiday_year_list(today: dt.date | None = None) -> list[HolidayYearRow]:
+    """The years of the holiday table, those plans are made for, and this year and the next (three queries)."""
+    today = today or timezone.localdate()
+    entries = {entry.year: entry for entry in HolidayYear.objects.select_related("confirmed_by")}
+    plans: dict[int, int] = {}
+    for year in Plan.objects.values_list("year", flat=True):
+        plans[year] = plans.get(year, 0) + 1
+    days: dict[int, int] = {}
+    for day in Holiday.objects.values_list("day", flat=True):
+        days[day.year] = days.get(day.year, 0) + 1
+    years = set(entries) | set(plans) | set(days) | {today.year, today.year + 1}
+    years = {y for y in years if vnholidays.FIRST_YEAR <= y <= vnholidays.LAST_YEAR}
+    return [
+        HolidayYearRow(year, entries.get(year), days.get(year, 0), plans.get(year, 0))
+        for year in sorted(years, reverse=True)
+    ]
+
+
+@dataclass(frozen=True)
+class HolidayDayRow:
+    """One day of a year's page: what the law's baseline gives, and what the table holds."""
+
+    day: dt.date
+    computed: str
+    holiday: Holiday | None
+    workday: MakeUpWorkday | None
+
+    @property
+    def is_weekend(self) -> bool:
+        return self.day.weekday() >= 5
+
+    @property
+    def differs(self) -> bool:
+        """The table departs from the baseline here (a swap, a day the announcement added or moved)."""
+        if self.workday is not None:
+            return True
+        if self.is_weekend:
+            return False
+        return bool(self.computed) != (self.holiday is not None)
+
+
+@dataclass(frozen=True)
+class HolidayYearDetail:
+    year: int
+    entry: HolidayYear | None
+    rows: list[HolidayDayRow]
+
+
+def holiday_year_detail(year: int) -> HolidayYearDetail:
+    """The year's computed days beside the stored ones, one row per date (three queries)."""
+    computed = {d.day: d.name for d in vnholidays.statutory_holidays(year)}
+    stored = {h.day: h for h in Holiday.objects.filter(day__year=year)}
+    workdays = {w.day: w for w in MakeUpWorkday.objects.filter(day__year=year)}
+    rows = [
+        HolidayDayRow(day, computed.get(day, ""), stored.get(day), workdays.get(day))
+        for day in sorted(set(computed) | set(stored) | set(workdays))
+    ]
+    return HolidayYearDetail(year, HolidayYear.objects.filter(year=year).first(), rows)

@@ -5,6 +5,8 @@
     review.py        report_accept, report_return, obstacle_answer
     attachments.py   attachment_uploads_read, attachment_check, attachment_add
     plans.py         plan_activate
+    holidays.py      holiday_year_ensure, holiday_add, holiday_remove, workday_add, workday_remove,
+                     holiday_year_confirm, periods_redate
 
 Import from here: `from nhiemvu.reporting.services import report_submit`. Reads are in
 `nhiemvu.reporting.selectors` (`reporting_frequency` among them).
@@ -20,6 +22,15 @@ from .attachments import (
     attachment_check,
     attachment_uploads_read,
     sniff_content_type,
+)
+from .holidays import (
+    holiday_add,
+    holiday_remove,
+    holiday_year_confirm,
+    holiday_year_ensure,
+    periods_redate,
+    workday_add,
+    workday_remove,
 )
 from .periods import period_lock, period_set_due, period_unlock, periods_generate
 from .plans import plan_activate
@@ -42,11 +53,16 @@ __all__ = [
     "attachment_add",
     "attachment_check",
     "attachment_uploads_read",
+    "holiday_add",
+    "holiday_remove",
+    "holiday_year_confirm",
+    "holiday_year_ensure",
     "obstacle_answer",
     "period_lock",
     "period_set_due",
     "period_unlock",
     "periods_generate",
+    "periods_redate",
     "plan_activate",
     "refuse_accepted",
     "report_accept",
@@ -56,4 +72,6 @@ __all__ = [
     "report_submit",
     "report_write",
     "sniff_content_type",
+    "workday_add",
+    "workday_remove",
 ]

@@ -14,23 +14,27 @@ from nhiemvu.plans.models import Frequency, Plan
 
 from .. import access
 from ..errors import NotAllowedError
-from ..models import Holiday, ReportingCalendar, ReportingPeriod
-from ..selectors import FREQUENCY_ORDER
+from ..models import ReportingCalendar, ReportingPeriod
+from ..selectors import FREQUENCY_ORDER, working_calendar
 from ._common import full_save
+from .holidays import holiday_year_ensure
 
 
 @transaction.atomic
 def periods_generate(*, plan: Plan, due_working_days: int | None = None) -> list[ReportingPeriod]:
     """Create the plan's periods for each of its frequencies (Decree 09/2019 cut-offs); idempotent.
 
-    Send-by dates are N working days after each cut-off, skipping weekends and the holiday table.
+    Send-by dates are N working days after each cut-off, skipping weekends and the holiday table
+    and counting its make-up working Saturdays. A plan year the table does not hold yet gets the
+    law's baseline, unconfirmed (the plan page warns until an administrator confirms it).
     Existing periods keep their dates unless `due_working_days` is given, which re-dates them.
     """
     calendar, _ = ReportingCalendar.objects.get_or_create(plan=plan)
     if due_working_days is not None and due_working_days != calendar.due_working_days:
         calendar.due_working_days = due_working_days
         full_save(calendar)
-    holidays = set(Holiday.objects.values_list("day", flat=True))
+    holiday_year_ensure(year=plan.year)
+    days = working_calendar()
     frequencies = [f for f in FREQUENCY_ORDER if f in (plan.reporting_frequencies or [])] or [
         Frequency.QUARTERLY
     ]
@@ -38,7 +42,7 @@ def periods_generate(*, plan: Plan, due_working_days: int | None = None) -> list
     result = []
     for frequency in frequencies:
         for window in windows_for_year(frequency, plan.year):
-            due_on = add_working_days(window.ends_on, calendar.due_working_days, holidays)
+            due_on = add_working_days(window.ends_on, calendar.due_working_days, days.holidays, days.workdays)
             period = existing.get(window.key)
             if period is None:
                 period = ReportingPeriod(
