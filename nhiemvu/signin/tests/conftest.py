@@ -178,3 +178,86 @@ def directory(slapd: Directory, settings: Any) -> Directory:
         setattr(settings, name, value)
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, *found.backends]
     return slapd
+
+
+@dataclass
+class Provider:
+    """The tests' OpenID provider (tests/oidc_provider), running in its own process."""
+
+    url: str
+    discovery: dict[str, Any]
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment a province would set for its provider, copied from the discovery document."""
+        from .oidc_provider import CLIENT_ID, CLIENT_SECRET
+
+        return {
+            "OIDC_RP_CLIENT_ID": CLIENT_ID,
+            "OIDC_RP_CLIENT_SECRET": CLIENT_SECRET,
+            "OIDC_OP_AUTHORIZATION_ENDPOINT": self.discovery["authorization_endpoint"],
+            "OIDC_OP_TOKEN_ENDPOINT": self.discovery["token_endpoint"],
+            "OIDC_OP_USER_ENDPOINT": self.discovery["userinfo_endpoint"],
+            "OIDC_OP_JWKS_ENDPOINT": self.discovery["jwks_uri"],
+            "DIRECTORY_GROUP_MAP": GROUP_MAP,
+            **extra,
+        }
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(live_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    """django-oauth-toolkit serving OpenID Connect on a free loopback port, its client (nhiemvu)
+    registered with the live server's callback as redirect URI."""
+    import json
+    import sys
+    import urllib.request
+
+    home = tmp_path_factory.mktemp("oidc-provider")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    log = (home / "provider.log").open("wb")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nhiemvu.signin.tests.oidc_provider.run",
+            "--port",
+            str(port),
+            "--db",
+            str(home / "provider.sqlite3"),
+            "--redirect-uri",
+            f"{live_server.url}/signin/oidc/callback/",
+        ],
+        cwd=Path(__file__).resolve().parents[3],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/o/.well-known/openid-configuration", timeout=2) as answer:
+                    discovery = json.load(answer)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the OpenID provider did not start: {(home / 'provider.log').read_text()[-3000:]}")
+                time.sleep(0.2)
+        yield Provider(url=url, discovery=discovery)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def province_provider(oidc_provider: Provider, settings: Any) -> Provider:
+    """nhiemvu configured for the provider, through the code that reads the environment."""
+    from nhiemvu.signin.config import directory_settings
+
+    found = directory_settings(oidc_provider.env())
+    for name, value in found.settings.items():
+        setattr(settings, name, value)
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, *found.backends]
+    return oidc_provider
