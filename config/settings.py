@@ -362,6 +362,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The address people reach the site at: links in reminder e-mails and calendar feeds use it.
 NHIEMVU_SITE_URL = env_str("NHIEMVU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long the link in an invitation (a new account's "set your password") stays usable.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # Hour of the day (Asia/Ho_Chi_Minh) from which the daily reminder digest goes out.
 REMINDERS_DIGEST_HOUR = env_int("REMINDERS_DIGEST_HOUR", 7)
 # `nhiemvu worker` runs a reminder round every this many minutes (a divisor of 60).

@@ -17,6 +17,8 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
         "reports": scope.superuser or bool(scope.unit_orgs),
         "imports": scope.superuser or Role.PLANNING_FINANCE in scope.roles,
         "province": scope.superuser or Role.PROVINCIAL_REVIEWER in scope.roles,
+        # the agency's people (accounts, invitations): its Planning-Finance; the first run: administrators
+        "people": scope.superuser or Role.PLANNING_FINANCE in scope.roles,
         "audit": scope.superuser or bool(scope.roles & {Role.PLANNING_FINANCE, Role.DIRECTOR}),
         "admin": _may_use_admin(request.user),
     }
