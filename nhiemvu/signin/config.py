@@ -97,7 +97,7 @@ def ldap_settings(env: Mapping[str, str]) -> dict[str, Any]:
     if not uri:
         return {}
     import ldap  # the `ldap` extra: python-ldap, built against Debian's libldap2-dev
-    from django_auth_ldap import config as ldap_config  # type: ignore[import-untyped]
+    from django_auth_ldap import config as ldap_config
 
     user_base = _required(env, "LDAP_USER_SEARCH_BASE", "LDAP_SERVER_URI")
     user_filter = env.get("LDAP_USER_FILTER", "").strip() or "(uid=%(user)s)"
@@ -129,7 +129,9 @@ def ldap_settings(env: Mapping[str, str]) -> dict[str, Any]:
         if kind not in GROUP_TYPES:
             raise ImproperlyConfigured(f"LDAP_GROUP_TYPE={kind!r} must be one of {', '.join(GROUP_TYPES)}")
         class_name, group_filter = GROUP_TYPES[kind]
-        values["AUTH_LDAP_GROUP_SEARCH"] = ldap_config.LDAPSearch(group_base, ldap.SCOPE_SUBTREE, group_filter)
+        values["AUTH_LDAP_GROUP_SEARCH"] = ldap_config.LDAPSearch(
+            group_base, ldap.SCOPE_SUBTREE, group_filter
+        )
         values["AUTH_LDAP_GROUP_TYPE"] = getattr(ldap_config, class_name)()
     return values
 
@@ -157,7 +159,9 @@ def oidc_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "OIDC_RP_IDP_TIMEOUT": _int(env, "OIDC_TIMEOUT_SECONDS", 10),
     }
     if algorithm.startswith(("RS", "ES", "PS")):
-        values["OIDC_OP_JWKS_ENDPOINT"] = _required(env, "OIDC_OP_JWKS_ENDPOINT", f"OIDC_RP_SIGN_ALGO={algorithm}")
+        values["OIDC_OP_JWKS_ENDPOINT"] = _required(
+            env, "OIDC_OP_JWKS_ENDPOINT", f"OIDC_RP_SIGN_ALGO={algorithm}"
+        )
     return values
 
 

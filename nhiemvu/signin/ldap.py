@@ -12,7 +12,7 @@ from typing import Any
 import ldap
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django_auth_ldap.backend import LDAPBackend, ldap_error  # type: ignore[import-untyped]
+from django_auth_ldap.backend import LDAPBackend, ldap_error
 
 from .models import DirectorySource
 from .notices import refuse, tell
@@ -28,7 +28,9 @@ def _first(attrs: Any, name: str) -> str:
     return str(values[0]).strip() if values else ""
 
 
-def directory_unreachable(sender: Any, context: str, user: Any, request: HttpRequest | None, exception: Exception, **kwargs: Any) -> bool:
+def directory_unreachable(
+    sender: Any, context: str, user: Any, request: HttpRequest | None, exception: Exception, **kwargs: Any
+) -> bool:
     """django-auth-ldap's report of a failed directory call: a person at the login page is told the
     directory is out of reach (not that their password is wrong), and the log says which server."""
     logger.warning("LDAP %s failed: %s", context, exception)
@@ -46,7 +48,7 @@ def directory_unreachable(sender: Any, context: str, user: Any, request: HttpReq
 ldap_error.connect(directory_unreachable, dispatch_uid="nhiemvu-signin-ldap-error")
 
 
-class DirectoryLDAPBackend(LDAPBackend):  # type: ignore[misc]
+class DirectoryLDAPBackend(LDAPBackend):
     """django-auth-ldap, with the person's groups mapped to nhiemvu's roles at each sign-in.
 
     A Django superuser is never signed in through the directory: an entry that happens to share
@@ -86,4 +88,3 @@ class DirectoryLDAPBackend(LDAPBackend):  # type: ignore[misc]
             refuse(ldap_user._request)
             return None
         return user
-

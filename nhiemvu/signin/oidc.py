@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from mozilla_django_oidc.auth import OIDCAuthenticationBackend  # type: ignore[import-untyped]
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from .models import DirectorySource
 from .notices import refuse
@@ -27,7 +27,7 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if isinstance(value, str | int) else ""
 
 
-class DirectoryOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+class DirectoryOIDCBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's code flow, with the `groups` claim mapped to roles at each sign-in."""
 
     def username_from(self, claims: dict[str, Any]) -> str:

@@ -25,9 +25,7 @@ def organisations_by_name() -> dict[str, list[Organisation]]:
             bodies = found.setdefault(_name_key(name), [])
             if organisation not in bodies:
                 bodies.append(organisation)
-    return {
-        key: [o for o in bodies if o.dissolved_on is None] or bodies for key, bodies in found.items()
-    }
+    return {key: [o for o in bodies if o.dissolved_on is None] or bodies for key, bodies in found.items()}
 
 
 @dataclass(frozen=True)

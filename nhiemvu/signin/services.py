@@ -55,10 +55,14 @@ def _account_update(user: User, person: DirectoryPerson) -> None:
         user.email = person.email
         changed.append("email")
     if changed:
-        validated_save(user, error=DirectorySignInError, where="Tài khoản", where_en="Account", fields=changed)
+        validated_save(
+            user, error=DirectorySignInError, where="Tài khoản", where_en="Account", fields=changed
+        )
 
 
-def _official_update(user: User, person: DirectoryPerson, target: Organisation | None, mapped: set[int]) -> None:
+def _official_update(
+    user: User, person: DirectoryPerson, target: Organisation | None, mapped: set[int]
+) -> None:
     """The person's Official record follows the directory: name, e-mail, position, and the body of
     their first mapped group when they are no longer in the one it names."""
     official = Official.objects.select_for_update().filter(user=user).first()
@@ -124,8 +128,7 @@ def directory_sign_in(*, user: User, person: DirectoryPerson) -> SignInSync:
 
     held = set(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
     for key, (organisation, group) in wanted.items():
-        grant = open_grants.get(key)
-        if grant is None:
+        if key not in open_grants:
             if key in held:
                 continue  # given by hand: the directory leaves it alone
             grant = DirectoryGrant(

@@ -9,7 +9,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from mozilla_django_oidc import views as oidc_views  # type: ignore[import-untyped]
+from mozilla_django_oidc import views as oidc_views
 
 from .notices import tell, told
 
@@ -28,7 +28,7 @@ def oidc_start(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class CallbackView(oidc_views.OIDCAuthenticationCallbackView):  # type: ignore[misc]
+class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
     """Back from the provider: signed in, or on the login page with the reason, never an error page."""
 
     def login_failure(self) -> HttpResponse:
@@ -50,7 +50,9 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):  # type: ignore[m
             logger.warning("OpenID callback refused: %s", exc)
             tell(
                 request,
-                _("Phiên đăng nhập bằng tài khoản của tỉnh đã hết hạn hoặc không hợp lệ. Xin bấm nút đăng nhập lại."),
+                _(
+                    "Phiên đăng nhập bằng tài khoản của tỉnh đã hết hạn hoặc không hợp lệ. Xin bấm nút đăng nhập lại."
+                ),
             )
             return HttpResponseRedirect(reverse("login"))
         return response

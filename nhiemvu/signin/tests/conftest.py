@@ -24,7 +24,12 @@ SLAPADD = shutil.which("slapadd") or "/usr/sbin/slapadd"
 BASE = "dc=tinh,dc=example,dc=vn"
 ROOT_DN = f"cn=admin,{BASE}"
 ROOT_PASSWORD = "slapd-root-secret"
-LDAP_PASSWORDS = {"lan": "Rung-xanh-2023", "khoa": "Ke-hoach-2023", "tam": "Tam-kiem-lam-23", "ngoai": "Ngoai-so-2023"}
+LDAP_PASSWORDS = {
+    "lan": "Rung-xanh-2023",
+    "khoa": "Ke-hoach-2023",
+    "tam": "Tam-kiem-lam-23",
+    "ngoai": "Ngoai-so-2023",
+}
 KIEMLAM_DN = f"cn=kiemlam,ou=groups,{BASE}"
 KHTC_DN = f"cn=khtc,ou=groups,{BASE}"
 
@@ -144,7 +149,9 @@ def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Directory]:
     uri = f"ldap://127.0.0.1:{port}"
     # -d 0: stay in the foreground (so this process owns it and can stop it) without debug output.
     daemon = subprocess.Popen(
-        [SLAPD, "-f", str(conf), "-h", f"{uri}/", "-d", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [SLAPD, "-f", str(conf), "-h", f"{uri}/", "-d", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 30
@@ -242,7 +249,9 @@ def oidc_provider(live_server: Any, tmp_path_factory: pytest.TempPathFactory) ->
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the OpenID provider did not start: {(home / 'provider.log').read_text()[-3000:]}")
+                    pytest.fail(
+                        f"the OpenID provider did not start: {(home / 'provider.log').read_text()[-3000:]}"
+                    )
                 time.sleep(0.2)
         yield Provider(url=url, discovery=discovery)
     finally:

@@ -58,7 +58,10 @@ def test_a_group_dn_written_with_other_case_and_spaces_in_the_map_still_matches(
 
     assert signed_in_as(client) == "khoa"
     membership = Membership.objects.get(user__username="khoa")
-    assert (membership.organisation, membership.role) == (cast.planning_finance_division, Role.PLANNING_FINANCE)
+    assert (membership.organisation, membership.role) == (
+        cast.planning_finance_division,
+        Role.PLANNING_FINANCE,
+    )
     assert DirectoryGrant.objects.get(user__username="khoa").group == KHTC_DN
 
 

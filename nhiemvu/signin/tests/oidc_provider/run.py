@@ -51,7 +51,9 @@ def main() -> None:
         skip_authorization=True,
         algorithm=Application.RS256_ALGORITHM,
     )
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True, skip_checks=True)
+    call_command(
+        "runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True, skip_checks=True
+    )
 
 
 if __name__ == "__main__":
