@@ -112,8 +112,8 @@ def statutory_holidays(year: int) -> list[DayOff]:
     2023: 1/1 a Sunday, Giỗ Tổ on Saturday 29/4 and 30/4 a Sunday, 2/9 a Saturday:
     >>> [f"{d.day:%d/%m}" for d in statutory_holidays(2023) if d.kind == COMPENSATORY]
     ['02/01', '20/01', '26/01', '02/05', '03/05', '04/09']
-    >>> [f"{d.day:%d/%m}" for d in statutory_holidays(2023) if d.name.startswith("Quốc khánh")]
-    ['01/09', '02/09', '04/09']
+    >>> [d.name for d in statutory_holidays(2023) if d.day == dt.date(2023, 9, 4)]
+    ['Nghỉ bù cho Quốc khánh (2/9), thứ Bảy 02/09']
     """
     tet = lunar_new_year(year)
     law: list[DayOff] = [DayOff(dt.date(year, 1, 1), "Tết Dương lịch")]
@@ -142,5 +142,7 @@ def statutory_holidays(year: int) -> list[DayOff]:
         else:
             day = _working_day(holiday.day, _ONE_DAY, off)
         off.add(day)
-        made_up.append(DayOff(day, f"{holiday.name} (nghỉ bù)", COMPENSATORY))
+        weekday = "thứ Bảy" if holiday.day.weekday() == 5 else "Chủ nhật"
+        name = f"Nghỉ bù cho {holiday.name}, {weekday} {holiday.day:%d/%m}"
+        made_up.append(DayOff(day, name, COMPENSATORY))
     return sorted(law + made_up)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from nhiemvu.core.forms import DayFirstDateField, LocalizedDecimalField, LocalizedNumberInput
 from nhiemvu.plans.models import Target, Task
 
-from .models import ProgressReport
+from .models import HolidayKind, ProgressReport
 from .services import ObstacleInput, ReportInput
 
 OBSTACLE_ROWS = 3
@@ -187,3 +187,39 @@ class PeriodDueForm(forms.Form):
         self.fields["due_on"].widget.attrs.update(
             {"data-testid": "period-due", "aria-label": _("Hạn gửi báo cáo")}
         )
+
+
+class HolidayForm(forms.Form):
+    """A day off the Government's announcement adds or moves, typed as 4/5/2024."""
+
+    day = DayFirstDateField(label=_("Ngày nghỉ"))
+    name = forms.CharField(label=_("Tên ngày nghỉ"), max_length=120)
+    kind = forms.ChoiceField(label=_("Loại"), choices=HolidayKind.choices, initial=HolidayKind.SWAPPED)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].widget.attrs.update({"data-testid": "holiday-day", "placeholder": "dd/mm/yyyy"})
+        self.fields["name"].widget.attrs.update({"data-testid": "holiday-name"})
+        self.fields["kind"].widget.attrs.update({"data-testid": "holiday-kind"})
+
+
+class WorkdayForm(forms.Form):
+    """A Saturday worked in exchange for a day off (Saturday 4/5/2024 for Monday 29/4)."""
+
+    day = DayFirstDateField(label=_("Ngày làm việc bù (thứ Bảy)"))
+    name = forms.CharField(label=_("Ghi chú"), max_length=120)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].widget.attrs.update({"data-testid": "workday-day", "placeholder": "dd/mm/yyyy"})
+        self.fields["name"].widget.attrs.update({"data-testid": "workday-name"})
+
+
+class HolidayConfirmForm(forms.Form):
+    source = forms.CharField(
+        label=_("Số, ký hiệu văn bản thông báo"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"data-testid": "holiday-source", "placeholder": "Thông báo 6150/TB-LĐTBXH"}
+        ),
+    )

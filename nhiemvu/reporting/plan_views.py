@@ -16,7 +16,7 @@ from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans import selectors
 
 from . import access as reporting_access
-from .selectors import period_current
+from .selectors import period_current, plan_holiday_warning
 from .snapshot import tasks_progress
 
 
@@ -45,6 +45,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "period": period_current(plan),
             "sees_whole_plan": scope.sees_whole_plan_of(plan.issuer_id),
             "manages_periods": reporting_access.may_manage_periods(scope, plan.issuer_id),
+            "holiday_warning": plan_holiday_warning(plan),
         },
     )
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import holiday_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("plans/<int:plan_pk>/periods/", views.period_list, name="period-list"),
     path("obstacles/<int:pk>/answer/", views.obstacle_answer, name="obstacle-answer"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("holidays/", holiday_views.holiday_years, name="holiday-years"),
+    path("holidays/<int:year>/", holiday_views.holiday_year, name="holiday-year"),
 ]

@@ -326,6 +326,7 @@ def period_list(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse
             "periods": [(p, due_forms.get(p.pk)) for p in periods],
             "manage": manage,
             "calendar_form": calendar_form,
+            "holiday_warning": selectors.plan_holiday_warning(plan),
         },
         status=400 if request.method == "POST" else 200,
     )
