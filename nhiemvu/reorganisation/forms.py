@@ -15,6 +15,7 @@ from nhiemvu.organisations.models import Organisation, OrganisationKind
 from .selectors import Authority, organisations_movable, organisations_receiving, tree_labels
 
 EXISTING, NEW = "existing", "new"
+NOT_OFFERED = _("Hãy chọn trong danh sách: «%(value)s» không phải cơ quan, đơn vị bạn được thay đổi.")
 KINDS = [(k, label) for k, label in OrganisationKind.choices if k != OrganisationKind.EXTERNAL]
 
 
@@ -50,7 +51,10 @@ class MergeForm(_ChangeForm):
         label=_("Các cơ quan, đơn vị sáp nhập"),
         coerce=int,
         widget=forms.SelectMultiple(attrs={"size": 10, "data-testid": "predecessors"}),
-        error_messages={"required": _("Hãy chọn các cơ quan, đơn vị sáp nhập.")},
+        error_messages={
+            "required": _("Hãy chọn các cơ quan, đơn vị sáp nhập."),
+            "invalid_choice": NOT_OFFERED,
+        },
     )
     mode = forms.ChoiceField(
         label=_("Cơ quan kế thừa"),
@@ -59,12 +63,22 @@ class MergeForm(_ChangeForm):
         widget=forms.RadioSelect,
     )
     successor = forms.TypedChoiceField(
-        label=_("Cơ quan đang có"), coerce=int, required=False, empty_value=None
+        label=_("Cơ quan đang có"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": NOT_OFFERED},
     )
     new_name = forms.CharField(label=_("Tên cơ quan mới"), max_length=255, required=False)
     new_short_name = forms.CharField(label=_("Tên viết tắt"), max_length=80, required=False)
     new_kind = forms.ChoiceField(label=_("Loại"), choices=KINDS, initial=OrganisationKind.DEPARTMENT)
-    new_parent = forms.TypedChoiceField(label=_("Trực thuộc"), coerce=int, required=False, empty_value=None)
+    new_parent = forms.TypedChoiceField(
+        label=_("Trực thuộc"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": NOT_OFFERED},
+    )
 
     field_order = [
         "predecessors",
@@ -117,7 +131,7 @@ class RenameForm(_ChangeForm):
     organisation = forms.TypedChoiceField(
         label=_("Cơ quan, đơn vị đổi tên"),
         coerce=int,
-        error_messages={"required": _("Hãy chọn cơ quan, đơn vị đổi tên.")},
+        error_messages={"required": _("Hãy chọn cơ quan, đơn vị đổi tên."), "invalid_choice": NOT_OFFERED},
     )
     name = forms.CharField(
         label=_("Tên mới"), max_length=255, error_messages={"required": _("Hãy ghi tên mới.")}

@@ -133,9 +133,9 @@ def tree_labels(bodies: QuerySet[Organisation]) -> list[tuple[int, str]]:
     return out
 
 
-def successions_visible_to(user: User) -> QuerySet[Succession]:
+def successions_visible_to(user: User, authority: Authority | None = None) -> QuerySet[Succession]:
     """The changes recorded on bodies the user may reorganise (all of them for an administrator)."""
-    authority = authority_of(user)
+    authority = authority_of(user) if authority is None else authority
     changes = Succession.objects.select_related("predecessor__parent", "successor").order_by(
         "-effective_on", "successor__name", "predecessor__name"
     )

@@ -36,11 +36,11 @@ def _authority(request: AuthenticatedHttpRequest) -> Authority:
 @require_GET
 @login_required
 def change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _authority(request)
+    authority = _authority(request)
     return render(
         request,
         "reorganisation/succession_list.html",
-        {"changes": selectors.successions_visible_to(request.user)},
+        {"changes": selectors.successions_visible_to(request.user, authority)},
     )
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
@@ -39,10 +42,11 @@ from .conftest import MARCH_1, Reform
 pytestmark = pytest.mark.django_db
 
 D = dt.date
+M = TypeVar("M", bound=Model)
 DECISION = "Quyết định 123/QĐ-UBND ngày 25/02/2025 của UBND tỉnh"
 
 
-def merge_units(reform: Reform, **kw: object) -> Organisation:
+def merge_units(reform: Reform, user: User | None = None) -> Organisation:
     cast = reform.cast
     result = organisation_merge(
         predecessors=[cast.forest_unit, cast.rural_unit],
@@ -53,7 +57,7 @@ def merge_units(reform: Reform, **kw: object) -> Organisation:
         ),
         effective_on=MARCH_1,
         decision=DECISION,
-        user=kw.pop("user", cast.planning_finance),  # type: ignore[arg-type]
+        user=user or cast.planning_finance,
     )
     return result.successor
 
@@ -74,8 +78,8 @@ def merge_departments(reform: Reform) -> Organisation:
     ).successor
 
 
-def fresh(obj: object) -> object:
-    obj.refresh_from_db()  # type: ignore[attr-defined]
+def fresh(obj: M) -> M:
+    obj.refresh_from_db()
     return obj
 
 
@@ -89,18 +93,18 @@ def test_merging_two_units_moves_their_open_tasks_and_reports_and_keeps_the_fini
     successor = merge_units(reform)
     assert successor.parent == cast.department and successor.active_from == MARCH_1
     # Open tasks of the running plan move; the completed one and last year's stay.
-    assert fresh(reform.forest_task).lead_unit == successor  # type: ignore[attr-defined]
-    assert fresh(reform.rural_task).lead_unit == successor  # type: ignore[attr-defined]
-    assert fresh(reform.done_task).lead_unit == cast.forest_unit  # type: ignore[attr-defined]
-    assert fresh(reform.closed_task).lead_unit == cast.forest_unit  # type: ignore[attr-defined]
+    assert fresh(reform.forest_task).lead_unit == successor
+    assert fresh(reform.rural_task).lead_unit == successor
+    assert fresh(reform.done_task).lead_unit == cast.forest_unit
+    assert fresh(reform.closed_task).lead_unit == cast.forest_unit
     # Reports still being written move; the one under review and the accepted one stay.
-    assert fresh(reform.draft).organisation == successor  # type: ignore[attr-defined]
-    assert fresh(reform.returned).organisation == successor  # type: ignore[attr-defined]
-    assert fresh(reform.submitted).organisation == cast.forest_unit  # type: ignore[attr-defined]
-    assert fresh(reform.accepted).organisation == cast.forest_unit  # type: ignore[attr-defined]
+    assert fresh(reform.draft).organisation == successor
+    assert fresh(reform.returned).organisation == successor
+    assert fresh(reform.submitted).organisation == cast.forest_unit
+    assert fresh(reform.accepted).organisation == cast.forest_unit
     # The old units are dissolved on the day, each succeeded by the new one.
     for old in (cast.forest_unit, cast.rural_unit):
-        assert fresh(old).dissolved_on == MARCH_1  # type: ignore[attr-defined]
+        assert fresh(old).dissolved_on == MARCH_1
         succession = Succession.objects.get(predecessor=old)
         assert (succession.successor, succession.kind, succession.decision) == (
             successor,
@@ -142,7 +146,7 @@ def test_a_support_unit_is_replaced_by_the_successor_on_open_tasks(reform: Refor
     task.support_units.add(cast.rural_unit)
     successor = merge_units(reform)
     # The successor leads the task now: it is no longer listed as its own support.
-    assert set(fresh(task).support_units.all()) == {cast.planning_finance_division}  # type: ignore[attr-defined]
+    assert set(fresh(task).support_units.all()) == {cast.planning_finance_division}
     # A task the old unit only supports gets the successor as support.
     other = Task.objects.create(
         plan=reform.plan, code="5", title="Phối hợp", order=5, lead_unit=cast.department
@@ -159,9 +163,9 @@ def test_merging_two_departments_moves_the_running_plan_and_the_units_and_keeps_
 ) -> None:
     cast = reform.cast
     successor = merge_departments(reform)
-    assert fresh(reform.plan).issuer == successor  # type: ignore[attr-defined]
-    assert fresh(reform.closed_plan).issuer == cast.department  # type: ignore[attr-defined]
-    assert fresh(cast.department).name == "Sở Nông nghiệp và Phát triển nông thôn"  # type: ignore[attr-defined]
+    assert fresh(reform.plan).issuer == successor
+    assert fresh(reform.closed_plan).issuer == cast.department
+    assert fresh(cast.department).name == "Sở Nông nghiệp và Phát triển nông thôn"
     assert set(successor.children.all()) == {
         cast.planning_finance_division,
         cast.forest_unit,
@@ -170,8 +174,8 @@ def test_merging_two_departments_moves_the_running_plan_and_the_units_and_keeps_
     }
     # The department's own task and its support by Sở TN&MT: both are the successor now.
     task = fresh(reform.department_task)
-    assert task.lead_unit == successor  # type: ignore[attr-defined]
-    assert list(task.support_units.all()) == []  # type: ignore[attr-defined]
+    assert task.lead_unit == successor
+    assert list(task.support_units.all()) == []
     # Officials move with their rows; the director and Sở TN&MT's director hold their roles there.
     assert set(Official.objects.filter(organisation=successor).values_list("full_name", flat=True)) == {
         "Lê Thị Phó",
@@ -235,10 +239,10 @@ def test_a_rename_is_a_new_body_succeeding_the_old_which_keeps_its_name(reform: 
     )
     assert (renamed.parent, renamed.kind) == (cast.department, cast.forest_unit.kind)
     old = fresh(cast.forest_unit)
-    assert (old.name, old.dissolved_on) == ("Chi cục Kiểm lâm", MARCH_1)  # type: ignore[attr-defined]
+    assert (old.name, old.dissolved_on) == ("Chi cục Kiểm lâm", MARCH_1)
     assert Succession.objects.get(predecessor=old).kind == SuccessionKind.RENAMED
-    assert fresh(reform.forest_task).lead_unit == renamed  # type: ignore[attr-defined]
-    assert fresh(reform.done_task).lead_unit == old  # type: ignore[attr-defined]
+    assert fresh(reform.forest_task).lead_unit == renamed
+    assert fresh(reform.done_task).lead_unit == old
 
 
 # Refusals ---------------------------------------------------------------------------------------
@@ -262,7 +266,7 @@ def test_merging_a_body_into_itself_or_its_own_unit_is_refused(reform: Reform) -
             decision=DECISION,
             user=None,
         )
-    assert fresh(cast.department).dissolved_on is None  # type: ignore[attr-defined]
+    assert fresh(cast.department).dissolved_on is None
 
 
 def test_a_date_before_the_body_started_and_a_dissolved_body_are_refused(reform: Reform) -> None:
@@ -276,7 +280,7 @@ def test_a_date_before_the_body_started_and_a_dissolved_body_are_refused(reform:
     merge_units(reform)
     with pytest.raises(ReorganisationError, match="đã giải thể, sáp nhập từ ngày 01/03/2025"):
         organisation_rename(
-            organisation=fresh(cast.forest_unit),  # type: ignore[arg-type]
+            organisation=fresh(cast.forest_unit),
             name="Chi cục Kiểm lâm mới",
             effective_on=D(2025, 4, 1),
             decision=DECISION,
@@ -292,7 +296,7 @@ def test_a_refused_merge_changes_nothing(reform: Reform) -> None:
     with pytest.raises(ReorganisationError, match="hai đơn vị trực thuộc cùng tên: «Chi cục Kiểm lâm»"):
         merge_departments(reform)
     assert Organisation.objects.count() == before
-    assert fresh(reform.plan).issuer == cast.department  # type: ignore[attr-defined]
+    assert fresh(reform.plan).issuer == cast.department
     assert not Succession.objects.exists()
 
 
@@ -328,13 +332,13 @@ def test_planning_finance_reorganises_its_own_units_only(reform: Reform) -> None
     assert merge_units(reform).pk
 
 
-def merge_departments_as(reform: Reform, user: object) -> None:
+def merge_departments_as(reform: Reform, user: User) -> None:
     organisation_merge(
         predecessors=[reform.cast.department, reform.environment],
         successor=reform.cast.other_department,
         effective_on=MARCH_1,
         decision=DECISION,
-        user=user,  # type: ignore[arg-type]
+        user=user,
     )
 
 
@@ -350,8 +354,8 @@ def test_the_provinces_reviewer_dissolves_a_district_into_the_province(reform: R
         user=cast.reviewer,
     )
     assert result.successor == cast.province
-    assert fresh(commune).parent == cast.province  # type: ignore[attr-defined]
-    assert fresh(district).dissolved_on == D(2025, 7, 1)  # type: ignore[attr-defined]
+    assert fresh(commune).parent == cast.province
+    assert fresh(district).dissolved_on == D(2025, 7, 1)
 
 
 # The audit trail ------------------------------------------------------------------------------
