@@ -459,10 +459,6 @@ def person_deactivate(request: AuthenticatedHttpRequest, agency: int, pk: int) -
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation: set a first password, then straight in."""
-    if request.user.is_authenticated:
-        from django.contrib.auth import logout
-
-        logout(request)  # someone else's session on a shared computer must not carry on
     try:
         found = services.invitation_find(token)
     except DomainError as exc:
@@ -479,6 +475,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error("new_password1", exc.localized_message)
         else:
+            # A session of someone else on this computer is flushed by login(): the invited person's own starts.
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Đã đặt mật khẩu. Chào mừng anh/chị đến với nhiemvu."))
             return redirect("home")

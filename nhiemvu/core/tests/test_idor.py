@@ -270,6 +270,23 @@ WEB: dict[str, Case] = {
     "roadmaps:step-edit": Case(POST, _r("roadmaps:step-edit", lambda o: o.step_pk)),
     "roadmaps:step-delete": Case(POST, _r("roadmaps:step-delete", lambda o: o.step_pk)),
     "roadmaps:step-done": Case(POST, _r("roadmaps:step-done", lambda o: o.step_pk)),
+    # Our agency's people: only its Planning-Finance (and administrators) manage them.
+    "people:agency": Case(GET, _r("people:agency", lambda o: o.cast.department.pk)),
+    "people:add": Case(GET, _r("people:add", lambda o: o.cast.department.pk)),
+    "people:import": Case(GET, _r("people:import", lambda o: o.cast.department.pk)),
+    "people:person": Case(
+        GET, _r("people:person", lambda o: o.cast.department.pk, lambda o: o.cast.unit_staff.pk)
+    ),
+    "people:resend": Case(
+        POST, _r("people:resend", lambda o: o.cast.department.pk, lambda o: o.cast.unit_staff.pk)
+    ),
+    "people:deactivate": Case(
+        POST, _r("people:deactivate", lambda o: o.cast.department.pk, lambda o: o.cast.unit_staff.pk)
+    ),
+    # The invitation's token is the secret (the invited person has no password yet): a wrong one is a 404 for all.
+    "people:invitation": Case(
+        GET, lambda o: reverse("people:invitation", args=["khong-dung"]), anonymous=NOT_FOUND
+    ),
 }
 
 
