@@ -96,8 +96,14 @@ def ldap_settings(env: Mapping[str, str]) -> dict[str, Any]:
     uri = env.get("LDAP_SERVER_URI", "").strip()
     if not uri:
         return {}
-    import ldap  # the `ldap` extra: python-ldap, built against Debian's libldap2-dev
-    from django_auth_ldap import config as ldap_config
+    try:
+        import ldap  # the `ldap` extra: python-ldap, built against Debian's libldap2-dev
+        from django_auth_ldap import config as ldap_config
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "LDAP_SERVER_URI is set but the ldap extra is not installed: pip install -e '.[ldap]' "
+            "(python-ldap builds against Debian's libldap2-dev and libsasl2-dev)"
+        ) from exc
 
     user_base = _required(env, "LDAP_USER_SEARCH_BASE", "LDAP_SERVER_URI")
     user_filter = env.get("LDAP_USER_FILTER", "").strip() or "(uid=%(user)s)"
@@ -156,7 +162,7 @@ def oidc_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "OIDC_AUTHENTICATION_CALLBACK_URL": "signin:oidc-callback",
         "OIDC_GROUPS_CLAIM": env.get("OIDC_GROUPS_CLAIM", "").strip() or "groups",
         "OIDC_USERNAME_CLAIM": env.get("OIDC_USERNAME_CLAIM", "").strip() or "preferred_username",
-        "OIDC_RP_IDP_TIMEOUT": _int(env, "OIDC_TIMEOUT_SECONDS", 10),
+        "OIDC_TIMEOUT": _int(env, "OIDC_TIMEOUT_SECONDS", 10),
     }
     if algorithm.startswith(("RS", "ES", "PS")):
         values["OIDC_OP_JWKS_ENDPOINT"] = _required(

@@ -200,3 +200,31 @@ def test_wrong_directory_passwords_are_throttled_like_local_ones(
 
     assert signed_in_as(client) is None
     assert response.status_code in (403, 429)
+
+
+def test_the_official_a_plan_already_names_becomes_the_person_who_signs_in(
+    client: Client, cast: Cast, directory: Directory
+) -> None:
+    named = Official.objects.create(
+        full_name="Phạm Minh Khoa", position="Trưởng phòng", organisation=cast.planning_finance_division
+    )
+
+    sign_in(client, "khoa", LDAP_PASSWORDS["khoa"])
+
+    named.refresh_from_db()
+    assert named.user == User.objects.get(username="khoa")
+    assert (named.position, named.email) == ("Chuyên viên", "khoa@snn.example.vn")  # the directory's say
+    assert Official.objects.filter(full_name="Phạm Minh Khoa").count() == 1
+
+
+def test_signing_in_again_changes_nothing_when_the_directory_has_not_changed(
+    client: Client, cast: Cast, directory: Directory
+) -> None:
+    sign_in(client, "lan", LDAP_PASSWORDS["lan"])
+    client.post("/logout/")
+    before = list(Membership.objects.filter(user__username="lan").values_list("pk", "updated_at"))
+
+    sign_in(client, "lan", LDAP_PASSWORDS["lan"])
+
+    assert list(Membership.objects.filter(user__username="lan").values_list("pk", "updated_at")) == before
+    assert DirectoryGrant.objects.filter(user__username="lan").count() == 1
