@@ -164,7 +164,9 @@ class Transfer:
     open_steps: int = 0  # roadmap steps not done of the moving tasks: they follow their task
     reports: list[ProgressReport] = field(default_factory=list)
     reports_in_review: int = 0  # submitted: stay with their review
-    reports_kept: list[ProgressReport] = field(default_factory=list)  # the successor already has one
+    # Stay with the old unit: the successor already has an open report for that task and period,
+    # or the task itself stays (completed).
+    reports_kept: list[ProgressReport] = field(default_factory=list)
     officials: list[Official] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
 
@@ -177,7 +179,7 @@ class Transfer:
         return len({m.user_id for m in self.memberships})
 
     def summary(self) -> str:
-        """One line for the audit trail and the confirmation (the preview's figures)."""
+        """One line for the audit trail (kept in Vietnamese, as the trail's other records are)."""
         return (
             f"{self.tasks} nhiệm vụ đang thực hiện, {len(self.reports)} báo cáo chưa gửi, "
             f"{self.accounts} tài khoản, {len(self.officials)} cán bộ, "
@@ -238,9 +240,11 @@ def transfer_of(predecessor_ids: Collection[int], successor_id: int | None, day:
             if status != ReportStatus.ACCEPTED:
                 taken_open.add((task_id, period_id))
     moving = reports.filter(status__in=MOVING_REPORT_STATUSES).select_related("task", "period")
+    moving_tasks = {t.pk for t in [*result.lead_tasks, *result.support_tasks]}
     for report in moving.order_by("-is_lead", "pk"):
         key = (report.task_id, report.period_id)
-        if key in taken_open or (*key, report.version) in taken_version:
+        # A draft on a task that stays (a correction to a completed task) stays with it.
+        if report.task_id not in moving_tasks or key in taken_open or (*key, report.version) in taken_version:
             result.reports_kept.append(report)
             continue
         taken_open.add(key)

@@ -45,10 +45,20 @@ def change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _done(request: AuthenticatedHttpRequest, result: services.Reorganisation) -> HttpResponse:
+    t = result.transfer
     messages.success(
         request,
-        _("Đã ghi nhận thay đổi. Chuyển sang %(name)s: %(summary)s.")
-        % {"name": result.successor.name, "summary": result.transfer.summary()},
+        _(
+            "Đã ghi nhận thay đổi. Chuyển sang %(name)s: %(tasks)s nhiệm vụ đang thực hiện, %(reports)s báo cáo "
+            "chưa gửi, %(accounts)s tài khoản, %(children)s đơn vị trực thuộc."
+        )
+        % {
+            "name": result.successor.name,
+            "tasks": t.tasks,
+            "reports": len(t.reports),
+            "accounts": t.accounts,
+            "children": len(t.children),
+        },
     )
     return redirect(reverse("organisations:organisation-detail", args=[result.successor.pk]))
 

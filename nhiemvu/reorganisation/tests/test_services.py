@@ -433,3 +433,38 @@ def test_the_console_merges_and_renames_and_refuses_in_vietnamese(
             "--decision",
             "x",
         )
+
+
+def test_two_open_reports_on_one_task_and_period_leave_the_second_with_its_old_unit(reform: Reform) -> None:
+    cast = reform.cast
+    task, period = reform.forest_task, reform.periods[3]
+    task.support_units.add(cast.rural_unit)
+    lead = ProgressReport.objects.create(task=task, period=period, organisation=cast.forest_unit)
+    support = ProgressReport.objects.create(
+        task=task, period=period, organisation=cast.rural_unit, is_lead=False
+    )
+    successor = merge_units(reform)
+    assert fresh(lead).organisation == successor
+    assert fresh(support).organisation == cast.rural_unit
+
+
+def test_a_role_given_for_after_the_change_moves_whole_to_the_successor(reform: Reform) -> None:
+    cast = reform.cast
+    newcomer = _user("moi", "Đinh Văn Mới")
+    role = Membership.objects.create(
+        user=newcomer, organisation=cast.rural_unit, role=Role.UNIT_STAFF, starts_on=D(2025, 4, 1)
+    )
+    successor = merge_units(reform)
+    assert (fresh(role).organisation, role.starts_on, role.ends_on) == (successor, D(2025, 4, 1), None)
+    assert not Membership.objects.filter(user=newcomer, organisation=cast.rural_unit).exists()
+
+
+def test_planning_finance_reads_the_change_in_its_audit_trail(reform: Reform) -> None:
+    cast = reform.cast
+    merge_units(reform)
+    client = Client()
+    client.force_login(cast.planning_finance)
+    page = client.get(reverse("audit:log-list")).content.decode()
+    assert "Chi cục Kiểm lâm → Chi cục Kiểm lâm và Phát triển nông thôn (01/03/2025)" in page
+    assert "Hợp nhất, sáp nhập" in page and DECISION in page
+    assert "2 nhiệm vụ đang thực hiện, 2 báo cáo chưa gửi" in page
