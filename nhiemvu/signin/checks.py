@@ -1,10 +1,14 @@
-"""`nhiemvu check` reports a group map that names organisations nhiemvu does not have."""
+"""`nhiemvu check` reports a group map that names organisations nhiemvu does not have.
+
+Warnings, not errors: an error would stop `migrate` and the first-run setup, which are what
+create the organisations the map names.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import CheckMessage, Warning
 from django.db import DatabaseError
 
 from .selectors import resolved_rules
@@ -20,21 +24,21 @@ def group_map_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
         rule = item.rule
         if item.problem == "unknown":
             found.append(
-                Error(
+                Warning(
                     f"DIRECTORY_GROUP_MAP line {rule.line}: no organisation is called {rule.organisation!r} "
                     f"(group {rule.group!r}); its members would get no role.",
                     hint="Use the organisation's full name, short name or one of its aliases, as stored in nhiemvu.",
-                    id="signin.E001",
+                    id="signin.W001",
                 )
             )
         elif item.problem == "ambiguous":
             found.append(
-                Error(
+                Warning(
                     f"DIRECTORY_GROUP_MAP line {rule.line}: several organisations are called {rule.organisation!r}.",
                     hint="Use the organisation's full name, which is unique under its parent.",
-                    id="signin.E002",
+                    id="signin.W002",
                 )
             )
     if resolved and not any(item.organisation for item in resolved):
-        found.append(Warning("DIRECTORY_GROUP_MAP: no rule names a stored organisation.", id="signin.W001"))
+        found.append(Warning("DIRECTORY_GROUP_MAP: no rule names a stored organisation.", id="signin.W003"))
     return found

@@ -135,7 +135,7 @@ def test_the_check_reports_organisations_nhiemvu_does_not_have(cast: Cast, setti
     messages = group_map_check()
 
     assert [(m.id, "line 3" in m.msg, "Chi cục Thủy lợi" in m.msg) for m in messages] == [
-        ("signin.E001", True, True)
+        ("signin.W001", True, True)
     ]
 
 
