@@ -85,15 +85,24 @@ def test_the_list_shows_each_change_with_its_date_and_document(
     assert "Đổi tên" in page
 
 
-def test_the_preview_says_what_will_move_and_changes_nothing(reform: Reform) -> None:
+def test_the_preview_says_what_will_move_and_changes_nothing(
+    reform: Reform, django_assert_max_num_queries: Any
+) -> None:
     client = as_user(reform.cast.planning_finance)
-    page = client.post(reverse("reorganisation:merge"), merge_data(reform))
+    # Session, user, authority (2), the form's two trees, the three chosen bodies; what moves: plans
+    # issued and compiled, plan targets, tasks with their support units, the completed ones (4:
+    # latest accepted reports with figures), open steps, reports (2), officials, roles, the tree
+    # for the checks; the navigation's scope (2) and notices. As many rows, no more queries.
+    with django_assert_max_num_queries(27):
+        page = client.post(reverse("reorganisation:merge"), merge_data(reform))
     text = page.content.decode()
     assert page.status_code == 200
     assert (
         "2 nhiệm vụ đang thực hiện, 2 báo cáo chưa gửi, 1 tài khoản, 0 đơn vị trực thuộc sẽ chuyển sang "
         "Chi cục Kiểm lâm và Phát triển nông thôn" in text
     )
+    assert "2. Nhiệm vụ số 2" in text and "3. Nhiệm vụ số 3" in text and "1. Nhiệm vụ số 1" not in text
+    assert "Hoàng Văn Lâm — Cán bộ đơn vị" in text
     assert 'data-testid="confirm"' in text
     assert not Succession.objects.exists()
     assert not Organisation.objects.filter(name__startswith="Chi cục Kiểm lâm và").exists()
