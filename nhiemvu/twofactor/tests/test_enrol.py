@@ -101,3 +101,14 @@ def test_enrolling_signs_out_the_persons_other_sessions(cast) -> None:
     assert "Đã đăng xuất 1 phiên đăng nhập khác" in page
     assert elsewhere.get("/plans/")["Location"].startswith("/login/")
     assert client.get("/plans/").status_code == 200
+
+
+def test_the_agencys_audit_trail_lists_an_enrolment(cast) -> None:
+    from .conftest import enrol
+
+    enrol(cast.unit_staff)
+    client = Client()
+    sign_in(client, cast.director)
+    page = client.get("/audit/").content.decode()
+    # django-otp names its model in English ("TOTP device"); the entry says what was enrolled.
+    assert "Totp device" in page and "Ứng dụng xác thực (kiemlam)" in page
