@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.organisations.models import Role
+from .models import AGENCY_ROLES
 
 
 class ConfirmForm(forms.Form):
@@ -49,7 +49,7 @@ class DisableForm(forms.Form):
 class PolicyForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Vai trò phải dùng xác thực hai lớp"),
-        choices=Role.choices,
+        choices=[(role.value, role.label) for role in AGENCY_ROLES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

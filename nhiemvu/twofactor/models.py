@@ -12,6 +12,8 @@ from nhiemvu.organisations.models import Organisation, Role
 # What the policy page proposes to an agency that has none yet: the people who approve plans and
 # accept reports, whose accounts are the ones worth stealing.
 SUGGESTED_ROLES = (Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.PLANNING_FINANCE)
+# The roles held inside an agency (a provincial reviewer's membership is in the province, above it).
+AGENCY_ROLES = tuple(role for role in Role if role != Role.PROVINCIAL_REVIEWER)
 
 
 class TwoFactorPolicy(TimeStampedModel):

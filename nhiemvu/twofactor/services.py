@@ -27,11 +27,11 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nhiemvu.core.services import validated_save
-from nhiemvu.organisations.models import Organisation, Role
+from nhiemvu.organisations.models import Organisation
 
 from . import selectors
 from .errors import PolicyNotAllowedError, TwoFactorError, TwoFactorRequiredError
-from .models import TwoFactorPolicy
+from .models import AGENCY_ROLES, TwoFactorPolicy
 
 RECOVERY_CODE_COUNT = 10
 # Ten characters from 32 that are not mistaken for each other (no l/1, o/0): 50 bits, out of reach
@@ -290,13 +290,13 @@ def policy_set(*, actor: User, agency: Organisation, roles: list[str]) -> TwoFac
             "Chỉ Phòng Kế hoạch – Tài chính của cơ quan hoặc quản trị hệ thống được sửa chính sách này.",
             message_en="Only the agency's Planning-Finance or an administrator may change this policy.",
         )
-    unknown = sorted(set(roles) - set(Role.values))
+    unknown = sorted(set(roles) - {role.value for role in AGENCY_ROLES})
     if unknown:
         raise TwoFactorError(
-            f"Vai trò không có trong hệ thống: {', '.join(unknown)}.",
-            message_en=f"Unknown roles: {', '.join(unknown)}.",
+            f"Vai trò không thuộc cơ quan: {', '.join(unknown)}.",
+            message_en=f"Not a role in an agency: {', '.join(unknown)}.",
         )
-    ordered = [role for role in Role.values if role in roles]
+    ordered = [role.value for role in AGENCY_ROLES if role in roles]
     policy = TwoFactorPolicy.objects.select_for_update().filter(agency=agency).first()
     before = list(policy.roles) if policy is not None else []
     if policy is None:

@@ -147,3 +147,15 @@ def test_it_is_turned_off_with_the_password_or_a_code(cast) -> None:
     enrolled = enrol(cast.unit_staff)
     services.twofactor_disable(user=cast.unit_staff, code=next_code(enrolled.device))
     assert not TOTPDevice.objects.filter(user=cast.unit_staff).exists()
+
+
+def test_a_policy_names_only_roles_held_in_an_agency(cast) -> None:
+    from nhiemvu.twofactor.errors import TwoFactorError
+
+    with pytest.raises(TwoFactorError, match="không thuộc cơ quan"):
+        services.policy_set(
+            actor=cast.planning_finance, agency=cast.department, roles=[Role.PROVINCIAL_REVIEWER]
+        )
+    with pytest.raises(TwoFactorError):
+        services.policy_set(actor=cast.planning_finance, agency=cast.department, roles=["admin"])
+    assert not TwoFactorPolicy.objects.exists()

@@ -126,3 +126,14 @@ def test_a_code_typed_again_at_once_is_told_to_wait_not_that_it_is_wrong(enrolle
         client.post("/account/two-factor/verify/", {"code": _wrong(device.key)})
         response = client.post("/account/two-factor/verify/", {"code": next_code(device)})
     assert "hãy chờ 1 giây rồi nhập lại" in response.content.decode()
+
+
+def test_a_code_is_accepted_once_not_again_in_another_session(enrolled_pf: Enrolled) -> None:
+    code = next_code(enrolled_pf.device)
+    first = Client()
+    sign_in(first, enrolled_pf.user)
+    assert first.post("/account/two-factor/verify/", {"code": code}).status_code == 302
+    second = Client()
+    sign_in(second, enrolled_pf.user)
+    replay = second.post("/account/two-factor/verify/", {"code": code})
+    assert replay.status_code == 200 and "Mã không đúng" in replay.content.decode()
