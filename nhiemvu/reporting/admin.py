@@ -25,6 +25,8 @@ from . import services
 from .models import (
     Attachment,
     Holiday,
+    HolidayYear,
+    MakeUpWorkday,
     Obstacle,
     ProgressReport,
     ReportingCalendar,
@@ -32,6 +34,7 @@ from .models import (
     ReviewEvent,
     TargetValue,
 )
+from .selectors import working_calendar
 
 
 class VisibleOnlyMixin:
@@ -75,13 +78,64 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class NationalCalendarAdmin(admin.ModelAdmin):
+    """The holiday table is national: only superusers change it (the page /reporting/holidays/
+    is the usual way); staff given the permission read it. A change re-dates open periods."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser or (obj is None and super().has_change_permission(request))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = working_calendar()
+        old = type(obj).objects.filter(pk=obj.pk).values_list("day", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        days = [obj.day] + ([old] if old else [])
+        services.periods_redate(before=before, first=min(days), last=max(days))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        before = working_calendar()
+        super().delete_model(request, obj)
+        services.periods_redate(before=before, first=obj.day, last=obj.day)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        days = list(queryset.values_list("day", flat=True))
+        before = working_calendar()
+        super().delete_queryset(request, queryset)
+        if days:
+            services.periods_redate(before=before, first=min(days), last=max(days))
+
+
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["day", "name"]
+class HolidayAdmin(NationalCalendarAdmin):
+    list_display = ["day", "name", "kind"]
     list_display_links = ["day"]
-    list_editable = ["name"]
+    list_filter = ["kind"]
     date_hierarchy = "day"
     search_fields = ["name"]
+
+
+@admin.register(MakeUpWorkday)
+class MakeUpWorkdayAdmin(NationalCalendarAdmin):
+    list_display = ["day", "name"]
+    date_hierarchy = "day"
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "confirmed_at", "confirmed_by", "source"]
+    readonly_fields = ["year", "confirmed_at", "confirmed_by", "source"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
 
 
 @admin.register(ReportingCalendar)

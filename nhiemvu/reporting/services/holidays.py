@@ -23,6 +23,9 @@ from ..selectors import WorkingCalendar, working_calendar
 from ._common import full_save
 
 DEFAULT_DUE_WORKING_DAYS = 2  # ReportingCalendar's default, for periods of a plan without one
+# A day off moves only send-by dates counted across it: at most 30 working days (the calendar's
+# limit) after a cut-off, six weeks plus the longest break (Tết, nine days) and its make-up days.
+REACH = dt.timedelta(days=70)
 
 
 def _check_admin(user: User) -> None:
@@ -41,8 +44,12 @@ def _check_year(year: int) -> None:
         )
 
 
-def periods_redate(*, before: WorkingCalendar, today: dt.date | None = None) -> int:
-    """Move the send-by dates of open periods that followed the holiday table as it was `before`.
+@transaction.atomic
+def periods_redate(
+    *, before: WorkingCalendar, first: dt.date, last: dt.date, today: dt.date | None = None
+) -> int:
+    """Move the send-by dates of open periods that followed the holiday table as it was `before`,
+    when the table changed between `first` and `last`.
 
     Open means not locked and not yet due. A date Planning-Finance set by hand (one that differs
     from the calendar's count under the old table) stays where it is. Returns how many moved.
@@ -53,7 +60,9 @@ def periods_redate(*, before: WorkingCalendar, today: dt.date | None = None) -> 
         return 0
     counts = dict(ReportingCalendar.objects.values_list("plan_id", "due_working_days"))
     moved = 0
-    periods = ReportingPeriod.objects.select_for_update().filter(locked_at__isnull=True, due_on__gte=today)
+    periods = ReportingPeriod.objects.select_for_update().filter(
+        locked_at__isnull=True, due_on__gte=today, ends_on__gte=first - REACH, ends_on__lte=last
+    )
     for period in periods.order_by("pk"):
         count = counts.get(period.plan_id, DEFAULT_DUE_WORKING_DAYS)
         old = add_working_days(period.ends_on, count, before.holidays, before.workdays)
@@ -92,7 +101,7 @@ def holiday_year_ensure(*, year: int, redate: bool = True) -> HolidayYear | None
         ]
     )
     if before is not None:
-        periods_redate(before=before)
+        periods_redate(before=before, first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
     return entry
 
 
@@ -113,7 +122,7 @@ def holiday_add(*, user: User, day: dt.date, name: str, kind: str = HolidayKind.
             f"Ngày {day:%d/%m/%Y} đã là ngày nghỉ.", message_en=f"{day:%d/%m/%Y} is already a day off."
         )
     full_save(Holiday(day=day, name=name.strip(), kind=kind))
-    return periods_redate(before=before)
+    return periods_redate(before=before, first=day, last=day)
 
 
 @transaction.atomic
@@ -122,7 +131,7 @@ def holiday_remove(*, user: User, holiday: Holiday) -> int:
     _check_admin(user)
     before = working_calendar()
     Holiday.objects.filter(pk=holiday.pk).delete()
-    return periods_redate(before=before)
+    return periods_redate(before=before, first=holiday.day, last=holiday.day)
 
 
 @transaction.atomic
@@ -148,7 +157,7 @@ def workday_add(*, user: User, day: dt.date, name: str) -> int:
             message_en=f"{day:%d/%m/%Y} is already a make-up working day.",
         )
     full_save(MakeUpWorkday(day=day, name=name.strip()))
-    return periods_redate(before=before)
+    return periods_redate(before=before, first=day, last=day)
 
 
 @transaction.atomic
@@ -156,7 +165,7 @@ def workday_remove(*, user: User, workday: MakeUpWorkday) -> int:
     _check_admin(user)
     before = working_calendar()
     MakeUpWorkday.objects.filter(pk=workday.pk).delete()
-    return periods_redate(before=before)
+    return periods_redate(before=before, first=workday.day, last=workday.day)
 
 
 @transaction.atomic

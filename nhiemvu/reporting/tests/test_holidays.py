@@ -319,3 +319,35 @@ def test_the_console_prints_a_year_and_confirms_it() -> None:
     call_command("holidays", "2027", "--confirm", "Thông báo 7/TB-BNV", stdout=out)
     assert "đã xác nhận theo Thông báo 7/TB-BNV" in out.getvalue()
     assert HolidayYear.objects.get(year=2027).confirmed_by is None
+
+
+# --- the Django admin -----------------------------------------------------------------------------
+
+
+def test_a_day_added_in_the_django_admin_moves_send_by_dates_too(cast: Cast, admin: User) -> None:
+    plan = _plan_for(cast, 2027)
+    periods_generate(plan=plan)
+    client = _client("quantri")
+    answer = client.post(
+        reverse("admin:reporting_holiday_add"),
+        {"day": "15/02/2027", "name": "Nghỉ hoán đổi", "kind": "swapped"},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert plan.periods.get(key="2027-02").due_on == D(2027, 2, 17)
+
+
+def test_staff_allowed_to_change_holidays_only_read_them_in_the_admin(cast: Cast) -> None:
+    from django.contrib.auth.models import Permission
+
+    user = cast.planning_finance
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_holiday", "change_holiday"]))
+    client = _client(user.username)
+    assert client.get(reverse("admin:reporting_holiday_changelist")).status_code == 200
+    assert client.get(reverse("admin:reporting_holiday_add")).status_code == 403
+    answer = client.post(
+        reverse("admin:reporting_holiday_add"), {"day": "15/02/2027", "name": "Nghỉ", "kind": "holiday"}
+    )
+    assert answer.status_code == 403
+    assert not Holiday.objects.filter(day=D(2027, 2, 15)).exists()
