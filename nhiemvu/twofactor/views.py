@@ -156,7 +156,7 @@ def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         if not outcome.checked:
             form.add_error(
                 "code",
-                _("Đã nhập sai mã nhiều lần. Vì an toàn, hãy chờ %(seconds)s giây rồi nhập lại.")
+                _("Vì an toàn, sau mỗi lần nhập sai phải chờ một lúc: hãy chờ %(seconds)s giây rồi nhập lại.")
                 % {"seconds": outcome.wait_seconds},
             )
         else:
