@@ -239,7 +239,7 @@ def transfer_of(predecessor_ids: Collection[int], successor_id: int | None, day:
             taken_version.add((task_id, period_id, version))
             if status != ReportStatus.ACCEPTED:
                 taken_open.add((task_id, period_id))
-    moving = reports.filter(status__in=MOVING_REPORT_STATUSES).select_related("task", "period")
+    moving = reports.filter(status__in=MOVING_REPORT_STATUSES).select_related("task__plan", "period")
     moving_tasks = {t.pk for t in [*result.lead_tasks, *result.support_tasks]}
     for report in moving.order_by("-is_lead", "pk"):
         key = (report.task_id, report.period_id)
@@ -344,6 +344,14 @@ def refusals(
                     "The date is before the successor started.",
                 )
             )
+    if new_parent is not None and new_parent.dissolved_on is not None:
+        found.append(
+            (
+                f"Cơ quan cấp trên «{new_parent.name}» đã giải thể, sáp nhập từ ngày "
+                f"{new_parent.dissolved_on:%d/%m/%Y}.",
+                "The new body's parent is dissolved.",
+            )
+        )
     if new_parent is not None and (new_parent.pk in old_ids or new_parent.pk in under_old):
         found.append(
             (

@@ -10,7 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from nhiemvu.organisations.models import Organisation, Succession
+from nhiemvu.plans.models import Task
 from nhiemvu.reorganisation.services import organisation_rename
+from nhiemvu.reporting.models import ProgressReport
 
 from .conftest import MARCH_1, Reform
 
@@ -88,7 +90,14 @@ def test_the_list_shows_each_change_with_its_date_and_document(
 def test_the_preview_says_what_will_move_and_changes_nothing(
     reform: Reform, django_assert_max_num_queries: Any
 ) -> None:
-    client = as_user(reform.cast.planning_finance)
+    cast = reform.cast
+    for code in range(5, 15):  # more open tasks, each with a draft: the same queries
+        task = Task.objects.create(
+            plan=reform.plan, code=str(code), title="Thêm", order=code, lead_unit=cast.rural_unit
+        )
+        task.support_units.add(cast.forest_unit)
+        ProgressReport.objects.create(task=task, period=reform.periods[0], organisation=cast.rural_unit)
+    client = as_user(cast.planning_finance)
     # Session, user, authority (2), the form's two trees, the three chosen bodies; what moves: plans
     # issued and compiled, plan targets, tasks with their support units, the completed ones (4:
     # latest accepted reports with figures), open steps, reports (2), officials, roles, the tree
@@ -98,7 +107,7 @@ def test_the_preview_says_what_will_move_and_changes_nothing(
     text = page.content.decode()
     assert page.status_code == 200
     assert (
-        "2 nhiệm vụ đang thực hiện, 2 báo cáo chưa gửi, 1 tài khoản, 0 đơn vị trực thuộc sẽ chuyển sang "
+        "12 nhiệm vụ đang thực hiện, 12 báo cáo chưa gửi, 1 tài khoản, 0 đơn vị trực thuộc sẽ chuyển sang "
         "Chi cục Kiểm lâm và Phát triển nông thôn" in text
     )
     assert "2. Nhiệm vụ số 2" in text and "3. Nhiệm vụ số 3" in text and "1. Nhiệm vụ số 1" not in text
