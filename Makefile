@@ -25,8 +25,14 @@ demo: install
 ## test: lint, migrations, types, deploy checks, the dependency audit, then the whole suite on SQLite
 ## and on PostgreSQL side by side (each pass mostly waits on browsers, LibreOffice, Tesseract and
 ## servers it starts, so two at once take little longer than one; each prints when it ends)
-test: install lint typecheck check-deploy audit
+test: install $(VENV)/.ldap lint typecheck check-deploy audit
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+# The province-directory sign-in (nhiemvu/signin): its tests need python-ldap (the `ldap` extra), which
+# builds against Debian's libldap2-dev and libsasl2-dev (.ci/run installs them); `make demo` does without.
+$(VENV)/.ldap: $(BIN)/nhiemvu pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,ldap]'
+	@touch $@
 
 lint:
 	$(BIN)/ruff check .

@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "nhiemvu.api",
     "nhiemvu.audit",
     "nhiemvu.signin",
+    # Two-factor sign-in (issue 19, item 4): django-otp with its TOTP and static (recovery code) devices.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "nhiemvu.twofactor",
     "nhiemvu.reorganisation",
     "nhiemvu.people",
@@ -122,6 +126,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in (issue 19, item 4): django-otp marks the session verified by a device; then
+    # a person with a device is asked for a code, one whose agency requires it is sent to enrol.
+    "django_otp.middleware.OTPMiddleware",
+    "nhiemvu.twofactor.middleware.TwoFactorMiddleware",
     # Ends a session idle or old past its limits (SESSION_IDLE_SECONDS, SESSION_ABSOLUTE_SECONDS).
     "nhiemvu.core.sessions.SessionLifetimeMiddleware",
     # Signed-in responses are not stored by browsers or proxies (issue 22).
@@ -257,6 +265,18 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:plan-list"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in with the province's directory (issue 19, nhiemvu/signin) ------------------------------
+# LDAP/Active Directory (LDAP_SERVER_URI, ...) and OpenID Connect (OIDC_RP_CLIENT_ID, ...), each off
+# unless configured; DIRECTORY_GROUP_MAP maps directory groups to organisations and roles (README,
+# .env.example). Their backends come after the throttle (axes locks out guessed directory passwords
+# too) and after ModelBackend (local accounts still sign in, also while the directory is down).
+from nhiemvu.signin.config import directory_settings  # noqa: E402 — needs nothing of Django's setup
+
+_directory = directory_settings(os.environ)
+globals().update(_directory.settings)
+AUTHENTICATION_BACKENDS += _directory.backends
+# --- end of the directory sign-in block ---------------------------------------------------------------
 
 # Vietnamese first, English available; the formats in nhiemvu/formats/ give 1.000,5 and dd/mm/yyyy.
 LANGUAGE_CODE = "vi"
@@ -420,6 +440,19 @@ AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 # Behind the TLS proxy REMOTE_ADDR is the proxy's own address, so this degrades to "per
 # username": still no password guessing, and X-Forwarded-For (which a client can forge) is not
 # trusted for it.
+
+# Two-factor sign-in (issue 19, item 4; nhiemvu/twofactor). The name authenticator apps show beside
+# the account; after each wrong code a device waits FACTOR × 2^(failures−1) seconds before it checks
+# another (django-otp's throttling), so 6 digits cannot be guessed. Superusers can be made to use it
+# whatever their agency says (an administrator's account opens every agency's data).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "nhiemvu")
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
+if OTP_TOTP_THROTTLE_FACTOR < 1:
+    raise ImproperlyConfigured(f"OTP_THROTTLE_FACTOR={OTP_TOTP_THROTTLE_FACTOR} must be 1 or more")
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", False)
+# The admin lists devices without their secrets (an administrator must not be able to copy one).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, so
 # an injected <script> or on*= handler never runs even if escaping were ever missed. Data for
