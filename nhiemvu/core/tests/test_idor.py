@@ -283,6 +283,11 @@ WEB: dict[str, Case] = {
     "people:deactivate": Case(
         POST, _r("people:deactivate", lambda o: o.cast.department.pk, lambda o: o.cast.unit_staff.pk)
     ),
+    # An agency's two-factor policy: its Planning-Finance (and administrators) only.
+    "twofactor:policy-edit": Case(GET, _r("twofactor:policy-edit", lambda o: o.cast.department.pk)),
+    # The national holiday table: administrators only (a year is no object of an agency, but a page
+    # that takes a parameter all the same).
+    "reporting:holiday-year": Case(GET, _r("reporting:holiday-year", lambda o: 2027)),
     # The invitation's token is the secret (the invited person has no password yet): a wrong one is a 404 for all.
     "people:invitation": Case(
         GET, lambda o: reverse("people:invitation", args=["khong-dung"]), anonymous=NOT_FOUND
