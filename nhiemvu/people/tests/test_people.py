@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 import time_machine
@@ -16,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nhiemvu.organisations.models import Membership, Official, Role
-from nhiemvu.people import services
 from nhiemvu.people.models import Invitation
 from nhiemvu.people.tests.test_setup import xlsx
 from nhiemvu.reporting.models import ProgressReport, ReportStatus
@@ -39,7 +39,7 @@ def planner(client: Client, cast: Cast) -> Client:
     return client
 
 
-def add(client: Client, cast: Cast, **changes: str) -> object:
+def add(client: Client, cast: Cast, **changes: str) -> Any:
     data = {
         "full_name": "Nông Thị Hoa",
         "email": "Hoa.NT@LangSon.gov.vn",
@@ -58,7 +58,7 @@ def test_planning_finance_adds_a_unit_officer_who_gets_an_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         answer = add(planner, cast)
     user = User.objects.get(email="hoa.nt@langson.gov.vn")
-    assert answer.status_code == 302 and answer["Location"] == reverse(  # type: ignore[attr-defined]
+    assert answer.status_code == 302 and answer["Location"] == reverse(
         "people:person", args=[cast.department.pk, user.pk]
     )
     assert user.username == "hoa.nt" and user.get_full_name() == "Nông Thị Hoa"
@@ -134,15 +134,15 @@ def test_a_made_up_link_is_refused_without_a_traceback(client: Client, db) -> No
 
 def test_an_e_mail_already_in_use_is_refused(planner: Client, cast: Cast) -> None:
     answer = add(planner, cast, email=cast.unit_staff.email)
-    assert answer.status_code == 400  # type: ignore[attr-defined]
-    assert "Đã có tài khoản" in answer.content.decode()  # type: ignore[attr-defined]
+    assert answer.status_code == 400
+    assert "Đã có tài khoản" in answer.content.decode()
 
 
 def test_a_unit_outside_the_agency_or_a_role_not_theirs_is_not_offered(planner: Client, cast: Cast) -> None:
     answer = add(planner, cast, organisation=str(cast.other_department.pk))
-    assert answer.status_code == 400  # type: ignore[attr-defined]
+    assert answer.status_code == 400
     answer = add(planner, cast, role=Role.PROVINCIAL_REVIEWER)
-    assert answer.status_code == 400  # type: ignore[attr-defined]
+    assert answer.status_code == 400
     assert not User.objects.filter(email="hoa.nt@langson.gov.vn").exists()
 
 

@@ -207,7 +207,7 @@ def test_units_from_a_plan_leave_partners_outside_the_agency_out() -> None:
                     ],
                 }
             ],
-        }  # fmt: skip
+        }
     )
     assert [r.name for r in rows] == ["UBND tỉnh Quảng Ninh", "Sở Y tế", "Phòng Nghiệp vụ Y"]
 
