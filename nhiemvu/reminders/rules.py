@@ -26,7 +26,6 @@ from nhiemvu.organisations.selectors import organisation_parent_map
 from nhiemvu.plans.models import Milestone, Plan, PlanStatus, Task
 from nhiemvu.reporting.models import (
     SENT_STATUSES,
-    Holiday,
     Obstacle,
     ObstacleStatus,
     ProgressReport,
@@ -34,7 +33,7 @@ from nhiemvu.reporting.models import (
     ReportStatus,
     ReviewEvent,
 )
-from nhiemvu.reporting.selectors import reporting_frequency
+from nhiemvu.reporting.selectors import WorkingCalendar, reporting_frequency, working_calendar
 from nhiemvu.roadmaps.selectors import open_steps_due_between
 
 from .models import NotificationKind, ReminderPolicy
@@ -388,7 +387,7 @@ def roadmap_steps(plan: Plan, policy: ReminderPolicy, today: dt.date) -> list[Ca
 
 
 def obstacles_unanswered(
-    plan: Plan, policy: ReminderPolicy, today: dt.date, holidays: set[dt.date]
+    plan: Plan, policy: ReminderPolicy, today: dt.date, calendar: WorkingCalendar
 ) -> list[Candidate]:
     """Obstacles still open more than N working days after the report was sent: to the task's leader.
 
@@ -411,7 +410,7 @@ def obstacles_unanswered(
     for obstacle in obstacles:
         report = obstacle.report
         sent_on = timezone.localdate(report.submitted_at)
-        waited = working_days_between(sent_on, today, holidays)
+        waited = working_days_between(sent_on, today, calendar.holidays, calendar.workdays)
         if waited <= policy.obstacle_working_days:
             continue
         task = report.task
@@ -677,8 +676,9 @@ def candidates_for(today: dt.date) -> list[Candidate]:
 
 
 def _candidates_for(today: dt.date) -> list[Candidate]:
-    holidays = set(Holiday.objects.values_list("day", flat=True))
-    working = is_working_day(today, holidays)
+    # Days off and make-up working Saturdays (a reminder goes out on Saturday 04/05/2024 too).
+    calendar = working_calendar()
+    working = is_working_day(today, calendar.holidays, calendar.workdays)
     result: list[Candidate] = []
     plans = (
         Plan.objects.filter(status=PlanStatus.ACTIVE)
@@ -694,7 +694,7 @@ def _candidates_for(today: dt.date) -> list[Candidate]:
             result += report_due(plan, policy, today)
             result += deadlines(plan, policy, today)
             result += roadmap_steps(plan, policy, today)
-            result += obstacles_unanswered(plan, policy, today, holidays)
+            result += obstacles_unanswered(plan, policy, today, calendar)
             result += units_late_twice(plan, today)
             result += provincial_tasks_untaken(plan, today)
     return result

@@ -145,3 +145,20 @@ def test_a_task_deadline_is_announced_seven_days_ahead_then_once_overdue(world: 
         "[nhiemvu] Quá thời hạn hoàn thành nhiệm vụ 1 (09/06/2023)",
     ]
     assert all(m.to == [world.cast.unit_staff.email] for m in mail.outbox)
+
+
+def test_a_make_up_working_saturday_is_a_working_day_for_reminders(world: World, remind) -> None:
+    """The Government's announcement can make a Saturday a working day (04/05/2024 in 2024): the
+    reminder round works that day as on a weekday."""
+    from nhiemvu.reporting.models import MakeUpWorkday
+
+    world.rural_task.delete()
+    task = world.forest_task
+    task.deadline = D(2023, 6, 9)
+    task.save(update_fields=["deadline"])
+    task.milestones.all().delete()
+    world.submit(task, world.period("2023-05"), D(2023, 5, 15))
+    assert remind(D(2023, 6, 2)).created == 1  # seven days ahead
+    MakeUpWorkday.objects.create(day=D(2023, 6, 10), name="Làm bù (thử)")
+    assert remind(D(2023, 6, 10)).created == 1  # the overdue notice, on the make-up Saturday
+    assert remind(D(2023, 6, 12)).created == 0  # and not again on Monday
