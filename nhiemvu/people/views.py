@@ -379,6 +379,14 @@ def people_import(request: AuthenticatedHttpRequest, agency: int) -> HttpRespons
 def person(request: AuthenticatedHttpRequest, agency: int, pk: int) -> HttpResponse:
     org = _agency(request, agency)
     user = selectors.person_get(org, pk)
+    return _person_page(
+        request, org, user, DeactivateForm(colleagues=selectors.colleagues_of(org, excluding=user))
+    )
+
+
+def _person_page(
+    request: AuthenticatedHttpRequest, org: Organisation, user: User, form: DeactivateForm, status: int = 200
+) -> HttpResponse:
     lines = [line for line in selectors.people_lines(org) if line.user.pk == user.pk]
     return render(
         request,
@@ -388,8 +396,9 @@ def person(request: AuthenticatedHttpRequest, agency: int, pk: int) -> HttpRespo
             "person": user,
             "line": lines[0] if lines else None,
             "official": getattr(user, "official", None),
-            "form": DeactivateForm(colleagues=selectors.colleagues_of(org, excluding=user)),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -439,19 +448,7 @@ def person_deactivate(request: AuthenticatedHttpRequest, agency: int, pk: int) -
                 },
             )
             return redirect("people:agency", agency=org.pk)
-    lines = [line for line in selectors.people_lines(org) if line.user.pk == user.pk]
-    return render(
-        request,
-        "people/person.html",
-        {
-            "agency": org,
-            "person": user,
-            "line": lines[0] if lines else None,
-            "official": getattr(user, "official", None),
-            "form": form,
-        },
-        status=400,
-    )
+    return _person_page(request, org, user, form, status=400)
 
 
 # --- the invited person -------------------------------------------------------------------------
