@@ -48,6 +48,16 @@ KIND_WORDS: dict[str, OrganisationKind] = {
     "ngoai": OrganisationKind.EXTERNAL,
     "phoi hop": OrganisationKind.EXTERNAL,
     "khac": OrganisationKind.OTHER,
+    # A sheet written in English
+    "provincial people's committee": OrganisationKind.PROVINCE_COMMITTEE,
+    "department": OrganisationKind.DEPARTMENT,
+    "sub-department": OrganisationKind.SUB_DEPARTMENT,
+    "division": OrganisationKind.DIVISION,
+    "centre": OrganisationKind.CENTRE,
+    "center": OrganisationKind.CENTRE,
+    "district": OrganisationKind.DISTRICT,
+    "commune": OrganisationKind.COMMUNE,
+    "partner": OrganisationKind.EXTERNAL,
 }
 ROLE_WORDS: dict[str, Role] = {
     "giam doc": Role.DIRECTOR,
@@ -67,6 +77,14 @@ ROLE_WORDS: dict[str, Role] = {
     "chuyen vien": Role.UNIT_STAFF,
     "don vi": Role.UNIT_STAFF,
     "chuyen vien theo doi cap tinh": Role.PROVINCIAL_REVIEWER,
+    # A sheet written in English
+    "director": Role.DIRECTOR,
+    "deputy director": Role.DEPUTY_DIRECTOR,
+    "planning-finance": Role.PLANNING_FINANCE,
+    "planning finance": Role.PLANNING_FINANCE,
+    "unit staff": Role.UNIT_STAFF,
+    "staff": Role.UNIT_STAFF,
+    "provincial reviewer": Role.PROVINCIAL_REVIEWER,
 }
 for _kind in OrganisationKind:
     KIND_WORDS.setdefault(_kind.value, _kind)
@@ -90,8 +108,8 @@ def parse_kind(text: str) -> OrganisationKind | None:
 def parse_role(text: str) -> Role | None:
     """The role a sheet names (`Phó Giám đốc`, `PGĐ`, `KHTC`, `Cán bộ đơn vị`, or the code).
 
-    >>> [str(parse_role(t)) for t in ("PGĐ", "Phòng Kế hoạch – Tài chính", "cán bộ đơn vị")]
-    ['deputy_director', 'planning_finance', 'unit_staff']
+    >>> [str(parse_role(t)) for t in ("PGĐ", "Phòng Kế hoạch – Tài chính", "cán bộ đơn vị", "Deputy director")]
+    ['deputy_director', 'planning_finance', 'unit_staff', 'deputy_director']
     """
     return ROLE_WORDS.get(fold_heading(text))
 
