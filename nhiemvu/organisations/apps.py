@@ -14,7 +14,7 @@ class OrganisationsConfig(AppConfig):
 
         from nhiemvu.core.sessions import sessions_end
 
-        from .models import Membership, Official, Organisation
+        from .models import Membership, Official, Organisation, Succession
         from .selectors import scope_changed
 
         def changed(**kwargs: object) -> None:
@@ -22,7 +22,7 @@ class OrganisationsConfig(AppConfig):
 
         # What access scopes are computed from (superuser status is in the cache key). Bulk
         # writes send no signals: they must call scope_changed() themselves.
-        for model in (Membership, Organisation, Official):
+        for model in (Membership, Organisation, Official, Succession):
             post_save.connect(
                 changed, sender=model, weak=False, dispatch_uid=f"scope-{model._meta.label}-save"
             )

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 
-from .models import Membership, Official, Organisation, OrganisationKind, Role
+from .models import Membership, Official, Organisation, OrganisationKind, Role, Succession
 
 # Whoever made the request: a signed-in account or the anonymous visitor.
 User = Account | AnonymousUser
@@ -165,15 +165,40 @@ def scope_changed() -> None:
     transaction.on_commit(lambda: cache.set(SCOPE_VERSION_KEY, secrets.token_hex(8), None))
 
 
+def _with_predecessors(
+    groups: list[set[int]], parents: Mapping[int, int | None]
+) -> tuple[set[int], set[int], set[int]]:
+    """Each set of bodies with the bodies merged or renamed into any of them (following chains of
+    successions back) and those bodies' units; one query, none when nothing was ever merged."""
+    pairs = list(Succession.objects.values_list("successor_id", "predecessor_id"))
+    if not pairs:
+        return groups[0], groups[1], groups[2]
+    before: dict[int, list[int]] = {}
+    for successor, predecessor in pairs:
+        before.setdefault(successor, []).append(predecessor)
+    grown = []
+    for ids in groups:
+        found = set(ids)
+        stack = [i for i in ids if i in before]
+        while stack:
+            for predecessor in before.get(stack.pop(), []):
+                added = organisation_descendant_ids(predecessor, parents) - found
+                found |= added
+                stack.extend(i for i in added if i in before)
+        grown.append(found)
+    return grown[0], grown[1], grown[2]
+
+
 def _compute_access_scope(user: Account) -> AccessScope:
     if user.is_superuser:
         return AccessScope(superuser=True, read_only=False)
     memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
     if not memberships:
         return AccessScope()
-    rows = list(Organisation.objects.values_list("id", "parent_id", "kind"))
-    parents = {i: p for i, p, _ in rows}
-    kinds = {i: k for i, _, k in rows}
+    rows = list(Organisation.objects.values_list("id", "parent_id", "kind", "dissolved_on"))
+    parents = {i: p for i, p, _, _ in rows}
+    kinds = {i: k for i, _, k, _ in rows}
+    any_dissolved = any(gone is not None for *_, gone in rows)
     department: set[int] = set()
     review: set[int] = set()
     units: set[int] = set()
@@ -188,6 +213,10 @@ def _compute_access_scope(user: Account) -> AccessScope:
             department |= organisation_descendant_ids(org_id, parents)
         elif role == Role.UNIT_STAFF:
             units |= organisation_descendant_ids(org_id, parents)
+    if any_dissolved and (department or units):
+        # A body merged or renamed into one of these hands its history over with its work: the
+        # successor's people read the old plans (under their old names) and review what stayed there.
+        department, review, units = _with_predecessors([department, review, units], parents)
     officials: frozenset[int] = frozenset()
     if Role.DEPUTY_DIRECTOR in roles or Role.DIRECTOR in roles:
         officials = frozenset(Official.objects.filter(user=user).values_list("id", flat=True))

@@ -79,9 +79,10 @@ def test_the_list_shows_each_change_with_its_date_and_document(
         user=None,
     )
     client = as_user(reform.cast.planning_finance)
-    # Session and user, memberships and the tree (authority), the changes with both bodies (one
-    # join): as many changes, no more queries.
-    with django_assert_max_num_queries(8):
+    # Session and user, memberships and the tree (authority), the successions (a body renamed hands
+    # its history to its successor's people), the changes with both bodies (one join): as many
+    # changes, no more queries.
+    with django_assert_max_num_queries(9):
         page = client.get(reverse("reorganisation:change-list")).content.decode()
     assert "01/03/2025" in page and DECISION in page and "Chi cục Kiểm lâm vùng I" in page
     assert "Đổi tên" in page

@@ -193,11 +193,15 @@ def test_the_successors_new_staff_see_the_running_plan_and_its_tasks_on_the_dash
     successor = merge_departments(reform)
     newcomer = _user("nnmt", "Lý Văn Mới")
     Membership.objects.create(user=newcomer, organisation=successor, role=Role.DIRECTOR)
-    assert list(plans_visible_to(newcomer)) == [reform.plan]
+    # The running plan moved; the closed one stays the old department's, and the successor's people
+    # read it as history (access follows the succession back).
+    assert set(plans_visible_to(newcomer)) == {reform.plan, reform.closed_plan}
     client = Client()
     client.force_login(newcomer)
     plans = client.get(reverse("plans:plan-list")).content.decode()
-    assert "Kế hoạch nhiệm vụ trọng tâm" in plans and "Kế hoạch năm 2022" not in plans
+    assert "Kế hoạch nhiệm vụ trọng tâm" in plans and "Kế hoạch năm 2022" in plans
+    closed = client.get(reverse("plans:plan-detail", args=[reform.closed_plan.pk])).content.decode()
+    assert "Sở Nông nghiệp và Phát triển nông thôn" in closed
     board = client.get(reverse("dashboards:overview"))
     assert board.status_code == 200
     assert "Tổng kết ngành" in client.get(reverse("dashboards:unit", args=[successor.pk])).content.decode()
