@@ -472,3 +472,19 @@ def test_planning_finance_reads_the_change_in_its_audit_trail(reform: Reform) ->
     assert "Chi cục Kiểm lâm → Chi cục Kiểm lâm và Phát triển nông thôn (01/03/2025)" in page
     assert "Hợp nhất, sáp nhập" in page and DECISION in page
     assert "2 nhiệm vụ đang thực hiện, 2 báo cáo chưa gửi" in page
+
+
+def test_the_successors_planning_finance_reviews_what_stayed_with_the_old_department(reform: Reform) -> None:
+    """A submitted report stays with its review at the old unit; the successor's Planning-Finance,
+    new to the merged department, may still accept or return it."""
+    from nhiemvu.organisations.selectors import access_scope
+
+    successor = merge_departments(reform)
+    newcomer = _user("khtc.nnmt", "Đinh Văn Mới")
+    Membership.objects.create(user=newcomer, organisation=successor, role=Role.PLANNING_FINANCE)
+    assert fresh(reform.submitted).organisation == reform.cast.forest_unit
+    scope = access_scope(newcomer)
+    assert {reform.cast.department.pk, reform.environment.pk} <= scope.review_orgs
+    assert successor.pk in scope.review_orgs
+    outsider_scope = access_scope(reform.cast.outsider)
+    assert reform.cast.department.pk not in outsider_scope.department_orgs
