@@ -8,7 +8,11 @@ Redis as the shared cache (CACHE_URL, default a scratch database, flushed), each
 For every page: the median wall and CPU time of REPEAT requests and the queries of one. The
 report form is measured as an officer uses it: GET the form, then POST it with action=submit,
 each time for a task/period pair not reported yet. bench/load.py then shows what the mix of
-these costs under 50 users; this script shows which page to look at.
+these costs under 50 users; this script shows which page to look at. The director's plan page is
+measured too, though the load test does not mix it.
+
+CPU figures are the process's own (time.process_time), so other work on the machine inflates them
+less than wall times, though not entirely: quote medians from a quiet machine.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from nhiemvu.organisations.models import Membership, Role
-from nhiemvu.plans.models import Task
+from nhiemvu.plans.models import Plan, Task
 from nhiemvu.reporting.models import ProgressReport, ReportingPeriod
 
 REPEAT = int(sys.argv[1])
@@ -60,6 +64,8 @@ pages = [
     ("province overview", "demo-tinh", "/dashboards/"),
     ("director task list", "demo-giamdoc", "/dashboards/tasks/"),
     ("unit my tasks", "demo-chicuc", "/reporting/"),
+    # Not in load.py's mix, but where a director goes from the overview: this year's plan, whole.
+    ("director plan page", "demo-giamdoc", f"/plans/{Plan.objects.order_by('year', 'id')[0].pk}/"),
 ]
 for name, username, path in pages:
     c = client(User.objects.get(username=username))

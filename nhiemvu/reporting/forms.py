@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.forms import BoundField
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.core.forms import DayFirstDateField, LocalizedDecimalField, LocalizedNumberInput
@@ -20,6 +21,11 @@ NOT_NEGATIVE = {"min_value": _("Số liệu thực hiện không được âm.")
 
 class ReportForm(forms.Form):
     """One unit's report on one task: a field per target, the work done, text, obstacles, milestones."""
+
+    # Its twenty-odd inputs through Django's own Jinja2 widget templates rather than the template
+    # language: the same HTML for less than half the CPU. The values are formatted in
+    # Python (LocalizedNumberInput, DayFirstDateInput) either way, so 8.650 and 30/06/2025 stay.
+    default_renderer = Jinja2()
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
     percent_done = LocalizedDecimalField(

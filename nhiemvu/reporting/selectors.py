@@ -61,6 +61,15 @@ def period_current(plan: Plan, today: dt.date | None = None) -> ReportingPeriod 
     return periods.filter(due_on__gte=today).first() or periods.last()
 
 
+def period_current_among(
+    periods: list[ReportingPeriod], today: dt.date | None = None
+) -> ReportingPeriod | None:
+    """`period_current` picked from the plan's reporting periods already loaded (`periods_of`, in
+    order), for a page that lists them anyway."""
+    today = today or timezone.localdate()
+    return next((p for p in periods if p.due_on >= today), periods[-1] if periods else None)
+
+
 def period_get(user: User, pk: int, scope: AccessScope | None = None) -> ReportingPeriod:
     from nhiemvu.plans.selectors import plans_visible_to
 
@@ -105,10 +114,12 @@ def task_get(user: User, pk: int, scope: AccessScope | None = None) -> Task:
 
 
 def task_for_report(user: User, pk: int, scope: AccessScope | None = None) -> Task:
-    """`task_get` with the task's targets and milestones loaded, for the report form and its save."""
+    """The task with its plan, lead unit, targets and milestones loaded, for the report form and its
+    save: what they use of it, no more (the form is the page every unit opens at the deadline). The
+    plan gives the audit trail each written row's department without asking the database again."""
     return get_object_or_404(
         tasks_visible_to(user, scope)
-        .select_related("plan", "plan__issuer", "leader", "lead_unit", "parent")
+        .select_related("plan", "lead_unit")
         .prefetch_related(
             "targets",
             "milestones",
@@ -147,12 +158,13 @@ def my_tasks(
     """The tasks the user's units carry in the period's plan, with their open or latest report."""
     scope = access_scope(user) if scope is None else scope
     today = today or timezone.localdate()
+    # Only what the list shows: this page is opened by every unit at the deadline, and loading the
+    # tasks' descriptions, targets and support units made up half of its cost (bench/pages.py).
     tasks = list(
         Task.objects.filter(plan_id=period.plan_id)
         .filter(Q(lead_unit_id__in=scope.unit_orgs) | Q(support_units__in=scope.unit_orgs))
         .distinct()
-        .select_related("lead_unit", "leader")
-        .prefetch_related("targets", "milestones", "support_units")
+        .only("code", "title", "deadline", "recurrence", "lead_unit_id", "order")
         .order_by("order")
     )
     reports = ProgressReport.objects.filter(

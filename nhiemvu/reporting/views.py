@@ -32,14 +32,21 @@ from .models import (
 )
 
 
-def _plan_and_period(request: HttpRequest, plans: list[Plan]) -> tuple[Plan | None, ReportingPeriod | None]:
+def _plan_and_period(
+    request: HttpRequest, plans: list[Plan]
+) -> tuple[Plan | None, ReportingPeriod | None, list[ReportingPeriod]]:
+    """The chosen plan, the chosen period (else the current one) and the plan's reporting periods,
+    loaded once for the switcher and the choice alike."""
     plan = next((p for p in plans if str(p.pk) == request.GET.get("plan")), plans[0] if plans else None)
     if plan is None:
-        return None, None
+        return None, None, []
+    periods = list(selectors.periods_of(plan, reporting_only=True))
     period = None
     if request.GET.get("period"):
-        period = plan.periods.filter(pk=request.GET["period"]).first()
-    return plan, period or selectors.period_current(plan)
+        period = next((p for p in periods if str(p.pk) == request.GET["period"]), None)
+        if period is None:  # a coarser period of the plan, by its address
+            period = plan.periods.filter(pk=request.GET["period"]).first()
+    return plan, period or selectors.period_current_among(periods), periods
 
 
 @login_required
@@ -47,7 +54,7 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Unit staff: what the unit owes this period, what is late, one form per task."""
     scope = access_scope(request.user)
     plans = list(selectors.plans_carried_by(scope))
-    plan, period = _plan_and_period(request, plans)
+    plan, period, periods = _plan_and_period(request, plans)
     rows = selectors.my_tasks(request.user, period, scope=scope) if period else []
     return render(
         request,
@@ -56,7 +63,7 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
             "plans": plans,
             "plan": plan,
             "period": period,
-            "periods": selectors.periods_of(plan, reporting_only=True) if plan else [],
+            "periods": periods,
             "rows": rows,
             "has_units": bool(scope.unit_orgs) or scope.superuser,
         },

@@ -441,10 +441,10 @@ def small_and_large(cast: Cast) -> dict[int, tuple[Plan, ReportingPeriod]]:
 
 PAGES: dict[str, tuple[str, Callable[[Plan, ReportingPeriod], str], int]] = {
     # session, user, access scope (memberships, organisation tree), plans the unit carries, the
-    # chosen period, the unit's tasks, their targets, milestones and support units (prefetched),
-    # the period's reports, the periods of the filter, the bell's unread count. The navigation
-    # bar reuses the cached scope.
-    "my tasks": ("unit_staff", lambda plan, june: my_tasks_url(plan, june), 13),
+    # plan's reporting periods (the filter's, the chosen one among them), the unit's tasks (only
+    # what the list shows), the period's reports, the bell's unread count. The navigation bar
+    # reuses the cached scope.
+    "my tasks": ("unit_staff", lambda plan, june: my_tasks_url(plan, june), 9),
     # session, user, scope (memberships, tree), the period with its plan (visibility is a
     # subquery), the plan's tasks, the period's reports, their events (prefetched), the periods
     # of the switcher, the bell's unread count.
