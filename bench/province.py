@@ -17,7 +17,7 @@ import secrets
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -68,13 +68,14 @@ def province_database(label: str, *, cache_url: str = "") -> Iterator[dict[str, 
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], port: int, *, workers: int, threads: int, label: str
+    env: dict[str, str], port: int, *, workers: int, threads: int, label: str, prefix: Sequence[str] = ()
 ) -> Iterator[subprocess.Popen[bytes]]:
     """gunicorn on 127.0.0.1:`port`, once it answers the health check; stopped afterwards.
-    Its log goes to /tmp/nhiemvu-<label>-gunicorn-<pid>.log."""
+    Its log goes to /tmp/nhiemvu-<label>-gunicorn-<pid>.log. `prefix` runs it under a command that
+    execs it, so that the pid stays gunicorn's master (e.g. `taskset -c 1` to pin it to core 1)."""
     with open(f"/tmp/nhiemvu-{label}-gunicorn-{os.getpid()}.log", "w") as log:
         server = subprocess.Popen(
-            [PY, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            [*prefix, PY, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
             env=env, cwd=ROOT, stdout=log, stderr=log,
         )  # fmt: skip
