@@ -561,6 +561,9 @@ def _target_history(task_ids: list[int], until: dt.date) -> dict[int, list[forec
     """1 query: every accepted figure of these tasks' targets, for the trajectory and the trend."""
     return _series(
         TargetValue.objects.filter(
+            # The same rows either way (a figure's target is its report's task's); through the
+            # targets PostgreSQL reads only these tasks' figures, not every year's (bench/growth.py).
+            target__task_id__in=task_ids,
             report__task_id__in=task_ids,
             report__is_lead=True,
             report__status=ReportStatus.ACCEPTED,
