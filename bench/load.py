@@ -490,6 +490,9 @@ def verify(env: dict[str, str], stats: Stats) -> dict:
 
 def main() -> int:
     signal.alarm(HARD_TIMEOUT)  # whatever happens, the run ends
+    # Ending by the alarm or by `kill` unwinds like Ctrl-C does: gunicorn stopped, database dropped.
+    signal.signal(signal.SIGALRM, lambda *_: sys.exit("hard timeout"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     port = 20000 + os.getpid() % 20000
     cache_url = scratch_cache()
     server_cpus = set(range(1, os.cpu_count() or 1)) if PIN else None
