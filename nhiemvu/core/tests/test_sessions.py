@@ -204,3 +204,12 @@ def test_the_pages_own_requests_learn_of_the_end_in_json_and_asking_is_not_activ
         clock.shift(dt.timedelta(minutes=31))
         assert client.get(reverse("account:keepalive")).json() == {"expired": "idle"}
         assert client.get(reverse("account:session-status")).json() == {"expired": "signed_out"}
+
+
+def test_the_page_tells_its_idle_timer_plain_seconds(client: Client, cast: Cast) -> None:
+    """Not `1.800` (the thousands separator of the Vietnamese format): session.js reads it with
+    parseInt, which would stop at the dot and give one second instead of thirty minutes."""
+    client.force_login(cast.unit_staff)
+    html = client.get(reverse("plans:plan-list")).content.decode()
+    assert 'data-session-idle="1800"' in html
+    assert 'data-session-warning="120"' in html
