@@ -29,7 +29,7 @@ eight tables, which still grow with history: about 20 ms more at 10 years), as c
 clears it too; when served it is read once per DASHBOARD_STAMP_SECONDS, not per request.
 Goal (issue 20, item 4): every page at 10 years within about 1.2x of 1 year.
 
-A run on the quiet 2-core machine (06/12/2026, --repeat 5, nothing else running), 10y/1y wall ratio:
+A run on the 2-core machine when it was quiet (06/12/2026, --repeat 5, load average under 1), 10y/1y wall ratio:
 before 0.92-1.43 (unit my tasks 11.2 -> 16.1 ms), after 0.68-1.25 (director overview build 77 -> 96
 ms); the province-sized builds (1.2 s, mostly Python) 0.98-1.05 after; database time of the
 province overview build 143 -> 209 ms after, 152 -> 189 ms tuned.
