@@ -109,7 +109,7 @@ class AccessScope:
         return not (self.superuser or self.department_orgs or self.leader_official_ids or self.unit_orgs)
 
 
-def _department_of(org_id: int, parents: Mapping[int, int | None], kinds: dict[int, str]) -> int:
+def department_of(org_id: int, parents: Mapping[int, int | None], kinds: Mapping[int, str]) -> int:
     """The nearest department (Sở) at or above a body; the body itself if there is none."""
     current: int | None = org_id
     while current is not None:
@@ -205,7 +205,7 @@ def _compute_access_scope(user: Account) -> AccessScope:
     roles = {role for _, role in memberships}
     for org_id, role in memberships:
         if role in (Role.DIRECTOR, Role.PLANNING_FINANCE):
-            subtree = organisation_descendant_ids(_department_of(org_id, parents, kinds), parents)
+            subtree = organisation_descendant_ids(department_of(org_id, parents, kinds), parents)
             department |= subtree
             if role == Role.PLANNING_FINANCE:
                 review |= subtree

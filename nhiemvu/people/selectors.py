@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from nhiemvu.organisations.models import Membership, Organisation, OrganisationKind, Role
 from nhiemvu.organisations.selectors import (
     access_scope,
+    department_of,
     organisation_descendant_ids,
     organisation_parent_map,
 )
@@ -17,15 +18,6 @@ from nhiemvu.organisations.selectors import (
 from .models import Invitation
 
 AGENCY_KINDS = (OrganisationKind.DEPARTMENT, OrganisationKind.PROVINCE_COMMITTEE)
-
-
-def _agency_of(org_id: int, parents: dict[int, int | None], kinds: dict[int, str]) -> int:
-    current: int | None = org_id
-    while current is not None:
-        if kinds.get(current) in AGENCY_KINDS:
-            return current
-        current = parents.get(current)
-    return org_id
 
 
 def agencies_managed_by(user: User) -> QuerySet[Organisation]:
@@ -39,7 +31,7 @@ def agencies_managed_by(user: User) -> QuerySet[Organisation]:
     parents: dict[int, int | None] = {i: p for i, p, _ in rows}
     kinds = {i: k for i, _, k in rows}
     ids = {
-        _agency_of(org_id, parents, kinds)
+        department_of(org_id, parents, kinds)
         for org_id in Membership.objects.filter(user=user, role=Role.PLANNING_FINANCE).values_list(
             "organisation_id", flat=True
         )
