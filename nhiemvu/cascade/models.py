@@ -46,6 +46,8 @@ class TaskLink(TimeStampedModel):
         verbose_name = _("liên kết nhiệm vụ tỉnh giao")
         verbose_name_plural = _("liên kết nhiệm vụ tỉnh giao")
         ordering = ["provincial_task_id", "agency_task_id"]
+        # The dashboards' data stamp reads MAX(updated_at) (dashboards/caching.py).
+        indexes = [models.Index(fields=["updated_at"], name="tasklink_updated_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["provincial_task", "agency_task"],

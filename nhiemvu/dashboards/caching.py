@@ -7,6 +7,10 @@ of those tables it was built at (`data_stamp`). A stale entry is still served wh
 rebuilds it in a background thread (stale-while-revalidate): without that, every request arriving
 after a stamp change rebuilt the same province-sized page at once (bench/load.py, stress pace).
 With DASHBOARD_STAMP_SECONDS <= 0 ("always fresh", as the tests use) the rebuild is synchronous.
+
+The stamp costs the same after ten years of history as after one (`_read_data_stamp`: a few index
+entries, no count), and it lives in the database, not in this process, so a change made by any
+worker, command or app server is seen by all of them, whether the cache is per process or Redis.
 """
 
 from __future__ import annotations
@@ -21,19 +25,26 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from nhiemvu.audit.models import AuditEntry
 from nhiemvu.cascade.models import TaskLink
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
 from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportingPeriod
 
-# The TTL only bounds memory and edits made behind the ORM's back (a raw UPDATE does not touch `updated_at`).
+# The TTL bounds memory, and how long a write the stamp cannot see lasts (`_read_data_stamp`).
 CACHE_SECONDS = 300
 REBUILD_LOCK_SECONDS = 120
+# What a dashboard reads. Each has an index on updated_at, and each is in the audit trail
+# (nhiemvu.audit.registry.AUDITED_MODELS; test_caching checks both).
 _STAMPED = (Plan, Task, Target, Milestone, ReportingPeriod, ProgressReport, Obstacle, TaskLink)
+# How many of the audit trail's newest entries the stamp fingerprints (`_read_data_stamp`): more
+# than are written while one transaction is open, even at the deadline (a submission writes a
+# handful; a few dozen submissions a second are under way on two cores).
+NEWEST_ENTRIES = 1000
 logger = logging.getLogger(__name__)
 
 
 def data_stamp() -> str:
-    """The last change and the row count of every table a dashboard reads, in one query.
+    """What changes whenever a table a dashboard reads changes: see `_read_data_stamp`.
 
     Remembered for DASHBOARD_STAMP_SECONDS: when units submit several reports a second, checking
     on every read would rebuild the page on almost every read. Figures may then lag by that long.
@@ -49,12 +60,34 @@ def data_stamp() -> str:
 
 
 def _read_data_stamp() -> str:
-    parts = ", ".join(
-        f'(SELECT MAX(updated_at) FROM "{m._meta.db_table}"), (SELECT COUNT(*) FROM "{m._meta.db_table}")'
-        for m in _STAMPED
+    """The newest `updated_at` of each stamped table and the sum of the audit trail's newest entry
+    ids, in one query that reads the same few index entries however long the history.
+
+    - An insert or a save() (auto_now), bulk_create (which fills auto_now too), a save() that only
+      touches updated_at (after an M2M change, say) move a MAX(updated_at): one entry of its index.
+    - A delete leaves nothing in its table, where a COUNT(*) used to notice it by reading every row.
+      The audit trail writes an entry for every deleted row, in the deleting transaction:
+      QuerySet.delete() and cascades too, as Django sends post_delete for each row when someone
+      listens. Every audited insert and change writes one as well.
+    - A transaction can commit after a later one: its updated_at and entry id are then below
+      maxima a reader has already seen, and maxima alone would miss it until the next change
+      (units submitting together at the deadline do this all afternoon). The trail's newest
+      NEWEST_ENTRIES ids, read backwards from its primary key, change as a set when an entry
+      commits among them late, and their sum with it (an id comes in, a lower one drops out).
+      SQLite runs one writing transaction at a time, so there it never happens.
+    Not seen: a QuerySet.update() that leaves updated_at alone and saves no audited row in its
+    transaction, and raw SQL (no service does either on these tables): until the next change, or
+    CACHE_SECONDS at most.
+    """
+    qn = connection.ops.quote_name
+    trail, trail_id = qn(AuditEntry._meta.db_table), qn(AuditEntry._meta.pk.column)
+    parts = [f"(SELECT MAX({qn('updated_at')}) FROM {qn(m._meta.db_table)})" for m in _STAMPED]
+    parts.append(
+        f"(SELECT SUM({trail_id}) FROM (SELECT {trail_id} FROM {trail} "
+        f"ORDER BY {trail_id} DESC LIMIT {NEWEST_ENTRIES}) newest)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")  # table names from the models, no user input
+        cursor.execute(f"SELECT {', '.join(parts)}")  # names from the models, no user input
         row = cursor.fetchone()
     return "|".join(str(v) for v in row)
 

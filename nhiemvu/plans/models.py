@@ -164,7 +164,11 @@ class Plan(TimeStampedModel):
         verbose_name = _("kế hoạch")
         verbose_name_plural = _("kế hoạch")
         ordering = ["-year", "title"]
-        indexes = [models.Index(fields=["kind", "year"], name="plan_kind_year_idx")]
+        indexes = [
+            models.Index(fields=["kind", "year"], name="plan_kind_year_idx"),
+            # The dashboards' data stamp reads MAX(updated_at) (dashboards/caching.py).
+            models.Index(fields=["updated_at"], name="plan_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=PlanKind.values),
@@ -252,7 +256,11 @@ class Task(TimeStampedModel):
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
         ordering = ["plan", "order"]
-        indexes = [models.Index(fields=["plan", "order"], name="task_plan_order_idx")]
+        indexes = [
+            models.Index(fields=["plan", "order"], name="task_plan_order_idx"),
+            # The dashboards' data stamp reads MAX(updated_at) (dashboards/caching.py).
+            models.Index(fields=["updated_at"], name="task_updated_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],
@@ -363,6 +371,8 @@ class Target(Quantity):
         # By the task's id, not "task": that would follow Task's own ordering and join the task
         # and plan tables into every query of targets (prefetches included) just to sort them.
         ordering = ["task_id", "order"]
+        # The dashboards' data stamp reads MAX(updated_at) (dashboards/caching.py).
+        indexes = [models.Index(fields=["updated_at"], name="target_updated_idx")]
 
 
 class PlanTarget(Quantity):
@@ -403,6 +413,8 @@ class Milestone(TimeStampedModel):
         verbose_name = _("mốc tiến độ")
         verbose_name_plural = _("mốc tiến độ")
         ordering = ["task_id", "order"]  # as Target: no join to sort
+        # The dashboards' data stamp reads MAX(updated_at) (dashboards/caching.py).
+        indexes = [models.Index(fields=["updated_at"], name="milestone_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0),

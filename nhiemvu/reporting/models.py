@@ -162,6 +162,8 @@ class ReportingPeriod(TimeStampedModel):
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = _("kỳ báo cáo")
         ordering = ["plan", "ends_on", "starts_on"]
+        # The dashboards' data stamp reads MAX(updated_at) (dashboards/caching.py).
+        indexes = [models.Index(fields=["updated_at"], name="period_updated_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "key"],
@@ -270,6 +272,8 @@ class ProgressReport(TimeStampedModel):
             models.Index(
                 fields=["supersedes"], condition=Q(supersedes__isnull=False), name="report_superseding_idx"
             ),
+            # The dashboards' data stamp reads MAX(updated_at) (dashboards/caching.py).
+            models.Index(fields=["updated_at"], name="report_updated_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -381,6 +385,8 @@ class Obstacle(TimeStampedModel):
         verbose_name = _("khó khăn, vướng mắc")
         verbose_name_plural = _("khó khăn, vướng mắc")
         ordering = ["report", "id"]
+        # The dashboards' data stamp reads MAX(updated_at) (dashboards/caching.py).
+        indexes = [models.Index(fields=["updated_at"], name="obstacle_updated_idx")]
 
     def __str__(self) -> str:
         return self.description[:80]

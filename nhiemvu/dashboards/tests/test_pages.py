@@ -187,7 +187,7 @@ def test_a_second_look_comes_from_the_cache_until_the_data_changes(client, cast,
     with CaptureQueriesContext(connection) as hit:
         client.get(url)
     assert len(hit) == 7
-    # Time is frozen here, so the row count, not the clock, is what moves the stamp.
+    # Time is frozen here: the audit trail's entry for the deleted row, not the clock, moves the stamp.
     Obstacle.objects.all().delete()
     assert client.get(url).context["board"].obstacles == []
 
