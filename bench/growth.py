@@ -34,6 +34,11 @@ A run on the 2-core machine when it was quiet (06/12/2026, --repeat 5, load aver
 before 0.92-1.43 (unit my tasks 11.2 -> 16.1 ms), after 0.68-1.25 (director overview build 77 -> 96
 ms); the province-sized builds (1.2 s, mostly Python) 0.98-1.05 after; database time of the
 province overview build 143 -> 209 ms after, 152 -> 189 ms tuned.
+With the data stamp's indexes and its COUNT(*)s gone (06/12/2026, --repeat 3, load average about 3:
+another benchmark beside it), the data stamp took 0.6 ms at 1, 3 and 10 years (1.4 -> 14.5 ms
+"before", without the updated_at indexes; its COUNT(*)s used to add about 20 ms at 10 years); pages
+10y/1y after 0.90-1.47, the worst a page served from the cache in a few ms (director task list 6.3
+-> 9.3 ms), the province-sized builds 1.02-1.17.
 """
 
 from __future__ import annotations

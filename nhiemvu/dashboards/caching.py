@@ -37,8 +37,8 @@ REBUILD_LOCK_SECONDS = 120
 # (nhiemvu.audit.registry.AUDITED_MODELS; test_caching checks both).
 _STAMPED = (Plan, Task, Target, Milestone, ReportingPeriod, ProgressReport, Obstacle, TaskLink)
 # How many of the audit trail's newest entries the stamp fingerprints (`_read_data_stamp`): more
-# than are written while one transaction is open, even at the deadline (a submission writes a
-# handful; a few dozen submissions a second are under way on two cores).
+# than others write while one transaction is open, even at the deadline (a report saved and sent
+# writes about five: a transaction would have to outlast some two hundred others).
 NEWEST_ENTRIES = 1000
 logger = logging.getLogger(__name__)
 
