@@ -1,26 +1,33 @@
 """Scale-out shown, not claimed: two app servers behind nginx against one, sharing PostgreSQL and Redis.
 
     .venv/bin/python bench/scaleout.py                           (stress pace, 50 users, 60 s a side)
+    BALANCE=round_robin .venv/bin/python bench/scaleout.py       (nginx balancing as deploy/nginx.conf)
     PACE=office USERS=500 .venv/bin/python bench/scaleout.py     (the deadline's crowd)
     LAYOUT=cores .venv/bin/python bench/scaleout.py              (a whole core per instance; see below)
         needs PostgreSQL on 127.0.0.1:5432 as postgres, Redis on 127.0.0.1:6379, Debian's nginx
-        (apt-get install -y nginx; the system service is not used), root for the CPU quotas
+        (apt-get install -y nginx; the system service is not used), root for the CPU cgroups
 
 One throwaway database nhiemvu_scale_<pid> with the province data set (bench/province.py) and one
-scratch Redis database (flushed before and after) are shared by two gunicorn instances (each as
-`nhiemvu serve` sizes itself for one core: 3 workers x 2 threads) on two loopback ports; nginx,
-started from here with its own configuration in a temporary directory (`nginx -c CONF -p PREFIX`,
-daemon off, round robin over both, as deploy/nginx.conf but plain HTTP), listens on a third.
+scratch Redis database (flushed before and after) are shared by two gunicorn instances on two
+loopback ports, each sized for the fraction of a core it gets: 1 worker x 4 threads
+(INSTANCE_WORKERS, INSTANCE_THREADS; several processes on a fraction of a core spend it switching
+between them), keeping connections alive 75 s as deploy/nginx.conf asks. nginx, started from here
+with its own configuration in a temporary directory (`nginx -c CONF -p PREFIX`, daemon off;
+deploy/nginx.conf's upstream and proxy settings, plain HTTP), listens on two more ports: in front
+of both instances, and in front of instance 1 alone.
 
 It shows, in this order:
 1. Sessions survive switching servers: signing in through the login form of instance 1, then
    asking instance 2 for "my tasks" with the same cookie, is still signed in (sessions live in the
-   database behind the shared Redis cache); through nginx, consecutive requests alternate between
-   the instances (its X-Upstream header says which) and all stay signed in.
+   database behind the shared Redis cache); through nginx, consecutive requests go to both
+   instances (its X-Upstream header says which) and all stay signed in.
 2. The same load as bench/load.py (its people and client, imported, not copied: USERS, PACE,
-   DURATION, …) against (a) instance 1 alone, directly, then (b) nginx in front of both; for each,
-   throughput, p50/p99 per endpoint and overall, errors, lost submissions, and the CPU of every part,
-   the load client's apart. Then the ratio (b)/(a) of throughput and of p99.
+   DURATION, …) through nginx against (a) instance 1 alone, then (b) both instances; for each,
+   throughput, p50/p99 per endpoint and overall, errors, lost submissions, the CPU of every part
+   (the load client's apart), how busy each core was (/proc/stat), the CPU each instance got
+   against its quota (and in how many 100 ms periods it used the quota up), and for (b) how many
+   requests nginx gave each instance. Then the ratio (b)/(a) of throughput, overall and per
+   endpoint, and of p99.
 3. Two reminder workers never send twice: every user gets an address, a small SMTP server in this
    script receives the mail, and two reminder rounds are run in two processes at the same time,
    twice over: `nhiemvu remind` when reminders are due today; otherwise (a weekend: date-driven
@@ -31,18 +38,65 @@ It shows, in this order:
 
 "The same CPU share" on a 2-core machine. Two instances on a core each plus a core for the load
 client, nginx and PostgreSQL would need three cores. So with LAYOUT=half (default) every instance
-gets half a core (a CPU cgroup with a CFS quota of SHARE=0.5 of a core, on core 1), and the client,
-nginx and this database's PostgreSQL backends run on core 0: (a) is one instance with half a core,
-(b) two instances with half a core each. The app servers are the bottleneck by construction and
-the ratio says how much of doubling the app servers' CPU the shared database, cache and proxy let
-through. With LAYOUT=cores, (a) is instance 1 on core 1 and (b) instance 1 on core 1 plus instance
-2 on core 0, where the client, nginx and PostgreSQL float too: (b) then cannot double, because its
-second core is shared with them; the script prints their CPU seconds so the lead can subtract them
-(throughput per app-server CPU second is printed for both sides).
+gets SHARE=0.35 of a core (a CPU cgroup with a CFS quota), both on core 1, and the client, nginx
+and this database's PostgreSQL backends run on core 0: (a) is one instance with 0.35 of a core,
+(b) two instances with 0.35 each. The instances' cgroups weigh twenty ordinary processes
+(cpu.shares), and the client, nginx, these backends and Redis are put in one weighing ten, so
+that other people's work on this shared machine can neither take the instances' quota nor make
+the parts they wait on (database, cache, proxy, client) late. With LAYOUT=cores, (a) is instance
+1 on core 1 and (b) instance 1 on core 1 plus instance 2 on core 0, where the client, nginx and
+PostgreSQL float too, unweighted: (b) then cannot double, because its second core is shared with
+them; the script prints their CPU seconds (and throughput per app-server CPU second).
+
+What the defaults are for. An earlier version gave each instance half a core with 3 workers x 2
+threads, the client on core 0 unweighted, and (a) straight to gunicorn: it measured 1.28x, with
+the app servers getting only 0.80 of their allotted CPU in (b). Three things were in the way:
+- core 0 was full in (b): twice the requests of (a) for the database and nginx, plus other
+  people's test suites on this machine (they took most of core 0 in several runs here); the
+  weights above, and a share of 0.35 (0.7 of core 1 in all), leave core 0 room to spare;
+- gunicorn closes an idle connection after 2 s by default; nginx keeps them for 60 s and now and
+  then sent a request on one just closed: a reset, counted as a failure of that instance, and
+  after three, none of the requests for 10 s went there (fixed by --keep-alive 75);
+- round robin gives both instances the same number of requests, and in each of four runs one
+  instance spent 10-20% more CPU per request than the other over the minute (which one varied):
+  that one used its whole quota, the other waited for work and got 0.29-0.30 of its 0.35
+  (BALANCE=round_robin, 6 December 2026: (b) got 0.64 of 0.70, ratio 2.16x). nginx's least_conn
+  (the default here) sends each request to the instance with fewer in hand, and both then used
+  their whole quota.
+Also: nginx keeps as many idle connections to an instance as there are simulated people (at least
+deploy/nginx.conf's 32): with 32, and 50 people in front of one instance, nginx opens a new
+connection for each request beyond 32 and closes one after it, and (a) served 19 requests/s at
+21 ms of app CPU each instead of 29 at 12 ms, with a p99 of 16 s (why it costs that much was not
+looked into).
+
+The quoted run (6 December 2026, the app at commit b3e60cd, defaults: PACE=stress, 50 users, 60 s a
+side, SHARE=0.35, 1 x 4, least_conn; medians of three runs, the range in brackets; the machine was
+otherwise quiet, core 0 being 11-12% busy in (a)):
+
+                                 (a) nginx -> 1 instance   (b) nginx -> 2 instances   (b)/(a)
+    throughput, req/s            28.4 (26.9-28.8)          62.2 (56.6-63.2)           2.23x (1.96-2.31)
+    p99, all endpoints, ms       3,448 (3,226-3,512)       1,475 (1,438-1,700)        0.45x (0.43-0.48)
+    CPU the instances got        0.350 of 0.35             0.347 + 0.347 of 0.70      1.98x
+      (quota used up in)         100% of 100 ms periods    98-99% of them
+    core 0 busy (/proc/stat)     11%                       20%
+    requests per app CPU second  81                        90                         1.12x (0.99-1.16)
+    client lag p99               0.5 ms                    0.5 ms
+    errors, lost, nginx errors   0, 0, 0                   0, 0, 0
+    per endpoint (b)/(a): dashboards and "my tasks" 2.30-2.39x, report form GET 1.95x, submission 2.01x
+(Three runs an hour earlier, with the app at c214b00: 2.18x (2.15-2.26), the same CPU figures.)
+
+The p99 of seconds is the queue of a closed loop kept full on purpose (each person clicks again
+50-300 ms after an answer): what the instances hold, not what people would see at an office pace.
+Requests are not a fixed unit of work: in a closed loop the readers reload 50-300 ms after each
+answer and the officers pause 0.2-1 s between forms, so when answers come faster the mix shifts
+towards the cheaper cached dashboards (reads rose more than form GETs and submissions in every run).
+The CPU the app servers got (twice that of (a), both quotas used up) is the measure of "the same
+CPU share doubled"; the requests per app-server CPU second show the mix.
 
 Everything (gunicorn, nginx, the SMTP server, the cgroups, the database, the Redis database) is
-removed on exit, on Ctrl-C and at the hard timeout. Other engineers' work on the shared PostgreSQL
-and cores makes the figures noisy: quote medians of a few runs, and the ratio.
+removed on exit, on Ctrl-C and at the hard timeout; Redis goes back to the root cgroup. Other
+engineers' work on the shared PostgreSQL and cores makes the figures noisy: quote medians of a
+few runs, and the ratio.
 """
 
 from __future__ import annotations
@@ -60,8 +114,9 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 # The defaults here (bench/load.py's are the office pace for 60 s): what the servers hold, 60 s a side.
 os.environ.setdefault("PACE", "stress")
@@ -72,11 +127,14 @@ from load import Browser, percentile
 from province import NHIEMVU, PY, ROOT, gunicorn, province_database
 
 LAYOUT = os.environ.get("LAYOUT", "half")
-SHARE = float(os.environ.get("SHARE", "0.5"))  # of a core per instance, with LAYOUT=half
-INSTANCE_WORKERS = int(os.environ.get("INSTANCE_WORKERS", "3"))  # 2 x 1 core + 1, as `nhiemvu serve`
-INSTANCE_THREADS = int(os.environ.get("INSTANCE_THREADS", "2"))
+SHARE = float(os.environ.get("SHARE", "0.35"))  # of a core per instance, with LAYOUT=half
+INSTANCE_WORKERS = int(os.environ.get("INSTANCE_WORKERS", "1"))  # one process for a fraction of a core
+INSTANCE_THREADS = int(os.environ.get("INSTANCE_THREADS", "4"))
+BALANCE = os.environ.get("BALANCE", "least_conn")  # or round_robin, as deploy/nginx.conf
 if LAYOUT not in ("half", "cores"):
     sys.exit(f"LAYOUT={LAYOUT!r}: half or cores")
+if BALANCE not in ("least_conn", "round_robin"):
+    sys.exit(f"BALANCE={BALANCE!r}: least_conn or round_robin")
 CGROUP_ROOT = Path("/sys/fs/cgroup/cpu")  # cgroup v1's cpu controller, as this machine mounts it
 DEMO_PASSWORD = "nhiemvu-demo-2023"  # nhiemvu.dashboards.demo.DEMO_PASSWORD, of the seeded people
 
@@ -84,23 +142,92 @@ DEMO_PASSWORD = "nhiemvu-demo-2023"  # nhiemvu.dashboards.demo.DEMO_PASSWORD, of
 # --- the parts ------------------------------------------------------------------------------------
 
 
+def counters(cgroups: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Each core's busy and total jiffies (/proc/stat: busy is all but idle and iowait) and each
+    named cgroup's cpu.stat (nr_periods, nr_throttled, throttled_time), as of now."""
+    found: dict[str, dict[str, int]] = {}
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *fields = line.split()
+        if name.startswith("cpu") and name != "cpu":
+            ticks = [int(f) for f in fields[:8]]  # user nice system idle iowait irq softirq steal
+            found[f"core {name[3:]}"] = {"busy": sum(ticks) - ticks[3] - ticks[4], "total": sum(ticks)}
+    for name, path in cgroups.items():
+        stat = (Path(path) / "cpu.stat").read_text().split()
+        found[name] = {key: int(value) for key, value in zip(stat[::2], stat[1::2], strict=True)}
+    return found
+
+
+def differences(
+    before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    return {name: {k: v - before[name][k] for k, v in values.items()} for name, values in after.items()}
+
+
+# load.run reads the CPU of every part through load.cpu_seconds just before and just after the
+# users' minute: the cores' and the quotas' counters are read at the same two moments.
+MARKS: list[dict[str, dict[str, int]]] = []
+CGROUPS: dict[str, str] = {}  # instance name -> its cgroup directory (LAYOUT=half)
+_cpu_seconds = load.cpu_seconds
+
+
+def _cpu_seconds_and_counters(
+    servers: dict[str, int], db: str, extra: dict[str, list[int]] | None = None
+) -> dict[str, float]:
+    MARKS.append(counters(CGROUPS))
+    return _cpu_seconds(servers, db, extra)
+
+
+load.cpu_seconds = _cpu_seconds_and_counters
+
+
 @contextmanager
-def cpu_quota(name: str, share: float) -> Iterator[str]:
-    """A CPU cgroup allowing `share` of one core; yields its directory (a process joins it by
-    writing its pid to cgroup.procs, and its children follow). Removed afterwards."""
+def cpu_group(name: str, share: float | None, weight: int = 10) -> Iterator[str]:
+    """A CPU cgroup weighing `weight` ordinary processes (cpu.shares), so that other work on the
+    machine cannot take the CPU it asks for, and allowed at most `share` of one core (a CFS quota)
+    if given; yields its directory (a process joins it by writing its pid to cgroup.procs, and its
+    children follow). Afterwards whatever is left in it goes back to the root group, and it is removed."""
     path = CGROUP_ROOT / name
     path.mkdir()
     try:
-        (path / "cpu.cfs_period_us").write_text("100000")
-        (path / "cpu.cfs_quota_us").write_text(str(int(share * 100000)))
+        (path / "cpu.shares").write_text(str(weight * 1024))
+        if share is not None:
+            (path / "cpu.cfs_period_us").write_text("100000")
+            (path / "cpu.cfs_quota_us").write_text(str(int(share * 100000)))
         yield str(path)
     finally:
-        for _ in range(50):  # its processes are stopped by then; the kernel may take a moment
+        for _ in range(50):  # the kernel may take a moment to let go of processes just stopped
+            for pid in (path / "cgroup.procs").read_text().split():
+                with suppress(OSError):  # gone in between
+                    (CGROUP_ROOT / "cgroup.procs").write_text(pid)
             try:
                 path.rmdir()
                 break
             except OSError:
                 time.sleep(0.1)
+
+
+@contextmanager
+def backends_joined(db: str, group: str) -> Iterator[None]:
+    """While inside, move database `db`'s PostgreSQL backends into cgroup `group` as they connect
+    (checked twice a second, as load.backends_pinned pins them to a core); the shared postmaster
+    and other databases' backends are left alone."""
+    stop = threading.Event()
+
+    def join() -> None:
+        while not stop.wait(0.5):
+            inside = set((Path(group) / "cgroup.procs").read_text().split())
+            for pid in load.backend_pids(db):
+                if str(pid) not in inside:
+                    with suppress(OSError):  # gone in between
+                        (Path(group) / "cgroup.procs").write_text(str(pid))
+
+    watcher = threading.Thread(target=join, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def placed(core: int, cgroup: str | None) -> list[str]:
@@ -113,49 +240,79 @@ def placed(core: int, cgroup: str | None) -> list[str]:
 
 
 NGINX_CONF = """\
-# Written by bench/scaleout.py for one run: deploy/nginx.conf without TLS, on loopback.
+# Written by bench/scaleout.py for one run: deploy/nginx.conf without TLS, on loopback, {balance_note};
+# and a second server in front of instance 1 alone, for the run against one instance.
 daemon off;
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    log_format upstream $upstream_addr;
+    access_log {prefix}/upstream.log upstream buffer=64k flush=1s;
     client_body_temp_path {prefix}/body;
     proxy_temp_path {prefix}/proxy;
     fastcgi_temp_path {prefix}/fastcgi;
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
-    upstream nhiemvu {{
-        server 127.0.0.1:{port1};
-        server 127.0.0.1:{port2};
-        keepalive 32;
+    client_max_body_size 51m;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_read_timeout 60s;
+    proxy_next_upstream error timeout http_502;
+    proxy_next_upstream_tries 2;
+    add_header X-Upstream $upstream_addr always;
+    upstream both {{
+        {balance}
+        server 127.0.0.1:{port1} max_fails=3 fail_timeout=10s;
+        server 127.0.0.1:{port2} max_fails=3 fail_timeout=10s;
+        keepalive {keepalive};
+    }}
+    upstream one {{
+        server 127.0.0.1:{port1} max_fails=3 fail_timeout=10s;
+        keepalive {keepalive};
     }}
     server {{
         listen 127.0.0.1:{port};
-        client_max_body_size 51m;
-        location / {{
-            proxy_pass http://nhiemvu;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_read_timeout 60s;
-            add_header X-Upstream $upstream_addr always;
-        }}
+        location / {{ proxy_pass http://both; }}
+    }}
+    server {{
+        listen 127.0.0.1:{port_one};
+        location / {{ proxy_pass http://one; }}
     }}
 }}
 """
 
 
 @contextmanager
-def nginx(port: int, port1: int, port2: int, core: int | None) -> Iterator[subprocess.Popen[bytes]]:
-    """Debian's nginx in front of both instances, from a temporary prefix; stopped afterwards."""
+def nginx(
+    port: int, port_one: int, port1: int, port2: int, core: int | None
+) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    """Debian's nginx in front of both instances on `port` and of instance 1 alone on `port_one`,
+    from a temporary prefix; stopped afterwards. Yields it and its log of the upstream address
+    that answered each request."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     prefix = tempfile.mkdtemp(prefix="nhiemvu-scale-nginx-")
     conf = Path(prefix) / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(prefix=prefix, port=port, port1=port1, port2=port2))
+    conf.write_text(
+        NGINX_CONF.format(
+            prefix=prefix,
+            port=port,
+            port_one=port_one,
+            port1=port1,
+            port2=port2,
+            balance="least_conn;" if BALANCE == "least_conn" else "# round robin",
+            # deploy/nginx.conf keeps 32 idle connections; here at least one per simulated person,
+            # or nginx opens and closes a connection per request once more than 32 are busy.
+            keepalive=max(32, load.USERS),
+            balance_note="balancing by least connections"
+            if BALANCE == "least_conn"
+            else "balancing round robin as deploy/nginx.conf",
+        )
+    )
     pin = ["taskset", "-c", str(core)] if core is not None else []
     server = subprocess.Popen([*pin, binary, "-c", str(conf), "-p", prefix, "-e", f"{prefix}/error.log"])
     try:
@@ -167,7 +324,7 @@ def nginx(port: int, port1: int, port2: int, core: int | None) -> Iterator[subpr
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"nginx did not start: {(Path(prefix) / 'error.log').read_text()}")
-        yield server
+        yield server, Path(prefix) / "upstream.log"
     finally:
         server.send_signal(signal.SIGQUIT)  # graceful: finish the requests in flight
         try:
@@ -273,7 +430,7 @@ def measure(
     servers: dict[str, int],
     extra: dict[str, list[int]],
     warm: int,
-) -> dict[str, float]:
+) -> dict[str, Any]:
     prepared = load.prepare(env, load.SUBMITTERS)  # fresh work: the other side's reports are done
     db = load.database_name(env)
     stats, elapsed, cpu = load.run(port, prepared, servers, db, warm=warm, extra=extra)
@@ -288,6 +445,22 @@ def measure(
         + "".join(f"\n  error: {sample}" for sample in stats.error_samples[:5])
     )
     load.cpu_line(cpu, elapsed, total, list(servers))
+    used = differences(MARKS[-2], MARKS[-1])
+    busy = {name: v["busy"] / max(v["total"], 1) for name, v in used.items() if name.startswith("core ")}
+    print(
+        "cores busy over the run (everyone's work, /proc/stat): "
+        + ", ".join(f"{name} {100 * share:.0f}%" for name, share in busy.items())
+    )
+    allowed = SHARE if LAYOUT == "half" else 1.0
+    for name in servers:
+        got = cpu[name] / elapsed
+        line = f"{name}: {got:.3f} of a core, {100 * got / allowed:.0f}% of the {allowed:g} allowed"
+        if name in used:
+            line += (
+                f"; it had work in {100 * used[name]['nr_periods'] / (10 * elapsed):.0f}% of the 100 ms periods "
+                f"and used up its quota in {100 * used[name]['nr_throttled'] / (10 * elapsed):.0f}%"
+            )
+        print(line)
     app = sum(cpu[name] for name in servers)
     return {
         "rps": total / elapsed,
@@ -296,6 +469,10 @@ def measure(
         "lost": len(verified["lost"]),
         "rps_per_app_cpu": total / max(app, 0.001),
         "app_cores": app / elapsed,
+        "instances": [cpu[name] / elapsed for name in servers],
+        "per_endpoint": {endpoint: len(values) / elapsed for endpoint, values in stats.latencies.items()},
+        "core0": busy.get("core 0", 0.0),
+        "lag99": percentile(stats.lag or [0.0], 99),
     }
 
 
@@ -418,20 +595,34 @@ def main() -> int:
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         sys.exit("nginx is missing: apt-get install -y nginx (Debian's package; the service stays off)")
     base = 20000 + os.getpid() % 20000
-    proxy, port1, port2 = base, base + 1, base + 2
+    proxy, port1, port2, proxy_one = base, base + 1, base + 2, base + 3
     cache_url = load.scratch_cache()
     if not cache_url:
         sys.exit("Redis is needed: the two instances share their cache and sessions through it")
     half = LAYOUT == "half"
     if half and not os.access(CGROUP_ROOT, os.W_OK):
         sys.exit(f"{CGROUP_ROOT} is not writable (root, cgroup v1 cpu controller): try LAYOUT=cores")
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
     try:
         with province_database("scale", cache_url=cache_url) as env, ExitStack() as stack:
-            env = {**env, "FORWARDED_ALLOW_IPS": "127.0.0.1"}
+            env = {
+                **env,
+                "FORWARDED_ALLOW_IPS": "127.0.0.1",
+                # As deploy/nginx.conf says: gunicorn keeps connections alive longer than nginx
+                # (60 s), or it may close one just as nginx sends a request on it (a reset, which
+                # nginx counts as a failure of that instance).
+                "GUNICORN_CMD_ARGS": "--keep-alive 75",
+                # Database connections live through both minutes (production recycles them after
+                # 60 s), so that every backend's CPU is counted: load.cpu_seconds reads living
+                # processes only.
+                "DATABASE_CONN_MAX_AGE": "600",
+            }
             tag = f"nhiemvu-scale-{os.getpid()}"
-            group1 = stack.enter_context(cpu_quota(f"{tag}-1", SHARE)) if half else None
-            group2 = stack.enter_context(cpu_quota(f"{tag}-2", SHARE)) if half else None
+            group1 = stack.enter_context(cpu_group(f"{tag}-1", SHARE, 20)) if half else None
+            group2 = stack.enter_context(cpu_group(f"{tag}-2", SHARE, 20)) if half else None
+            rest = stack.enter_context(cpu_group(f"{tag}-rest", None)) if half else None
+            if group1 and group2:
+                CGROUPS.update({"instance 1": group1, "instance 2": group2})
             size = {"workers": INSTANCE_WORKERS, "threads": INSTANCE_THREADS}
             one = stack.enter_context(
                 gunicorn(env, port1, **size, label="scale1", prefix=placed(1, group1))  # type: ignore[arg-type]
@@ -439,29 +630,42 @@ def main() -> int:
             two = stack.enter_context(
                 gunicorn(env, port2, **size, label="scale2", prefix=placed(1 if half else 0, group2))  # type: ignore[arg-type]
             )
-            front = stack.enter_context(nginx(proxy, port1, port2, 0 if half else None))
+            if rest:  # the client, nginx started from it, and Redis weigh as much as the instances
+                import redis
+
+                (Path(rest) / "cgroup.procs").write_text(str(os.getpid()))
+                redis_pid = redis.Redis.from_url(cache_url).info("server")["process_id"]
+                (Path(rest) / "cgroup.procs").write_text(str(redis_pid))  # back to the root group after
+            front, upstream_log = stack.enter_context(
+                nginx(proxy, proxy_one, port1, port2, 0 if half else None)
+            )
             db = load.database_name(env)
-            if half:
+            if rest:
                 stack.enter_context(load.backends_pinned(db, {0}))
+                stack.enter_context(backends_joined(db, rest))
                 os.sched_setaffinity(0, {0})  # the client's threads, started from now on, too
             where = (
-                f"each instance {SHARE:g} of a core (CFS quota) on core 1; client, nginx and PostgreSQL on core 0"
+                f"each instance {SHARE:g} of a core (CFS quota) on core 1, weighing twenty ordinary processes; "
+                "client, nginx and PostgreSQL on core 0 and Redis unpinned, weighing ten"
                 if half
                 else "instance 1 on core 1, instance 2 on core 0; client, nginx and PostgreSQL unpinned"
             )
             print(
                 f"two gunicorn instances ({INSTANCE_WORKERS} workers x {INSTANCE_THREADS} threads) on :{port1} and "
-                f":{port2}, nginx on :{proxy}; {where}; one database {db}, one Redis database {cache_url}\n"
+                f":{port2}; nginx on :{proxy} in front of both ({BALANCE.replace('_', ' ')}) and on :{proxy_one} in "
+                f"front of instance 1 alone; {where}; one database {db}, one Redis database {cache_url}\n"
             )
             sessions_ok = sessions_survive(port1, port2, proxy)
             results["a"] = measure(
-                "a: instance 1 alone, directly",
-                port1,
+                "a: nginx -> instance 1 alone",
+                proxy_one,
                 env,
                 {"instance 1": one.pid},
-                {},
+                {"nginx": [front.pid]},
                 warm=INSTANCE_WORKERS * 2,
             )
+            time.sleep(1.5)  # nginx writes its log out every second
+            before = len(upstream_log.read_text().splitlines())
             results["b"] = measure(
                 "b: nginx -> instances 1 and 2",
                 proxy,
@@ -469,6 +673,20 @@ def main() -> int:
                 {"instance 1": one.pid, "instance 2": two.pid},
                 {"nginx": [front.pid]},
                 warm=INSTANCE_WORKERS * 4,
+            )
+            time.sleep(1.5)  # nginx writes its log out every second
+            lines = upstream_log.read_text().splitlines()[before:]
+            answered = [line.split()[-1] for line in lines if line.strip()]
+            tried = sum("," in line for line in lines)  # "a, b": the first failed, the second answered
+            errors = (upstream_log.parent / "error.log").read_text().splitlines()
+            print(
+                "requests nginx passed on in (b): "
+                + ", ".join(
+                    f"instance {k} (:{port}) {answered.count(f'127.0.0.1:{port}')}"
+                    for k, port in ((1, port1), (2, port2))
+                )
+                + f"; retried on the other instance {tried}; nginx's errors {len(errors)}"
+                + "".join(f"\n  {line}" for line in errors[:3])
             )
             print()
             reminders_ok = reminders_once(env)
@@ -485,17 +703,38 @@ def main() -> int:
         f"ratio (b)/(a): throughput {b['rps'] / a['rps']:.2f}x, p99 {b['p99'] / a['p99']:.2f}x; "
         f"requests per app-server CPU second (a) {a['rps_per_app_cpu']:.0f}, (b) {b['rps_per_app_cpu']:.0f}"
     )
+    print(
+        "throughput ratio (b)/(a) per endpoint: "
+        + ", ".join(
+            f"{endpoint} {b['per_endpoint'].get(endpoint, 0.0) / rate:.2f}x"
+            for endpoint, rate in sorted(a["per_endpoint"].items())
+            if rate
+        )
+        + " (the faster answers come, the more often readers reload: the mix shifts to the cheaper pages)"
+    )
     allowed = SHARE if LAYOUT == "half" else 1.0  # of a core, per instance
     print(
         f"CPU the app servers got: (a) {a['app_cores']:.2f} of {allowed:g} core allowed, "
-        f"(b) {b['app_cores']:.2f} of {2 * allowed:g}; requests per app-server CPU second (b)/(a) "
+        f"(b) {b['app_cores']:.2f} of {2 * allowed:g} ("
+        + " + ".join(f"{got:.2f}" for got in b["instances"])
+        + f"); requests per app-server CPU second (b)/(a) "
         f"{b['rps_per_app_cpu'] / a['rps_per_app_cpu']:.2f} (1.00: a request costs the same on two instances "
         "as on one, so twice the CPU serves twice the requests)"
     )
+    print(
+        f"core 0 (load client, nginx, PostgreSQL) busy: (a) {100 * a['core0']:.0f}%, (b) {100 * b['core0']:.0f}%; "
+        f"client lag p99 (a) {a['lag99']:.1f} ms, (b) {b['lag99']:.1f} ms"
+    )
     if min(a["app_cores"] / allowed, b["app_cores"] / (2 * allowed)) < 0.9:
         print(
-            "  the app servers did not get their whole share (other work on these cores): the throughput "
-            "ratio understates what twice the CPU gives; run the script alone"
+            "  the app servers did not get their whole share"
+            + (
+                " because core 0 was full (the client, nginx and PostgreSQL, or other work on it): "
+                "try a smaller SHARE"
+                if max(a["core0"], b["core0"]) > 0.95
+                else " (too few users to keep them busy, or other work on core 1)"
+            )
+            + ": the throughput ratio understates what twice the CPU gives"
         )
     clean = all(r["errors"] == 0 and r["lost"] == 0 for r in results.values())
     print(
