@@ -147,21 +147,33 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "django.template.context_processors.i18n",
+    "nhiemvu.core.sessions.session_limits",
+    "nhiemvu.organisations.context_processors.nav",
+    "nhiemvu.reminders.context_processors.bell",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.i18n",
-                "nhiemvu.core.sessions.session_limits",
-                "nhiemvu.organisations.context_processors.nav",
-                "nhiemvu.reminders.context_processors.bell",
-            ],
+            "context_processors": _CONTEXT_PROCESSORS,
+        },
+    },
+    # The pages every unit opens at the deadline and the page frame (issue 20): see nhiemvu/core/jinja.py.
+    # Their own folder, so that neither engine ever reads the other's templates.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "nhiemvu.core.jinja.environment",
+            "context_processors": _CONTEXT_PROCESSORS,
         },
     },
 ]
@@ -234,7 +246,7 @@ CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} must be a redis:// address or empty")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {"BACKEND": "nhiemvu.core.cache.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -246,6 +258,8 @@ DASHBOARD_STAMP_SECONDS = env_int("DASHBOARD_STAMP_SECONDS", 15)
 # from it before the database. Not with the per-process default: a change made in one worker
 # would not reach the others, so a revoked membership or a logout could linger there.
 ACCESS_SCOPE_CACHE_SECONDS = env_int("ACCESS_SCOPE_CACHE_SECONDS", 3600 if CACHE_URL else 0)
+# The bell's unread count, likewise kept in the shared cache until the person's notifications change.
+BELL_CACHE_SECONDS = env_int("BELL_CACHE_SECONDS", 300 if CACHE_URL else 0)
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 )

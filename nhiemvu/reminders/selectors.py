@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User as Account
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,13 +21,21 @@ from nhiemvu.reporting.models import ReportingPeriod
 from nhiemvu.reporting.selectors import reporting_frequency
 
 from .models import CalendarFeed, EmailMode, Notification, NotificationPreference
-from .services import token_hash
+from .services import bell_key, token_hash
 
 
 def unread_count(user: User) -> int:
+    """The bell's figure. With a shared cache (BELL_CACHE_SECONDS > 0) it is kept there until the
+    user's notifications change (services' `_bell_changed`): one query fewer on every page."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    seconds = settings.BELL_CACHE_SECONDS
+    count = cache.get(bell_key(user.pk)) if seconds > 0 else None
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        if seconds > 0:
+            cache.set(bell_key(user.pk), count, seconds)
+    return int(count)
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:

@@ -31,6 +31,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User as Account
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
@@ -126,7 +127,21 @@ def notifications_create(*, candidates: Iterable[Candidate]) -> list[Notificatio
         except IntegrityError:
             continue  # another worker made it between our read and our insert
         created.append(notification)
+    _bell_changed(n.recipient_id for n in created)
     return created
+
+
+def bell_key(user_id: int) -> str:
+    """The cache key of a user's unread count (the bell on every page; `selectors.unread_count`)."""
+    return f"reminders:bell:{user_id}"
+
+
+def _bell_changed(user_ids: Iterable[int]) -> None:
+    """Forget the users' cached unread counts once this transaction commits (at once outside one),
+    so that no page caches the count from before the change."""
+    keys = [bell_key(pk) for pk in set(user_ids)]
+    if keys and settings.BELL_CACHE_SECONDS > 0:
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 @transaction.atomic
@@ -136,11 +151,13 @@ def notification_mark_read(*, notification: Notification, user: Account) -> Noti
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        _bell_changed([user.pk])
     return notification
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, user: Account) -> int:
+    _bell_changed([user.pk])
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 

@@ -58,7 +58,7 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.my_tasks(request.user, period, scope=scope) if period else []
     return render(
         request,
-        "reporting/my_tasks.html",
+        "reporting/my_tasks.jinja",
         {
             "plans": plans,
             "plan": plan,
@@ -131,14 +131,14 @@ def report_edit(request: AuthenticatedHttpRequest, task_pk: int, period_pk: int)
             form.add_error(None, exc.localized_message)
     return render(
         request,
-        "reporting/report_form.html",
+        "reporting/report_form.jinja",
         {
             "task": task,
             "period": period,
             "report": report,
             "form": form,
             "editable": report.pk is None or report.is_editable,
-            "events": report.events.select_related("actor").order_by("at", "id") if report.pk else [],
+            "events": list(report.events.select_related("actor").order_by("at", "id")) if report.pk else [],
         },
     )
 

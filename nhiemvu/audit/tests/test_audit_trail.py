@@ -133,7 +133,10 @@ def test_a_submitted_report_s_figures_and_obstacles_are_recorded_under_the_depar
     values = list(TargetValue.objects.filter(report=report).select_related("target"))
     rows = [report, *values, Obstacle.objects.get(report=report)]
     entries = [e for row in rows for e in entries_for(row)]
-    assert len(entries) == 3 + 2 + 1  # the report created, drafted, submitted; two figures; one obstacle
+    # the report created with what the form sent, then submitted; two figures; one obstacle
+    assert len(entries) == 2 + 2 + 1
+    created = entries_for(report)[0].changes_dict
+    assert created["narrative"][1] == fields["narrative"] and created["status"][1] == "draft"
     assert {e.organisation_id for e in entries} == {cast.department.pk}
     assert all(e.actor == cast.unit_staff for e in entries)
     assert {e.object_repr for v in values for e in entries_for(v)} == {

@@ -6,7 +6,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.template import engines
+from django.template.backends.utils import csrf_input_lazy
 from django.utils import formats, numberformat
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -53,3 +56,16 @@ def target_value(target: Any) -> str:
     change = getattr(target, "change", "")
     prefix = {"increase": _("tăng"), "decrease": _("giảm")}.get(change, "")
     return f"{prefix} {figure} {unit}".strip()
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context: template.Context, name: str, **extra: Any) -> str:
+    """`{% jinja "_top.jinja" report=row.report %}`: a Jinja2 template (under jinja/) rendered with
+    this page's context, so that the page frame and the parts the hot Jinja2 pages share with
+    Django pages are written once (nhiemvu/core/jinja.py)."""
+    values = context.flatten()
+    values.update(extra)
+    request = context.get("request")
+    if request is not None:
+        values.setdefault("csrf_input", csrf_input_lazy(request))
+    return mark_safe(engines["jinja2"].env.get_template(name).render(values))  # type: ignore[attr-defined]  # Jinja2 escapes

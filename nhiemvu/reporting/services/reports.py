@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from nhiemvu.organisations.selectors import AccessScope, access_scope
-from nhiemvu.plans.models import Task
+from nhiemvu.plans.models import Target, Task
 
 from .. import access
 from ..errors import ConflictError, NotAllowedError, PeriodLockedError, ReportingError
@@ -60,6 +60,23 @@ def report_start(
     `nested`: called inside the caller's transaction (`report_write`), which it joins without a
     savepoint.
     """
+    return _report_open(task=task, period=period, user=user, scope=scope, nested=nested)[0]
+
+
+def _report_open(
+    *,
+    task: Task,
+    period: ReportingPeriod,
+    user: User,
+    scope: AccessScope | None = None,
+    nested: bool = False,
+    first: ReportInput | None = None,
+) -> tuple[ProgressReport, bool]:
+    """`report_start`, and whether it wrote `first` (the form's fields) into a first version it
+    created: its INSERT then carries them, as if the draft had been saved once (revision 1), so
+    the form's first save costs one write of the report row, not an INSERT and an UPDATE with
+    the audit trail's re-read of the row between them (issue 20: every unit saves at the deadline).
+    """
     scope = access_scope(user) if scope is None else scope
     if period.plan_id != task.plan_id:
         raise ReportingError(
@@ -87,7 +104,7 @@ def report_start(
             .first()
         )
         if previous is not None and previous.status != ReportStatus.ACCEPTED:
-            return locked_report(previous)
+            return locked_report(previous), False
         report = ProgressReport(
             task=task,
             period=period,
@@ -102,6 +119,9 @@ def report_start(
             report.completed_on = previous.completed_on
             report.narrative = previous.narrative
             report.proposals = previous.proposals
+        elif first is not None:
+            _fields_apply(report, first)
+            report.revision = 1
         # Nothing can supersede a report not yet created: say so, or the audit entry of its creation
         # would ask the database.
         ProgressReport._meta.get_field("superseded_by").set_cached_value(report, None)
@@ -134,7 +154,7 @@ def report_start(
                     exclude=["report"],
                 )
         event(report, user, "", ReportStatus.DRAFT, "Đính chính báo cáo đã chấp nhận" if previous else "")
-    return report
+    return report, previous is None and first is not None
 
 
 def _known_empty(report: ProgressReport) -> None:
@@ -184,39 +204,53 @@ def report_save_draft(
                 "Báo cáo vừa được người khác cập nhật sau khi bạn mở. Hãy tải lại trang, xem thay đổi của họ rồi nhập lại.",
                 message_en="Someone else saved this report after you opened it. Reload and apply your changes again.",
             )
-        task_targets = {t.pk: t for t in report.task.targets.all()}
-        unknown = set(data.values) - set(task_targets)
-        if unknown:
-            raise ReportingError("Chỉ tiêu không thuộc nhiệm vụ.", message_en="Target of another task.")
-        task_milestones = {m.pk for m in report.task.milestones.all()}
-        if set(data.milestones_met) - task_milestones:
-            raise ReportingError("Mốc không thuộc nhiệm vụ.", message_en="Milestone of another task.")
-
-        report.percent_done = data.percent_done
-        report.completed_on = data.completed_on
-        report.narrative = data.narrative.strip()
-        report.proposals = data.proposals.strip()
+        task_targets = _checked_input(report, data)
+        _fields_apply(report, data)
         report.revision += 1
         full_save(report, fields=["percent_done", "completed_on", "narrative", "proposals", "revision"])
-        existing = {v.target_id: v for v in report.values.all()}
-        for target_id, (actual, estimate) in data.values.items():
-            value = existing.get(target_id)
-            if value is None:
-                value = TargetValue(
-                    report=report, target=task_targets[target_id], actual=actual, estimate=estimate
-                )
-                full_save(value, exclude=["report", "target"])
-            elif (value.actual, value.estimate) != (actual, estimate):
-                value.target = task_targets[target_id]  # its name labels the audit entry
-                value.actual, value.estimate = actual, estimate
-                full_save(value, fields=["actual", "estimate"])
-        _write_obstacles(report, data.obstacles)
-        if data.milestones_met or not _is_known_empty(report, "milestones_met"):
-            report.milestones_met.set(data.milestones_met)
-        # What was known empty is not any more.
-        for name in _EMPTY_WHEN_NEW:
-            getattr(report, "_prefetched_objects_cache", {}).pop(name, None)
+        _contents_write(report, data, task_targets)
     return report
+
+
+def _checked_input(report: ProgressReport, data: ReportInput) -> dict[int, Target]:
+    """The task's targets by id, once the figures and milestones sent are checked to be the task's own."""
+    task_targets = {t.pk: t for t in report.task.targets.all()}
+    unknown = set(data.values) - set(task_targets)
+    if unknown:
+        raise ReportingError("Chỉ tiêu không thuộc nhiệm vụ.", message_en="Target of another task.")
+    task_milestones = {m.pk for m in report.task.milestones.all()}
+    if set(data.milestones_met) - task_milestones:
+        raise ReportingError("Mốc không thuộc nhiệm vụ.", message_en="Milestone of another task.")
+    return task_targets
+
+
+def _fields_apply(report: ProgressReport, data: ReportInput) -> None:
+    report.percent_done = data.percent_done
+    report.completed_on = data.completed_on
+    report.narrative = data.narrative.strip()
+    report.proposals = data.proposals.strip()
+
+
+def _contents_write(report: ProgressReport, data: ReportInput, task_targets: dict[int, Target]) -> None:
+    """The figures, obstacles and milestones met of a draft being saved (its row is written)."""
+    existing = {v.target_id: v for v in report.values.all()}
+    for target_id, (actual, estimate) in data.values.items():
+        value = existing.get(target_id)
+        if value is None:
+            value = TargetValue(
+                report=report, target=task_targets[target_id], actual=actual, estimate=estimate
+            )
+            full_save(value, exclude=["report", "target"])
+        elif (value.actual, value.estimate) != (actual, estimate):
+            value.target = task_targets[target_id]  # its name labels the audit entry
+            value.actual, value.estimate = actual, estimate
+            full_save(value, fields=["actual", "estimate"])
+    _write_obstacles(report, data.obstacles)
+    if data.milestones_met or not _is_known_empty(report, "milestones_met"):
+        report.milestones_met.set(data.milestones_met)
+    # What was known empty is not any more.
+    for name in _EMPTY_WHEN_NEW:
+        getattr(report, "_prefetched_objects_cache", {}).pop(name, None)
 
 
 def _write_obstacles(report: ProgressReport, items: list[ObstacleInput]) -> None:
@@ -277,8 +311,11 @@ def report_write(
     try:
         # The files are removed if the commit itself fails, hence the block inside the try.
         with transaction.atomic():
+            written = False
             if report is None or report.pk is None:
-                report = report_start(task=task, period=period, user=user, scope=scope, nested=True)
+                report, written = _report_open(
+                    task=task, period=period, user=user, scope=scope, nested=True, first=data
+                )
             else:
                 report = locked_report(report)
                 if (report.task_id, report.period_id) != (task.pk, period.pk):
@@ -287,9 +324,12 @@ def report_write(
                         message_en="Report of another task or period.",
                     )
             report.task = task
-            report_save_draft(
-                report=report, user=user, revision=revision, data=data, scope=scope, nested=True
-            )
+            if written:  # a first version, created with the form's fields: its figures are left
+                _contents_write(report, data, _checked_input(report, data))
+            else:
+                report_save_draft(
+                    report=report, user=user, revision=revision, data=data, scope=scope, nested=True
+                )
             for name, content in uploads:
                 stored.append(
                     attachment_add(
