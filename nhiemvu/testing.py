@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 PASSWORD = "nhiemvu-test-2023"
+REDIS = ("127.0.0.1", 6379)
 
 T = TypeVar("T")
 
@@ -300,3 +303,16 @@ def this_database_url() -> str:
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def require_redis() -> None:
+    """Skip the calling test when Redis is not answering on 127.0.0.1:6379, or fail it under CI
+    (`.ci/run` sets CI=true), where a skipped shared-cache test would hide a broken setup."""
+    import pytest
+
+    try:
+        socket.create_connection(REDIS, timeout=2).close()
+    except OSError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not answering on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")

@@ -23,10 +23,8 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
-        if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        if client is None:  # two threads may both build one: the second simply replaces the first
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
         return client
 
 

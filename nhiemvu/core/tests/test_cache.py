@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from collections.abc import Iterator
 
@@ -11,18 +10,14 @@ import pytest
 import redis
 
 from nhiemvu.core.cache import RedisCache
+from nhiemvu.testing import require_redis
 
 URL = "redis://127.0.0.1:6379/13"
 
 
 @pytest.fixture
 def shared() -> Iterator[RedisCache]:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis is not answering on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    require_redis()
     prefix = f"nhiemvu-test-{os.getpid()}"  # the SQLite and PostgreSQL passes may run at once
     cache = RedisCache(URL, {"KEY_PREFIX": prefix})
     yield cache

@@ -190,7 +190,6 @@ def test_at_scale_the_queue_is_redis_an_app_server_queues_and_a_worker_process_r
     """TASK_QUEUE_URL=redis://…: one process queues the upload's job (an app server), another runs
     it (`nhiemvu worker --drain` on another machine), both on the same database."""
     import os
-    import socket
     import subprocess
     import sys
 
@@ -199,14 +198,9 @@ def test_at_scale_the_queue_is_redis_an_app_server_queues_and_a_worker_process_r
     from nhiemvu.ingest.parsing.tests.scanned import typed_docx
     from nhiemvu.ingest.services import import_session_queue
     from nhiemvu.lib import soffice
-    from nhiemvu.testing import this_database_url
+    from nhiemvu.testing import require_redis, this_database_url
 
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis is not answering on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    require_redis()
     if soffice.soffice_path() is None:
         pytest.skip("LibreOffice is not installed")
     queue = "redis://127.0.0.1:6379/14"
