@@ -143,3 +143,19 @@ def test_the_report_form_posts_with_its_token_and_keeps_vietnamese_figures(cast:
     again = client.get(url).content.decode()
     assert 'value="8.650"' in again and 'value="64,2"' in again
     assert "Đã lưu nháp." in again
+
+
+def test_a_link_without_arguments_is_worked_out_once_for_the_prefix_in_force() -> None:
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    from nhiemvu.core.jinja import url
+
+    plain = reverse("reporting:my-tasks")
+    assert url("reporting:my-tasks") == plain
+    assert url("reporting:report-edit", 12, 3) == reverse("reporting:report-edit", args=[12, 3])
+    set_script_prefix("/nhiemvu/")  # served under a sub-path: the same name, another address
+    try:
+        assert url("reporting:my-tasks") == "/nhiemvu" + plain
+    finally:
+        clear_script_prefix()
+    assert url("reporting:my-tasks") == plain
