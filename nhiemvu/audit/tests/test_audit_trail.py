@@ -133,16 +133,29 @@ def test_a_submitted_report_s_figures_and_obstacles_are_recorded_under_the_depar
     values = list(TargetValue.objects.filter(report=report).select_related("target"))
     rows = [report, *values, Obstacle.objects.get(report=report)]
     entries = [e for row in rows for e in entries_for(row)]
-    # the report created with what the form sent, then submitted; two figures; one obstacle
-    assert len(entries) == 2 + 2 + 1
+    # the report created with what the form sent, already sent (one save and send, one entry);
+    # two figures; one obstacle
+    assert len(entries) == 1 + 2 + 1
     created = entries_for(report)[0].changes_dict
-    assert created["narrative"][1] == fields["narrative"] and created["status"][1] == "draft"
+    assert created["narrative"][1] == fields["narrative"] and created["status"][1] == "submitted"
     assert {e.organisation_id for e in entries} == {cast.department.pk}
     assert all(e.actor == cast.unit_staff for e in entries)
     assert {e.object_repr for v in values for e in entries_for(v)} == {
         f"{v.target.name}: 500" for v in values
     }
-    assert entries_for(report)[-1].changes_dict["status"] == ["draft", "submitted"]
+    # The report's history still shows both steps.
+    assert list(report.events.order_by("at", "id").values_list("from_status", "to_status")) == [
+        ("", "draft"),
+        ("draft", "submitted"),
+    ]
+    # A draft saved first and sent later: its sending is an entry of its own.
+    july = plan.periods.get(key="2023-07")
+    url = reverse("reporting:report-edit", args=[task.pk, july.pk])
+    assert as_user(cast.unit_staff).post(url, report_fields(task, "save")).status_code == 302
+    later = ProgressReport.objects.get(task=task, period=july)
+    fields = report_fields(task, "submit", revision=later.revision)
+    assert as_user(cast.unit_staff).post(url, fields).status_code == 302
+    assert entries_for(later)[-1].changes_dict["status"] == ["draft", "submitted"]
 
 
 @pytest.mark.parametrize(

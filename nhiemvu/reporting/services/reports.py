@@ -16,7 +16,15 @@ from nhiemvu.plans.models import Target, Task
 
 from .. import access
 from ..errors import ConflictError, NotAllowedError, PeriodLockedError, ReportingError
-from ..models import Attachment, Obstacle, ProgressReport, ReportingPeriod, ReportStatus, TargetValue
+from ..models import (
+    Attachment,
+    Obstacle,
+    ProgressReport,
+    ReportingPeriod,
+    ReportStatus,
+    ReviewEvent,
+    TargetValue,
+)
 from ..workflow import Action
 from ._common import event, full_save, locked_report, move, refuse_accepted
 from .attachments import attachment_add, attachment_check
@@ -71,11 +79,14 @@ def _report_open(
     scope: AccessScope | None = None,
     nested: bool = False,
     first: ReportInput | None = None,
+    send: bool = False,
 ) -> tuple[ProgressReport, bool]:
     """`report_start`, and whether it wrote `first` (the form's fields) into a first version it
     created: its INSERT then carries them, as if the draft had been saved once (revision 1), so
     the form's first save costs one write of the report row, not an INSERT and an UPDATE with
     the audit trail's re-read of the row between them (issue 20: every unit saves at the deadline).
+    With `send` (the form's "save and send"), such a first version goes in already sent, after the
+    checks of `report_submit`, as if saved and then sent (revision 2, both review events).
     """
     scope = access_scope(user) if scope is None else scope
     if period.plan_id != task.plan_id:
@@ -122,6 +133,11 @@ def _report_open(
         elif first is not None:
             _fields_apply(report, first)
             report.revision = 1
+            if send:
+                _submission_check(report, scope)
+                move(report, Action.SUBMIT)
+                report.submitted_at = timezone.now()
+                report.revision = 2
         # Nothing can supersede a report not yet created: say so, or the audit entry of its creation
         # would ask the database.
         ProgressReport._meta.get_field("superseded_by").set_cached_value(report, None)
@@ -153,7 +169,20 @@ def _report_open(
                     ),
                     exclude=["report"],
                 )
-        event(report, user, "", ReportStatus.DRAFT, "Đính chính báo cáo đã chấp nhận" if previous else "")
+        if report.status == ReportStatus.SUBMITTED:  # written and sent at once: both steps, in order
+            ReviewEvent.objects.bulk_create(
+                [
+                    ReviewEvent(
+                        report=report, actor=user, at=report.submitted_at, from_status=before, to_status=after
+                    )
+                    for before, after in (
+                        ("", ReportStatus.DRAFT),
+                        (ReportStatus.DRAFT, ReportStatus.SUBMITTED),
+                    )
+                ]
+            )
+        else:
+            event(report, user, "", ReportStatus.DRAFT, "Đính chính báo cáo đã chấp nhận" if previous else "")
     return report, previous is None and first is not None
 
 
@@ -312,9 +341,18 @@ def report_write(
         # The files are removed if the commit itself fails, hence the block inside the try.
         with transaction.atomic():
             written = False
+            # A first version saved and sent goes in sent, unless files come with it: they go onto a
+            # report still being written.
+            sent_at_once = submit and not uploads
             if report is None or report.pk is None:
                 report, written = _report_open(
-                    task=task, period=period, user=user, scope=scope, nested=True, first=data
+                    task=task,
+                    period=period,
+                    user=user,
+                    scope=scope,
+                    nested=True,
+                    first=data,
+                    send=sent_at_once,
                 )
             else:
                 report = locked_report(report)
@@ -336,7 +374,7 @@ def report_write(
                         report=report, user=user, name=name, data=content, scope=scope, nested=True
                     )
                 )
-            if submit:
+            if submit and not (written and sent_at_once):
                 report_submit(report=report, user=user, scope=scope, nested=True)
     except Exception:
         for attachment in stored:
@@ -385,24 +423,28 @@ def report_submit(
     with transaction.atomic(savepoint=not nested):
         if not nested:
             report = locked_report(report)
-        if not access.may_write_for(scope, report.organisation_id):
-            raise NotAllowedError(
-                "Bạn không được gửi báo cáo này.", message_en="You may not submit this report."
-            )
-        label, locked = _period_for_submission(report.period_id)
-        if locked:
-            raise PeriodLockedError(
-                f"Kỳ «{label}» đã khóa. Đề nghị Phòng Kế hoạch – Tài chính mở khóa để gửi báo cáo muộn.",
-                message_en="The period is locked; ask Planning-Finance to unlock it for a late submission.",
-            )
-        if not report.task.targets.all() and report.percent_done is None and report.completed_on is None:
-            raise ReportingError(
-                "Nhiệm vụ không có chỉ tiêu định lượng: hãy nhập tỷ lệ khối lượng công việc đã hoàn thành.",
-                message_en="Enter the percentage of work done for a task without numeric targets.",
-            )
+        _submission_check(report, scope)
         before, after = move(report, Action.SUBMIT)
         report.submitted_at = timezone.now()
         report.revision += 1
         report.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
         event(report, user, before, after)
     return report
+
+
+def _submission_check(report: ProgressReport, scope: AccessScope) -> None:
+    """What sending a report asks: the user may write for its unit, its period is not locked, and
+    a task without numeric targets has its percentage of work done (or its completion date)."""
+    if not access.may_write_for(scope, report.organisation_id):
+        raise NotAllowedError("Bạn không được gửi báo cáo này.", message_en="You may not submit this report.")
+    label, locked = _period_for_submission(report.period_id)
+    if locked:
+        raise PeriodLockedError(
+            f"Kỳ «{label}» đã khóa. Đề nghị Phòng Kế hoạch – Tài chính mở khóa để gửi báo cáo muộn.",
+            message_en="The period is locked; ask Planning-Finance to unlock it for a late submission.",
+        )
+    if not report.task.targets.all() and report.percent_done is None and report.completed_on is None:
+        raise ReportingError(
+            "Nhiệm vụ không có chỉ tiêu định lượng: hãy nhập tỷ lệ khối lượng công việc đã hoàn thành.",
+            message_en="Enter the percentage of work done for a task without numeric targets.",
+        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -199,3 +201,56 @@ def test_completion_date_is_kept(cycle: Cycle) -> None:
         data=ReportInput(percent_done=Decimal(100), completed_on=dt.date(2023, 6, 10)),
     )
     assert report.completed_on == dt.date(2023, 6, 10)
+
+
+def test_a_first_save_and_send_goes_in_sent_with_both_steps_or_not_at_all(
+    cycle: Cycle, settings: Any, tmp_path: Path
+) -> None:
+    """The form's first "save and send" writes the report already sent (issue 20: one INSERT), with
+    the same checks, revision and history as a save followed by a send; a refusal writes nothing."""
+    from nhiemvu.reporting.models import Attachment
+    from nhiemvu.reporting.services import report_write
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cast, task = cycle.cast, cycle.forest_task
+    figures = {t.pk: (Decimal("8650"), None) for t in task.targets.all()}
+
+    def send(period, data, uploads=()):  # type: ignore[no-untyped-def]
+        return report_write(
+            task=task, period=period, report=None, user=cast.unit_staff, revision=0,
+            data=data, uploads=uploads, submit=True,
+        )  # fmt: skip
+
+    period_lock(period=cycle.june, user=cast.planning_finance)
+    with pytest.raises(PeriodLockedError, match="mở khóa"):
+        send(cycle.june, ReportInput(narrative="Gửi khi đã khóa", values=figures))
+    assert not ProgressReport.objects.filter(period=cycle.june).exists()
+    period_unlock(period=cycle.june, user=cast.planning_finance)
+
+    sent = send(cycle.june, ReportInput(narrative="Đã trồng 8.650 ha", values=figures))
+    sent.refresh_from_db()
+    assert (sent.status, sent.revision, sent.narrative) == (ReportStatus.SUBMITTED, 2, "Đã trồng 8.650 ha")
+    assert sent.submitted_at is not None
+    assert {v.actual for v in sent.values.all()} == {Decimal("8650")}
+    assert list(sent.events.order_by("at", "id").values_list("from_status", "to_status", "actor")) == [
+        ("", ReportStatus.DRAFT, cast.unit_staff.pk),
+        (ReportStatus.DRAFT, ReportStatus.SUBMITTED, cast.unit_staff.pk),
+    ]
+
+    # With a file: written first, the file put on it, then sent.
+    july = cycle.forest_task.plan.periods.get(key="2023-07")
+    with_file = send(
+        july, ReportInput(narrative="Kèm biên bản", values=figures), [("bien-ban.pdf", b"%PDF-1.7\n")]
+    )
+    with_file.refresh_from_db()
+    assert (with_file.status, with_file.revision) == (ReportStatus.SUBMITTED, 2)
+    assert Attachment.objects.filter(report=with_file).count() == 1
+
+    # A task without numeric targets needs its percentage: refused, nothing written.
+    task.targets.all().delete()
+    task.refresh_from_db()
+    august = cycle.forest_task.plan.periods.get(key="2023-08")
+    with pytest.raises(ReportingError, match="tỷ lệ"):
+        send(august, ReportInput(narrative="Chưa có tỷ lệ"))
+    assert not ProgressReport.objects.filter(period=august).exists()
+    assert send(august, ReportInput(percent_done=Decimal("64.2"))).status == ReportStatus.SUBMITTED
