@@ -116,6 +116,7 @@ def _report_open(
         )
         if previous is not None and previous.status != ReportStatus.ACCEPTED:
             return locked_report(previous), False
+        sent_at: dt.datetime | None = None
         report = ProgressReport(
             task=task,
             period=period,
@@ -136,7 +137,7 @@ def _report_open(
             if send:
                 _submission_check(report, scope)
                 move(report, Action.SUBMIT)
-                report.submitted_at = timezone.now()
+                report.submitted_at = sent_at = timezone.now()
                 report.revision = 2
         # Nothing can supersede a report not yet created: say so, or the audit entry of its creation
         # would ask the database.
@@ -169,12 +170,10 @@ def _report_open(
                     ),
                     exclude=["report"],
                 )
-        if report.status == ReportStatus.SUBMITTED:  # written and sent at once: both steps, in order
+        if sent_at is not None:  # written and sent at once: both steps, in order
             ReviewEvent.objects.bulk_create(
                 [
-                    ReviewEvent(
-                        report=report, actor=user, at=report.submitted_at, from_status=before, to_status=after
-                    )
+                    ReviewEvent(report=report, actor=user, at=sent_at, from_status=before, to_status=after)
                     for before, after in (
                         ("", ReportStatus.DRAFT),
                         (ReportStatus.DRAFT, ReportStatus.SUBMITTED),

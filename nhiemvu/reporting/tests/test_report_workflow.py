@@ -213,9 +213,11 @@ def test_a_first_save_and_send_goes_in_sent_with_both_steps_or_not_at_all(
 
     settings.MEDIA_ROOT = tmp_path / "media"
     cast, task = cycle.cast, cycle.forest_task
-    figures = {t.pk: (Decimal("8650"), None) for t in task.targets.all()}
+    figures: dict[int, tuple[Decimal | None, Decimal | None]] = {
+        t.pk: (Decimal("8650"), None) for t in task.targets.all()
+    }
 
-    def send(period, data, uploads=()):  # type: ignore[no-untyped-def]
+    def send(period, data, uploads=()):
         return report_write(
             task=task, period=period, report=None, user=cast.unit_staff, revision=0,
             data=data, uploads=uploads, submit=True,
