@@ -245,8 +245,13 @@ REPORT_JOB_DAYS = env_int("REPORT_JOB_DAYS", 7)
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} must be a redis:// address or empty")
+# Several installs (or test runs) sharing one Redis database keep apart by CACHE_KEY_PREFIX.
 CACHES = {
-    "default": {"BACKEND": "nhiemvu.core.cache.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "nhiemvu.core.cache.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

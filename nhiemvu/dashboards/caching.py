@@ -4,9 +4,18 @@ Building a province's overview costs about a second (the snapshot of 1,000 tasks
 forecasts), while its figures change only when someone saves a report, a task or a period. So
 the rendered body of each page (per scope, filters, day and language) is cached with the stamp
 of those tables it was built at (`data_stamp`). A stale entry is still served while one request
-rebuilds it in a background thread (stale-while-revalidate): without that, every request arriving
+rebuilds it in the background (stale-while-revalidate): without that, every request arriving
 after a stamp change rebuilt the same province-sized page at once (bench/load.py, stress pace).
 With DASHBOARD_STAMP_SECONDS <= 0 ("always fresh", as the tests use) the rebuild is synchronous.
+
+Where the rebuild runs: in `nhiemvu worker` when one is running and the cache is shared (CACHE_URL),
+else in a thread of the web worker that found the page stale. Over a second of Python in a web
+worker's thread holds back the requests of its other threads (one GIL per process): at 200 users
+bench/load.py's p99 was about 150 ms with no rebuilds and 230-510 ms with them in threads. A worker
+that has not taken a page up within HANDOFF_SECONDS (busy reading a scan, say, or stopped) is passed
+over, and a request's thread rebuilds it, so a page is never stale for longer because of the queue.
+A build is a module-level function with its arguments (functools.partial), so that it can be
+pickled into the queue.
 
 The stamp costs the same after ten years of history as after one (`_read_data_stamp`: a few index
 entries, no count), and it lives in the database, not in this process, so a change made by any
@@ -24,15 +33,19 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from huey.contrib.djhuey import task
 
 from nhiemvu.audit.models import AuditEntry
 from nhiemvu.cascade.models import TaskLink
+from nhiemvu.core.jobs import fresh_connections, worker_listening
 from nhiemvu.plans.models import Milestone, Plan, Target, Task
 from nhiemvu.reporting.models import Obstacle, ProgressReport, ReportingPeriod
 
 # The TTL bounds memory, and how long a write the stamp cannot see lasts (`_read_data_stamp`).
 CACHE_SECONDS = 300
 REBUILD_LOCK_SECONDS = 120
+# How long a page handed to `nhiemvu worker` may wait for it before a request rebuilds it itself.
+HANDOFF_SECONDS = 30
 # What a dashboard reads. Each has an index on updated_at, and each is in the audit trail
 # (nhiemvu.audit.registry.AUDITED_MODELS; test_caching checks both).
 _STAMPED = (Plan, Task, Target, Milestone, ReportingPeriod, ProgressReport, Obstacle, TaskLink)
@@ -104,6 +117,11 @@ def lock_key(key: str) -> str:
     return f"{key}:rebuild"
 
 
+def handoff_key(key: str) -> str:
+    """When `key` was first handed to the worker and not rebuilt since (by anyone)."""
+    return f"{key}:handed"
+
+
 def fresh_or_stale(key: str, stamp: str, build: Callable[[], str]) -> tuple[str, bool]:
     """The body under `key`: `(body, True)` when this call built it, `(body, False)` when cached.
 
@@ -126,9 +144,19 @@ def store(key: str, stamp: str, build: Callable[[], str]) -> str:
 
 
 def rebuild_in_background(key: str, stamp: str, build: Callable[[], str]) -> threading.Thread | None:
-    """Start a rebuild of `key` unless one is already running (the lock); the thread, for tests."""
-    if not cache.add(lock_key(key), 1, timeout=REBUILD_LOCK_SECONDS):
+    """Start a rebuild of `key` unless one is already under way (the lock): queued for the worker
+    when it will take it (`_worker_takes`), else in a thread, which is returned (for tests)."""
+    to_worker = _worker_takes(key)
+    if not cache.add(lock_key(key), 1, timeout=HANDOFF_SECONDS if to_worker else REBUILD_LOCK_SECONDS):
         return None
+    if to_worker:
+        try:
+            rebuild_queued(key, build)
+        except Exception:  # the queue unreachable: rebuilt here instead, the page served all the same
+            logger.exception("Queueing the rebuild of dashboard %s failed", key)
+        else:
+            cache.add(handoff_key(key), time.time(), CACHE_SECONDS)  # kept from the first handoff
+            return None
     thread = threading.Thread(
         target=_rebuild_in_thread, args=(key, stamp, build), name=f"rebuild {key}", daemon=True
     )
@@ -136,17 +164,39 @@ def rebuild_in_background(key: str, stamp: str, build: Callable[[], str]) -> thr
     return thread
 
 
+def _worker_takes(key: str) -> bool:
+    """Whether to queue the rebuild of `key`: the cache is shared (a worker's rebuild lands where
+    this process reads), a worker says it is there, and it has not left this page waiting."""
+    if not worker_listening():
+        return False
+    handed = cache.get(handoff_key(key))
+    return handed is None or time.time() - handed < HANDOFF_SECONDS
+
+
 def rebuild(key: str, stamp: str, build: Callable[[], str]) -> None:
-    """What the background thread runs (tests call it directly): store the new body, log a failure,
-    release the lock."""
+    """What a rebuild runs, in a thread or the worker (tests call it directly): store the new body,
+    log a failure, release the lock and the handoff."""
     started = time.monotonic()
     try:
         store(key, stamp, build)
     except Exception:
         logger.exception("Rebuilding dashboard %s failed", key)
     finally:
-        cache.delete(lock_key(key))
+        cache.delete_many([lock_key(key), handoff_key(key)])
     logger.debug("Rebuilt %s in %.3f s", key, time.monotonic() - started)
+
+
+@task(retries=0)
+@fresh_connections
+def rebuild_queued(key: str, build: Callable[[], str]) -> None:
+    """The worker's rebuild, as of the data stamp it finds: nothing to do if a request's thread has
+    rebuilt the page meanwhile (the worker was late)."""
+    stamp = data_stamp()
+    entry = cache.get(key)
+    if entry is not None and entry[0] == stamp:
+        cache.delete_many([lock_key(key), handoff_key(key)])
+        return
+    rebuild(key, stamp, build)
 
 
 def _rebuild_in_thread(key: str, stamp: str, build: Callable[[], str]) -> None:

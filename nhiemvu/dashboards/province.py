@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -57,25 +58,7 @@ def province(request: AuthenticatedHttpRequest) -> HttpResponse:
     wanted = request.GET.get("plan", "")
     plan = next((p for p in plans if str(p.pk) == wanted), plans[0])
     today, language = timezone.localdate(), get_language()
-
-    def build() -> str:
-        with translation.override(language):
-            cascade = selectors.cascade_load(plan.tasks.all(), today=today)
-            return render_to_string(
-                "dashboards/_province_body.html",
-                {
-                    "plans": plans,
-                    "plan": plan,
-                    "standings": selectors.agency_standings(cascade),
-                    "counts": selectors.status_counts(cascade.rollups),
-                    "statuses": list(TaskStatus),
-                    "short_statuses": [(s, SHORT_STATUS[s]) for s in TaskStatus],
-                    "uncovered": [r for r in cascade.rollups if r.uncovered],
-                    "total": len(cascade.rollups),
-                    "overdue_days": selectors.OBSTACLE_OVERDUE_DAYS,
-                },
-            )
-
+    build = partial(_province_body, plans, plan, today, language)
     # Whoever sees the decision whole sees the same page: the visible decisions stand for the user.
     key = caching.page_key("province", plan.pk, tuple(p.pk for p in plans), today, language)
     return _page(request, key, build)
@@ -91,32 +74,51 @@ def province_agency(request: AuthenticatedHttpRequest, plan_pk: int, agency_pk: 
     )
     agency = selectors.agency_get(request.user, plan, agency_pk, scope)
     today, language = timezone.localdate(), get_language()
-    build = _agency_body(request.user, scope, plan, agency, today, language)
+    build = partial(_agency_body, request.user, scope, plan, agency, today, language)
     key = caching.page_key("province-agency", plan.pk, agency.pk, scope, today, language)
     return _page(request, key, build, agency=agency)
 
 
+def _province_body(plans: list[Plan], plan: Plan, today: dt.date, language: str) -> str:
+    """The province's page body, rendered in the request, a thread or `nhiemvu worker` (`caching`):
+    a module-level function, so that it and its arguments can be pickled into the queue."""
+    with translation.override(language):
+        cascade = selectors.cascade_load(plan.tasks.all(), today=today)
+        return render_to_string(
+            "dashboards/_province_body.html",
+            {
+                "plans": plans,
+                "plan": plan,
+                "standings": selectors.agency_standings(cascade),
+                "counts": selectors.status_counts(cascade.rollups),
+                "statuses": list(TaskStatus),
+                "short_statuses": [(s, SHORT_STATUS[s]) for s in TaskStatus],
+                "uncovered": [r for r in cascade.rollups if r.uncovered],
+                "total": len(cascade.rollups),
+                "overdue_days": selectors.OBSTACLE_OVERDUE_DAYS,
+            },
+        )
+
+
 def _agency_body(
     user: User, scope: AccessScope, plan: Plan, agency: Organisation, today: dt.date, language: str
-) -> Callable[[], str]:
-    def build() -> str:
-        with translation.override(language):
-            family = selectors.agency_family(agency.pk)
-            cascade = selectors.cascade_load(plan.tasks.filter(lead_unit_id__in=family), today=today)
-            return render_to_string(
-                "dashboards/_province_agency_body.html",
-                {
-                    "plan": plan,
-                    "agency": agency,
-                    "rollups": cascade.rollups,
-                    # The links lead only where the user may go (the scope is in the cache key).
-                    "openable": selectors.agency_tasks_visible(user, cascade.agency_of_task),
-                    "counts": selectors.status_counts(cascade.rollups),
-                    "statuses": list(TaskStatus),
-                    "sees_province": selectors.provincial_plans_visible_to(user, scope)
-                    .filter(pk=plan.pk)
-                    .exists(),
-                },
-            )
-
-    return build
+) -> str:
+    """One agency's share, rendered like `_province_body`."""
+    with translation.override(language):
+        family = selectors.agency_family(agency.pk)
+        cascade = selectors.cascade_load(plan.tasks.filter(lead_unit_id__in=family), today=today)
+        return render_to_string(
+            "dashboards/_province_agency_body.html",
+            {
+                "plan": plan,
+                "agency": agency,
+                "rollups": cascade.rollups,
+                # The links lead only where the user may go (the scope is in the cache key).
+                "openable": selectors.agency_tasks_visible(user, cascade.agency_of_task),
+                "counts": selectors.status_counts(cascade.rollups),
+                "statuses": list(TaskStatus),
+                "sees_province": selectors.provincial_plans_visible_to(user, scope)
+                .filter(pk=plan.pk)
+                .exists(),
+            },
+        )

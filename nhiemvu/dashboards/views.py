@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -53,28 +54,31 @@ def body_key(filters: Filters, *, page: PageScope, scope: AccessScope, today: dt
 def body_builder(
     user: User, filters: Filters, *, page: PageScope, scope: AccessScope, today: dt.date, language: str
 ) -> Callable[[], str]:
-    """What renders a page's body, in the request or in a background thread: no request in it (the
-    body shows nothing per user beyond the scope in its key), the language passed along."""
+    """What renders a page's body, in the request, a background thread or `nhiemvu worker`: a
+    function and its arguments (pickled into the queue), no request in it (the body shows nothing
+    per user beyond the scope in its key), the language passed along."""
+    return partial(_body, user, filters, page=page, scope=scope, today=today, language=language)
 
-    def build() -> str:
-        with translation.override(language):
-            board = selectors.dashboard_build(user, filters, page=page, today=today, scope=scope)
-            return render_to_string(
-                "dashboards/_dashboard_body.html",
-                {
-                    "board": board,
-                    "page": page,
-                    "filters": filters,
-                    "links": _links(filters, page),
-                    "leader_rows": _group_rows(board.by_leader, "leader", filters, page),
-                    "unit_rows": _group_rows(board.by_unit, "unit", filters, page),
-                    "of": _of(page),
-                    "may_open_leaders": scope.superuser or bool(scope.department_orgs),
-                    "may_open_units": scope.superuser or bool(scope.department_orgs),
-                },
-            )
 
-    return build
+def _body(
+    user: User, filters: Filters, *, page: PageScope, scope: AccessScope, today: dt.date, language: str
+) -> str:
+    with translation.override(language):
+        board = selectors.dashboard_build(user, filters, page=page, today=today, scope=scope)
+        return render_to_string(
+            "dashboards/_dashboard_body.html",
+            {
+                "board": board,
+                "page": page,
+                "filters": filters,
+                "links": _links(filters, page),
+                "leader_rows": _group_rows(board.by_leader, "leader", filters, page),
+                "unit_rows": _group_rows(board.by_unit, "unit", filters, page),
+                "of": _of(page),
+                "may_open_leaders": scope.superuser or bool(scope.department_orgs),
+                "may_open_units": scope.superuser or bool(scope.department_orgs),
+            },
+        )
 
 
 def _list_link(filters: Filters, page: PageScope) -> Callable[..., str]:
@@ -164,27 +168,37 @@ def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
     today = timezone.localdate()
     language = get_language()
-
-    def build() -> str:
-        with translation.override(language):
-            board = selectors.dashboard_build(request.user, filters, page=page, today=today, scope=scope)
-            rows = board.rows_for(show)
-            return render_to_string(
-                "dashboards/_task_list_body.html",
-                {
-                    "page": page,
-                    "of": _of(page),
-                    "filters": filters,
-                    "board": board,
-                    "show": show,
-                    "rows": Paginator(rows, LIST_PAGE_SIZE).get_page(page_number),
-                    "count": len(rows),
-                },
-            )
-
+    build = partial(_list_body, request.user, filters, page, scope, show, page_number, today, language)
     key = caching.page_key(scope, page, filters, today, language, "list", show, page_number)
     body, _ = caching.fresh_or_stale(key, caching.data_stamp(), build)
     return render(request, "dashboards/task_list.html", {"body": mark_safe(body)})
+
+
+def _list_body(
+    user: User,
+    filters: Filters,
+    page: PageScope,
+    scope: AccessScope,
+    show: str,
+    page_number: str,
+    today: dt.date,
+    language: str,
+) -> str:
+    with translation.override(language):
+        board = selectors.dashboard_build(user, filters, page=page, today=today, scope=scope)
+        rows = board.rows_for(show)
+        return render_to_string(
+            "dashboards/_task_list_body.html",
+            {
+                "page": page,
+                "of": _of(page),
+                "filters": filters,
+                "board": board,
+                "show": show,
+                "rows": Paginator(rows, LIST_PAGE_SIZE).get_page(page_number),
+                "count": len(rows),
+            },
+        )
 
 
 @never_cache

@@ -4,6 +4,8 @@ the proposals, and the link chosen on the import review."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -227,6 +229,33 @@ def test_each_level_sees_its_own(client: Client, chain: Chain) -> None:
     }
     seen = {user: {url: _get(client, user, url) for url in urls} for user, urls in expected.items()}
     assert seen == expected
+
+
+def test_the_province_pages_builds_survive_the_queue(
+    client: Client, chain: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the province's pages hand to `nhiemvu worker` is pickled into the queue (`caching`):
+    unpickled, each renders the same body."""
+    from nhiemvu.dashboards import caching
+
+    builds = []
+    real = caching.fresh_or_stale
+
+    def keep(key: str, stamp: str, build: Callable[[], str]) -> tuple[str, bool]:
+        builds.append(build)
+        return real(key, stamp, build)
+
+    monkeypatch.setattr(caching, "fresh_or_stale", keep)
+    _link(chain, chain.forest, "1")
+    client.force_login(chain.cast.reviewer)
+    assert client.get(reverse("dashboards:province")).status_code == 200
+    own = reverse("dashboards:province-agency", args=[chain.decision.pk, chain.cast.department.pk])
+    assert client.get(own).status_code == 200
+    assert len(builds) == 2
+    for build in builds:
+        body = build()
+        assert "Chi cục" in body or "Sở" in body
+        assert pickle.loads(pickle.dumps(build))() == body
 
 
 def test_the_link_page_writes_for_planning_finance_only(client: Client, chain: Chain) -> None:

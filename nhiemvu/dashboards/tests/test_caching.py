@@ -4,24 +4,35 @@ the same however long the history (issue 20, item 4)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import json
+import os
+import pickle
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import time_machine
 from auditlog.registry import auditlog
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from nhiemvu.dashboards import caching
+from nhiemvu.core.jobs import HEARTBEAT_KEY, worker_listening
+from nhiemvu.dashboards import caching, views
+from nhiemvu.dashboards.selectors import Filters, PageScope
+from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Plan, Target, Task
 from nhiemvu.reporting.models import Obstacle
-from nhiemvu.testing import matched
+from nhiemvu.testing import matched, require_redis, this_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -114,12 +125,175 @@ def _listed(page: str) -> int:
     return int(matched(r'data-testid="list-count">\((\d+)\)', page)[1])
 
 
+def _rebuilding() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("rebuild dashboards:")]
+
+
 def _join_rebuilds() -> None:
-    rebuilding = [t for t in threading.enumerate() if t.name.startswith("rebuild dashboards:")]
+    rebuilding = _rebuilding()
     assert rebuilding, "the stamp did not move: nothing is being rebuilt"
     for thread in rebuilding:
         thread.join(timeout=30)
         assert not thread.is_alive()
+
+
+# --- Who rebuilds: `nhiemvu worker` when it listens on the shared cache, else a request's thread ---
+
+REDIS = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def shared_cache(settings) -> Iterator[str]:
+    """The cache in Redis, as app servers and workers share it, under this run's own prefix (the
+    SQLite and PostgreSQL passes may run at once); the prefix, for a worker process to share it."""
+    import redis
+
+    require_redis()
+    prefix = f"nhiemvu-test-{os.getpid()}"
+    settings.CACHE_URL = REDIS
+    settings.CACHES = {
+        "default": {"BACKEND": "nhiemvu.core.cache.RedisCache", "LOCATION": REDIS, "KEY_PREFIX": prefix}
+    }
+    yield prefix
+    server = redis.Redis.from_url(REDIS)
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+
+
+@pytest.fixture
+def queue() -> Iterator[Any]:
+    """This test process's own job queue (settings.HUEY), empty before and after."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.storage.flush_queue()
+    yield HUEY
+    HUEY.storage.flush_queue()
+
+
+def _drain() -> str:
+    out = io.StringIO()
+    call_command("worker", drain=True, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_page_goes_to_a_listening_worker_and_back_to_a_thread_when_it_lets_it_wait(
+    client, cast, plan_of, settings, shared_cache, queue, monkeypatch
+):
+    """Committed data: the worker's job and the fallback thread read it on their own connections."""
+    settings.DASHBOARD_STAMP_SECONDS = 15
+    monkeypatch.setattr(caching, "HANDOFF_SECONDS", 1)
+    plan = plan_of(3)
+    client.force_login(cast.director)
+    url = reverse("dashboards:overview")
+    assert OBSTACLE in client.get(url).content.decode()  # the first view ever is built in the request
+    assert not worker_listening()
+    cache.set(HEARTBEAT_KEY, time.time(), 30)  # as a running `nhiemvu worker` says every 10 s
+    assert worker_listening()
+
+    Obstacle.objects.all().delete()
+    cache.delete("dashboards:stamp")  # as if the stamp period had passed
+    assert OBSTACLE in client.get(url).content.decode()  # the page as it was, served at once
+    assert OBSTACLE in client.get(url).content.decode()  # a second reader queues nothing more
+    assert _rebuilding() == []
+    assert queue.pending_count() == 1
+    assert "1 background jobs run" in _drain()  # the worker's turn: the job unpickled, run
+    assert OBSTACLE not in client.get(url).content.decode()
+    key = _overview_key(cast.director)
+    assert cache.get_many([caching.lock_key(key), caching.handoff_key(key)]) == {}
+
+    # A worker that lets the page wait past HANDOFF_SECONDS (busy with a scan, or stopped without
+    # a word) is passed over: the next reader's thread rebuilds it.
+    report = plan.tasks.get(code="2").reports.order_by("id").last()
+    Obstacle.objects.create(report=report, description=LATER, addressed_to="Sở Tài chính")
+    cache.delete("dashboards:stamp")
+    client.get(url)
+    assert queue.pending_count() == 1 and _rebuilding() == []
+    time.sleep(1.2)  # the handoff's lock lapses in Redis itself
+    assert LATER not in client.get(url).content.decode()
+    _join_rebuilds()
+    assert LATER in client.get(url).content.decode()
+    fresh = cache.get(key)
+    assert "1 background jobs run" in _drain()  # late: it finds the page current and leaves it
+    assert cache.get(key) == fresh
+
+
+LATER = "Thiếu giống cây lâm nghiệp"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_rebuilds_the_stale_page_and_says_when_it_stops(
+    client, cast, plan_of, settings, shared_cache, queue
+):
+    """`nhiemvu worker` in its own process, on this test's database, queue and cache: it says it is
+    there, takes the page the request queued, and on SIGTERM says it is gone."""
+    settings.DASHBOARD_STAMP_SECONDS = 15
+    plan_of(3)
+    client.force_login(cast.director)
+    url = reverse("dashboards:overview")
+    assert OBSTACLE in client.get(url).content.decode()
+    env = {
+        **os.environ,
+        "DATABASE_URL": this_database_url(),
+        "TASK_QUEUE_URL": f"sqlite:///{settings.HUEY['connection']['filename']}",
+        "CACHE_URL": REDIS,
+        "CACHE_KEY_PREFIX": shared_cache,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "nhiemvu", "worker", "--threads", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for(worker_listening, worker, "the worker's heartbeat")
+        Obstacle.objects.all().delete()
+        cache.delete("dashboards:stamp")
+        assert OBSTACLE in client.get(url).content.decode()  # served as it was, handed over
+        _wait_for(lambda: OBSTACLE not in client.get(url).content.decode(), worker, "the rebuilt page")
+    finally:
+        worker.terminate()
+        said = worker.communicate(timeout=30)[0]
+    assert worker.returncode == 0, said[-3000:]
+    assert "Executing nhiemvu.dashboards.caching.rebuild_queued" in said  # the worker built it
+    assert not worker_listening()  # its last word
+
+
+def _wait_for(condition: Callable[[], bool], worker: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert worker.poll() is None, f"the worker stopped: {worker.communicate()[0][-3000:]}"
+        assert time.monotonic() < deadline, f"no sign of {what} after 60 s"
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize("url", ["dashboards:overview", "dashboards:task-list", "dashboards:leader"])
+def test_every_page_build_survives_the_queue(client, cast, plan_of, monkeypatch, url):
+    """What a page hands to the worker is pickled into the queue: unpickled, it renders the same."""
+    builds = []
+    real = caching.fresh_or_stale
+
+    def keep(key: str, stamp: str, build: Callable[[], str]) -> tuple[str, bool]:
+        builds.append(build)
+        return real(key, stamp, build)
+
+    monkeypatch.setattr(caching, "fresh_or_stale", keep)
+    plan_of(3)
+    client.force_login(cast.director if url != "dashboards:leader" else cast.deputy)
+    assert client.get(reverse(url)).status_code == 200
+    [build] = builds
+    assert pickle.loads(pickle.dumps(build))() == build()
+
+
+def _overview_key(user: Any) -> str:
+    return views.body_key(
+        Filters(),
+        page=PageScope("overview"),
+        scope=access_scope(user),
+        today=timezone.localdate(),
+        language="vi",
+    )
 
 
 def test_a_delete_moves_the_stamp_though_no_updated_at_moves(cast, plan_of, today):

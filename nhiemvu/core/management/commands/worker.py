@@ -1,5 +1,6 @@
 """`nhiemvu worker`: run the background jobs (reading scans and legacy files, the PDF report, the
-reminder rounds every REMIND_EVERY_MINUTES), until SIGTERM or Ctrl-C. `--drain` runs what is queued
+reminder rounds every REMIND_EVERY_MINUTES; with a shared cache, the dashboards' rebuilds, which it
+takes off the app servers while its heartbeat is there), until SIGTERM or Ctrl-C. `--drain` runs what is queued
 and stops (for cron on a machine without a resident worker, and for scripts).
 
 The queue is Huey's: a SQLite file on one machine, Redis at scale (TASK_QUEUE_URL, settings.py).
@@ -8,11 +9,14 @@ The queue is Huey's: a SQLite file on one machine, Redis at scale (TASK_QUEUE_UR
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.module_loading import autodiscover_modules
+
+from nhiemvu.core.jobs import heartbeat
 
 
 class Command(BaseCommand):
@@ -51,4 +55,13 @@ class Command(BaseCommand):
             f"Tiến trình nền: {config.workers} luồng, hàng đợi {settings.TASK_QUEUE_URL.split('://')[0]} / "
             f"worker: {config.workers} threads"
         )
-        HUEY.create_consumer(**config.values).run()
+        stop = threading.Event()
+        beating = threading.Thread(target=heartbeat, args=(stop,), name="heartbeat", daemon=True)
+        if settings.CACHE_URL:  # only app servers sharing that cache could hear it
+            beating.start()
+        try:
+            HUEY.create_consumer(**config.values).run()
+        finally:
+            stop.set()
+            if beating.is_alive():
+                beating.join(timeout=5)  # "gone" said before the process ends
