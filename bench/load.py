@@ -53,7 +53,10 @@ client are printed, and "server CPU per request" leaves the client out. On a 2-c
 gives the server one core only: compare runs with the same PIN.
 
 The cache is Redis (CACHE_URL, default a scratch database on 127.0.0.1:6379, flushed before and
-after), as several app servers would share it. bench/scaleout.py drives the same people through
+after), as several app servers would share it. A `nhiemvu worker` runs beside gunicorn on the same
+Redis (its queue too), as in production, and takes the dashboards' rebuilds off the web workers;
+its CPU counts as server CPU. WORKER=0 leaves it out: the rebuilds then run in the web workers'
+threads, as on a machine without a worker. bench/scaleout.py drives the same people through
 nginx to two app servers, importing this file.
 """
 
@@ -76,11 +79,11 @@ import time
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from province import PY, ROOT, gunicorn, province_database
+from province import PY, ROOT, gunicorn, province_database, worker
 
 USERS = int(os.environ.get("USERS", "50"))
 SUBMITTERS = int(os.environ.get("SUBMITTERS", str(USERS * 2 // 5)))  # 20 of 50, 200 of 500
@@ -89,6 +92,7 @@ PIN = os.environ.get("PIN", "") == "1"  # client on core 0, gunicorn and its Pos
 DURATION = float(os.environ.get("DURATION", "60"))
 WORKERS = int(os.environ.get("WORKERS", str(os.cpu_count() or 1)))  # as `nhiemvu serve`
 THREADS = int(os.environ.get("THREADS", "4"))
+WORKER = os.environ.get("WORKER", "1") == "1"  # a `nhiemvu worker` beside gunicorn takes the rebuilds
 HARD_TIMEOUT = int(os.environ.get("HARD_TIMEOUT", "1200"))  # seconds, setup included
 RAMP = float(os.environ.get("RAMP", "5"))  # seconds over which the users arrive, evenly
 PACE = os.environ.get("PACE", "office")
@@ -506,25 +510,34 @@ def main() -> int:
             print(f"setup (users and their work): {time.monotonic() - t0:.0f} s", flush=True)
             db = database_name(env)
             prefix = ["taskset", "-c", ",".join(map(str, sorted(server_cpus)))] if server_cpus else []
+            with_worker = WORKER and bool(cache_url)
+            if with_worker:  # the queue in the same scratch Redis database, under this run's name
+                env = {**env, "TASK_QUEUE_URL": cache_url, "TASK_QUEUE_NAME": f"load{os.getpid()}"}
             with (
                 gunicorn(env, port, workers=WORKERS, threads=THREADS, label="load", prefix=prefix) as server,
+                worker(env, label="load", prefix=prefix) if with_worker else nullcontext() as jobs,
                 backends_pinned(db, server_cpus),
             ):
                 if PIN:
                     os.sched_setaffinity(0, {0})  # this thread, and every client thread started from now on
-                stats, elapsed, cpu_used = run(port, prepared, {"gunicorn": server.pid}, db, warm=WORKERS * 2)
+                servers = {"gunicorn": server.pid, **({"worker": jobs.pid} if jobs else {})}
+                stats, elapsed, cpu_used = run(port, prepared, servers, db, warm=WORKERS * 2)
             verified = verify(env, stats)
     finally:
         if cache_url:
             import redis
 
             redis.Redis.from_url(cache_url).flushdb()
-    setup = f"gunicorn {WORKERS} workers x {THREADS} threads" + (
-        f" on core(s) {','.join(map(str, sorted(server_cpus)))} with this database's PostgreSQL backends, client on core 0"
-        if server_cpus
-        else ", client and server sharing every core"
+    setup = (
+        f"gunicorn {WORKERS} workers x {THREADS} threads"
+        + (" and nhiemvu worker" if with_worker else "")
+        + (
+            f" on core(s) {','.join(map(str, sorted(server_cpus)))} with this database's PostgreSQL backends, client on core 0"
+            if server_cpus
+            else ", client and server sharing every core"
+        )
     )
-    return report(stats, elapsed, cpu_used, verified, cache_url, setup)
+    return report(stats, elapsed, cpu_used, verified, cache_url, setup, list(servers))
 
 
 def run(
@@ -614,7 +627,13 @@ def cpu_line(cpu_used: dict[str, float], elapsed: float, requests: int, servers:
 
 
 def report(
-    stats: Stats, elapsed: float, cpu_used: dict[str, float], verified: dict, cache_url: str, setup: str
+    stats: Stats,
+    elapsed: float,
+    cpu_used: dict[str, float],
+    verified: dict,
+    cache_url: str,
+    setup: str,
+    servers: list[str],
 ) -> int:
     """The table of figures, the database check and the verdict; 0 when the targets are met."""
     total = sum(len(v) for v in stats.latencies.values())
@@ -628,7 +647,7 @@ def report(
         f"submissions acknowledged: {len(stats.acknowledged)}, found submitted in the database: "
         f"{verified['checked'] - len(verified['lost'])}, lost: {len(verified['lost'])}"
     )
-    cpu_line(cpu_used, elapsed, total, ["gunicorn"])
+    cpu_line(cpu_used, elapsed, total, servers)
     for sample in stats.error_samples:
         print(f"  error: {sample}")
     ok = errors == 0 and not verified["lost"] and worst <= P99_TARGET_MS

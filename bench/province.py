@@ -92,3 +92,30 @@ def gunicorn(
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@contextmanager
+def worker(
+    env: dict[str, str], *, label: str, prefix: Sequence[str] = ()
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`nhiemvu worker` on `env` (its queue and cache), once its heartbeat is in the shared cache
+    (CACHE_URL, no key prefix): from then on the app servers hand it the dashboards' rebuilds.
+    Stopped afterwards; its log goes to /tmp/nhiemvu-<label>-worker-<pid>.log."""
+    import redis
+
+    beat = redis.Redis.from_url(env["CACHE_URL"])
+    with open(f"/tmp/nhiemvu-{label}-worker-{os.getpid()}.log", "w") as log:
+        process = subprocess.Popen([*prefix, *NHIEMVU, "worker"], env=env, cwd=ROOT, stdout=log, stderr=log)
+        try:
+            for _ in range(150):
+                if beat.exists(":1:worker:heartbeat"):  # Django's key for core.jobs.HEARTBEAT_KEY
+                    break
+                if process.poll() is not None:
+                    raise RuntimeError(f"nhiemvu worker stopped: see {log.name}")
+                time.sleep(0.2)
+            else:
+                raise RuntimeError(f"nhiemvu worker gave no heartbeat in 30 s: see {log.name}")
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
