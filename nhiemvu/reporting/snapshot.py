@@ -481,11 +481,18 @@ def snapshot_load(
         )
     }
     periods = _periods(plan_ids)
+    # Only the columns the states below read: a province's 1,000 tasks, 3,000 targets and their
+    # milestones are built into model instances on every rebuild, and their timestamps and texts no
+    # page shows made up much of it. The instances stay in here (the states copy what they need).
     rows = list(
         (tasks if tasks is not None else Task.objects.filter(plan_id__in=plan_ids))
         .filter(plan_id__in=plan_ids)
         .select_related("leader", "lead_unit")
-        .prefetch_related("targets", "milestones")
+        .only(*_TASK_FIELDS)
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.only(*_TARGET_FIELDS)),
+            Prefetch("milestones", queryset=Milestone.objects.only(*_MILESTONE_FIELDS)),
+        )
         .order_by("plan_id", "order", "id")
     )
     task_ids = [t.pk for t in rows]
@@ -505,6 +512,20 @@ def snapshot_load(
         proposals=_proposals(task_ids, until),
         submissions=_submissions(task_ids, [p.pk for p in periods if p.reporting and p.starts_on <= today]),
     )
+
+
+_TASK_FIELDS = (
+    "plan",
+    "code",
+    "title",
+    "deadline",
+    "order",
+    "leader__full_name",
+    "leader__position",
+    "lead_unit__name",
+)
+_TARGET_FIELDS = ("task", "name", "unit", "comparator", "value", "max_value", "baseline", "change", "order")
+_MILESTONE_FIELDS = ("task", "due", "text", "value", "unit", "order")
 
 
 def _periods(plan_ids: list[int]) -> tuple[PeriodFacts, ...]:
