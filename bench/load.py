@@ -137,6 +137,7 @@ for unit in units:
     for pid, plan in ReportingPeriod.objects.filter(frequency="monthly", plan_id__in={p for _, p in tasks}).values_list("id", "plan_id"):
         periods.setdefault(plan, []).append(pid)
     work[unit] = [(t, p) for t, plan in tasks for p in periods.get(plan, []) if (t, p) not in reported]
+units = [u for u in units if work[u]]  # the province's agencies lead tasks nobody reports on
 # More officers than units: a unit's officers share its unreported pairs out, never the same one
 # twice. Fewer: each officer reports for several units (k, k + n, ...), so that nobody runs out of
 # work within the run (at the stress pace one unit's year is done in about 40 s).
