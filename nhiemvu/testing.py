@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -316,3 +316,19 @@ def require_redis() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail("Redis is not answering on 127.0.0.1:6379")
         pytest.skip("Redis is not running on 127.0.0.1:6379")
+
+
+def page_builds(monkeypatch: Any) -> list[Callable[[], str]]:
+    """The builds of page bodies the dashboards' cache is given from now on (each still runs as
+    before): what a stale page would hand to `nhiemvu worker`, for a test to pickle."""
+    from nhiemvu.dashboards import caching
+
+    builds: list[Callable[[], str]] = []
+    real = caching.fresh_or_stale
+
+    def keep(key: str, stamp: str, build: Callable[[], str]) -> tuple[str, bool]:
+        builds.append(build)
+        return real(key, stamp, build)
+
+    monkeypatch.setattr(caching, "fresh_or_stale", keep)
+    return builds

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -40,7 +39,7 @@ from nhiemvu.reporting.services import (
 )
 from nhiemvu.reporting.snapshot import snapshot_load
 from nhiemvu.reporting.status import TaskStatus
-from nhiemvu.testing import Cast, make_decision, make_plan, review_form_data
+from nhiemvu.testing import Cast, make_decision, make_plan, page_builds, review_form_data
 
 pytestmark = pytest.mark.django_db
 HANOI = dt.timezone(dt.timedelta(hours=7))
@@ -236,16 +235,7 @@ def test_the_province_pages_builds_survive_the_queue(
 ) -> None:
     """What the province's pages hand to `nhiemvu worker` is pickled into the queue (`caching`):
     unpickled, each renders the same body."""
-    from nhiemvu.dashboards import caching
-
-    builds = []
-    real = caching.fresh_or_stale
-
-    def keep(key: str, stamp: str, build: Callable[[], str]) -> tuple[str, bool]:
-        builds.append(build)
-        return real(key, stamp, build)
-
-    monkeypatch.setattr(caching, "fresh_or_stale", keep)
+    builds = page_builds(monkeypatch)
     _link(chain, chain.forest, "1")
     client.force_login(chain.cast.reviewer)
     assert client.get(reverse("dashboards:province")).status_code == 200

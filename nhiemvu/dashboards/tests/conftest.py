@@ -107,3 +107,20 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def overview_body_key(user: object) -> str:
+    """Where the overview's body is cached for `user` today, in Vietnamese (`views.body_key`)."""
+    from django.utils import timezone
+
+    from nhiemvu.dashboards import views
+    from nhiemvu.dashboards.selectors import Filters, PageScope
+    from nhiemvu.organisations.selectors import access_scope
+
+    return views.body_key(
+        Filters(),
+        page=PageScope("overview"),
+        scope=access_scope(user),  # type: ignore[arg-type]
+        today=timezone.localdate(),
+        language="vi",
+    )

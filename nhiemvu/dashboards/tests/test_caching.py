@@ -24,15 +24,14 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from nhiemvu.core.jobs import HEARTBEAT_KEY, worker_listening
-from nhiemvu.dashboards import caching, views
-from nhiemvu.dashboards.selectors import Filters, PageScope
-from nhiemvu.organisations.selectors import access_scope
+from nhiemvu.dashboards import caching
 from nhiemvu.plans.models import Plan, Target, Task
 from nhiemvu.reporting.models import Obstacle
-from nhiemvu.testing import matched, require_redis, this_database_url
+from nhiemvu.testing import matched, page_builds, require_redis, this_database_url
+
+from .conftest import overview_body_key
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +198,7 @@ def test_a_stale_page_goes_to_a_listening_worker_and_back_to_a_thread_when_it_le
     assert queue.pending_count() == 1
     assert "1 background jobs run" in _drain()  # the worker's turn: the job unpickled, run
     assert OBSTACLE not in client.get(url).content.decode()
-    key = _overview_key(cast.director)
+    key = overview_body_key(cast.director)
     assert cache.get_many([caching.lock_key(key), caching.handoff_key(key)]) == {}
 
     # A worker that lets the page wait past HANDOFF_SECONDS (busy with a scan, or stopped without
@@ -271,29 +270,12 @@ def _wait_for(condition: Callable[[], bool], worker: subprocess.Popen, what: str
 @pytest.mark.parametrize("url", ["dashboards:overview", "dashboards:task-list", "dashboards:leader"])
 def test_every_page_build_survives_the_queue(client, cast, plan_of, monkeypatch, url):
     """What a page hands to the worker is pickled into the queue: unpickled, it renders the same."""
-    builds = []
-    real = caching.fresh_or_stale
-
-    def keep(key: str, stamp: str, build: Callable[[], str]) -> tuple[str, bool]:
-        builds.append(build)
-        return real(key, stamp, build)
-
-    monkeypatch.setattr(caching, "fresh_or_stale", keep)
+    builds = page_builds(monkeypatch)
     plan_of(3)
     client.force_login(cast.director if url != "dashboards:leader" else cast.deputy)
     assert client.get(reverse(url)).status_code == 200
     [build] = builds
     assert pickle.loads(pickle.dumps(build))() == build()
-
-
-def _overview_key(user: Any) -> str:
-    return views.body_key(
-        Filters(),
-        page=PageScope("overview"),
-        scope=access_scope(user),
-        today=timezone.localdate(),
-        language="vi",
-    )
 
 
 def test_a_delete_moves_the_stamp_though_no_updated_at_moves(cast, plan_of, today):

@@ -17,6 +17,8 @@ from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Task
 from nhiemvu.testing import matched
 
+from .conftest import overview_body_key
+
 pytestmark = pytest.mark.django_db
 
 
@@ -219,7 +221,7 @@ def test_under_load_the_data_stamp_is_trusted_for_a_few_seconds_then_checked_aga
         traveller.shift(6)
         # The stamp has moved: the previous page is served while it is rebuilt. Here another
         # request holds the rebuild (a thread of ours couldn't see this test's transaction).
-        key = _overview_body_key(cast.director)
+        key = overview_body_key(cast.director)
         assert cache.add(caching.lock_key(key), 1)
         stale = client.get(url)
         assert "board" not in stale.context
@@ -230,16 +232,6 @@ def test_under_load_the_data_stamp_is_trusted_for_a_few_seconds_then_checked_aga
 
 
 OBSTACLE = "Thiếu mặt bằng để trồng rừng"
-
-
-def _overview_body_key(user) -> str:
-    return views.body_key(
-        Filters(),
-        page=PageScope("overview"),
-        scope=access_scope(user),
-        today=timezone.localdate(),
-        language="vi",
-    )
 
 
 def _rebuild_overview(user) -> None:
@@ -253,7 +245,7 @@ def _rebuild_overview(user) -> None:
         today=timezone.localdate(),
         language="vi",
     )
-    caching.rebuild(_overview_body_key(user), stamp, build)
+    caching.rebuild(overview_body_key(user), stamp, build)
 
 
 def test_a_stale_page_is_served_while_another_request_rebuilds_it_then_the_new_one(
@@ -268,7 +260,7 @@ def test_a_stale_page_is_served_while_another_request_rebuilds_it_then_the_new_o
     assert client.get(url).context["board"].obstacles  # the first view ever is built in the request
     Obstacle.objects.all().delete()
     cache.delete("dashboards:stamp")  # as if 15 s had passed
-    key = _overview_body_key(cast.director)
+    key = overview_body_key(cast.director)
     assert cache.add(caching.lock_key(key), 1)  # a rebuild is under way
     # 2 session + user, 3 access scope, 1 data stamp, 1 the bell: the stale page, nothing built.
     with CaptureQueriesContext(connection) as stale_queries:
@@ -328,7 +320,7 @@ def test_a_stale_page_is_rebuilt_in_a_background_thread_by_one_request(client, c
         assert OBSTACLE in client.get(url).content.decode()
         Obstacle.objects.all().delete()
         traveller.shift(16)
-        key = _overview_body_key(cast.director)
+        key = overview_body_key(cast.director)
         stale = client.get(url)
         assert OBSTACLE in stale.content.decode()
         threads = [t for t in threading.enumerate() if t.name == f"rebuild {key}"]
