@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 PASSWORD = "nhiemvu-test-2023"
 REDIS = ("127.0.0.1", 6379)
+# The Redis database the shared-cache tests use, each run under its own key prefix (`redis_prefix`).
+REDIS_TEST_URL = "redis://127.0.0.1:6379/13"
 
 T = TypeVar("T")
 
@@ -332,3 +335,30 @@ def page_builds(monkeypatch: Any) -> list[Callable[[], str]]:
 
     monkeypatch.setattr(caching, "fresh_or_stale", keep)
     return builds
+
+
+@contextmanager
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of this test run's own in REDIS_TEST_URL (the SQLite and PostgreSQL passes may
+    run at once), its keys deleted afterwards; skips or fails like `require_redis`."""
+    import redis
+
+    require_redis()
+    prefix = f"nhiemvu-test-{os.getpid()}"
+    try:
+        yield prefix
+    finally:
+        server = redis.Redis.from_url(REDIS_TEST_URL)
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
+
+
+def drain_jobs() -> str:
+    """`nhiemvu worker --drain` in this process: the queued jobs run; what it printed."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("worker", drain=True, stdout=out)
+    return out.getvalue()

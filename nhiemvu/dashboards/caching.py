@@ -182,7 +182,7 @@ def rebuild(key: str, stamp: str, build: Callable[[], str]) -> None:
     except Exception:
         logger.exception("Rebuilding dashboard %s failed", key)
     finally:
-        cache.delete_many([lock_key(key), handoff_key(key)])
+        _release(key)
     logger.debug("Rebuilt %s in %.3f s", key, time.monotonic() - started)
 
 
@@ -194,9 +194,14 @@ def rebuild_queued(key: str, build: Callable[[], str]) -> None:
     stamp = data_stamp()
     entry = cache.get(key)
     if entry is not None and entry[0] == stamp:
-        cache.delete_many([lock_key(key), handoff_key(key)])
+        _release(key)
         return
     rebuild(key, stamp, build)
+
+
+def _release(key: str) -> None:
+    """The rebuild of `key` is over: its lock, and any handoff waiting on the worker, go."""
+    cache.delete_many([lock_key(key), handoff_key(key)])
 
 
 def _rebuild_in_thread(key: str, stamp: str, build: Callable[[], str]) -> None:

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 
 import pytest
-import redis
 
 from nhiemvu.core.cache import RedisCache
-from nhiemvu.testing import require_redis
-
-URL = "redis://127.0.0.1:6379/13"
+from nhiemvu.testing import REDIS_TEST_URL, redis_prefix
 
 
 @pytest.fixture
 def shared() -> Iterator[RedisCache]:
-    require_redis()
-    prefix = f"nhiemvu-test-{os.getpid()}"  # the SQLite and PostgreSQL passes may run at once
-    cache = RedisCache(URL, {"KEY_PREFIX": prefix})
-    yield cache
-    server = redis.Redis.from_url(URL)
-    for key in server.scan_iter(f"{prefix}:*"):
-        server.delete(key)
+    with redis_prefix() as prefix:
+        yield RedisCache(REDIS_TEST_URL, {"KEY_PREFIX": prefix})
 
 
 def test_one_client_serves_every_operation_and_thread(shared: RedisCache) -> None:

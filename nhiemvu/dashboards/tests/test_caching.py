@@ -4,7 +4,6 @@ the same however long the history (issue 20, item 4)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import json
 import os
@@ -20,7 +19,6 @@ import pytest
 import time_machine
 from auditlog.registry import auditlog
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -29,7 +27,7 @@ from nhiemvu.core.jobs import HEARTBEAT_KEY, worker_listening
 from nhiemvu.dashboards import caching
 from nhiemvu.plans.models import Plan, Target, Task
 from nhiemvu.reporting.models import Obstacle
-from nhiemvu.testing import matched, page_builds, require_redis, this_database_url
+from nhiemvu.testing import REDIS_TEST_URL, drain_jobs, matched, page_builds, redis_prefix, this_database_url
 
 from .conftest import overview_body_key
 
@@ -138,25 +136,21 @@ def _join_rebuilds() -> None:
 
 # --- Who rebuilds: `nhiemvu worker` when it listens on the shared cache, else a request's thread ---
 
-REDIS = "redis://127.0.0.1:6379/13"
-
 
 @pytest.fixture
 def shared_cache(settings) -> Iterator[str]:
-    """The cache in Redis, as app servers and workers share it, under this run's own prefix (the
-    SQLite and PostgreSQL passes may run at once); the prefix, for a worker process to share it."""
-    import redis
-
-    require_redis()
-    prefix = f"nhiemvu-test-{os.getpid()}"
-    settings.CACHE_URL = REDIS
-    settings.CACHES = {
-        "default": {"BACKEND": "nhiemvu.core.cache.RedisCache", "LOCATION": REDIS, "KEY_PREFIX": prefix}
-    }
-    yield prefix
-    server = redis.Redis.from_url(REDIS)
-    for key in server.scan_iter(f"{prefix}:*"):
-        server.delete(key)
+    """The cache in Redis, as app servers and workers share it, under this run's own prefix; the
+    prefix, for a worker process to share it."""
+    with redis_prefix() as prefix:
+        settings.CACHE_URL = REDIS_TEST_URL
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "nhiemvu.core.cache.RedisCache",
+                "LOCATION": REDIS_TEST_URL,
+                "KEY_PREFIX": prefix,
+            }
+        }
+        yield prefix
 
 
 @pytest.fixture
@@ -167,12 +161,6 @@ def queue() -> Iterator[Any]:
     HUEY.storage.flush_queue()
     yield HUEY
     HUEY.storage.flush_queue()
-
-
-def _drain() -> str:
-    out = io.StringIO()
-    call_command("worker", drain=True, stdout=out)
-    return out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -196,7 +184,7 @@ def test_a_stale_page_goes_to_a_listening_worker_and_back_to_a_thread_when_it_le
     assert OBSTACLE in client.get(url).content.decode()  # a second reader queues nothing more
     assert _rebuilding() == []
     assert queue.pending_count() == 1
-    assert "1 background jobs run" in _drain()  # the worker's turn: the job unpickled, run
+    assert "1 background jobs run" in drain_jobs()  # the worker's turn: the job unpickled, run
     assert OBSTACLE not in client.get(url).content.decode()
     key = overview_body_key(cast.director)
     assert cache.get_many([caching.lock_key(key), caching.handoff_key(key)]) == {}
@@ -213,7 +201,7 @@ def test_a_stale_page_goes_to_a_listening_worker_and_back_to_a_thread_when_it_le
     _join_rebuilds()
     assert LATER in client.get(url).content.decode()
     fresh = cache.get(key)
-    assert "1 background jobs run" in _drain()  # late: it finds the page current and leaves it
+    assert "1 background jobs run" in drain_jobs()  # late: it finds the page current and leaves it
     assert cache.get(key) == fresh
 
 
@@ -235,7 +223,7 @@ def test_a_running_worker_rebuilds_the_stale_page_and_says_when_it_stops(
         **os.environ,
         "DATABASE_URL": this_database_url(),
         "TASK_QUEUE_URL": f"sqlite:///{settings.HUEY['connection']['filename']}",
-        "CACHE_URL": REDIS,
+        "CACHE_URL": REDIS_TEST_URL,
         "CACHE_KEY_PREFIX": shared_cache,
     }
     worker = subprocess.Popen(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -14,6 +13,7 @@ from openpyxl import load_workbook
 from nhiemvu.documents import pdf
 from nhiemvu.documents.models import JobStatus, ReportJob
 from nhiemvu.documents.tests.conftest import build_quarter
+from nhiemvu.testing import drain_jobs
 
 WHOLE_PLAN = ["director", "planning_finance", "reviewer"]
 NOT_WHOLE = ["deputy", "unit_staff", "outsider"]
@@ -42,10 +42,6 @@ def test_the_xlsx_downloads_and_an_unknown_format_is_a_404(client, quarter):
     assert client.get(f"/documents/periods/{quarter.period.pk}/report.odt").status_code == 404
 
 
-def _drain() -> None:
-    call_command("worker", drain=True, stdout=io.StringIO())
-
-
 def test_without_libreoffice_the_pdf_job_says_so_on_its_page(client, quarter, monkeypatch):
     monkeypatch.setattr("nhiemvu.lib.soffice.shutil.which", lambda name: None)
     client.force_login(quarter.cast.planning_finance)
@@ -54,7 +50,7 @@ def test_without_libreoffice_the_pdf_job_says_so_on_its_page(client, quarter, mo
     assert response["Location"] == reverse("documents:report-job", args=[job.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'data-status="queued"' in page and 'hx-trigger="every 1s"' in page
-    _drain()
+    drain_jobs()
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     page = client.get(reverse("documents:report-job", args=[job.pk])).content.decode()
@@ -67,7 +63,7 @@ def test_the_pdf_is_built_by_the_worker_and_downloaded_by_its_requester_only(cli
     client.force_login(quarter.cast.planning_finance)
     client.get(reverse("documents:period-report", args=[quarter.period.pk, "pdf"]))
     job = ReportJob.objects.get()
-    _drain()
+    drain_jobs()
     page = client.get(reverse("documents:report-job", args=[job.pk]), headers={"HX-Request": "true"})
     assert (
         'data-testid="report-job-download"' in page.content.decode()
@@ -101,7 +97,7 @@ def test_the_provincial_report_spans_the_chosen_plans_for_a_reviewer(client, cas
     )
     job = ReportJob.objects.get()
     assert response["Location"] == reverse("documents:report-job", args=[job.pk])
-    _drain()
+    drain_jobs()
     response = client.get(reverse("documents:report-job-download", args=[job.pk]))
     document = Document(io.BytesIO(response.content))
     assert document.tables[0].rows[0].cells[0].text.strip() == "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM"

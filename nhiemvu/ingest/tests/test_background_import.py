@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from nhiemvu.ingest.models import ImportSession, ImportStatus
 from nhiemvu.ingest.parsing import ocr
 from nhiemvu.ingest.parsing.tests.scanned import scanned_pdf, tools_missing
 from nhiemvu.plans.models import Plan
-from nhiemvu.testing import Cast
+from nhiemvu.testing import Cast, drain_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -63,12 +62,6 @@ def upload(client: Client, name: str, data: bytes, issuer: Any) -> Any:
     )
 
 
-def drain() -> str:
-    out = io.StringIO()
-    call_command("worker", drain=True, stdout=out)
-    return out.getvalue()
-
-
 def test_a_scan_is_queued_read_by_the_worker_and_opens_the_review_with_its_confidence(
     client: Client, cast: Cast, small_scan: bytes
 ) -> None:
@@ -87,7 +80,7 @@ def test_a_scan_is_queued_read_by_the_worker_and_opens_the_review_with_its_confi
         "ke-hoach-scan.pdf" in client.get(reverse("ingest:upload")).content.decode()
     )  # may leave and come back
 
-    assert "1 background jobs run" in drain()
+    assert "1 background jobs run" in drain_jobs()
     session.refresh_from_db()
     assert session.status == ImportStatus.PENDING
     assert session.progress_done == session.progress_total == 1
@@ -108,7 +101,7 @@ def test_a_doc_libreoffice_cannot_open_fails_with_its_reason_in_both_languages_a
     client.force_login(cast.planning_finance)
     upload(client, "hong.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 20, cast.department)
     session = ImportSession.objects.get()
-    drain()
+    drain_jobs()
     session.refresh_from_db()
     assert session.status == ImportStatus.FAILED and session.failure["code"] in {
         "corrupt",
@@ -136,7 +129,7 @@ def test_a_scan_over_the_page_limit_fails_before_any_page_is_read(
     pages[0].save(buffer, "PDF", resolution=75, save_all=True, append_images=pages[1:])
     client.force_login(cast.planning_finance)
     upload(client, "dai.pdf", buffer.getvalue(), cast.department)
-    drain()
+    drain_jobs()
     session = ImportSession.objects.get()
     assert session.status == ImportStatus.FAILED and session.failure["code"] == "too_many_pages"
     assert "3 trang, quá giới hạn 2 trang" in session.failure["vi"]
@@ -156,14 +149,16 @@ def test_a_stalled_read_offers_reading_again_and_a_cancelled_one_is_left_alone(
 
     response = client.post(reverse("ingest:retry", args=[session.pk]))
     assert response.status_code == 302
-    assert "2 background jobs run" in drain()  # the first enqueue and the retry; the second finds it read
+    assert (
+        "2 background jobs run" in drain_jobs()
+    )  # the first enqueue and the retry; the second finds it read
     session.refresh_from_db()
     assert session.status == ImportStatus.FAILED
 
     upload(client, "hong-nua.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 600, cast.department)
     second = ImportSession.objects.latest("pk")
     client.post(reverse("ingest:discard", args=[second.pk]))
-    drain()
+    drain_jobs()
     second.refresh_from_db()
     assert second.status == ImportStatus.DISCARDED and bytes(second.file_bytes) == b""
 
@@ -181,7 +176,7 @@ def test_the_file_stays_out_of_the_media_store_until_confirmed(
 ) -> None:
     client.force_login(cast.planning_finance)
     upload(client, "ke-hoach-scan.pdf", small_scan, cast.department)
-    drain()
+    drain_jobs()
     assert not any(media_in_tmp.rglob("*.pdf"))
 
 
