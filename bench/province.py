@@ -103,12 +103,14 @@ def worker(
     Stopped afterwards; its log goes to /tmp/nhiemvu-<label>-worker-<pid>.log."""
     import redis
 
+    from nhiemvu.core.jobs import HEARTBEAT_KEY
+
     beat = redis.Redis.from_url(env["CACHE_URL"])
     with open(f"/tmp/nhiemvu-{label}-worker-{os.getpid()}.log", "w") as log:
         process = subprocess.Popen([*prefix, *NHIEMVU, "worker"], env=env, cwd=ROOT, stdout=log, stderr=log)
         try:
             for _ in range(150):
-                if beat.exists(":1:worker:heartbeat"):  # Django's key for core.jobs.HEARTBEAT_KEY
+                if beat.exists(f":1:{HEARTBEAT_KEY}"):  # as Django's cache names it (no prefix, version 1)
                     break
                 if process.poll() is not None:
                     raise RuntimeError(f"nhiemvu worker stopped: see {log.name}")
