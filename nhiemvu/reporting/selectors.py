@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.plans.models import Frequency, Plan, Task
 from nhiemvu.plans.selectors import tasks_visible_to
 
+from .access import ReportingUnit, reporting_unit
 from .errors import AttachmentMissingError
 from .models import (
     SENT_STATUSES,
@@ -113,19 +115,22 @@ def task_get(user: User, pk: int, scope: AccessScope | None = None) -> Task:
     )
 
 
-def task_for_report(user: User, pk: int, scope: AccessScope | None = None) -> Task:
-    """The task with its plan, lead unit, targets and milestones loaded, for the report form and its
-    save: what they use of it, no more (the form is the page every unit opens at the deadline). The
-    plan gives the audit trail each written row's department without asking the database again."""
-    return get_object_or_404(
-        tasks_visible_to(user, scope)
-        .select_related("plan", "lead_unit")
-        .prefetch_related(
-            "targets",
-            "milestones",
-        ),
-        pk=pk,
+def task_for_report(scope: AccessScope, pk: int) -> tuple[Task, ReportingUnit]:
+    """The task and the unit the user reports for on it, for the report form and its save; else 404.
+
+    Who may open the form is `access.reporting_unit`, and it is asked here, once: every task it
+    lets through is one the user sees (`tasks_visible_to` lets a unit see the tasks it leads or
+    supports, and the superuser all), so the task is read by its key alone, without compiling
+    the visibility rule: a twentieth of the form's CPU at the deadline (issue 20). The task comes with
+    its plan, lead unit, targets and milestones: what the form and the save use, no more. The plan
+    gives the audit trail each written row's department without asking the database again."""
+    task = get_object_or_404(
+        Task.objects.select_related("plan", "lead_unit").prefetch_related("targets", "milestones"), pk=pk
     )
+    unit = reporting_unit(scope, task)
+    if unit is None:
+        raise Http404
+    return task, unit
 
 
 def task_history(task: Task, scope: AccessScope) -> QuerySet[ProgressReport]:

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from nhiemvu.core.errors import DomainError
 from nhiemvu.core.http import AuthenticatedHttpRequest
-from nhiemvu.organisations.selectors import AccessScope, access_scope
+from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Plan, Task
 from nhiemvu.plans.selectors import plan_get
 
 from . import access, selectors, services, snapshot
+from .access import ReportingUnit
 from .errors import AttachmentMissingError, NotAllowedError
 from .forms import CalendarForm, ObstacleAnswerForm, PeriodDueForm, ReportForm, ReviewForm
 from .models import (
@@ -70,11 +71,8 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _report_for_form(scope: AccessScope, task: Task, period: ReportingPeriod) -> ProgressReport:
+def _report_for_form(unit: ReportingUnit, task: Task, period: ReportingPeriod) -> ProgressReport:
     """The open report of the user's unit, else its latest, else an unsaved blank one (no write on GET)."""
-    unit = access.reporting_unit(scope, task)
-    if unit is None:
-        raise Http404
     existing = (
         ProgressReport.objects.filter(task=task, period=period, organisation_id=unit.organisation_id)
         .prefetch_related(
@@ -95,9 +93,9 @@ def _report_for_form(scope: AccessScope, task: Task, period: ReportingPeriod) ->
 @login_required
 def report_edit(request: AuthenticatedHttpRequest, task_pk: int, period_pk: int) -> HttpResponse:
     scope = access_scope(request.user)
-    task = selectors.task_for_report(request.user, task_pk, scope)
+    task, unit = selectors.task_for_report(scope, task_pk)
     period = get_object_or_404(ReportingPeriod, pk=period_pk, plan_id=task.plan_id)
-    report = _report_for_form(scope, task, period)
+    report = _report_for_form(unit, task, period)
     form = ReportForm(request.POST or None, task=task, report=report)
     if request.method == "POST":
         action = request.POST.get("action", "save")
