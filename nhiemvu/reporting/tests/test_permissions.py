@@ -400,3 +400,27 @@ def test_the_provincial_reviewer_reads_submissions_but_every_post_is_refused(
     assert (report.status, cycle.june.is_locked) == (ReportStatus.SUBMITTED, False)
     assert ReviewEvent.objects.filter(report=report).count() == 2
     assert Attachment.objects.count() == 0
+
+
+def test_whoever_reports_on_a_task_also_sees_it(cycle: Cycle) -> None:
+    """The report form asks only `access.reporting_unit` (selectors.task_for_report): that holds
+    only while every task a user reports on is one `tasks_visible_to` lets them see. Checked for
+    every role of the table on every task, superuser included; a rule that drifts fails here."""
+    from nhiemvu.organisations.selectors import access_scope
+    from nhiemvu.plans.selectors import tasks_visible_to
+    from nhiemvu.reporting.access import reporting_unit
+
+    users = [user_of(cycle, role) for role in ROLES if role != "anonymous"]
+    users.append(get_user_model().objects.create_superuser(username="root", password="x"))
+    tasks = list(Task.objects.all())
+    reporters = 0
+    for user in users:
+        assert user is not None
+        scope = access_scope(user)
+        visible = set(tasks_visible_to(user, scope).values_list("pk", flat=True))
+        for task in tasks:
+            if reporting_unit(scope, task) is not None:
+                reporters += 1
+                assert task.pk in visible, (user.username, task.code)
+    # The check has teeth: the lead units, the support unit and the superuser report on something.
+    assert reporters >= len(tasks) + 2
