@@ -144,12 +144,15 @@ units = [u for u in units if work[u]]  # the province's agencies lead tasks nobo
 share = -(-n // max(len(units), 1))
 submitters = []
 for k in range(n if units else 0):
-    mine = [units[k % len(units)]] if n >= len(units) else units[k::n]
+    if n >= len(units):  # several officers to a unit
+        mine = [units[k % len(units)]]
+        pairs = work[mine[0]][k // len(units) :: share]
+    else:  # several units to an officer
+        mine = units[k::n]
+        pairs = [pair for unit in mine for pair in work[unit]]
     user, _ = User.objects.get_or_create(username=f"load-unit-{k}")
-    pairs = []
     for unit in mine:
         Membership.objects.get_or_create(user=user, organisation_id=unit, role=Role.UNIT_STAFF)
-        pairs += work[unit][k // len(units) :: share] if n >= len(units) else work[unit]
     random.Random(k).shuffle(pairs)
     submitters.append({"cookie": cookie(user), "pairs": pairs[:600], "unit": mine[0]})
 readers = {name: cookie(User.objects.get(username=name)) for name in ("demo-giamdoc", "demo-tinh", "demo-chicuc")}

@@ -19,7 +19,6 @@ from nhiemvu.plans.models import Plan, Task
 from nhiemvu.plans.selectors import plan_get
 
 from . import access, selectors, services, snapshot
-from .access import ReportingUnit
 from .errors import AttachmentMissingError, NotAllowedError
 from .forms import CalendarForm, ObstacleAnswerForm, PeriodDueForm, ReportForm, ReviewForm
 from .models import (
@@ -71,7 +70,7 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _report_for_form(unit: ReportingUnit, task: Task, period: ReportingPeriod) -> ProgressReport:
+def _report_for_form(unit: access.ReportingUnit, task: Task, period: ReportingPeriod) -> ProgressReport:
     """The open report of the user's unit, else its latest, else an unsaved blank one (no write on GET)."""
     existing = (
         ProgressReport.objects.filter(task=task, period=period, organisation_id=unit.organisation_id)

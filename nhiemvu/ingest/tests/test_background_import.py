@@ -149,9 +149,8 @@ def test_a_stalled_read_offers_reading_again_and_a_cancelled_one_is_left_alone(
 
     response = client.post(reverse("ingest:retry", args=[session.pk]))
     assert response.status_code == 302
-    assert (
-        "2 background jobs run" in drain_jobs()
-    )  # the first enqueue and the retry; the second finds it read
+    # The first enqueue and the retry; the second finds it read.
+    assert "2 background jobs run" in drain_jobs()
     session.refresh_from_db()
     assert session.status == ImportStatus.FAILED
 

@@ -28,7 +28,10 @@ from django.test import Client
 from django.urls import reverse
 
 from nhiemvu.organisations.models import Membership, Role
+from nhiemvu.organisations.selectors import access_scope
 from nhiemvu.plans.models import Task
+from nhiemvu.plans.selectors import tasks_visible_to
+from nhiemvu.reporting.access import reporting_unit
 from nhiemvu.reporting.models import Attachment, ProgressReport, ReportStatus, ReviewEvent
 from nhiemvu.reporting.services import (
     ReportInput,
@@ -406,10 +409,6 @@ def test_whoever_reports_on_a_task_also_sees_it(cycle: Cycle) -> None:
     """The report form asks only `access.reporting_unit` (selectors.task_for_report): that holds
     only while every task a user reports on is one `tasks_visible_to` lets them see. Checked for
     every role of the table on every task, superuser included; a rule that drifts fails here."""
-    from nhiemvu.organisations.selectors import access_scope
-    from nhiemvu.plans.selectors import tasks_visible_to
-    from nhiemvu.reporting.access import reporting_unit
-
     users = [user_of(cycle, role) for role in ROLES if role != "anonymous"]
     users.append(get_user_model().objects.create_superuser(username="root", password="x"))
     tasks = list(Task.objects.all())
