@@ -158,6 +158,36 @@ def test_a_submitted_report_s_figures_and_obstacles_are_recorded_under_the_depar
     assert entries_for(later)[-1].changes_dict["status"] == ["draft", "submitted"]
 
 
+def test_a_row_saved_without_its_parents_loaded_is_still_recorded_under_the_department(cast: Cast) -> None:
+    """Each way up to the plan (one, two and three steps), read from the database when the row was
+    loaded on its own, as an admin or a command saves it."""
+    from nhiemvu.plans.models import Task
+    from nhiemvu.reporting.models import ReportingPeriod, TargetValue
+
+    plan = make_plan(cast, tasks=1, targets_per_task=1)
+    periods_generate(plan=plan)
+    task = plan.tasks.get(code="1")
+    june = plan.periods.get(key="2023-06")
+    url = reverse("reporting:report-edit", args=[task.pk, june.pk])
+    assert as_user(cast.unit_staff).post(url, report_fields(task, "save")).status_code == 302
+    value = TargetValue.objects.get(report__task=task)
+    rows: list[tuple[Model, str, object]] = [
+        (Task.objects.get(pk=task.pk), "title", "Nhiệm vụ đã sửa"),  # task -> plan
+        (ReportingPeriod.objects.get(pk=june.pk), "label", "Tháng 6 (sửa)"),  # period -> plan
+        (Target.objects.get(task=task), "name", "Chỉ tiêu đã sửa"),  # target -> task -> plan
+        (ProgressReport.objects.get(task=task), "narrative", "Đã sửa"),  # report -> task -> plan
+        (TargetValue.objects.get(pk=value.pk), "actual", Decimal("8650")),  # figure -> report -> task -> plan
+    ]
+    for row, field, changed in rows:
+        setattr(row, field, changed)
+        with CaptureQueriesContext(connection) as queries:
+            row.save()
+        change = entries_for(row)[-1]
+        assert change.action == UPDATE and field in change.changes_dict, row
+        assert change.organisation_id == cast.department.pk, row
+        assert any("issuer_id" in q["sql"] for q in queries.captured_queries), row
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [
