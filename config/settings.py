@@ -173,7 +173,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "nhiemvu.core.jinja.environment",
-            "context_processors": _CONTEXT_PROCESSORS,
+            "context_processors": [*_CONTEXT_PROCESSORS, "nhiemvu.core.jinja.csrf"],
         },
     },
 ]

@@ -11,7 +11,8 @@ What the Jinja2 templates have, as the Django ones have it:
 - `_("…")`, `pgettext("context", "…")`, `ngettext(…)`: Django's own translation functions, so one
   catalogue serves both (`nhiemvu makemessages` reads `.jinja` files as Python, see
   core/management/commands/makemessages.py);
-- `url(name, *args)`, `static(path)`, `csrf_input` (from Django's Jinja2 backend);
+- `url(name, *args)`, `static(path)`, `csrf_token` and `csrf_input` (Django's Jinja2 backend has
+  them; `csrf` below makes them once per page);
 - the filters the templates use: `date` (in the local time zone), `truncatewords`, `linebreaksbr`, `filesizeformat` from
   Django, and the project's `num` and `target_value` (figures the Vietnamese way, `1.000,5`).
 Integers print as they are in Jinja2 (`{{ p.pk }}` is `1234`, never `1.234`), so attributes need no
@@ -24,13 +25,16 @@ import functools
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from jinja2 import Environment
 
-from .templatetags.nv import num, target_value
+from .templatetags.nv import csrf_field, num, target_value
 
 
 def date(value: Any, arg: str | None = None) -> str:
@@ -49,6 +53,14 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 @functools.lru_cache(maxsize=512)
 def _fixed_url(name: str, urlconf: str, prefix: str) -> str:
     return reverse(name, urlconf=urlconf)
+
+
+def csrf(request: HttpRequest) -> dict[str, Any]:
+    """Context processor of the Jinja2 engine: the page's CSRF token, worked out once, and the hidden
+    input carrying it (`csrf_field`), in place of the backend's lazy strings (processors run after
+    the backend sets them)."""
+    token = SimpleLazyObject(lambda: get_token(request))
+    return {"csrf_token": token, "csrf_input": csrf_field(token)}
 
 
 def environment(**options: Any) -> Environment:

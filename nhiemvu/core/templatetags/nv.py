@@ -6,9 +6,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.middleware.csrf import get_token
 from django.template import engines
-from django.template.backends.utils import csrf_input_lazy
 from django.utils import formats, numberformat
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -58,6 +60,19 @@ def target_value(target: Any) -> str:
     return f"{prefix} {figure} {unit}".strip()
 
 
+def csrf_field(token: Any) -> SimpleLazyObject:
+    """The hidden input of a page's forms, carrying the page's CSRF `token` (itself worked out once,
+    when first shown): one masked token per page, as Django templates have it.
+
+    Django's Jinja2 backend passes `csrf_input` and `csrf_token` as lazy strings that work the token
+    out again on each use, masking it with 32 characters drawn one by one from the system's random
+    source; the frame alone shows it three times (htmx's header, the menu's two forms), and those
+    draws were a tenth of the frame's time (issue 20). See also core/jinja.py's `csrf`."""
+    return SimpleLazyObject(
+        lambda: format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    )
+
+
 @register.simple_tag(takes_context=True)
 def jinja(context: template.Context, name: str, **extra: Any) -> str:
     """`{% jinja "_top.jinja" report=row.report %}`: a Jinja2 template (under jinja/) rendered with
@@ -66,6 +81,8 @@ def jinja(context: template.Context, name: str, **extra: Any) -> str:
     values = context.flatten()
     values.update(extra)
     request = context.get("request")
-    if request is not None:
-        values.setdefault("csrf_input", csrf_input_lazy(request))
+    if request is not None and "csrf_input" not in values:
+        # The page's token as its Django forms have it (Django's csrf processor), once per page.
+        token = values.get("csrf_token") or SimpleLazyObject(lambda: get_token(request))
+        values["csrf_input"] = csrf_field(token)
     return mark_safe(engines["jinja2"].env.get_template(name).render(values))  # type: ignore[attr-defined]  # Jinja2 escapes

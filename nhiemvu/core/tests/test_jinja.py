@@ -145,6 +145,34 @@ def test_the_report_form_posts_with_its_token_and_keeps_vietnamese_figures(cast:
     assert "Đã lưu nháp." in again
 
 
+def test_a_page_carries_one_csrf_token_in_every_form_and_in_htmx_s_header(cast: Cast) -> None:
+    """Worked out once per page, on Jinja2 and Django pages alike; and a form's token is accepted."""
+    client = Client(enforce_csrf_checks=True)
+    plan = _active_plan(cast)
+    assert client.login(username=cast.unit_staff.username, password=PASSWORD)
+    task = plan.tasks.filter(lead_unit__in=cast.unit_staff.memberships.values("organisation")).first()
+    assert task is not None
+    period = ReportingPeriod.objects.filter(plan=plan, frequency="monthly").order_by("starts_on")[0]
+    form_url = reverse("reporting:report-edit", args=[task.pk, period.pk])
+    pages = [form_url, reverse("reporting:my-tasks"), reverse("plans:plan-detail", args=[plan.pk])]
+    for url in pages:
+        html = client.get(url).content.decode()
+        inputs = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        header = re.findall(r'"X-CSRFToken": "([^"]+)"', html)
+        assert len(inputs) >= 2 and len(header) == 1, url
+        assert set(inputs) == set(header), url
+    # The last page's token (a Django page's) signs the report form's save.
+    revision = re.search(r'name="revision" value="(\d+)"', client.get(form_url).content.decode())
+    assert revision
+    data = {
+        "csrfmiddlewaretoken": header[0],
+        "action": "save",
+        "revision": revision[1],
+        "narrative": "Đã làm",
+    }
+    assert client.post(form_url, data).status_code == 302
+
+
 def test_a_link_without_arguments_is_worked_out_once_for_the_prefix_in_force() -> None:
     from django.urls import clear_script_prefix, set_script_prefix
 
