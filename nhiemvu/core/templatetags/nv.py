@@ -78,8 +78,7 @@ def jinja(context: template.Context, name: str, **extra: Any) -> str:
     """`{% jinja "_top.jinja" report=row.report %}`: a Jinja2 template (under jinja/) rendered with
     this page's context, so that the page frame and the parts the hot Jinja2 pages share with
     Django pages are written once (nhiemvu/core/jinja.py)."""
-    values = context.flatten()
-    values.update(extra)
+    values: dict[Any, Any] = {**context.flatten(), **extra}
     request = context.get("request")
     if request is not None and "csrf_input" not in values:
         # The page's token as its Django forms have it (Django's csrf processor), once per page.
