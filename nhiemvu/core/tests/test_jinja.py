@@ -14,6 +14,7 @@ from django.urls import reverse
 from jinja2.ext import extract_from_ast
 
 from nhiemvu.core.tests.test_i18n import _active_plan, _switch, parse_po
+from nhiemvu.plans.models import Plan
 from nhiemvu.reporting.models import ReportingPeriod
 from nhiemvu.testing import PASSWORD, Cast
 
@@ -113,15 +114,21 @@ def test_jinja2_pages_in_english(cast: Cast) -> None:
     assert "Lưu nháp" not in form
 
 
-def test_the_report_form_posts_with_its_token_and_keeps_vietnamese_figures(cast: Cast) -> None:
-    """The form of a Jinja2 page carries Django's CSRF token (checks on) and shows 8.650 and 64,2 back as typed."""
+def _unit_officer_and_form(cast: Cast) -> tuple[Client, Plan, str]:
+    """The unit officer signed in with CSRF checks on, the active plan and its first monthly
+    period's report form for one of the unit's tasks."""
     client = Client(enforce_csrf_checks=True)
     plan = _active_plan(cast)
     assert client.login(username=cast.unit_staff.username, password=PASSWORD)
     task = plan.tasks.filter(lead_unit__in=cast.unit_staff.memberships.values("organisation")).first()
     assert task is not None
     period = ReportingPeriod.objects.filter(plan=plan, frequency="monthly").order_by("starts_on")[0]
-    url = reverse("reporting:report-edit", args=[task.pk, period.pk])
+    return client, plan, reverse("reporting:report-edit", args=[task.pk, period.pk])
+
+
+def test_the_report_form_posts_with_its_token_and_keeps_vietnamese_figures(cast: Cast) -> None:
+    """The form of a Jinja2 page carries Django's CSRF token (checks on) and shows 8.650 and 64,2 back as typed."""
+    client, _plan, url = _unit_officer_and_form(cast)
     html = client.get(url).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     revision = re.search(r'name="revision" value="(\d+)"', html)
@@ -147,13 +154,7 @@ def test_the_report_form_posts_with_its_token_and_keeps_vietnamese_figures(cast:
 
 def test_a_page_carries_one_csrf_token_in_every_form_and_in_htmx_s_header(cast: Cast) -> None:
     """Worked out once per page, on Jinja2 and Django pages alike; and a form's token is accepted."""
-    client = Client(enforce_csrf_checks=True)
-    plan = _active_plan(cast)
-    assert client.login(username=cast.unit_staff.username, password=PASSWORD)
-    task = plan.tasks.filter(lead_unit__in=cast.unit_staff.memberships.values("organisation")).first()
-    assert task is not None
-    period = ReportingPeriod.objects.filter(plan=plan, frequency="monthly").order_by("starts_on")[0]
-    form_url = reverse("reporting:report-edit", args=[task.pk, period.pk])
+    client, plan, form_url = _unit_officer_and_form(cast)
     pages = [form_url, reverse("reporting:my-tasks"), reverse("plans:plan-detail", args=[plan.pk])]
     for url in pages:
         html = client.get(url).content.decode()
