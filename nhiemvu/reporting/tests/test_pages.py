@@ -142,6 +142,32 @@ def test_my_tasks_shows_the_forest_units_task_1_as_lead_and_nothing_of_task_2(
     assert cycle.rural_task.title not in html
 
 
+def test_my_tasks_offers_every_plan_the_unit_leads_or_supports_a_task_in_and_no_other(
+    client: Client, cycle: Cycle
+) -> None:
+    from nhiemvu.testing import make_plan
+
+    supported = make_plan(cycle.cast, tasks=1, title="Kế hoạch đơn vị phối hợp")
+    supported.tasks.update(lead_unit=cycle.cast.rural_unit)
+    supported.tasks.get().support_units.add(cycle.cast.forest_unit)
+    other = make_plan(cycle.cast, tasks=1, title="Kế hoạch của đơn vị khác")
+    other.tasks.update(lead_unit=cycle.cast.rural_unit)
+    client.force_login(cycle.cast.unit_staff)
+    html = client.get(reverse("reporting:my-tasks")).content.decode()
+    switcher = re.search(r'<select name="plan".*?</select>', html, re.S)
+    assert switcher
+    offered = set(map(int, re.findall(r'<option value="(\d+)"', switcher[0])))
+    assert offered == {cycle.plan.pk, supported.pk}
+    periods_generate(plan=supported)
+    june = supported.periods.get(key="2023-06")
+    rows = re.findall(
+        r'<tr data-testid="my-task" data-code="([^"]*)".*?<td data-label="Vai trò">([^<]*)</td>',
+        client.get(my_tasks_url(supported, june)).content.decode(),
+        re.S,
+    )
+    assert rows == [("1", "Phối hợp")]
+
+
 def test_my_tasks_opens_on_the_period_whose_send_by_date_has_not_passed(client: Client, cycle: Cycle) -> None:
     with time_machine.travel(dt.datetime(2023, 6, 20, 9, tzinfo=HANOI)):
         client.force_login(cycle.cast.unit_staff)
