@@ -413,9 +413,15 @@ def drive_shared_out(port: int, prepared: dict, deadline: float, stats: Stats, r
 def _drive_share(share: int, port: int, prepared: dict, deadline: float, run_id: str, send: object) -> None:
     random.seed()  # fork copied the parent's random state: every process would pause alike
     stats = Stats()
+    drive_part(share, port, prepared, deadline, stats, run_id)
+    send.send(stats.figures())  # type: ignore[attr-defined]
+
+
+def drive_part(share: int, port: int, prepared: dict, deadline: float, stats: Stats, run_id: str) -> None:
+    """`drive` every CLIENT_PROCESSES-th person of the crowd from `share` on, on this process's share
+    of the client threads: the whole crowd on all of them when there is one process."""
     crowd = people(port, prepared, deadline, stats, run_id)[share::CLIENT_PROCESSES]
     drive(crowd, stats, max(1, min(CLIENT_THREADS, USERS) // CLIENT_PROCESSES), deadline)
-    send.send(stats.figures())  # type: ignore[attr-defined]
 
 
 def people(
@@ -633,15 +639,11 @@ def run(
     cpu_before = cpu_seconds(servers, db, extra)
     started = time.monotonic()
     deadline = started + DURATION
+    run_id = secrets.token_hex(3)
     if CLIENT_PROCESSES > 1:
-        drive_shared_out(port, prepared, deadline, stats, secrets.token_hex(3))
+        drive_shared_out(port, prepared, deadline, stats, run_id)
     else:
-        drive(
-            people(port, prepared, deadline, stats, secrets.token_hex(3)),
-            stats,
-            min(CLIENT_THREADS, USERS),
-            deadline,
-        )
+        drive_part(0, port, prepared, deadline, stats, run_id)
     elapsed = time.monotonic() - started
     cpu_used = {k: v - cpu_before[k] for k, v in cpu_seconds(servers, db, extra).items()}
     return stats, elapsed, cpu_used
