@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from nhiemvu.demo.data import DEMO_PASSWORD, demo_load
 from nhiemvu.reporting.models import ProgressReport
@@ -83,7 +84,7 @@ def test_a_unit_reports_two_tasks_one_is_returned_resubmitted_and_both_accepted(
         task = page.locator("#task-1\\.3")
         assert task.get_by_test_id("task-status").inner_text() == "Đang thực hiện trong hạn"
         task.get_by_role("link", name="Trồng 9.000 ha").click()
-        assert page.get_by_test_id("attainment").all_inner_texts() == ["55,6%", "94,2%"]
+        expect(page.get_by_test_id("attainment")).to_have_text(["55,6%", "94,2%"])
         history = page.get_by_test_id("history").inner_text()
         assert "Đề nghị bổ sung diện tích" in history
 
