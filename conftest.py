@@ -81,9 +81,12 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh Vietnamese-locale page on the live server; a screenshot of the last state lands in artifacts/."""
+    """A fresh page on the live server, in a Vietnamese-locale browser unless a test parametrizes
+    `page` indirectly with another locale; a screenshot of the last state lands in artifacts/."""
     context = browser.new_context(
-        locale="vi-VN", base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        locale=getattr(request, "param", "vi-VN"),
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -109,7 +109,8 @@ def test_a_doc_libreoffice_cannot_open_fails_with_its_reason_in_both_languages_a
     }
     page = client.get(reverse("ingest:progress", args=[session.pk])).content.decode()
     assert 'data-testid="import-failed"' in page and session.failure["vi"] in page
-    english = client.get(reverse("ingest:progress", args=[session.pk]), headers={"Accept-Language": "en"})
+    client.cookies["django_language"] = "en"  # as the header's language switch leaves it
+    english = client.get(reverse("ingest:progress", args=[session.pk]))
     assert session.failure["en"] in english.content.decode()
     assert Plan.objects.count() == 0
     # The review is not reachable for it; the progress page is where it leads.

@@ -99,6 +99,8 @@ def test_a_unit_reports_two_tasks_one_is_returned_resubmitted_and_both_accepted(
     ]
 
 
+# A browser installed in English asks for English; the interface stays Vietnamese, and so does 8.650.
+@pytest.mark.parametrize("page", ["vi-VN", "en-US"], indirect=True)
 def test_a_figure_typed_as_8650_survives_two_draft_saves_and_the_submission(
     page, seed_plan_path: Path
 ) -> None:

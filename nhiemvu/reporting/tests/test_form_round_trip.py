@@ -184,3 +184,21 @@ def test_in_english_figures_are_read_and_shown_the_english_way(client: Client, c
     assert _post(client, cycle, shown).status_code == 302
     assert _stored(cycle)[f"actual_{target.pk}"] == Decimal("8650.5")
     assert _stored(cycle)["percent_done"] == Decimal("64.2")
+
+
+def test_a_browser_installed_in_english_still_gets_vietnamese_and_8650_stays_8650(
+    client: Client, cycle: Cycle
+) -> None:
+    """An officer's browser asks for English (Accept-Language); nobody picked English in the header.
+    Following the browser, the form would read `8.650` the English way and store 8.65."""
+    client.force_login(cycle.cast.unit_staff)
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    target = cycle.forest_task.targets.first()
+    assert target is not None
+    form = client.get(_url(cycle), headers=english_browser)
+    assert '<html lang="vi"' in form.content.decode() and form["Content-Language"] == "vi"
+    data = {**form_data(form.content.decode(), "report-form"), f"actual_{target.pk}": "8.650"}
+    assert client.post(_url(cycle), {**data, "action": "save"}, headers=english_browser).status_code == 302
+    assert _stored(cycle)[f"actual_{target.pk}"] == Decimal(8650)
+    shown = form_data(client.get(_url(cycle), headers=english_browser).content.decode(), "report-form")
+    assert shown[f"actual_{target.pk}"] == "8.650"
