@@ -21,18 +21,28 @@ from nhiemvu.organisations.selectors import (
 from .models import Finding, Plan, PlanKind, PlanTarget, Task
 
 
-def _task_filter(scope: AccessScope) -> Q:
-    """Tasks a scope reaches: whole plans of its departments, tasks it leads, tasks its units carry."""
-    rule = Q(pk__in=[])
-    if scope.department_orgs:
-        rule |= Q(plan__issuer_id__in=scope.department_orgs)
+def _reached(scope: AccessScope, column: str, *, whole_plans: bool = True) -> QuerySet[Any]:
+    """`column` ("pk", or "plan_id" for their plans) of the tasks a scope reaches: whole plans of its
+    departments (unless `whole_plans` is off), tasks it leads and their sub-tasks, tasks its units
+    lead or support. Each way is read through its own index, and the reads are joined with UNION:
+    one condition ORing them over the tasks joined to their support units can use no index, and
+    read every task of every year for every unit officer's and deputy's page."""
+    tasks = Task.objects.order_by()  # no ordering: it would join each task's plan only to sort
+    through = "task_id" if column == "pk" else f"task__{column}"
+    ways: list[QuerySet[Any]] = []
+    if whole_plans and scope.department_orgs:
+        ways.append(tasks.filter(plan__issuer_id__in=scope.department_orgs).values(column))
     if scope.leader_official_ids:
-        rule |= Q(leader_id__in=scope.leader_official_ids) | Q(
-            parent__leader_id__in=scope.leader_official_ids
-        )
+        ways.append(tasks.filter(leader_id__in=scope.leader_official_ids).values(column))
+        ways.append(tasks.filter(parent__leader_id__in=scope.leader_official_ids).values(column))
     if scope.unit_orgs:
-        rule |= Q(lead_unit_id__in=scope.unit_orgs) | Q(support_units__in=scope.unit_orgs)
-    return rule
+        ways.append(tasks.filter(lead_unit_id__in=scope.unit_orgs).values(column))
+        support = Task.support_units.through.objects.order_by()
+        ways.append(support.filter(organisation_id__in=scope.unit_orgs).values(through))
+    if not ways:
+        return tasks.none().values(column)
+    first, *rest = ways
+    return first.union(*rest) if rest else first
 
 
 def tasks_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[Task]:
@@ -47,7 +57,7 @@ def tasks_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[T
         return Task.objects.all()
     if scope.is_empty:
         return Task.objects.none()
-    return Task.objects.filter(pk__in=Task.objects.filter(_task_filter(scope)).values("pk"))
+    return Task.objects.filter(pk__in=_reached(scope, "pk"))
 
 
 def plans_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[Plan]:
@@ -57,8 +67,10 @@ def plans_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[P
         return Plan.objects.all()
     if scope.is_empty:
         return Plan.objects.none()
-    with_tasks = Task.objects.filter(_task_filter(scope)).values("plan_id")
-    return Plan.objects.filter(Q(issuer_id__in=scope.department_orgs) | Q(pk__in=with_tasks))
+    # A department's plans are whole: the tasks are asked only for the plans reached some other way.
+    return Plan.objects.filter(
+        Q(issuer_id__in=scope.department_orgs) | Q(pk__in=_reached(scope, "plan_id", whole_plans=False))
+    )
 
 
 def plan_list(user: User) -> QuerySet[Plan]:
