@@ -14,7 +14,8 @@ warm, median of --repeat requests, queries counted with CaptureQueriesContext:
 the director's and the provincial reviewer's overview (as served: the rendered page is cached per
 data stamp) and the same pages built (cache cleared before each request: what a reader waits for
 after a report is saved), the province dashboard, the director's task list, a unit's "my tasks",
-the report form (GET, this year's open period) and the period report build (documents' build_report
+a unit's and a deputy's plan list (who reaches which plan: plans_visible_to), the report form
+(GET, this year's open period) and the period report build (documents' build_report
 for this year's latest reported month across the 20 agencies' plans, as bench/report.py).
 
 Each page is measured three times on the same data: with the indexes of GROWTH_INDEXES dropped
@@ -88,6 +89,9 @@ PAGES = [
     ("province dashboard build", "demo-tinh", "/dashboards/province/", True),
     ("director task list", "demo-giamdoc", "/dashboards/tasks/", False),
     ("unit my tasks", "demo-chicuc", "/reporting/", False),
+    # The plan list asks the visibility rule (plans_visible_to) for who reaches which plan.
+    ("unit plan list", "demo-chicuc", "/plans/", False),
+    ("deputy plan list", "demo-pgd", "/plans/", False),
 ]
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from nhiemvu.organisations.models import Official, Organisation, OrganisationKind, Role
@@ -18,7 +19,7 @@ from nhiemvu.organisations.selectors import (
     organisation_parent_map,
 )
 
-from .models import Finding, Plan, PlanKind, PlanTarget, Task
+from .models import Finding, Plan, PlanKind, PlanTarget, Target, Task
 
 
 def _reached(scope: AccessScope, column: str, *, whole_plans: bool = True) -> QuerySet[Any]:
@@ -73,12 +74,21 @@ def plans_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[P
     )
 
 
+def _count_per_plan(rows: QuerySet[Any], plan: str) -> Coalesce:
+    """How many of `rows` belong to the plan of the outer row (`plan`: their path to its id)."""
+    counted = rows.filter(**{plan: OuterRef("pk")}).order_by().values(plan).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
 def plan_list(user: User) -> QuerySet[Plan]:
+    # Each plan's counts are read by its own key: counting over the plans joined to their tasks and
+    # targets had PostgreSQL join every task and target of every year before keeping the listed plans.
     return (
         plans_visible_to(user)
         .select_related("issuer", "source_document")
         .annotate(
-            task_count=Count("tasks", distinct=True), target_count=Count("tasks__targets", distinct=True)
+            task_count=_count_per_plan(Task.objects.all(), "plan_id"),
+            target_count=_count_per_plan(Target.objects.all(), "task__plan_id"),
         )
         .order_by("-year", "title")
     )

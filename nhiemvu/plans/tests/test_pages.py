@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -107,6 +109,27 @@ def test_the_plan_list_costs_the_same_queries_for_1_or_10_plans(
     with CaptureQueriesContext(connection) as ten:
         client.get(reverse("plans:plan-list"))
     assert len(one) == len(ten)
+
+
+def test_the_plan_list_counts_each_plan_s_own_tasks_and_targets(client, cast: Cast) -> None:
+    """Each plan's counts are read on their own (issue 20: they were counted over every plan's
+    tasks and targets joined); a plan with no task, or with tasks but no target, shows 0."""
+    make_plan(cast, tasks=3, targets_per_task=2)
+    make_plan(cast, tasks=1, targets_per_task=0, title="Kế hoạch một nhiệm vụ")
+    empty = make_plan(cast, tasks=0, title="Kế hoạch chưa có nhiệm vụ")
+    assert not empty.tasks.exists()
+    login(client, cast.director)
+    html = client.get(reverse("plans:plan-list")).content.decode()
+    rows = re.findall(
+        r'<a href="/plans/\d+/">([^<]+)</a>.*?<td class="nv-num">([^<]+)</td>\s*<td class="nv-num">([^<]+)</td>',
+        html,
+        flags=re.S,
+    )
+    assert {title: (tasks, targets) for title, tasks, targets in rows} == {
+        "Kế hoạch thử nghiệm": ("3", "6"),
+        "Kế hoạch một nhiệm vụ": ("1", "0"),
+        "Kế hoạch chưa có nhiệm vụ": ("0", "0"),
+    }
 
 
 def test_the_organisation_page_lists_the_tasks_it_leads_and_supports(client, cast: Cast) -> None:
