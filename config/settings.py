@@ -202,6 +202,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(DATABASES["default"]["NAME"]).with_suffix(f".test-{os.getpid()}.sqlite3"))
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: this is short queries, many of them. PostgreSQL compiles a query whose
+    # estimated cost passes jit_above_cost, and an estimate that counts a subquery per listed row
+    # passes it easily: a deputy's plan list (ten plans, 3 ms to run) spent 38 ms compiling at ten
+    # years (bench/growth.py). Per connection, so it needs nothing in postgresql.conf.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (Huey): reading scans and legacy files, the PDF report, the reminder rounds.
