@@ -74,6 +74,12 @@ def plans_visible_to(user: User, scope: AccessScope | None = None) -> QuerySet[P
     )
 
 
+def plans_carried_by_units(unit_orgs: frozenset[int]) -> QuerySet[Plan]:
+    """Plans in which the units lead or support at least one task: the units' ways of the
+    visibility rule alone (`_reached`), each read through its own index."""
+    return Plan.objects.filter(pk__in=_reached(AccessScope(unit_orgs=unit_orgs), "plan_id"))
+
+
 def _count_per_plan(rows: QuerySet[Any], plan: str) -> Coalesce:
     """How many of `rows` belong to the plan of the outer row (`plan`: their path to its id)."""
     counted = rows.filter(**{plan: OuterRef("pk")}).order_by().values(plan).annotate(n=Count("pk"))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from nhiemvu.lib import vnholidays
 from nhiemvu.organisations.selectors import AccessScope, User, access_scope
 from nhiemvu.plans.models import Frequency, Plan, Task
-from nhiemvu.plans.selectors import tasks_visible_to
+from nhiemvu.plans.selectors import plans_carried_by_units, tasks_visible_to
 
 from .access import ReportingUnit, reporting_unit
 from .errors import AttachmentMissingError
@@ -222,20 +222,13 @@ def submissions(period: ReportingPeriod) -> list[SubmissionRow]:
 
 
 def plans_carried_by(scope: AccessScope) -> QuerySet[Plan]:
-    """Plans in which the user's units lead or support at least one task.
-
-    The tasks led and the tasks supported are two subqueries, each read through its own index. One
-    condition over the tasks joined to their support units ("leads or supports") read every task
-    of every year: 0.50 ms on one year of a province, 1.68 ms on ten, against 0.35 and 0.43 ms
-    now (issue 20, bench/growth.py's data), on the page every unit opens at the deadline.
-    """
+    """Plans in which the user's units lead or support at least one task (the plan switcher of
+    "my tasks", which every unit opens at the deadline). Read as the visibility rule reads them:
+    the tasks led and the tasks supported through their own indexes, not one "leads or supports"
+    condition over every task of every year (issue 20)."""
     if scope.superuser:
         return Plan.objects.order_by("-year", "title")
-    led = Task.objects.filter(lead_unit_id__in=scope.unit_orgs).values("plan_id")
-    supported = Task.support_units.through.objects.filter(organisation_id__in=scope.unit_orgs)
-    return Plan.objects.filter(Q(pk__in=led) | Q(pk__in=supported.values("task__plan_id"))).order_by(
-        "-year", "title"
-    )
+    return plans_carried_by_units(scope.unit_orgs).order_by("-year", "title")
 
 
 def tasks_with_plan_data(plan_id: int) -> QuerySet[Task]:
